@@ -1,0 +1,61 @@
+# Entry points of the project. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 0.0.0.0
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+
+.PHONY: help install run demo migrate test test-fast lint format check browser-test bench bench-provision bench-home clean
+
+help: ## List the entry points
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create the virtualenv and install the project with its dev tools
+
+migrate: $(STAMP) ## Apply migrations (SQLite by default, DATABASE_URL when set)
+	$(PY) manage.py migrate --no-input
+
+demo: migrate ## Build the demo network of sites (idempotent) and print the logins
+	$(PY) manage.py demo_network
+
+run: demo ## Install, migrate, build the demo network and serve on http://localhost:8000
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) ## Run the whole test suite
+	$(PY) -m pytest
+
+lint: $(STAMP) ## ruff: lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## ruff: fix what can be fixed and format
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: $(STAMP) ## Django system checks and the missing-migrations check
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+browser-test: $(STAMP) ## Accessibility and keyboard checks of every page type in headless Chromium
+	$(PY) -m pytest tests/browser
+
+bench: bench-provision bench-home ## Run every benchmark
+
+bench-provision: $(STAMP) ## Time provisioning one site and 300 sites (municipalities CSV)
+	$(PY) benchmarks/provision.py
+
+bench-home: $(STAMP) ## Queries and server time of the home page with 2 and 300 sites
+	$(PY) benchmarks/home_page.py
+
+clean: ## Remove the virtualenv, the SQLite database and collected static files
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,24 @@
+"""pytest: fast hashing, in-memory mail and cache; DATABASE_URL picks PostgreSQL in CI."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+# Host validation by site is unit-tested in tests/home/test_hosts.py; the test client uses
+# arbitrary site hostnames.
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+STORAGES = {  # noqa: F405
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+AXES_ENABLED = env("AXES_ENABLED", "false") == "true"
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+SITE_PORT = 80
+WAGTAILADMIN_BASE_URL = "http://admin.testserver"
+LOGGING = {"version": 1, "disable_existing_loggers": False}

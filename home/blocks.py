@@ -1,0 +1,249 @@
+"""Shared StreamField blocks. Every block has a template, an icon and a preview value."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageBlock
+
+RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+TABLE_OPTIONS = {
+    "minSpareRows": 0,
+    "startRows": 3,
+    "startCols": 3,
+    "colHeaders": False,
+    "rowHeaders": False,
+    "contextMenu": ["row_above", "row_below", "col_left", "col_right", "remove_row", "remove_col"],
+    "editor": "text",
+    "stretchH": "all",
+    "renderer": "text",
+    "autoColumnSize": False,
+}
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("Tekst"), max_length=120)
+    level = blocks.ChoiceBlock(
+        label=_("Niveau"),
+        choices=[("h2", _("Kop 2")), ("h3", _("Kop 3")), ("h4", _("Kop 4"))],
+        default="h2",
+    )
+
+    class Meta:
+        icon = "title"
+        label = _("Kop")
+        template = "components/blocks/heading.html"
+        preview_value = {"text": "Openingsuren tijdens de zomer", "level": "h2"}
+        description = _("Een tussentitel die de pagina structureert")
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", RICH_TEXT_FEATURES)
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "pilcrow"
+        label = _("Tekst")
+        template = "components/blocks/paragraph.html"
+        preview_value = (
+            "<p>In de bib kan je gratis boeken, strips, films en tijdschriften ontlenen. "
+            "Een lidkaart is gratis voor iedereen jonger dan 18.</p>"
+        )
+
+
+class FigureBlock(ImageBlock):
+    """An image with alternative text (required unless marked decorative) and a caption."""
+
+    class Meta:
+        icon = "image"
+        label = _("Afbeelding")
+        template = "components/blocks/image.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(label=_("Citaat"), max_length=600)
+    attribution = blocks.CharBlock(label=_("Bron"), required=False, max_length=120)
+
+    class Meta:
+        icon = "openquote"
+        label = _("Citaat")
+        template = "components/blocks/quote.html"
+        preview_value = {
+            "quote": "Lezen is dromen met open ogen.",
+            "attribution": "Een trouwe lezer",
+        }
+
+
+class LinkTargetBlock(blocks.StructBlock):
+    page = blocks.PageChooserBlock(label=_("Pagina"), required=False)
+    url = blocks.URLBlock(label=_("Externe link"), required=False)
+
+    class Meta:
+        icon = "link"
+        label = _("Link")
+        template = "components/blocks/link.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if bool(value.get("page")) == bool(value.get("url")):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "url": blocks.BlockValidationError(
+                        _("Kies een pagina of vul een externe link in, niet allebei.")
+                    )
+                }
+            )
+        return value
+
+
+class CallToActionBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Titel"), max_length=120)
+    text = blocks.TextBlock(label=_("Tekst"), required=False, max_length=400)
+    button_label = blocks.CharBlock(label=_("Tekst op de knop"), max_length=60)
+    target = LinkTargetBlock(label=_("Bestemming"))
+
+    class Meta:
+        icon = "pick"
+        label = _("Oproep tot actie")
+        template = "components/blocks/call_to_action.html"
+        preview_value = {
+            "title": "Word gratis lid",
+            "text": "Met je lidkaart leen je in alle bibliotheken van de regio.",
+            "button_label": "Schrijf je in",
+            "target": {"page": None, "url": "https://example.org/lid-worden"},
+        }
+
+
+class VideoEmbedBlock(EmbedBlock):
+    class Meta:
+        icon = "media"
+        label = _("Video of ingesloten media")
+        template = "components/blocks/embed.html"
+        preview_value = None
+
+
+class DocumentsBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Titel"), required=False, max_length=120)
+    documents = blocks.ListBlock(DocumentChooserBlock(label=_("Document")), label=_("Documenten"))
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Documenten")
+        template = "components/blocks/documents.html"
+        preview_value = {"title": "Downloads", "documents": []}
+
+
+class FAQItemBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("Vraag"), max_length=200)
+    answer = ParagraphBlock(label=_("Antwoord"))
+
+    class Meta:
+        icon = "help"
+        label = _("Vraag en antwoord")
+        template = "components/blocks/faq_item.html"
+        preview_value = {
+            "question": "Hoe lang mag ik een boek lenen?",
+            "answer": "<p>Vier weken. Je kan twee keer verlengen.</p>",
+        }
+
+
+class FAQBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Titel"), required=False, max_length=120)
+    items = blocks.ListBlock(FAQItemBlock(), label=_("Vragen"))
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Veelgestelde vragen")
+        template = "components/blocks/faq.html"
+        preview_value = {
+            "title": "Veelgestelde vragen",
+            "items": [
+                {
+                    "question": "Hoe lang mag ik een boek lenen?",
+                    "answer": "<p>Vier weken. Je kan twee keer verlengen.</p>",
+                },
+                {
+                    "question": "Wat kost een lidkaart?",
+                    "answer": "<p>Gratis tot 18 jaar, daarna 5 euro per jaar.</p>",
+                },
+            ],
+        }
+
+
+class DataTableBlock(blocks.StructBlock):
+    caption = blocks.CharBlock(label=_("Bijschrift"), max_length=200)
+    table = TableBlock(label=_("Tabel"), table_options=TABLE_OPTIONS)
+    first_row_is_header = blocks.BooleanBlock(
+        label=_("Eerste rij is een kopregel"), required=False, default=True
+    )
+
+    class Meta:
+        icon = "table"
+        label = _("Tabel")
+        template = "components/blocks/table.html"
+        preview_value = {
+            "caption": "Tarieven",
+            "first_row_is_header": True,
+            "table": {
+                "data": [["Dienst", "Prijs"], ["Lidkaart", "Gratis"], ["Reservatie", "€ 1"]],
+            },
+        }
+
+
+class ContentStreamBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = ParagraphBlock()
+    image = FigureBlock()
+    quote = QuoteBlock()
+    call_to_action = CallToActionBlock()
+    embed = VideoEmbedBlock()
+    documents = DocumentsBlock()
+    faq = FAQBlock()
+    table = DataTableBlock()
+
+    class Meta:
+        template = "components/blocks/stream.html"
+
+
+class NavigationLinkBlock(blocks.StructBlock):
+    label = blocks.CharBlock(
+        label=_("Label"), max_length=60, required=False, help_text=_("Leeg: de paginatitel")
+    )
+    page = blocks.PageChooserBlock(label=_("Pagina"), required=False)
+    url = blocks.URLBlock(label=_("Externe link"), required=False)
+
+    class Meta:
+        icon = "link"
+        label = _("Menu-item")
+        template = "components/blocks/navigation_link.html"
+        preview_value = {"label": "Nieuws", "page": None, "url": "https://example.org/nieuws"}
+
+    def clean(self, value):
+        value = super().clean(value)
+        if bool(value.get("page")) == bool(value.get("url")):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "url": blocks.BlockValidationError(
+                        _("Kies een pagina of vul een externe link in, niet allebei.")
+                    )
+                }
+            )
+        if value.get("url") and not value.get("label"):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "label": blocks.BlockValidationError(
+                        _("Een externe link heeft een label nodig.")
+                    )
+                }
+            )
+        return value
+
+
+class NavigationStreamBlock(blocks.StreamBlock):
+    link = NavigationLinkBlock()
+
+    class Meta:
+        template = "components/blocks/stream.html"

@@ -1,0 +1,84 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import ContentStreamBlock
+from home.validators import validate_site_references
+
+
+class BasePage(Page):
+    """Shared by every page type: SEO and social fields, and site-scoped references."""
+
+    social_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("afbeelding voor sociale media"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Getoond wanneer iemand de pagina deelt. Minstens 1200 x 630 pixels."),
+    )
+
+    promote_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("slug"),
+                FieldPanel("seo_title"),
+                FieldPanel("search_description"),
+                FieldPanel("social_image"),
+            ],
+            heading=_("Zoekmachines en sociale media"),
+        ),
+        FieldPanel("show_in_menus"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        validate_site_references(self)
+
+    def get_site_root(self) -> Page | None:
+        site = self.get_site()
+        return site.root_page if site else None
+
+
+class HomePage(BasePage):
+    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hoofdafbeelding"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(ContentStreamBlock(), verbose_name=_("inhoud"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    # One home page per site: it sits right under the tree root.
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("startpagina")
+        verbose_name_plural = _("startpagina's")
+
+    def get_context(self, request, *args, **kwargs):
+        from library_pages.selectors import locations_for_site, news_latest
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_news"] = news_latest(root=self, limit=3)
+        context["locations"] = locations_for_site(root=self)
+        return context

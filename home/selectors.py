@@ -1,0 +1,150 @@
+"""Reads about the network and who may see which part of it."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from wagtail.models import Collection, Site
+
+from home.models import Tenant
+
+CENTRAL_PERMISSION = "home.manage_network"
+
+
+def user_is_central(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Central (Cultuurconnect) editors see and manage every site."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.has_perm(CENTRAL_PERMISSION)
+
+
+def tenants_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Tenant]:
+    if user_is_central(user):
+        return Tenant.objects.all()
+    if not user.is_authenticated:
+        return Tenant.objects.none()
+    return Tenant.objects.filter(
+        Q(editors_group__user=user) | Q(moderators_group__user=user)
+    ).distinct()
+
+
+def site_root_paths_for_user(*, user: AbstractBaseUser | AnonymousUser) -> list[str] | None:
+    """Tree paths of the home pages a user works in; None means every site (central editors).
+
+    Cached on the user object, which lives as long as the request.
+    """
+    if user_is_central(user):
+        return None
+    cached = getattr(user, "_tenant_root_paths", None)
+    if cached is None:
+        cached = list(tenants_for_user(user=user).values_list("site__root_page__path", flat=True))
+        user._tenant_root_paths = cached
+    return cached
+
+
+def path_q(paths: list[str], field: str = "path") -> Q:
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{f"{field}__startswith": path})
+    return query
+
+
+def collections_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Collection]:
+    if user_is_central(user):
+        return Collection.objects.all()
+    paths = list(tenants_for_user(user=user).values_list("collection__path", flat=True))
+    return Collection.objects.filter(path_q(paths))
+
+
+def sites_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Site]:
+    if user_is_central(user):
+        return Site.objects.all()
+    return Site.objects.filter(tenant__in=tenants_for_user(user=user))
+
+
+def site_hostnames() -> list[str]:
+    return list(Site.objects.values_list("hostname", flat=True).distinct())
+
+
+def site_pages_search(*, site: Site, query: str):
+    """Live, public pages of one site matching the query, best first."""
+    from wagtail.models import Page
+
+    return (
+        Page.objects.live()
+        .public()
+        .descendant_of(site.root_page, inclusive=True)
+        .specific()
+        .search(query, operator="and")
+    )
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    label: str
+    url: str
+    active: bool = False
+
+
+@dataclass
+class SiteShell:
+    """Everything base.html needs about the site being served, fetched in a fixed number of
+    queries whatever the size of the network."""
+
+    site: Site | None
+    branding: Any = None
+    contact: Any = None
+    main_menu: list[MenuLink] = field(default_factory=list)
+    footer_menu: list[MenuLink] = field(default_factory=list)
+    locations_today: list[Any] = field(default_factory=list)
+
+
+def _menu_links(stream, request, current_path: str) -> list[MenuLink]:
+    links = []
+    for item in stream:
+        value = item.value
+        page = value.get("page")
+        if page is not None:
+            if not page.live:
+                continue
+            url = page.get_url(request=request)
+            if url is None:
+                continue
+            label = value.get("label") or page.title
+        else:
+            url = value.get("url")
+            label = value.get("label")
+            if not url or not label:
+                continue
+        active = url not in ("/", "") and current_path.startswith(url)
+        links.append(MenuLink(label=label, url=url, active=active))
+    return links
+
+
+def site_shell_for_request(*, request) -> SiteShell:
+    from home.models import BrandingSettings, ContactSettings, NavigationSettings
+    from library_pages.opening_hours import location_today
+    from library_pages.selectors import locations_for_site
+
+    cached = getattr(request, "_site_shell", None)
+    if cached is not None:
+        return cached
+    site = Site.find_for_request(request)
+    if site is None:
+        shell = SiteShell(site=None)
+    else:
+        navigation = NavigationSettings.for_request(request)
+        shell = SiteShell(
+            site=site,
+            branding=BrandingSettings.for_request(request),
+            contact=ContactSettings.for_request(request),
+            main_menu=_menu_links(navigation.main_menu, request, request.path),
+            footer_menu=_menu_links(navigation.footer_menu, request, request.path),
+            locations_today=[
+                location_today(location=location)
+                for location in locations_for_site(root=site.root_page)
+            ],
+        )
+    request._site_shell = shell
+    return shell

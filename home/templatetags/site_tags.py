@@ -1,0 +1,16 @@
+import json
+
+from django import template
+from django.utils.html import _json_script_escapes
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def jsonld(value) -> str:
+    """Serialise structured data for a <script type="application/ld+json"> element.
+
+    Escapes <, > and & so that no value can close the script element.
+    """
+    return mark_safe(json.dumps(value, ensure_ascii=False).translate(_json_script_escapes))

@@ -1,0 +1,79 @@
+from urllib.parse import urlencode
+
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET
+from wagtail.models import Site
+
+from home.selectors import site_pages_search
+
+SEARCH_RESULTS_PER_PAGE = 10
+MAX_QUERY_LENGTH = 200
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    query = request.GET.get("q", "")
+    if not isinstance(query, str):
+        query = ""
+    query = query.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+    results = None
+    if query:
+        paginator = Paginator(site_pages_search(site=site, query=query), SEARCH_RESULTS_PER_PAGE)
+        try:
+            number = max(1, int(request.GET.get("pagina", "1")))
+        except ValueError:
+            number = 1
+        try:
+            results = paginator.page(number)
+        except EmptyPage:
+            results = paginator.page(paginator.num_pages)
+    return TemplateResponse(
+        request,
+        "home/search.html",
+        {
+            "search_query": query,
+            "results": results,
+            "site": site,
+            "extra_query": urlencode({"q": query}),
+        },
+    )
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    site = Site.find_for_request(request)
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /zoeken/"]
+    if site is not None:
+        lines.append(f"Sitemap: {site.root_url}/sitemap.xml")
+    else:
+        lines = ["User-agent: *", "Disallow: /"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    site = Site.find_for_request(request)
+    context = {"site": site}
+    if site is None:
+        context["network_sites"] = Site.objects.order_by("site_name")
+    return render(request, "404.html", context, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Kept free of database access: the database may be why we are here.
+    return render(request, "500.html", status=500)
+
+
+def network_root(request: HttpRequest) -> HttpResponse:
+    """The bare admin host (e.g. localhost:8000) lists the network; site hosts serve pages."""
+    from wagtail.views import serve
+
+    if Site.find_for_request(request) is None:
+        sites = Site.objects.select_related("root_page").order_by("site_name")
+        return render(request, "home/network.html", {"network_sites": sites})
+    return serve(request, "")

@@ -1,0 +1,19 @@
+from .content import ContactPage, StandardPage
+from .locations import (
+    ExceptionalHours,
+    LocationIndexPage,
+    LocationPage,
+    OpeningHoursSpan,
+)
+from .news import NewsIndexPage, NewsPage
+
+__all__ = [
+    "ContactPage",
+    "ExceptionalHours",
+    "LocationIndexPage",
+    "LocationPage",
+    "NewsIndexPage",
+    "NewsPage",
+    "OpeningHoursSpan",
+    "StandardPage",
+]

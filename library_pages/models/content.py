@@ -1,0 +1,43 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import ContentStreamBlock
+from home.models import BasePage
+
+
+class StandardPage(BasePage):
+    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
+    body = StreamField(ContentStreamBlock(), verbose_name=_("inhoud"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("standaardpagina")
+        verbose_name_plural = _("standaardpagina's")
+
+
+class ContactPage(BasePage):
+    """Shows the site's contact settings and its locations with today's opening hours."""
+
+    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
+    body = StreamField(ContentStreamBlock(), verbose_name=_("inhoud"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("contactpagina")
+        verbose_name_plural = _("contactpagina's")
+
+    def get_context(self, request, *args, **kwargs):
+        from library_pages.selectors import locations_for_site
+
+        context = super().get_context(request, *args, **kwargs)
+        context["locations"] = locations_for_site(root=self.get_site_root() or self)
+        return context

@@ -1,0 +1,75 @@
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import ContentStreamBlock
+from home.models import BasePage
+
+NEWS_PER_PAGE = 12
+
+
+class NewsIndexPage(BasePage):
+    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["library_pages.NewsPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("nieuwsoverzicht")
+        verbose_name_plural = _("nieuwsoverzichten")
+
+    def get_context(self, request, *args, **kwargs):
+        from library_pages.selectors import news_for_index
+
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(news_for_index(index=self), NEWS_PER_PAGE)
+        try:
+            page_number = int(request.GET.get("pagina", "1"))
+        except (TypeError, ValueError):
+            page_number = 1
+        try:
+            context["news_items"] = paginator.page(page_number)
+        except (EmptyPage, PageNotAnInteger):
+            context["news_items"] = paginator.page(paginator.num_pages if page_number > 1 else 1)
+        return context
+
+
+class NewsPage(BasePage):
+    date = models.DateField(_("datum"), default=timezone.localdate)
+    intro = models.TextField(_("inleiding"), max_length=600)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("afbeelding"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(ContentStreamBlock(), verbose_name=_("inhoud"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["library_pages.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("nieuwsbericht")
+        verbose_name_plural = _("nieuwsberichten")
+        ordering = ["-date"]

@@ -1,0 +1,47 @@
+"""Reads for library and centre pages. Every selector takes the site (or its root) it serves."""
+
+from django.db.models import Prefetch, QuerySet
+from wagtail.models import Page
+
+from library_pages.models import (
+    ExceptionalHours,
+    LocationPage,
+    NewsIndexPage,
+    NewsPage,
+    OpeningHoursSpan,
+)
+
+
+def news_for_index(*, index: NewsIndexPage) -> QuerySet[NewsPage]:
+    return (
+        NewsPage.objects.live()
+        .public()
+        .child_of(index)
+        .select_related("image")
+        .order_by("-date", "-pk")
+    )
+
+
+def news_latest(*, root: Page, limit: int = 3) -> list[NewsPage]:
+    return list(
+        NewsPage.objects.live()
+        .public()
+        .descendant_of(root)
+        .select_related("image")
+        .order_by("-date", "-pk")[:limit]
+    )
+
+
+def locations_for_site(*, root: Page) -> list[LocationPage]:
+    """Live locations under a site root, with their hours prefetched (two queries more)."""
+    return list(
+        LocationPage.objects.live()
+        .descendant_of(root)
+        .order_by("path")
+        .prefetch_related(
+            Prefetch(
+                "weekly_hours", queryset=OpeningHoursSpan.objects.order_by("weekday", "opens")
+            ),
+            Prefetch("exceptional_hours", queryset=ExceptionalHours.objects.order_by("start_date")),
+        )
+    )

@@ -1,0 +1,24 @@
+"""The blueprints of the network, one per kind of site."""
+
+from home.models import SiteKind
+
+from .base import Blueprint, Branding, PageSpec
+from .community_centre import COMMUNITY_CENTRE
+from .cultural_centre import CULTURAL_CENTRE
+from .library import LIBRARY
+
+BLUEPRINTS: dict[str, Blueprint] = {
+    SiteKind.LIBRARY: LIBRARY,
+    SiteKind.CULTURAL_CENTRE: CULTURAL_CENTRE,
+    SiteKind.COMMUNITY_CENTRE: COMMUNITY_CENTRE,
+}
+
+
+def blueprint_for(kind: str) -> Blueprint:
+    try:
+        return BLUEPRINTS[kind]
+    except KeyError:
+        raise KeyError(kind) from None
+
+
+__all__ = ["BLUEPRINTS", "Blueprint", "Branding", "PageSpec", "blueprint_for"]

@@ -1,0 +1,79 @@
+"""Blueprint types. A blueprint is code: versioned, reviewed, and applied by sitegen.services."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from home.models import SiteKind
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page to create under the site's home page (or under its parent spec).
+
+    `key` identifies the entry across blueprint versions; it never changes once released.
+    `fields` are model field values; StreamField values use the raw block list shape.
+    """
+
+    key: str
+    model: str
+    title: str
+    slug: str
+    since_version: int = 1
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    children: tuple["PageSpec", ...] = ()
+    in_main_menu: bool = False
+    in_footer_menu: bool = False
+
+
+@dataclass(frozen=True)
+class Branding:
+    primary_colour: str
+    accent_colour: str
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    kind: SiteKind
+    version: int
+    site_name_prefix: str
+    home_intro: str
+    home_body: tuple[Mapping[str, Any], ...]
+    branding: Branding
+    pages: tuple[PageSpec, ...]
+    catalogue: bool = False
+
+    def all_pages(self) -> list[tuple[PageSpec, PageSpec | None]]:
+        """Every spec with its parent spec, parents first."""
+        result: list[tuple[PageSpec, PageSpec | None]] = []
+
+        def walk(specs: tuple[PageSpec, ...], parent: PageSpec | None) -> None:
+            for spec in specs:
+                result.append((spec, parent))
+                walk(spec.children, spec)
+
+        walk(self.pages, None)
+        return result
+
+    def pages_up_to(self, version: int) -> list[tuple[PageSpec, PageSpec | None]]:
+        return [
+            (spec, parent) for spec, parent in self.all_pages() if spec.since_version <= version
+        ]
+
+
+def paragraph(html: str) -> dict[str, Any]:
+    return {"type": "paragraph", "value": html}
+
+
+def heading(text: str, level: str = "h2") -> dict[str, Any]:
+    return {"type": "heading", "value": {"text": text, "level": level}}
+
+
+def faq(title: str, items: list[tuple[str, str]]) -> dict[str, Any]:
+    return {
+        "type": "faq",
+        "value": {
+            "title": title,
+            "items": [{"question": q, "answer": a} for q, a in items],
+        },
+    }

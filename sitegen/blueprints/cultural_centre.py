@@ -1,0 +1,80 @@
+from home.models import SiteKind
+
+from .base import Blueprint, Branding, PageSpec, faq, heading, paragraph
+
+CULTURAL_CENTRE = Blueprint(
+    kind=SiteKind.CULTURAL_CENTRE,
+    version=1,
+    site_name_prefix="Cultuurcentrum",
+    home_intro=(
+        "Theater, concerten, comedy, film en tentoonstellingen: ontdek het programma van "
+        "je cultuurcentrum en boek je tickets."
+    ),
+    home_body=(
+        heading("Tickets"),
+        paragraph(
+            "<p>Tickets koop je online, aan de balie of telefonisch. "
+            "Met een UiTPAS met kansentarief betaal je minder.</p>"
+        ),
+    ),
+    branding=Branding(primary_colour="#5b2a86", accent_colour="#b3261e"),
+    pages=(
+        PageSpec(
+            key="about",
+            model="library_pages.StandardPage",
+            title="Over het cultuurcentrum",
+            slug="over-ons",
+            in_main_menu=True,
+            fields={
+                "intro": "Een huis voor podiumkunsten, beeldende kunst en ontmoeting.",
+                "body": [
+                    heading("Wie zijn we?"),
+                    paragraph(
+                        "<p>Het cultuurcentrum programmeert het hele jaar door voorstellingen "
+                        "voor alle leeftijden en ondersteunt het lokale verenigingsleven.</p>"
+                    ),
+                    faq(
+                        "Praktisch",
+                        [
+                            (
+                                "Is de zaal toegankelijk met een rolstoel?",
+                                "<p>Ja. Meld het bij je reservatie, dan houden we een "
+                                "plaats vrij.</p>",
+                            ),
+                            (
+                                "Kan ik mijn ticket omruilen?",
+                                "<p>Tot 48 uur voor de voorstelling, tegen 2 euro.</p>",
+                            ),
+                        ],
+                    ),
+                ],
+            },
+        ),
+        PageSpec(
+            key="locations",
+            model="library_pages.LocationIndexPage",
+            title="Zalen en openingsuren",
+            slug="locaties",
+            in_main_menu=True,
+            in_footer_menu=True,
+            fields={"intro": "Onze zalen, de balie en de openingsuren van het onthaal."},
+        ),
+        PageSpec(
+            key="news",
+            model="library_pages.NewsIndexPage",
+            title="Nieuws",
+            slug="nieuws",
+            in_main_menu=True,
+            fields={"intro": "Nieuws uit het cultuurcentrum."},
+        ),
+        PageSpec(
+            key="contact",
+            model="library_pages.ContactPage",
+            title="Contact",
+            slug="contact",
+            in_main_menu=True,
+            in_footer_menu=True,
+            fields={"intro": "Het onthaal helpt je graag verder."},
+        ),
+    ),
+)

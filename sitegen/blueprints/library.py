@@ -1,0 +1,89 @@
+from home.models import SiteKind
+
+from .base import Blueprint, Branding, PageSpec, faq, heading, paragraph
+
+LIBRARY = Blueprint(
+    kind=SiteKind.LIBRARY,
+    version=1,
+    site_name_prefix="Bibliotheek",
+    home_intro=(
+        "Welkom in de bib. Leen boeken, strips, films en tijdschriften, lees de krant, "
+        "werk of studeer in alle rust en ontdek onze activiteiten voor jong en oud."
+    ),
+    home_body=(
+        heading("Wat kan je in de bib doen?"),
+        paragraph(
+            "<ul><li>Boeken, strips, dvd's en tijdschriften lenen</li>"
+            "<li>E-boeken lenen via de app</li>"
+            "<li>Gratis wifi en computers gebruiken</li>"
+            "<li>Een rustige studieplek vinden</li>"
+            "<li>Hulp krijgen bij digitale vragen</li></ul>"
+        ),
+    ),
+    branding=Branding(primary_colour="#0b5394", accent_colour="#8a1c4a"),
+    pages=(
+        PageSpec(
+            key="about",
+            model="library_pages.StandardPage",
+            title="Over de bib",
+            slug="over-ons",
+            in_main_menu=True,
+            fields={
+                "intro": "De bibliotheek is een open huis voor iedereen in de gemeente.",
+                "body": [
+                    heading("Onze missie"),
+                    paragraph(
+                        "<p>We brengen mensen in contact met verhalen, kennis en elkaar. "
+                        "Iedereen is welkom, ook zonder lidkaart.</p>"
+                    ),
+                    heading("Lid worden"),
+                    paragraph(
+                        "<p>Een lidkaart is gratis tot 18 jaar. Breng je identiteitskaart mee "
+                        "naar de balie, dan maken we je kaart meteen.</p>"
+                    ),
+                    faq(
+                        "Veelgestelde vragen",
+                        [
+                            (
+                                "Hoe lang mag ik iets lenen?",
+                                "<p>Vier weken. Je kan twee keer verlengen als niemand "
+                                "anders het heeft gereserveerd.</p>",
+                            ),
+                            (
+                                "Wat als ik te laat ben?",
+                                "<p>Je betaalt 0,20 euro per week per item.</p>",
+                            ),
+                        ],
+                    ),
+                ],
+            },
+        ),
+        PageSpec(
+            key="locations",
+            model="library_pages.LocationIndexPage",
+            title="Locaties en openingsuren",
+            slug="locaties",
+            in_main_menu=True,
+            in_footer_menu=True,
+            fields={"intro": "Hier vind je al onze vestigingen en hun openingsuren."},
+        ),
+        PageSpec(
+            key="news",
+            model="library_pages.NewsIndexPage",
+            title="Nieuws",
+            slug="nieuws",
+            in_main_menu=True,
+            fields={"intro": "Het laatste nieuws uit de bib."},
+        ),
+        PageSpec(
+            key="contact",
+            model="library_pages.ContactPage",
+            title="Contact",
+            slug="contact",
+            in_main_menu=True,
+            in_footer_menu=True,
+            fields={"intro": "Vragen? Kom langs, bel of mail ons."},
+        ),
+    ),
+    catalogue=True,
+)

@@ -1,0 +1,381 @@
+"""The demo network that `make run` builds: real places, invented but plausible content."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from home.models import SiteKind, Tenant
+from library_pages.models import (
+    ExceptionalHours,
+    LocationIndexPage,
+    LocationPage,
+    NewsIndexPage,
+    NewsPage,
+    OpeningHoursSpan,
+)
+from sitegen.blueprints import BLUEPRINTS
+from sitegen.services import SiteRequest, provision_site
+
+CENTRAL_USERNAME = "admin"
+CENTRAL_PASSWORD = "demo-admin-2026"
+
+
+@dataclass(frozen=True)
+class DemoLocation:
+    title: str
+    slug: str
+    street: str
+    postal_code: str
+    city: str
+    latitude: str
+    longitude: str
+    # (weekday, opens, closes, unstaffed)
+    hours: tuple[tuple[int, str, str, bool], ...]
+    service_hours: tuple[tuple[str, int, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    kind: str
+    request: SiteRequest
+    locations: tuple[DemoLocation, ...]
+    news: tuple[tuple[str, str], ...]
+
+
+STANDARD_WEEK = (
+    (1, "10:00", "18:00", False),
+    (2, "10:00", "18:00", False),
+    (3, "13:00", "19:00", False),
+    (4, "10:00", "18:00", False),
+    (5, "10:00", "13:00", False),
+)
+
+DEMO_SITES = (
+    DemoSite(
+        SiteKind.LIBRARY,
+        SiteRequest(
+            name="Bibliotheek Gent",
+            slug="gent",
+            municipality="Gent",
+            nis_code="44021",
+            province="oost-vlaanderen",
+            street="Kattenberg 3",
+            postal_code="9000",
+            city="Gent",
+            email="bibliotheek@gent.example",
+            phone="09 323 68 00",
+        ),
+        (
+            DemoLocation(
+                "De Krook",
+                "de-krook",
+                "Miriam Makebaplein 1",
+                "9000",
+                "Gent",
+                "51.048600",
+                "3.727000",
+                (
+                    (0, "10:00", "19:00", False),
+                    (1, "10:00", "19:00", False),
+                    (2, "10:00", "19:00", False),
+                    (3, "10:00", "19:00", False),
+                    (4, "10:00", "19:00", False),
+                    (5, "10:00", "17:00", False),
+                    (6, "10:00", "17:00", True),
+                ),
+                (("Makerspace", 2, "14:00", "18:00"), ("Makerspace", 5, "10:00", "16:00")),
+            ),
+            DemoLocation(
+                "Filiaal Sint-Amandsberg",
+                "sint-amandsberg",
+                "Antwerpsesteenweg 166",
+                "9040",
+                "Gent",
+                "51.063000",
+                "3.749000",
+                STANDARD_WEEK,
+            ),
+        ),
+        (
+            ("Nieuwe makerspace-uren", "Vanaf deze maand is de makerspace ook op zaterdag open."),
+            (
+                "Voorleesuurtje in de herfstvakantie",
+                "Elke woensdag lezen we voor aan kinderen van 4 tot 8.",
+            ),
+            ("Leesclub zoekt nieuwe leden", "Praat maandelijks over een boek met andere lezers."),
+        ),
+    ),
+    DemoSite(
+        SiteKind.LIBRARY,
+        SiteRequest(
+            name="Bibliotheek Leuven",
+            slug="leuven",
+            municipality="Leuven",
+            nis_code="24062",
+            province="vlaams-brabant",
+            street="Rijschoolstraat 4",
+            postal_code="3000",
+            city="Leuven",
+            email="bibliotheek@leuven.example",
+            phone="016 27 29 00",
+        ),
+        (
+            DemoLocation(
+                "Tweebronnen",
+                "tweebronnen",
+                "Rijschoolstraat 4",
+                "3000",
+                "Leuven",
+                "50.874000",
+                "4.697000",
+                (
+                    (0, "10:00", "19:00", False),
+                    (1, "10:00", "19:00", False),
+                    (2, "10:00", "19:00", False),
+                    (3, "10:00", "19:00", False),
+                    (4, "10:00", "19:00", False),
+                    (5, "10:00", "16:00", False),
+                    (0, "08:00", "10:00", True),
+                    (1, "08:00", "10:00", True),
+                ),
+            ),
+        ),
+        (("Studeren in de bib", "Tijdens de examens is de studiezaal langer open."),),
+    ),
+    DemoSite(
+        SiteKind.LIBRARY,
+        SiteRequest(
+            name="Bibliotheek Brugge",
+            slug="brugge",
+            municipality="Brugge",
+            nis_code="31005",
+            province="west-vlaanderen",
+            street="Kuipersstraat 3",
+            postal_code="8000",
+            city="Brugge",
+            email="bibliotheek@brugge.example",
+            phone="050 47 24 00",
+        ),
+        (
+            DemoLocation(
+                "Biekorf",
+                "biekorf",
+                "Kuipersstraat 3",
+                "8000",
+                "Brugge",
+                "51.210000",
+                "3.224000",
+                STANDARD_WEEK,
+            ),
+        ),
+        (("Erfgoeddag in de Biekorf", "Bezoek de historische leeszaal met een gids."),),
+    ),
+    DemoSite(
+        SiteKind.LIBRARY,
+        SiteRequest(
+            name="Bibliotheek Hasselt",
+            slug="hasselt",
+            municipality="Hasselt",
+            nis_code="71022",
+            province="limburg",
+            street="Kapermolenpark 1",
+            postal_code="3500",
+            city="Hasselt",
+            email="bibliotheek@hasselt.example",
+            phone="011 23 98 00",
+        ),
+        (
+            DemoLocation(
+                "Hoofdbibliotheek",
+                "hoofdbibliotheek",
+                "Kapermolenpark 1",
+                "3500",
+                "Hasselt",
+                "50.934000",
+                "5.330000",
+                STANDARD_WEEK,
+            ),
+        ),
+        (("Digitale hulp op dinsdag", "Vragen over je smartphone? Onze digihelpers helpen je."),),
+    ),
+    DemoSite(
+        SiteKind.CULTURAL_CENTRE,
+        SiteRequest(
+            name="Cultuurcentrum Strombeek",
+            slug="ccstrombeek",
+            municipality="Grimbergen",
+            nis_code="23025",
+            province="vlaams-brabant",
+            street="Gemeenteplein 1",
+            postal_code="1853",
+            city="Grimbergen",
+            email="info@ccstrombeek.example",
+            phone="02 263 03 43",
+        ),
+        (
+            DemoLocation(
+                "Cultuurcentrum Strombeek",
+                "cc-strombeek",
+                "Gemeenteplein 1",
+                "1853",
+                "Grimbergen",
+                "50.904000",
+                "4.354000",
+                (
+                    (1, "13:00", "17:00", False),
+                    (2, "13:00", "17:00", False),
+                    (3, "13:00", "17:00", False),
+                    (4, "13:00", "17:00", False),
+                    (5, "18:30", "01:00", False),
+                ),
+            ),
+        ),
+        (("Nieuw seizoen", "De abonnementen voor het nieuwe seizoen zijn te koop."),),
+    ),
+    DemoSite(
+        SiteKind.COMMUNITY_CENTRE,
+        SiteRequest(
+            name="Gemeenschapscentrum De Kriekelaar",
+            slug="dekriekelaar",
+            municipality="Schaarbeek",
+            nis_code="21015",
+            province="brussel",
+            street="Gallaitstraat 86",
+            postal_code="1030",
+            city="Schaarbeek",
+            email="dekriekelaar@vgc.example",
+            phone="02 245 75 72",
+        ),
+        (
+            DemoLocation(
+                "De Kriekelaar",
+                "de-kriekelaar",
+                "Gallaitstraat 86",
+                "1030",
+                "Schaarbeek",
+                "50.865000",
+                "4.377000",
+                (
+                    (0, "09:00", "17:00", False),
+                    (1, "09:00", "21:00", False),
+                    (2, "09:00", "21:00", False),
+                    (3, "09:00", "21:00", False),
+                    (4, "09:00", "17:00", False),
+                ),
+            ),
+        ),
+        (("Buurtfeest in september", "Kom mee feesten in de tuin van De Kriekelaar."),),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    site: str
+    url: str
+    username: str
+    password: str
+
+
+def _time(value: str) -> dt.time:
+    return dt.time.fromisoformat(value)
+
+
+def _add_locations(tenant: Tenant, demo: DemoSite) -> None:
+    index = LocationIndexPage.objects.child_of(tenant.site.root_page).first()
+    if index is None:
+        return
+    for spec in demo.locations:
+        if LocationPage.objects.child_of(index).filter(slug=spec.slug).exists():
+            continue
+        location = LocationPage(
+            title=spec.title,
+            slug=spec.slug,
+            street=spec.street,
+            postal_code=spec.postal_code,
+            city=spec.city,
+            latitude=spec.latitude,
+            longitude=spec.longitude,
+            intro=f"Welkom in {spec.title}.",
+            accessibility="<p>Rolstoeltoegankelijk, met aangepast toilet en ringleiding "
+            "aan de balie.</p>",
+            unstaffed_info="Tijdens de onbemande uren kom je binnen met je lidkaart.",
+        )
+        location.weekly_hours = [
+            OpeningHoursSpan(weekday=d, opens=_time(o), closes=_time(c), unstaffed=u)
+            for d, o, c, u in spec.hours
+        ] + [
+            OpeningHoursSpan(service_point=name, weekday=d, opens=_time(o), closes=_time(c))
+            for name, d, o, c in spec.service_hours
+        ]
+        year = timezone.localdate().year
+        location.exceptional_hours = [
+            ExceptionalHours(start_date=dt.date(year, 12, 25), reason="Kerstmis"),
+            ExceptionalHours(start_date=dt.date(year + 1, 1, 1), reason="Nieuwjaar"),
+            ExceptionalHours(
+                start_date=dt.date(year, 12, 24),
+                closed=False,
+                opens=dt.time(10),
+                closes=dt.time(14),
+                reason="Kerstavond",
+            ),
+        ]
+        index.add_child(instance=location)
+        location.save_revision(log_action=False).publish(log_action=False)
+
+
+def _add_news(tenant: Tenant, demo: DemoSite) -> None:
+    index = NewsIndexPage.objects.child_of(tenant.site.root_page).first()
+    if index is None or NewsPage.objects.child_of(index).exists():
+        return
+    today = timezone.localdate()
+    for offset, (title, intro) in enumerate(demo.news):
+        page = NewsPage(
+            title=title,
+            date=today - dt.timedelta(days=3 * offset + 1),
+            intro=intro,
+            body=[{"type": "paragraph", "value": f"<p>{intro} Meer info aan de balie.</p>"}],
+        )
+        index.add_child(instance=page)
+        page.save_revision(log_action=False).publish(log_action=False)
+
+
+def _user(username: str, password: str, *, superuser: bool = False, group: Group | None = None):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "email": f"{username}@demo.example",
+            "is_staff": superuser,
+            "is_superuser": superuser,
+        },
+    )
+    if created:
+        user.set_password(password)
+        user.save()
+    if group is not None:
+        user.groups.add(group)
+    return user
+
+
+@transaction.atomic
+def demo_network_build() -> list[DemoLogin]:
+    """Provision the demo sites (idempotent) and return the logins to print."""
+    _user(CENTRAL_USERNAME, CENTRAL_PASSWORD, superuser=True)
+    logins = [
+        DemoLogin("alle websites (centrale redactie)", "", CENTRAL_USERNAME, CENTRAL_PASSWORD)
+    ]
+    for demo in DEMO_SITES:
+        result = provision_site(blueprint=BLUEPRINTS[demo.kind], request=demo.request)
+        tenant = result.tenant
+        _add_locations(tenant, demo)
+        _add_news(tenant, demo)
+        username = f"redacteur-{tenant.slug}"
+        password = f"demo-{tenant.slug}-2026"
+        _user(username, password, group=tenant.moderators_group)
+        logins.append(DemoLogin(tenant.site.site_name, tenant.site.root_url, username, password))
+    return logins

@@ -1,0 +1,149 @@
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from home.models import SiteKind, Tenant
+from home.models.tenancy import Province
+from sitegen.blueprints import BLUEPRINTS
+from sitegen.csv_import import CsvLayoutError, csv_rows
+from sitegen.services import ProvisioningError, SiteRequest, provision_site
+
+
+class Command(BaseCommand):
+    help = "Provision and list the sites of the network."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+
+        provision = sub.add_parser("provision", help="Create one site from a blueprint.")
+        provision.add_argument("--kind", required=True, choices=[k.value for k in SiteKind])
+        provision.add_argument("--name", required=True)
+        provision.add_argument("--slug", required=True)
+        provision.add_argument("--hostname", default="")
+        provision.add_argument("--port", type=int, default=None)
+        provision.add_argument("--municipality", default="")
+        provision.add_argument("--nis-code", default="")
+        provision.add_argument("--province", default="", choices=["", *Province.values])
+        provision.add_argument("--street", default="")
+        provision.add_argument("--postal-code", default="")
+        provision.add_argument("--city", default="")
+        provision.add_argument("--email", default="")
+        provision.add_argument("--phone", default="")
+
+        bulk = sub.add_parser("bulk", help="Create many sites from a CSV file.")
+        bulk.add_argument("--csv", required=True, type=Path)
+        bulk.add_argument(
+            "--kind",
+            default=SiteKind.LIBRARY.value,
+            choices=[k.value for k in SiteKind],
+            help="Kind of site for the municipalities register layout.",
+        )
+        bulk.add_argument("--limit", type=int, default=None, help="Stop after N sites.")
+
+        sub.add_parser("list", help="List the sites of the network.")
+
+    def handle(self, *args, **options) -> None:
+        getattr(self, f"handle_{options['action']}")(options)
+
+    def handle_provision(self, options: dict) -> None:
+        request = SiteRequest(
+            name=options["name"],
+            slug=options["slug"],
+            hostname=options["hostname"],
+            port=options["port"],
+            municipality=options["municipality"],
+            nis_code=options["nis_code"],
+            province=options["province"],
+            street=options["street"],
+            postal_code=options["postal_code"],
+            city=options["city"],
+            email=options["email"],
+            phone=options["phone"],
+        )
+        started = time.perf_counter()
+        try:
+            result = provision_site(blueprint=BLUEPRINTS[options["kind"]], request=request)
+        except ProvisioningError as error:
+            raise CommandError(str(error)) from error
+        elapsed = time.perf_counter() - started
+        site = result.tenant.site
+        if result.created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created {site.site_name} at {site.root_url}/ in {elapsed:.2f} s "
+                    f"({len(result.pages_created)} pages)"
+                )
+            )
+        else:
+            added = ", ".join(result.pages_created) or "nothing"
+            self.stdout.write(
+                f"{site.site_name} already exists at {site.root_url}/; added: {added}"
+            )
+
+    def handle_bulk(self, options: dict) -> None:
+        path: Path = options["csv"]
+        try:
+            stream = path.open(encoding="utf-8-sig", newline="")
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}") from error
+        created = existing = skipped = 0
+        failed: list[tuple[int, str]] = []
+        started = time.perf_counter()
+        with stream:
+            try:
+                rows = list(csv_rows(stream=stream, kind=options["kind"]))
+            except CsvLayoutError as error:
+                raise CommandError(f"{path}: {error}") from error
+            except UnicodeDecodeError as error:
+                raise CommandError(f"{path} is not UTF-8: {error}") from error
+        if options["limit"] is not None:
+            rows = rows[: options["limit"]]
+        total = len(rows)
+        for number, row in enumerate(rows, start=1):
+            prefix = f"[{number}/{total}] line {row.line}"
+            if row.skipped:
+                skipped += 1
+                self.stdout.write(f"{prefix}: skipped ({row.skipped})")
+                continue
+            if row.error or row.request is None:
+                failed.append((row.line, row.error))
+                self.stdout.write(self.style.ERROR(f"{prefix}: FAILED {row.error}"))
+                continue
+            try:
+                result = provision_site(blueprint=BLUEPRINTS[row.kind], request=row.request)
+            except ProvisioningError as error:
+                failed.append((row.line, str(error)))
+                self.stdout.write(self.style.ERROR(f"{prefix} {row.request.slug}: FAILED {error}"))
+                continue
+            if result.created:
+                created += 1
+                self.stdout.write(
+                    f"{prefix} {row.request.slug}: created {result.tenant.site.root_url}/"
+                )
+            else:
+                existing += 1
+                self.stdout.write(f"{prefix} {row.request.slug}: exists")
+            if number % 25 == 0:
+                rate = number / (time.perf_counter() - started)
+                self.stdout.write(f"  progress {number}/{total} ({rate:.1f} rows/s)")
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"Done in {elapsed:.1f} s: {created} created, {existing} already existed, "
+            f"{skipped} skipped, {len(failed)} failed."
+        )
+        if failed:
+            for line, message in failed:
+                self.stderr.write(f"line {line}: {message}")
+            sys.exit(1)
+
+    def handle_list(self, options: dict) -> None:
+        tenants = Tenant.objects.select_related("site").order_by("slug")
+        self.stdout.write(f"{'slug':<30} {'kind':<20} {'version':>7}  address")
+        for tenant in tenants:
+            self.stdout.write(
+                f"{tenant.slug:<30} {tenant.kind:<20} {tenant.blueprint_version:>7}  "
+                f"{tenant.site.root_url}/"
+            )
+        self.stdout.write(f"{tenants.count()} sites")
