@@ -4,6 +4,7 @@ each with a local editor, plus a central editor."""
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -56,6 +57,14 @@ def site_provision(slug: str, name: str, kind: str = "bibliotheek") -> SiteFixtu
     editor = UserFactory(username=f"redacteur-{slug}", groups=[tenant.editors_group])
     moderator = UserFactory(username=f"moderator-{slug}", groups=[tenant.moderators_group])
     return SiteFixture(tenant=tenant, editor=editor, moderator=moderator)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Wagtail caches site root paths; a rolled-back test must not leave them behind."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
