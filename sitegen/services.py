@@ -249,6 +249,11 @@ def provision_site(*, blueprint: Blueprint, request: SiteRequest) -> ProvisionRe
     Atomic: on any error nothing of the new site remains.
     """
     site_request_validate(request=request)
+    # Wagtail caches the site root paths in the shared cache for an hour. A provisioning that
+    # was rolled back (here or in a caller's transaction) leaves an entry for a Site that does
+    # not exist; a retry creates its home page at the same url_path, and validating it
+    # (page.get_site()) would then raise Site.DoesNotExist. Start from the database.
+    Site.clear_site_root_paths_cache()
     hostname = request.resolved_hostname()
     port = request.resolved_port()
 

@@ -76,9 +76,9 @@ class HomePage(BasePage):
         verbose_name_plural = _("startpagina's")
 
     def get_context(self, request, *args, **kwargs):
-        from library_pages.selectors import locations_for_site, news_latest
+        from library_pages.selectors import news_latest
 
         context = super().get_context(request, *args, **kwargs)
+        # Locations with today's hours come with the site shell (home.selectors).
         context["latest_news"] = news_latest(root=self, limit=3)
-        context["locations"] = locations_for_site(root=self)
         return context

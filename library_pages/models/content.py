@@ -22,7 +22,8 @@ class StandardPage(BasePage):
 
 
 class ContactPage(BasePage):
-    """Shows the site's contact settings and its locations with today's opening hours."""
+    """Shows the site's contact settings and its locations with today's opening hours
+    (both from the site shell, home.selectors.site_shell_for_request)."""
 
     intro = models.TextField(_("inleiding"), blank=True, max_length=600)
     body = StreamField(ContentStreamBlock(), verbose_name=_("inhoud"), blank=True)
@@ -34,10 +35,3 @@ class ContactPage(BasePage):
     class Meta:
         verbose_name = _("contactpagina")
         verbose_name_plural = _("contactpagina's")
-
-    def get_context(self, request, *args, **kwargs):
-        from library_pages.selectors import locations_for_site
-
-        context = super().get_context(request, *args, **kwargs)
-        context["locations"] = locations_for_site(root=self.get_site_root() or self)
-        return context

@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import BasePage
+from library_pages.forms import LocationPageForm
 
 # schema.org types for the venues of each kind of site
 SCHEMA_TYPES = {
@@ -42,16 +43,11 @@ class LocationIndexPage(BasePage):
         verbose_name = _("overzicht van locaties")
         verbose_name_plural = _("overzichten van locaties")
 
-    def get_context(self, request, *args, **kwargs):
-        from library_pages.selectors import locations_for_site
-
-        context = super().get_context(request, *args, **kwargs)
-        context["locations"] = locations_for_site(root=self)
-        return context
-
 
 class LocationPage(BasePage):
     """A branch or venue: address, contact, accessibility and opening hours."""
+
+    base_form_class = LocationPageForm
 
     intro = models.TextField(_("inleiding"), blank=True, max_length=600)
     image = models.ForeignKey(
