@@ -203,9 +203,7 @@ class OpeningHoursSpan(Orderable):
         _("dienst"),
         max_length=80,
         blank=True,
-        help_text=_(
-            "Leeg voor het hele gebouw; anders bv. ‘Makerspace’ of ‘Leescafé’."
-        ),
+        help_text=_("Leeg voor het hele gebouw; anders bv. ‘Makerspace’ of ‘Leescafé’."),
     )
     weekday = models.PositiveSmallIntegerField(_("dag"), choices=Weekday.choices)
     opens = models.TimeField(_("van"))

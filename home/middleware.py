@@ -1,0 +1,246 @@
+"""Keep local editors inside their own sites in the one Wagtail admin.
+
+Wagtail checks permissions per view, but some admin views look an object up by the id in
+the URL and show it before (or without) asking whether the user may see it: the page chooser
+browsing another site's page, the move confirmation, the "chosen" endpoints of the choosers,
+the bulk-action confirmation pages (which list the objects the user may *not* touch, by
+title). Other admin areas cannot be scoped per site at all (users, groups, sites, workflows,
+redirects, search promotions, collections, reports). For local editors this middleware
+answers 403 on the central-only areas and 404 on any admin URL that names another site's
+page, image, document, setting or site-owned object. Central editors pass untouched.
+
+The rules match resolved URL names and namespaces, never path strings, so they follow the
+admin wherever it is mounted.
+"""
+
+from collections.abc import Callable
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import Resolver404, ResolverMatch, resolve, reverse
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from home.selectors import (
+    chooser_start_page_for_user,
+    media_reachable_by_user,
+    pages_reachable_by_user,
+    site_owned,
+    site_owned_reachable_by_user,
+    sites_for_user,
+    user_is_central,
+)
+
+# Admin areas that cannot be scoped per site, or whose screens list other sites' titles and
+# users (the reports): central editors only.
+CENTRAL_ONLY_NAMESPACES = frozenset(
+    {
+        "wagtailusers_users",
+        "wagtailusers_groups",
+        "wagtailsites",
+        "wagtailadmin_workflows",
+        "wagtailredirects",
+        "wagtailsearchpromotions",
+        "wagtailadmin_collections",
+        "wagtailadmin_reports",
+    }
+)
+# Site settings that provisioning writes and only central editors change.
+CENTRAL_ONLY_SETTINGS = frozenset({"home.identitysettings"})
+
+SETTINGS_VIEWS = frozenset({"wagtailsettings:edit", "wagtailsettings:preview_on_edit"})
+BULK_ACTION_VIEW = "wagtail_bulk_action"
+EDITING_SESSION_VIEW = "wagtailadmin_editing_sessions:ping"
+PAGE_CHOOSER_ROOT_VIEW = "wagtailadmin_choose_page"
+
+# URL keyword arguments that carry a page id, in any admin URL.
+PAGE_ID_KWARGS = frozenset(
+    {"page_id", "parent_page_id", "page_to_move_id", "destination_id", "page_pk"}
+)
+# Admin URLs whose `pk` is a page id (revision comparison, admin API).
+PAGE_PK_NAMESPACES = frozenset({"wagtailadmin_pages", "wagtailadmin_api:pages"})
+# Views that take a list of page ids in the query string.
+PAGE_ID_LIST_VIEWS = frozenset({"wagtailadmin_choose_page_chosen_multiple"})
+
+
+def _image_model():
+    return get_image_model()
+
+
+def _document_model():
+    return get_document_model()
+
+
+# URL keyword arguments and namespaces (with `pk`) that carry an image or document id.
+MEDIA_ID_KWARGS: dict[str, Callable[[], type]] = {
+    "image_id": _image_model,
+    "document_id": _document_model,
+    "doc_id": _document_model,
+}
+MEDIA_PK_NAMESPACES: dict[str, Callable[[], type]] = {
+    "wagtailimages_chooser": _image_model,
+    "wagtaildocs_chooser": _document_model,
+    "wagtailadmin_api:images": _image_model,
+    "wagtailadmin_api:documents": _document_model,
+}
+
+
+def _admin_prefix() -> str:
+    return reverse("wagtailadmin_home")
+
+
+def _model_or_none(app_label: str, model_name: str) -> type | None:
+    try:
+        return apps.get_model(app_label, model_name)
+    except (LookupError, ValueError):
+        return None
+
+
+def match_is_central_only(match: ResolverMatch) -> bool:
+    """Whether a resolved admin URL belongs to an area for central editors only."""
+    if CENTRAL_ONLY_NAMESPACES.intersection(match.namespaces):
+        return True
+    kwargs = match.kwargs
+    if match.view_name in SETTINGS_VIEWS:
+        setting = f"{kwargs.get('app_name')}.{kwargs.get('model_name')}".lower()
+        return setting in CENTRAL_ONLY_SETTINGS
+    if match.view_name == BULK_ACTION_VIEW:
+        model = _model_or_none(kwargs.get("app_label", ""), kwargs.get("model_name", ""))
+        return model is not None and model._meta.label == settings.AUTH_USER_MODEL
+    return False
+
+
+def admin_url_is_central_only(url: str) -> bool:
+    """For menus: whether an admin URL (path, optionally with a query string) is central-only."""
+    try:
+        match = resolve(url.split("?", 1)[0])
+    except Resolver404:
+        return False
+    return match_is_central_only(match)
+
+
+def objects_reachable(*, user, model: type, ids: list) -> bool:
+    """Whether every id names an object of one of the user's sites (or an object that is not
+    tied to a site)."""
+    if issubclass(model, Page):
+        return pages_reachable_by_user(user=user, page_ids=ids)
+    if issubclass(model, (_image_model(), _document_model())):
+        return media_reachable_by_user(user=user, model=model, ids=ids)
+    if site_owned(model):
+        return site_owned_reachable_by_user(user=user, model=model, ids=ids)
+    return True
+
+
+def _view_model(match: ResolverMatch) -> type | None:
+    """The model of a generic admin view (SnippetViewSet, ModelViewSet), if it has one."""
+    initkwargs = getattr(match.func, "view_initkwargs", None) or {}
+    model = initkwargs.get("model") or getattr(
+        getattr(match.func, "view_class", None), "model", None
+    )
+    return model if isinstance(model, type) else None
+
+
+def _bulk_action_reachable(request: HttpRequest, match: ResolverMatch) -> bool:
+    model = _model_or_none(match.kwargs.get("app_label", ""), match.kwargs.get("model_name", ""))
+    if model is None:
+        return True  # Wagtail answers 404
+    ids = request.GET.getlist("id")
+    if "all" in ids:
+        # "Select all" takes every object of the listing: for pages the children (or, when
+        # searching, descendants) of `childOf`, without it the whole network; site-owned
+        # models list every site's rows. Images and documents are filtered by Wagtail.
+        if issubclass(model, Page):
+            parent = request.GET.get("childOf")
+            return bool(parent) and pages_reachable_by_user(user=request.user, page_ids=[parent])
+        return not site_owned(model)
+    return objects_reachable(user=request.user, model=model, ids=ids)
+
+
+def _reachable(request: HttpRequest, match: ResolverMatch) -> bool:
+    user = request.user
+    kwargs = match.kwargs
+    view_name = match.view_name
+
+    page_ids = [value for key, value in kwargs.items() if key in PAGE_ID_KWARGS]
+    if "pk" in kwargs and match.namespace in PAGE_PK_NAMESPACES:
+        page_ids.append(kwargs["pk"])
+    if view_name in PAGE_ID_LIST_VIEWS:
+        page_ids.extend(request.GET.getlist("id"))
+    if view_name == "wagtailadmin_pages:copy" and request.method == "POST":
+        # the copy form's errors name the destination page
+        page_ids.append(request.POST.get("new_parent_page", ""))
+    if not pages_reachable_by_user(user=user, page_ids=page_ids):
+        return False
+
+    for key, model in MEDIA_ID_KWARGS.items():
+        if key in kwargs and not media_reachable_by_user(
+            user=user, model=model(), ids=[kwargs[key]]
+        ):
+            return False
+    media_model = MEDIA_PK_NAMESPACES.get(match.namespace)
+    if media_model is not None:
+        ids = [kwargs["pk"]] if "pk" in kwargs else request.GET.getlist("id")
+        if not media_reachable_by_user(user=user, model=media_model(), ids=ids):
+            return False
+
+    if view_name in SETTINGS_VIEWS and "pk" in kwargs:
+        if not sites_for_user(user=user).filter(pk=kwargs["pk"]).exists():
+            return False
+    if view_name == BULK_ACTION_VIEW:
+        return _bulk_action_reachable(request, match)
+    if view_name == EDITING_SESSION_VIEW:
+        model = _model_or_none(kwargs.get("app_label", ""), kwargs.get("model_name", ""))
+        if model is not None:
+            return objects_reachable(user=user, model=model, ids=[kwargs.get("object_id")])
+
+    model = _view_model(match)
+    if model is not None and "pk" in kwargs and site_owned(model):
+        return site_owned_reachable_by_user(user=user, model=model, ids=[kwargs["pk"]])
+    return True
+
+
+class AdminTenancyMiddleware:
+    """403 on central-only admin areas and 404 on other sites' objects, for local editors.
+
+    Goes after AuthenticationMiddleware. Runs in process_view, when the URL is resolved.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        user = getattr(request, "user", None)
+        if match is None or user is None or not user.is_authenticated:
+            return None  # Wagtail sends anonymous users to the login form
+        if not request.path_info.startswith(_admin_prefix()) or user_is_central(user):
+            return None
+        if match_is_central_only(match):
+            raise PermissionDenied
+        if match.view_name == PAGE_CHOOSER_ROOT_VIEW:
+            return self._page_chooser_start(request)
+        if not _reachable(request, match):
+            return TemplateResponse(request, "wagtailadmin/404.html", status=404)
+        return None
+
+    @staticmethod
+    def _page_chooser_start(request: HttpRequest) -> HttpResponse | None:
+        """Open the page chooser in the editor's own site.
+
+        Without a parent page, Wagtail starts at the first common ancestor of all pages of the
+        requested type, which may be a page of another site.
+        """
+        start = chooser_start_page_for_user(user=request.user)
+        if start is None:
+            return None
+        url = reverse("wagtailadmin_choose_page_child", args=[start.pk])
+        query = request.META.get("QUERY_STRING")
+        return redirect(f"{url}?{query}" if query else url)

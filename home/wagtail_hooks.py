@@ -1,0 +1,181 @@
+"""Admin wiring that keeps local editors inside their own sites.
+
+Page permissions (GroupPagePermission on the home page), collection permissions and per-site
+setting permissions do most of the work. What they leave open is closed here: the page
+chooser shows the whole tree, the page listings' filters list every site and every page
+owner and editor of the network, the admin API lists every image and document, the
+dashboard panels follow the user and not the site, and the menus offer central-only areas.
+The URL guards are in home.middleware; the decisions in home.selectors.
+
+Image and document choosers need no hook: Wagtail filters them by the "choose" collection
+permission, which provisioning grants on the site's own collection only (and which keeps a
+shared collection usable if central editors open one to every site).
+"""
+
+from wagtail import hooks
+from wagtail.admin.views.home import (
+    LockedPagesPanel,
+    RecentEditsPanel,
+    UserObjectsInWorkflowModerationPanel,
+    WorkflowObjectsToModeratePanel,
+)
+from wagtail.admin.views.pages.listing import PageFilterSet
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.models import Page
+
+from home.middleware import admin_url_is_central_only
+from home.selectors import (
+    media_for_user,
+    page_editors_for_user,
+    page_owners_for_user,
+    page_within_user_sites,
+    pages_within_user_sites,
+    sites_for_user,
+    user_is_central,
+)
+
+# --- Page chooser and explorer ---------------------------------------------------------------
+
+
+@hooks.register("construct_page_chooser_queryset")
+def page_chooser_within_user_sites(pages, request):
+    return pages_within_user_sites(user=request.user, pages=pages)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_within_user_sites(parent_page, pages, request):
+    # Wagtail already limits the explorer to explorable pages unless
+    # WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS is turned off; this holds either way.
+    return pages_within_user_sites(user=request.user, pages=pages)
+
+
+def _scope_page_listing_filters() -> None:
+    """The page listings (explorer, page type usage, forms) offer filters whose choices are
+    every site, every page owner and every page editor of the network. Wagtail has no hook for
+    these choices, so give the shared filter objects request-aware querysets; FilterSet
+    subclasses share the declared filter objects, and every request deep-copies them."""
+    filters = PageFilterSet.declared_filters
+    filters["site"].queryset = lambda request: sites_for_user(user=request.user)
+    filters["owner"].queryset = lambda request: page_owners_for_user(user=request.user)
+    filters["edited_by"].queryset = lambda request: page_editors_for_user(user=request.user)
+
+
+_scope_page_listing_filters()
+
+
+# --- Admin API (images and documents list every collection) ----------------------------------
+
+
+class SiteScopedImagesAdminAPIViewSet(ImagesAdminAPIViewSet):
+    def get_queryset(self):
+        return media_for_user(
+            user=self.request.user, model=self.model, queryset=super().get_queryset()
+        )
+
+
+class SiteScopedDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
+    def get_queryset(self):
+        return media_for_user(
+            user=self.request.user, model=self.model, queryset=super().get_queryset()
+        )
+
+
+@hooks.register("construct_admin_api", order=100)  # after wagtail.images and wagtail.documents
+def admin_api_within_user_sites(router):
+    router.register_endpoint("images", SiteScopedImagesAdminAPIViewSet)
+    router.register_endpoint("documents", SiteScopedDocumentsAdminAPIViewSet)
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+# The panels list the user's own edits, locks and moderation requests wherever they were made:
+# an editor who moved from one site to another would keep seeing the old site's pages.
+
+
+def _page_visible(request, obj) -> bool:
+    return not isinstance(obj, Page) or page_within_user_sites(user=request.user, page=obj)
+
+
+class SiteScopedRecentEditsPanel(RecentEditsPanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        request = parent_context["request"]
+        context["last_edits"] = [
+            (edited_at, page)
+            for edited_at, page in context["last_edits"]
+            if _page_visible(request, page)
+        ]
+        return context
+
+
+class SiteScopedLockedPagesPanel(LockedPagesPanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["locked_pages"] = pages_within_user_sites(
+            user=parent_context["request"].user, pages=context["locked_pages"]
+        )
+        return context
+
+
+class SiteScopedUserObjectsInWorkflowModerationPanel(UserObjectsInWorkflowModerationPanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        request = parent_context["request"]
+        context["workflow_states"] = [
+            state
+            for state in context["workflow_states"]
+            if _page_visible(request, state.content_object)
+        ]
+        return context
+
+
+class SiteScopedWorkflowObjectsToModeratePanel(WorkflowObjectsToModeratePanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        request = parent_context["request"]
+        context["states"] = [
+            state for state in context["states"] if _page_visible(request, state["obj"])
+        ]
+        return context
+
+
+SITE_SCOPED_PANELS = {
+    RecentEditsPanel: SiteScopedRecentEditsPanel,
+    LockedPagesPanel: SiteScopedLockedPagesPanel,
+    UserObjectsInWorkflowModerationPanel: SiteScopedUserObjectsInWorkflowModerationPanel,
+    WorkflowObjectsToModeratePanel: SiteScopedWorkflowObjectsToModeratePanel,
+}
+
+
+@hooks.register("construct_homepage_panels")
+def dashboard_within_user_sites(request, panels):
+    if user_is_central(request.user):
+        return
+    for index, panel in enumerate(panels):
+        scoped = SITE_SCOPED_PANELS.get(type(panel))
+        if scoped is not None:
+            panels[index] = scoped()
+
+
+# --- Menus: hide the central-only areas that home.middleware refuses ------------------------
+
+
+def _hide_central_only(request, menu_items) -> None:
+    if user_is_central(request.user):
+        return
+    menu_items[:] = [item for item in menu_items if not admin_url_is_central_only(item.url)]
+
+
+@hooks.register("construct_main_menu")
+def main_menu_for_local_editors(request, menu_items):
+    _hide_central_only(request, menu_items)
+
+
+@hooks.register("construct_settings_menu")
+def settings_menu_for_local_editors(request, menu_items):
+    _hide_central_only(request, menu_items)
+
+
+@hooks.register("construct_reports_menu")
+def reports_menu_for_local_editors(request, menu_items):
+    _hide_central_only(request, menu_items)

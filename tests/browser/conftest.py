@@ -1,0 +1,200 @@
+"""Browser checks: the demo network served by a live server, visited by headless Chromium.
+
+Debian's `chromium` (installed by `.ci/run`) is driven by Playwright's Python package; nothing
+downloads a browser. axe-core comes from the pinned `axe-playwright-python` dev dependency, which
+ships `axe.min.js`; we only inject that file and call `axe.run` ourselves.
+
+Without Chromium, Playwright or axe-core every test here is skipped with the reason, so
+`make test` passes on a laptop that has none of them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+
+HERE = Path(__file__).parent
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium keeps dialling Google's services, which a closed CI network refuses.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    """CHROMIUM overrides; otherwise Debian's package on PATH."""
+    candidate = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    return candidate if os.access(candidate, os.X_OK) else None
+
+
+def axe_script_path() -> Path | None:
+    if importlib.util.find_spec("axe_playwright_python") is None:
+        return None
+    path = resources.files("axe_playwright_python") / "axe.min.js"
+    return Path(str(path)) if path.is_file() else None
+
+
+def missing_requirement() -> str | None:
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is not installed (pip install -e '.[dev]')"
+    if chromium_path() is None:
+        return "Chromium is not installed (apt-get install chromium), or set CHROMIUM=/path"
+    if axe_script_path() is None:
+        return "axe-core is not installed (axe-playwright-python, pip install -e '.[dev]')"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = missing_requirement()
+    if reason is None:
+        return
+    skip = pytest.mark.skip(reason=f"browser checks skipped: {reason}")
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One headless Chromium per test module.
+
+    Playwright's sync API drives its own asyncio loop from a greenlet and leaves that loop marked
+    as running in the main thread between calls. Django's async-safety guard only looks for a
+    running loop, so every ORM call of the test thread (pytest-django's per-test transaction,
+    the demo teardown) would raise SynchronousOnlyOperation although no coroutine ever touches a
+    connection. DJANGO_ALLOW_ASYNC_UNSAFE switches the guard off for exactly the browser's
+    lifetime. The browser is module-scoped, not session-scoped, so that the loop is gone (and
+    the guard back) before the rest of the suite runs its database tests.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    """axe-core's browser bundle, injected into each page before `axe.run`."""
+    return axe_script_path().read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    slug: str
+    kind: str
+    root_url: str
+    # Page model name ("HomePage", "NewsPage", ...) -> URL of the first live page of that type.
+    pages: dict[str, str]
+    # A word that the site search finds on this site.
+    search_word: str
+
+
+@dataclass(frozen=True)
+class DemoNetwork:
+    port: int
+    sites: dict[str, DemoSite]
+
+
+def _demo_site(site) -> DemoSite:
+    from wagtail.models import Page
+
+    from home.models import Tenant
+
+    tenant = Tenant.objects.get(site=site)
+    pages: dict[str, str] = {}
+    tree = (
+        Page.objects.live()
+        .public()
+        .descendant_of(site.root_page, inclusive=True)
+        .order_by("path")
+        .specific()
+    )
+    for page in tree:
+        pages.setdefault(type(page).__name__, page.get_full_url())
+    news = [p for p in tree if type(p).__name__ == "NewsPage"]
+    titled = news[0] if news else tree[0]
+    search_word = max(titled.title.split(), key=len)
+    return DemoSite(
+        slug=tenant.slug,
+        kind=str(tenant.kind),
+        root_url=site.root_url,
+        pages=pages,
+        search_word=search_word,
+    )
+
+
+def _database_restore(snapshot: str) -> None:
+    """Put the database back as the module found it, as Django's serialized rollback does."""
+    call_command(
+        "flush",
+        interactive=False,
+        verbosity=0,
+        # Sequences keep counting, so that restored rows never collide with new ids.
+        reset_sequences=False,
+        # The snapshot holds the content types and permissions that post_migrate would add.
+        inhibit_post_migrate=True,
+    )
+    connection.creation.deserialize_db_from_string(snapshot)
+    cache.clear()
+
+
+@pytest.fixture(scope="module")
+def demo_network(django_db_setup, django_db_blocker) -> Iterator[DemoNetwork]:
+    """The demo network, built once per module and served on a live server.
+
+    pytest-django's `live_server` fixture pulls in `transactional_db`, which empties every table
+    after each test: the network (about 3 s to build) would have to be rebuilt per test, and
+    Wagtail's root page, created by a data migration, would be gone for the next one. So this
+    module-scoped fixture commits the network itself, serves it with pytest-django's own
+    LiveServer (which shares an in-memory SQLite connection with the server thread), and at
+    the end restores the database from a snapshot taken before. Tests run inside the usual
+    per-test transaction (`django_db`), so they cannot leave anything behind either.
+    """
+    from pytest_django.live_server_helper import LiveServer
+    from wagtail.models import Site
+
+    from sitegen.demo import demo_network_build
+
+    with django_db_blocker.unblock():
+        snapshot = connection.creation.serialize_db_to_string()
+        server = LiveServer("localhost")
+    try:
+        with django_db_blocker.unblock():
+            # Wagtail finds a site by hostname and port: the sites must carry the server's port.
+            with override_settings(SITE_PORT=server.thread.port):
+                demo_network_build()
+            cache.clear()
+            sites = {}
+            for site in Site.objects.select_related("root_page").order_by("hostname"):
+                demo = _demo_site(site)
+                sites[demo.slug] = demo
+        yield DemoNetwork(port=server.thread.port, sites=sites)
+    finally:
+        server.stop()
+        with django_db_blocker.unblock():
+            _database_restore(snapshot)
