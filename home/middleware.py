@@ -18,7 +18,7 @@ from collections.abc import Callable
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, ResolverMatch, resolve, reverse
@@ -29,6 +29,7 @@ from wagtail.models import Page
 from home.selectors import (
     chooser_start_page_for_user,
     media_reachable_by_user,
+    media_tags_for_user,
     pages_reachable_by_user,
     site_owned,
     site_owned_reachable_by_user,
@@ -57,6 +58,8 @@ SETTINGS_VIEWS = frozenset({"wagtailsettings:edit", "wagtailsettings:preview_on_
 BULK_ACTION_VIEW = "wagtail_bulk_action"
 EDITING_SESSION_VIEW = "wagtailadmin_editing_sessions:ping"
 PAGE_CHOOSER_ROOT_VIEW = "wagtailadmin_choose_page"
+TAG_AUTOCOMPLETE_VIEW = "wagtailadmin_tag_autocomplete"
+TAG_AUTOCOMPLETE_LIMIT = 10
 
 # URL keyword arguments that carry a page id, in any admin URL.
 PAGE_ID_KWARGS = frozenset(
@@ -227,9 +230,26 @@ class AdminTenancyMiddleware:
             raise PermissionDenied
         if match.view_name == PAGE_CHOOSER_ROOT_VIEW:
             return self._page_chooser_start(request)
+        if match.view_name == TAG_AUTOCOMPLETE_VIEW:
+            return self._tag_autocomplete(request)
         if not _reachable(request, match):
             return TemplateResponse(request, "wagtailadmin/404.html", status=404)
         return None
+
+    @staticmethod
+    def _tag_autocomplete(request: HttpRequest) -> HttpResponse:
+        """Tag suggestions from the editor's own images and documents only."""
+        term = request.GET.get("term", "")
+        names: set[str] = set()
+        if term:
+            for model in (_image_model(), _document_model()):
+                names.update(
+                    tag.name
+                    for tag in media_tags_for_user(
+                        user=request.user, model=model, term=term, limit=TAG_AUTOCOMPLETE_LIMIT
+                    )
+                )
+        return JsonResponse(sorted(names)[:TAG_AUTOCOMPLETE_LIMIT], safe=False)
 
     @staticmethod
     def _page_chooser_start(request: HttpRequest) -> HttpResponse | None:

@@ -1,5 +1,6 @@
 """Reads about the network and who may see which part of it."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,16 +68,25 @@ def site_hostnames() -> list[str]:
     return list(Site.objects.values_list("hostname", flat=True).distinct())
 
 
+def search_terms(query: str) -> str:
+    """The words of a visitor's query, without the punctuation that the search backends read
+    as syntax (SQLite FTS5 and PostgreSQL tsquery both reject stray quotes and backslashes)."""
+    return " ".join(re.findall(r"\w+", query))
+
+
 def site_pages_search(*, site: Site, query: str):
     """Live, public pages of one site matching the query, best first."""
     from wagtail.models import Page
 
+    terms = search_terms(query)
+    if not terms:
+        return Page.objects.none()
     return (
         Page.objects.live()
         .public()
         .descendant_of(site.root_page, inclusive=True)
         .specific()
-        .search(query, operator="and")
+        .search(terms, operator="and")
     )
 
 
@@ -287,3 +297,27 @@ def page_editors_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet
         .values_list("user_id", flat=True)
         .distinct()
     )
+
+
+def media_tags_for_user(
+    *, user: AbstractBaseUser | AnonymousUser, model: type, term: str = "", limit: int = 10
+) -> QuerySet:
+    """Tags on the images or documents the user may see, most used first (or, with a term,
+    those starting with it, by name): the tag filters and the tag autocomplete of the admin.
+
+    Tags are one table for the whole network; without this, a local editor would read the tags
+    that other sites put on their media."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+    from taggit.models import Tag
+
+    content_type = ContentType.objects.get_for_model(model)
+    tags = Tag.objects.filter(
+        taggit_taggeditem_items__content_type=content_type,
+        taggit_taggeditem_items__object_id__in=media_for_user(user=user, model=model).values("pk"),
+    )
+    if term:
+        return tags.filter(name__istartswith=term).distinct().order_by("name")[:limit]
+    return tags.annotate(item_count=Count("taggit_taggeditem_items")).order_by("-item_count")[
+        :limit
+    ]

@@ -20,13 +20,16 @@ from wagtail.admin.views.home import (
     WorkflowObjectsToModeratePanel,
 )
 from wagtail.admin.views.pages.listing import PageFilterSet
+from wagtail.admin.filters import BaseMediaFilterSet
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.images.views.chooser import ImageChooseViewMixin
 from wagtail.models import Page
 
 from home.middleware import admin_url_is_central_only
 from home.selectors import (
     media_for_user,
+    media_tags_for_user,
     page_editors_for_user,
     page_owners_for_user,
     page_within_user_sites,
@@ -62,6 +65,41 @@ def _scope_page_listing_filters() -> None:
 
 
 _scope_page_listing_filters()
+
+
+# --- Tags of images and documents -------------------------------------------------------------
+# The media listings and the image chooser offer the network's most used tags as filters;
+# Wagtail has no hook for them, so narrow them for local editors after Wagtail builds them.
+
+
+def _scope_media_tag_filters() -> None:
+    original_init = BaseMediaFilterSet.__init__
+
+    def init(self, *args, request=None, **kwargs):
+        original_init(self, *args, request=request, **kwargs)
+        tag_filter = self.filters.get("tag")
+        if tag_filter is None or request is None or user_is_central(request.user):
+            return
+        tags = media_tags_for_user(user=request.user, model=self._meta.model)
+        if tags:
+            tag_filter.extra["choices"] = [(tag.name, tag.name) for tag in tags]
+        else:
+            del self.filters["tag"]
+
+    BaseMediaFilterSet.__init__ = init
+
+    original_context = ImageChooseViewMixin.get_context_data
+
+    def get_context_data(self, **kwargs):
+        context = original_context(self, **kwargs)
+        if not user_is_central(self.request.user):
+            context["popular_tags"] = media_tags_for_user(user=self.request.user, model=self.model)
+        return context
+
+    ImageChooseViewMixin.get_context_data = get_context_data
+
+
+_scope_media_tag_filters()
 
 
 # --- Admin API (images and documents list every collection) ----------------------------------

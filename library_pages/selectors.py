@@ -1,15 +1,10 @@
 """Reads for library and centre pages. Every selector takes the site (or its root) it serves."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from wagtail.models import Page
 
-from library_pages.models import (
-    ExceptionalHours,
-    LocationPage,
-    NewsIndexPage,
-    NewsPage,
-    OpeningHoursSpan,
-)
+from library_pages.models import LocationPage, NewsIndexPage, NewsPage
+from library_pages.models.locations import hours_prefetches
 
 
 def news_for_index(*, index: NewsIndexPage) -> QuerySet[NewsPage]:
@@ -38,10 +33,5 @@ def locations_for_site(*, root: Page) -> list[LocationPage]:
         LocationPage.objects.live()
         .descendant_of(root)
         .order_by("path")
-        .prefetch_related(
-            Prefetch(
-                "weekly_hours", queryset=OpeningHoursSpan.objects.order_by("weekday", "opens")
-            ),
-            Prefetch("exceptional_hours", queryset=ExceptionalHours.objects.order_by("start_date")),
-        )
+        .prefetch_related(*hours_prefetches())
     )

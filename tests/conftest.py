@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from wagtail.models import Page
 
 from home.models import Tenant
 from sitegen.blueprints import BLUEPRINTS
@@ -26,7 +27,9 @@ class SiteFixture:
 
     @property
     def home(self):
-        return self.tenant.site.root_page.specific
+        # A fresh instance: the one provisioning created cached the site root paths from
+        # before its Site existed, so its `url` would be None.
+        return Page.objects.get(pk=self.tenant.site.root_page_id).specific
 
     @property
     def hostname(self) -> str:

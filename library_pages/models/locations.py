@@ -2,12 +2,13 @@ from urllib.parse import quote_plus
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES
@@ -145,6 +146,9 @@ class LocationPage(BasePage):
         from library_pages import opening_hours
 
         context = super().get_context(request, *args, **kwargs)
+        # The hours are read for the status, the week table, every service point and the
+        # schema.org data: fetch each relation once.
+        prefetch_related_objects([self], *hours_prefetches())
         now = timezone.now()
         today = timezone.localdate(now)
         context["status"] = opening_hours.opening_status(location=self, now=now)
@@ -162,7 +166,7 @@ class LocationPage(BasePage):
 
         data = {
             "@context": "https://schema.org",
-            "@type": SCHEMA_TYPES.get(self._site_kind(), "CivicStructure"),
+            "@type": SCHEMA_TYPES.get(self._site_kind(request), "CivicStructure"),
             "name": self.title,
             "url": self.get_full_url(request=request),
             "address": {
@@ -188,8 +192,8 @@ class LocationPage(BasePage):
             data["email"] = self.email
         return data
 
-    def _site_kind(self) -> str:
-        site = self.get_site()
+    def _site_kind(self, request=None) -> str:
+        site = Site.find_for_request(request) if request is not None else self.get_site()
         tenant = getattr(site, "tenant", None) if site else None
         return tenant.kind if tenant else ""
 
@@ -250,3 +254,11 @@ class ExceptionalHours(Orderable):
     @property
     def last_date(self):
         return self.end_date or self.start_date
+
+
+def hours_prefetches() -> tuple[Prefetch, Prefetch]:
+    """Prefetches of a location's hours, in the order the opening-hours engine reads them."""
+    return (
+        Prefetch("weekly_hours", queryset=OpeningHoursSpan.objects.order_by("weekday", "opens")),
+        Prefetch("exceptional_hours", queryset=ExceptionalHours.objects.order_by("start_date")),
+    )

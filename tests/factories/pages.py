@@ -25,6 +25,7 @@ class PageFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, parent: Page, publish: bool = True, **kwargs):
+        kwargs.setdefault("live", publish)
         page = model_class(*args, **kwargs)
         parent.add_child(instance=page)
         if publish:
