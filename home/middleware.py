@@ -191,9 +191,12 @@ def _reachable(request: HttpRequest, match: ResolverMatch) -> bool:
         if not media_reachable_by_user(user=user, model=media_model(), ids=ids):
             return False
 
-    if view_name in SETTINGS_VIEWS and "pk" in kwargs:
-        if not sites_for_user(user=user).filter(pk=kwargs["pk"]).exists():
-            return False
+    if (
+        view_name in SETTINGS_VIEWS
+        and "pk" in kwargs
+        and not sites_for_user(user=user).filter(pk=kwargs["pk"]).exists()
+    ):
+        return False
     if view_name == BULK_ACTION_VIEW:
         return _bulk_action_reachable(request, match)
     if view_name == EDITING_SESSION_VIEW:

@@ -13,6 +13,7 @@ shared collection usable if central editors open one to every site).
 """
 
 from wagtail import hooks
+from wagtail.admin.filters import BaseMediaFilterSet
 from wagtail.admin.views.home import (
     LockedPagesPanel,
     RecentEditsPanel,
@@ -20,7 +21,6 @@ from wagtail.admin.views.home import (
     WorkflowObjectsToModeratePanel,
 )
 from wagtail.admin.views.pages.listing import PageFilterSet
-from wagtail.admin.filters import BaseMediaFilterSet
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.images.views.chooser import ImageChooseViewMixin
