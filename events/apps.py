@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Agenda")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from wagtail.signals import page_published
+
+        from events import signals
+
+        page_published.connect(signals.event_published, dispatch_uid="events_event_published")

@@ -46,6 +46,14 @@ COMMUNITY_CENTRE = Blueprint(
             fields={"intro": "Waar je ons vindt en wanneer het onthaal open is."},
         ),
         PageSpec(
+            key="agenda",
+            model="events.EventIndexPage",
+            title="Agenda",
+            slug="agenda",
+            in_main_menu=True,
+            fields={"intro": "Activiteiten, cursussen en feesten in en rond het centrum."},
+        ),
+        PageSpec(
             key="news",
             model="library_pages.NewsIndexPage",
             title="Nieuws",

@@ -60,6 +60,14 @@ CULTURAL_CENTRE = Blueprint(
             fields={"intro": "Onze zalen, de balie en de openingsuren van het onthaal."},
         ),
         PageSpec(
+            key="agenda",
+            model="events.EventIndexPage",
+            title="Agenda",
+            slug="agenda",
+            in_main_menu=True,
+            fields={"intro": "Voorstellingen, concerten, films en workshops."},
+        ),
+        PageSpec(
             key="news",
             model="library_pages.NewsIndexPage",
             title="Nieuws",

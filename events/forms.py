@@ -1,0 +1,202 @@
+"""Forms: the admin form of an event page and the visitor's agenda filter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from events import taxonomy
+
+MAX_QUERY_LENGTH = 100
+PRICE_LINE = re.compile(
+    r"^\s*(?P<name>[^:]{1,80}?)\s*:\s*(?:€\s*)?(?P<price>\d+(?:[.,]\d{1,2})?)\s*$"
+)
+
+
+def price_lines_parse(text: str) -> list[dict]:
+    """ "Basistarief: 8" per line to [{"name": "Basistarief", "price": 8.0}]."""
+    prices = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = PRICE_LINE.match(line)
+        if match is None:
+            raise forms.ValidationError(
+                _("Regel %(number)s: schrijf ‘naam: prijs’, bv. ‘Basistarief: 8,50’."),
+                params={"number": number},
+            )
+        try:
+            price = Decimal(match["price"].replace(",", "."))
+        except InvalidOperation as error:  # pragma: no cover - the regex allows digits only
+            raise forms.ValidationError(_("Ongeldige prijs.")) from error
+        prices.append({"name": match["name"], "price": float(price)})
+    return prices
+
+
+def price_lines_format(prices: list[dict]) -> str:
+    lines = []
+    for item in prices or []:
+        price = f"{item.get('price', 0):.2f}".replace(".", ",")
+        lines.append(f"{item.get('name', '')}: {price}")
+    return "\n".join(lines)
+
+
+class EventPageForm(WagtailAdminPageForm):
+    """Imported fields are read-only; dates of imported events cannot be changed by hand."""
+
+    facilities = forms.MultipleChoiceField(
+        label=_("Toegankelijkheid"),
+        choices=taxonomy.choices(taxonomy.FACILITIES),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    price_info = forms.CharField(
+        label=_("Prijzen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Eén prijscategorie per regel, bv. ‘Basistarief: 8,50’. Leeg als gratis."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from events.models import IMPORTED_FIELDS
+
+        self.initial["price_info"] = price_lines_format(self.instance.price_info)
+        if self.instance.pk and self.instance.uitdatabank_id:
+            for name in IMPORTED_FIELDS:
+                if name in self.fields:
+                    field = self.fields[name]
+                    field.disabled = True
+                    field.help_text = _("Beheerd door UiTdatabank: wijzig dit daar.")
+
+    def clean_price_info(self):
+        if self.fields["price_info"].disabled:
+            return self.instance.price_info
+        value = self.cleaned_data.get("price_info")
+        if isinstance(value, list):
+            return value
+        return price_lines_parse(value or "")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk and self.instance.uitdatabank_id:
+            for name in ("dates",):
+                formset = self.formsets.get(name)
+                if formset is not None and formset.has_changed():
+                    raise forms.ValidationError(
+                        _(
+                            "De datums van deze activiteit komen uit UiTdatabank en worden "
+                            "bij elke import bijgewerkt. Annuleer of verplaats één datum "
+                            "met een wijziging."
+                        )
+                    )
+        for row in self._rows("dates"):
+            self._date_row_clean(row)
+        age_min, age_max = cleaned_data.get("age_min"), cleaned_data.get("age_max")
+        if age_min is not None and age_max is not None and age_min > age_max:
+            self.add_error("age_max", _("De maximumleeftijd ligt onder de minimumleeftijd."))
+        return cleaned_data
+
+    def _rows(self, name: str) -> list:
+        formset = self.formsets.get(name)
+        if formset is None:
+            return []
+        return [
+            form
+            for form in formset.forms
+            if form.is_valid() and not form.cleaned_data.get("DELETE") and form.has_changed()
+        ]
+
+    @staticmethod
+    def _date_row_clean(row) -> None:
+        from events.models import Repeat
+        from events.recurrence import RecurrenceError, excluded_dates_parse, rule_validate
+
+        data = row.cleaned_data
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            row.add_error("end_date", _("De einddatum ligt voor de begindatum."))
+        repeat = data.get("repeat")
+        if repeat == Repeat.WEEKLY:
+            if not data.get("weekdays"):
+                row.add_error("weekdays", _("Kies minstens één dag."))
+            if not end:
+                row.add_error("end_date", _("Een periode heeft een einddatum."))
+            if not data.get("start_time") or not data.get("end_time"):
+                row.add_error("start_time", _("Geef het begin- en einduur."))
+        if repeat == Repeat.RULE:
+            try:
+                rule_validate(rule=data.get("rule") or "")
+            except RecurrenceError as error:
+                row.add_error("rule", str(error))
+        try:
+            excluded_dates_parse(text=data.get("excluded_dates") or "")
+        except RecurrenceError as error:
+            row.add_error("excluded_dates", str(error))
+
+
+# --- Visitor-facing agenda filter ----------------------------------------------------------
+
+
+WHEN_CHOICES = [
+    ("", _("Altijd")),
+    ("vandaag", _("Vandaag")),
+    ("weekend", _("Dit weekend")),
+    ("week", _("Deze week")),
+    ("maand", _("Deze maand")),
+]
+
+
+class AgendaFilterForm(forms.Form):
+    """Every field optional; an invalid field is dropped, the others still filter."""
+
+    q = forms.CharField(label=_("Zoeken"), required=False, max_length=MAX_QUERY_LENGTH)
+    wanneer = forms.ChoiceField(label=_("Wanneer"), choices=WHEN_CHOICES, required=False)
+    van = forms.DateField(
+        label=_("Van"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tot = forms.DateField(
+        label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    type = forms.ChoiceField(label=_("Soort"), required=False)
+    thema = forms.ChoiceField(label=_("Thema"), required=False)
+    leeftijdsgroep = forms.ChoiceField(label=_("Voor wie"), required=False)
+    leeftijd = forms.IntegerField(label=_("Leeftijd"), required=False, min_value=0, max_value=120)
+    locatie = forms.ChoiceField(label=_("Locatie"), required=False)
+    gratis = forms.BooleanField(label=_("Alleen gratis"), required=False)
+
+    def __init__(self, *args, locations: list[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("Alle"))]
+        self.fields["type"].choices = everything + taxonomy.choices(taxonomy.EVENT_TYPES)
+        self.fields["thema"].choices = everything + taxonomy.choices(taxonomy.THEMES)
+        self.fields["leeftijdsgroep"].choices = everything + [
+            (group.slug, group.label) for group in taxonomy.AGE_GROUPS.values()
+        ]
+        self.fields["locatie"].choices = everything + list(locations)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        start, end = cleaned_data.get("van"), cleaned_data.get("tot")
+        if start and end and end < start:
+            self.add_error("tot", _("De einddatum ligt voor de begindatum."))
+        for name in ("van", "tot"):
+            value = cleaned_data.get(name)
+            if value and not (dt.date(2000, 1, 1) <= value <= dt.date(2100, 12, 31)):
+                self.add_error(name, _("Kies een datum tussen 2000 en 2100."))
+        return cleaned_data
+
+    def valid_filters(self) -> dict:
+        """The values of the fields that validated, empty ones left out."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            name: value
+            for name, value in data.items()
+            if name not in self.errors and value not in (None, "", False)
+        }

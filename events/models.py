@@ -1,0 +1,646 @@
+"""The agenda: an EventIndexPage per site, EventPages under it, and occurrence rows.
+
+Editors describe *when* with EventDate rows (one date, a period with weekly hours, or a
+recurrence rule) and OccurrenceChange rows (cancel, move or mark one occurrence). On publish
+(and on import, and daily for the rolling horizon) events.services expands them into
+Occurrence rows, stored in UTC, which the agenda, the feeds and the "Binnenkort" block query.
+"""
+
+from urllib.parse import quote_plus
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from events import taxonomy
+from events.forms import EventPageForm
+from home.blocks import RICH_TEXT_FEATURES
+from home.models import BasePage
+from home.models.tenancy import Province
+
+
+class EventStatus(models.TextChoices):
+    SCHEDULED = "gepland", _("Gepland")
+    CANCELLED = "geannuleerd", _("Geannuleerd")
+    POSTPONED = "uitgesteld", _("Uitgesteld")
+    SOLD_OUT = "volzet", _("Volzet")
+    MOVED = "verplaatst", _("Verplaatst")
+
+
+class BookingAvailability(models.TextChoices):
+    AVAILABLE = "beschikbaar", _("Plaatsen beschikbaar")
+    UNAVAILABLE = "niet-beschikbaar", _("Geen plaatsen meer")
+
+
+class Repeat(models.TextChoices):
+    ONCE = "eenmalig", _("Eén datum of één doorlopende periode")
+    WEEKLY = "wekelijks", _("Periode met vaste uren per week")
+    RULE = "regel", _("Herhalingsregel")
+
+
+WEEKDAY_CHOICES = [
+    ("0", _("maandag")),
+    ("1", _("dinsdag")),
+    ("2", _("woensdag")),
+    ("3", _("donderdag")),
+    ("4", _("vrijdag")),
+    ("5", _("zaterdag")),
+    ("6", _("zondag")),
+]
+
+
+class WeekdaysFormField(forms.TypedMultipleChoiceField):
+    """Checkboxes in the admin, stored as "0,2" (Monday is 0)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            return [item for item in value.split(",") if item]
+        return value
+
+    def clean(self, value):
+        return ",".join(sorted(set(super().clean(value))))
+
+
+class WeekdaysField(models.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 13)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return WeekdaysFormField(
+            choices=WEEKDAY_CHOICES,
+            required=False,
+            label=self.verbose_name,
+            help_text=self.help_text,
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+
+class ImportedHelpPanel(HelpPanel):
+    """Tells editors which fields UiTdatabank manages; shown on imported events only."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def is_shown(self) -> bool:
+            return bool(getattr(self.instance, "uitdatabank_id", "")) and super().is_shown()
+
+
+class EventIndexPage(RoutablePageMixin, BasePage):
+    """A site's agenda. Also carries the site's UiTdatabank selection beyond organizers and
+    places (labels, postal codes), and whether regional events of other sites appear."""
+
+    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
+    include_regional = models.BooleanField(
+        _("regionale activiteiten van andere websites tonen"),
+        default=False,
+        help_text=_(
+            "Toon ook activiteiten die andere websites als regionaal aanduiden in de gekozen "
+            "provincie. Ze blijven op hun eigen website staan; de agenda linkt ernaar."
+        ),
+    )
+    region = models.CharField(_("regio"), max_length=32, choices=Province.choices, blank=True)
+    uitdatabank_labels = models.TextField(
+        _("UiTdatabank-labels"),
+        blank=True,
+        help_text=_("Labels om activiteiten te selecteren, gescheiden door komma's."),
+    )
+    uitdatabank_postal_codes = models.TextField(
+        _("UiTdatabank-postcodes"),
+        blank=True,
+        help_text=_("Postcodes om activiteiten te selecteren, gescheiden door komma's."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    settings_panels = [
+        *BasePage.settings_panels,
+        MultiFieldPanel(
+            [FieldPanel("include_regional"), FieldPanel("region")],
+            heading=_("Regionale activiteiten"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("uitdatabank_labels"), FieldPanel("uitdatabank_postal_codes")],
+            heading=_("Selectie uit UiTdatabank"),
+            help_text=_("Organisatoren en locaties kies je bij Instellingen → Koppelingen."),
+        ),
+    ]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["events.EventPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("agenda")
+        verbose_name_plural = _("agenda's")
+
+    @staticmethod
+    def _split(value: str) -> list[str]:
+        return [item.strip() for item in value.split(",") if item.strip()]
+
+    @property
+    def labels(self) -> list[str]:
+        return self._split(self.uitdatabank_labels)
+
+    @property
+    def postal_codes(self) -> list[str]:
+        return self._split(self.uitdatabank_postal_codes)
+
+    @path("")
+    def agenda(self, request):
+        from events import views
+
+        return views.agenda(request, index=self)
+
+    @path("feed.ics")
+    def feed_ical(self, request):
+        from events import views
+
+        return views.agenda_feed(request, index=self, kind="ics")
+
+    @path("feed.rss")
+    def feed_rss(self, request):
+        from events import views
+
+        return views.agenda_feed(request, index=self, kind="rss")
+
+    @path("feed.atom")
+    def feed_atom(self, request):
+        from events import views
+
+        return views.agenda_feed(request, index=self, kind="atom")
+
+    @path("feed.json")
+    def feed_json(self, request):
+        from events import views
+
+        return views.agenda_feed(request, index=self, kind="json")
+
+
+# Fields that an import from UiTdatabank owns: read-only in the admin for imported events.
+IMPORTED_FIELDS = (
+    "title",
+    "intro",
+    "description",
+    "image_url",
+    "event_type",
+    "theme",
+    "facilities",
+    "age_min",
+    "age_max",
+    "is_free",
+    "price_info",
+    "booking_url",
+    "booking_email",
+    "booking_phone",
+    "booking_info",
+    "organizer_name",
+    "organizer_url",
+    "place_name",
+    "street",
+    "postal_code",
+    "city",
+    "latitude",
+    "longitude",
+    "status",
+    "status_reason",
+)
+
+
+class EventPage(RoutablePageMixin, BasePage):
+    base_form_class = EventPageForm
+
+    intro = models.TextField(_("korte beschrijving"), blank=True, max_length=600)
+    description = RichTextField(_("beschrijving"), blank=True, features=RICH_TEXT_FEATURES)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("afbeelding"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_url = models.URLField(_("afbeelding uit UiTdatabank"), blank=True, max_length=500)
+    event_type = models.CharField(
+        _("soort activiteit"),
+        max_length=32,
+        blank=True,
+        choices=taxonomy.choices(taxonomy.EVENT_TYPES),
+    )
+    theme = models.CharField(
+        _("thema"), max_length=32, blank=True, choices=taxonomy.choices(taxonomy.THEMES)
+    )
+    facilities = models.JSONField(
+        _("toegankelijkheid"),
+        default=list,
+        blank=True,
+        help_text=_("Voorzieningen (UiTdatabank-id's)."),
+    )
+    age_min = models.PositiveSmallIntegerField(
+        _("vanaf leeftijd"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    age_max = models.PositiveSmallIntegerField(
+        _("tot en met leeftijd"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    is_free = models.BooleanField(_("gratis"), default=False)
+    price_info = models.JSONField(
+        _("prijzen"),
+        default=list,
+        blank=True,
+        help_text=_('Lijst van prijscategorieën, bv. [{"name": "Basistarief", "price": 5}].'),
+    )
+    booking_url = models.URLField(_("link om te reserveren"), blank=True, max_length=500)
+    booking_email = models.EmailField(_("e-mail om te reserveren"), blank=True)
+    booking_phone = models.CharField(_("telefoon om te reserveren"), max_length=40, blank=True)
+    booking_info = models.CharField(_("uitleg bij reserveren"), max_length=300, blank=True)
+    registration_required = models.BooleanField(_("inschrijven verplicht"), default=False)
+    organizer_name = models.CharField(_("organisator"), max_length=200, blank=True)
+    organizer_url = models.URLField(_("website van de organisator"), blank=True, max_length=500)
+    location_page = models.ForeignKey(
+        "library_pages.LocationPage",
+        verbose_name=_("locatie van de website"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Laat leeg en vul hieronder een adres in voor een andere plaats."),
+    )
+    place_name = models.CharField(_("naam van de plaats"), max_length=200, blank=True)
+    street = models.CharField(_("straat en nummer"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("gemeente"), max_length=100, blank=True)
+    latitude = models.DecimalField(
+        _("breedtegraad"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("lengtegraad"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
+    )
+    status_reason = models.CharField(_("reden van de status"), max_length=300, blank=True)
+    regional = models.BooleanField(
+        _("regionale activiteit"),
+        default=False,
+        help_text=_("Ook tonen in de agenda's van andere websites in dezelfde provincie."),
+    )
+    region = models.CharField(_("provincie"), max_length=32, choices=Province.choices, blank=True)
+    local_note = RichTextField(
+        _("lokale aanvulling"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_(
+            "Extra uitleg van jullie bib of centrum, ook bij activiteiten uit UiTdatabank."
+        ),
+    )
+    uitdatabank_id = models.URLField(
+        _("UiTdatabank-id"), blank=True, max_length=300, db_index=True, editable=False
+    )
+    uitdatabank_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    content_panels = [
+        *Page.content_panels,
+        ImportedHelpPanel(
+            template="events/admin/imported_help.html",
+            heading=_("Beheerd door UiTdatabank"),
+        ),
+        FieldPanel("intro"),
+        FieldPanel("description"),
+        FieldPanel("image"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("event_type"), FieldPanel("theme")]),
+                FieldRowPanel([FieldPanel("age_min"), FieldPanel("age_max")]),
+            ],
+            heading=_("Soort en publiek"),
+        ),
+        InlinePanel("dates", heading=_("Wanneer"), label=_("Datum"), min_num=0),
+        InlinePanel(
+            "changes",
+            heading=_("Eén datum annuleren of verplaatsen"),
+            label=_("Wijziging"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("status"), FieldPanel("status_reason")],
+            heading=_("Status van de hele activiteit"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("location_page"),
+                FieldPanel("place_name"),
+                FieldPanel("street"),
+                FieldRowPanel([FieldPanel("postal_code"), FieldPanel("city")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading=_("Plaats"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("is_free"),
+                FieldPanel("price_info"),
+                FieldPanel("booking_info"),
+                FieldPanel("booking_url"),
+                FieldRowPanel([FieldPanel("booking_email"), FieldPanel("booking_phone")]),
+                FieldPanel("registration_required"),
+            ],
+            heading=_("Prijs en reserveren"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("organizer_name"), FieldPanel("organizer_url")],
+            heading=_("Organisator"),
+        ),
+        FieldPanel("facilities"),
+        FieldPanel("local_note"),
+    ]
+    settings_panels = [
+        *BasePage.settings_panels,
+        MultiFieldPanel([FieldPanel("regional"), FieldPanel("region")], heading=_("Regionaal")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("description"),
+        index.SearchField("place_name"),
+        index.FilterField("event_type"),
+        index.FilterField("theme"),
+    ]
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("activiteit")
+        verbose_name_plural = _("activiteiten")
+
+    @property
+    def is_imported(self) -> bool:
+        return bool(self.uitdatabank_id)
+
+    @property
+    def event_type_label(self) -> str:
+        return taxonomy.EVENT_TYPES.get(self.event_type, "")
+
+    @property
+    def theme_label(self) -> str:
+        return taxonomy.THEMES.get(self.theme, "")
+
+    @property
+    def facility_labels(self) -> list[str]:
+        return [
+            taxonomy.FACILITIES[item] for item in self.facilities if item in taxonomy.FACILITIES
+        ]
+
+    @property
+    def age_label(self) -> str:
+        if self.age_min is None and self.age_max is None:
+            return ""
+        if self.age_max is None:
+            return _("vanaf %(min)s jaar") % {"min": self.age_min}
+        if self.age_min is None or self.age_min == 0:
+            return _("tot %(max)s jaar") % {"max": self.age_max}
+        return _("%(min)s tot %(max)s jaar") % {"min": self.age_min, "max": self.age_max}
+
+    @property
+    def place(self) -> dict:
+        """The address shown and marked up: the site's location page, or the external place."""
+        if self.location_page_id and self.location_page:
+            location = self.location_page
+            return {
+                "name": location.title,
+                "street": location.street,
+                "postal_code": location.postal_code,
+                "city": location.city,
+                "latitude": location.latitude,
+                "longitude": location.longitude,
+                "page": location,
+            }
+        return {
+            "name": self.place_name,
+            "street": self.street,
+            "postal_code": self.postal_code,
+            "city": self.city,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "page": None,
+        }
+
+    @property
+    def map_url(self) -> str:
+        place = self.place
+        if place["latitude"] is not None and place["longitude"] is not None:
+            return (
+                f"https://www.openstreetmap.org/?mlat={place['latitude']}"
+                f"&mlon={place['longitude']}#map=18/{place['latitude']}/{place['longitude']}"
+            )
+        address = ", ".join(
+            part
+            for part in (place["street"], f"{place['postal_code']} {place['city']}".strip())
+            if part
+        )
+        if not address:
+            return ""
+        return f"https://www.openstreetmap.org/search?query={quote_plus(address)}"
+
+    def get_context(self, request, *args, **kwargs):
+        from events.selectors import event_detail_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_detail_context(event=self, request=request))
+        return context
+
+    @path("")
+    def detail(self, request):
+        return self.render(request)
+
+    @path("agenda.ics")
+    def ical(self, request):
+        from events import views
+
+        return views.event_ical(request, event=self)
+
+
+class EventDate(Orderable):
+    """When an event happens, in Brussels wall time."""
+
+    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="dates")
+    repeat = models.CharField(
+        _("soort"), max_length=12, choices=Repeat.choices, default=Repeat.ONCE
+    )
+    start_date = models.DateField(_("datum of begindatum"))
+    end_date = models.DateField(
+        _("einddatum"),
+        null=True,
+        blank=True,
+        help_text=_("Voor een periode of een herhaling: de laatste dag."),
+    )
+    start_time = models.TimeField(_("beginuur"), null=True, blank=True)
+    end_time = models.TimeField(_("einduur"), null=True, blank=True)
+    weekdays = WeekdaysField(
+        _("dagen"), help_text=_("Voor een periode met vaste uren: op welke dagen.")
+    )
+    rule = models.CharField(
+        _("herhalingsregel"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "In iCalendar-vorm, bv. FREQ=WEEKLY;BYDAY=WE (elke woensdag) of "
+            "FREQ=MONTHLY;BYDAY=1SA (elke eerste zaterdag)."
+        ),
+    )
+    excluded_dates = models.TextField(
+        _("behalve op"),
+        blank=True,
+        help_text=_(
+            "Eén datum of periode per regel, bv. 2026-12-24 of 2026-12-21/2027-01-03 "
+            "voor een schoolvakantie."
+        ),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
+    )
+    booking_availability = models.CharField(
+        _("plaatsen"),
+        max_length=20,
+        choices=BookingAvailability.choices,
+        default=BookingAvailability.AVAILABLE,
+    )
+
+    panels = [
+        FieldPanel("repeat"),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldRowPanel([FieldPanel("start_time"), FieldPanel("end_time")]),
+        FieldPanel("weekdays"),
+        FieldPanel("rule"),
+        FieldPanel("excluded_dates"),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("booking_availability")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("datum")
+        verbose_name_plural = _("datums")
+
+
+class OccurrenceChange(Orderable):
+    """An exception for one occurrence, matched on its original date; survives re-expansion."""
+
+    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="changes")
+    original_date = models.DateField(_("oorspronkelijke datum"))
+    status = models.CharField(
+        _("nieuwe status"),
+        max_length=20,
+        choices=[c for c in EventStatus.choices if c[0] != EventStatus.SCHEDULED],
+        default=EventStatus.CANCELLED,
+    )
+    new_date = models.DateField(_("nieuwe datum"), null=True, blank=True)
+    new_start_time = models.TimeField(_("nieuw beginuur"), null=True, blank=True)
+    new_end_time = models.TimeField(_("nieuw einduur"), null=True, blank=True)
+    note = models.CharField(_("toelichting"), max_length=200, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("original_date"), FieldPanel("status")]),
+        FieldRowPanel(
+            [FieldPanel("new_date"), FieldPanel("new_start_time"), FieldPanel("new_end_time")]
+        ),
+        FieldPanel("note"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("wijziging")
+        verbose_name_plural = _("wijzigingen")
+
+
+class Occurrence(models.Model):
+    """One concrete time of an event, generated by events.services; never edited by hand."""
+
+    page = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="occurrences")
+    # The agenda the event belongs to, copied so the agenda filters on one indexed column.
+    agenda = models.ForeignKey(EventIndexPage, on_delete=models.CASCADE, related_name="occurrences")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    all_day = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
+    )
+    booking_availability = models.CharField(
+        max_length=20,
+        choices=BookingAvailability.choices,
+        default=BookingAvailability.AVAILABLE,
+    )
+    original_start = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["agenda", "end", "start"]),
+            models.Index(fields=["page", "start"]),
+            models.Index(fields=["end", "start"]),
+        ]
+        verbose_name = _("voorstelling")
+        verbose_name_plural = _("voorstellingen")
+
+    def __str__(self) -> str:
+        return f"{self.page_id} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+
+class ImportRun(models.Model):
+    """One UiTdatabank import into one site's agenda: what it saw, did and refused."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "bezig", _("Bezig")
+        DONE = "klaar", _("Klaar")
+        FAILED = "mislukt", _("Mislukt")
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("website")
+    )
+    source = models.CharField(_("bron"), max_length=500)
+    full = models.BooleanField(
+        _("volledige selectie"),
+        default=False,
+        help_text=_("Activiteiten die ontbreken, worden teruggetrokken."),
+    )
+    started = models.DateTimeField(_("gestart"), auto_now_add=True)
+    finished = models.DateTimeField(_("klaar"), null=True, blank=True)
+    outcome = models.CharField(
+        _("resultaat"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING
+    )
+    error = models.TextField(_("fout"), blank=True)
+    seen = models.PositiveIntegerField(_("gezien"), default=0)
+    created = models.PositiveIntegerField(_("nieuw"), default=0)
+    updated = models.PositiveIntegerField(_("bijgewerkt"), default=0)
+    unchanged = models.PositiveIntegerField(_("ongewijzigd"), default=0)
+    rejected = models.PositiveIntegerField(_("geweigerd"), default=0)
+    withdrawn = models.PositiveIntegerField(_("teruggetrokken"), default=0)
+    rejections = models.JSONField(_("redenen van weigering"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started"]
+        verbose_name = _("UiTdatabank-import")
+        verbose_name_plural = _("UiTdatabank-imports")
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.started:%Y-%m-%d %H:%M}"

@@ -1,0 +1,227 @@
+"""Expand event dates (one date, a period with weekly hours, a recurrence rule) into
+occurrences, in Brussels wall time, stored as UTC instants.
+
+Pure Python over objects with the fields of EventDate and OccurrenceChange, so it works on a
+page loaded from a revision (in-memory child rows) and in tests without a database.
+
+Wall times are resolved per occurrence: "every Wednesday 14:00" is 14:00 in Brussels both
+before and after a DST change (13:00 UTC in winter, 12:00 UTC in summer). A wall time that
+does not exist falls after the jump; an ambiguous one means its first occurrence (fold=0).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+from django.utils.translation import gettext as _
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+UTC = dt.UTC
+HORIZON_DAYS = 400
+# Never expand more than this per date row: a daily rule over the horizon stays far below it.
+MAX_OCCURRENCES_PER_ROW = 1000
+RULE_ALLOWED = re.compile(r"^[A-Z0-9=;,:+-]+$")
+
+
+class RecurrenceError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class OccurrenceSpec:
+    start: dt.datetime  # UTC
+    end: dt.datetime  # UTC
+    all_day: bool
+    status: str
+    booking_availability: str
+    original_start: dt.datetime | None = None
+    note: str = ""
+
+    @property
+    def key(self) -> tuple:
+        return (self.start, self.end)
+
+
+def local_to_utc(day: dt.date, time: dt.time) -> dt.datetime:
+    """A Brussels wall time as a UTC instant; nonexistent times move past the DST jump."""
+    naive = dt.datetime.combine(day, time)
+    aware = naive.replace(tzinfo=BRUSSELS, fold=0)
+    # Round-trip through UTC: a time in the spring gap comes back one hour later.
+    as_utc = aware.astimezone(UTC)
+    if as_utc.astimezone(BRUSSELS).replace(tzinfo=None) != naive:
+        as_utc = naive.replace(tzinfo=BRUSSELS, fold=1).astimezone(UTC)
+    return as_utc
+
+
+def rule_validate(*, rule: str) -> None:
+    rule = rule.strip().upper()
+    if rule.startswith("RRULE:"):
+        rule = rule[len("RRULE:") :]
+    if not rule:
+        raise RecurrenceError(_("Vul een herhalingsregel in, bv. FREQ=WEEKLY;BYDAY=WE."))
+    if not RULE_ALLOWED.match(rule) or "DTSTART" in rule:
+        raise RecurrenceError(_("Deze herhalingsregel begrijpen we niet."))
+    try:
+        rrulestr(rule, dtstart=dt.datetime(2026, 1, 1))
+    except (ValueError, TypeError) as error:
+        raise RecurrenceError(_("Deze herhalingsregel begrijpen we niet.")) from error
+
+
+def excluded_dates_parse(*, text: str) -> list[tuple[dt.date, dt.date]]:
+    """One date (2026-12-24) or period (2026-12-21/2027-01-03) per line or comma."""
+    periods = []
+    for item in re.split(r"[\n,;]+", text or ""):
+        item = item.strip()
+        if not item:
+            continue
+        parts = [part.strip() for part in item.split("/")]
+        try:
+            days = [dt.date.fromisoformat(part) for part in parts]
+        except ValueError as error:
+            raise RecurrenceError(
+                _("‘%(item)s’ is geen datum (jjjj-mm-dd) of periode (jjjj-mm-dd/jjjj-mm-dd).")
+                % {"item": item[:40]}
+            ) from error
+        if len(days) == 1:
+            periods.append((days[0], days[0]))
+        elif len(days) == 2 and days[0] <= days[1]:
+            periods.append((days[0], days[1]))
+        else:
+            raise RecurrenceError(_("‘%(item)s’ is geen geldige periode.") % {"item": item[:40]})
+    return periods
+
+
+def _excluded(day: dt.date, periods: list[tuple[dt.date, dt.date]]) -> bool:
+    return any(start <= day <= end for start, end in periods)
+
+
+def _span(
+    day: dt.date, start_time: dt.time | None, end_time: dt.time | None, end_day: dt.date | None
+) -> tuple[dt.datetime, dt.datetime, bool]:
+    if start_time is None:
+        last = end_day or day
+        return (
+            local_to_utc(day, dt.time(0)),
+            local_to_utc(last + dt.timedelta(days=1), dt.time(0)),
+            True,
+        )
+    start = local_to_utc(day, start_time)
+    if end_time is None:
+        end_day_local = end_day or day
+        end = local_to_utc(end_day_local, start_time) if end_day_local > day else start
+    else:
+        finish_day = end_day or day
+        if end_day is None and end_time <= start_time:
+            finish_day = day + dt.timedelta(days=1)  # past midnight
+        end = local_to_utc(finish_day, end_time)
+    return start, max(start, end), False
+
+
+def row_days(*, row: Any, today: dt.date, horizon_days: int = HORIZON_DAYS) -> list[dt.date]:
+    """The local dates one EventDate row produces, from its start up to the horizon."""
+    from events.models import Repeat
+
+    horizon = today + dt.timedelta(days=horizon_days)
+    excluded = excluded_dates_parse(text=row.excluded_dates or "")
+    if row.repeat == Repeat.WEEKLY:
+        weekdays = {int(item) for item in (row.weekdays or "").split(",") if item.isdigit()}
+        last = min(row.end_date or row.start_date, horizon)
+        # Past occurrences of long periods are of no use to the agenda: start near today.
+        days, day = [], max(row.start_date, today - dt.timedelta(days=1))
+        while day <= last and len(days) < MAX_OCCURRENCES_PER_ROW:
+            if day.weekday() in weekdays and not _excluded(day, excluded):
+                days.append(day)
+            day += dt.timedelta(days=1)
+        return days
+    if row.repeat == Repeat.RULE:
+        rule = (row.rule or "").strip().upper().removeprefix("RRULE:")
+        rule_validate(rule=rule)
+        until = min(row.end_date or horizon, horizon)
+        dtstart = dt.datetime.combine(row.start_date, dt.time(0))
+        days = []
+        for moment in rrulestr(rule, dtstart=dtstart):
+            day = moment.date()
+            if day > until or len(days) >= MAX_OCCURRENCES_PER_ROW:
+                break
+            if day < today - dt.timedelta(days=1):
+                continue
+            if not _excluded(day, excluded):
+                days.append(day)
+        return days
+    return [] if _excluded(row.start_date, excluded) else [row.start_date]
+
+
+def occurrences_expand(
+    *,
+    dates: Iterable[Any],
+    changes: Iterable[Any] = (),
+    event_status: str = "gepland",
+    today: dt.date,
+    horizon_days: int = HORIZON_DAYS,
+) -> list[OccurrenceSpec]:
+    """Every occurrence of an event, changes applied, sorted by start."""
+    from events.models import EventStatus, Repeat
+
+    changes_by_date = {change.original_date: change for change in changes}
+    specs: dict[tuple, OccurrenceSpec] = {}
+    for row in dates:
+        if row.start_date is None:
+            continue
+        once_period = row.repeat == Repeat.ONCE and row.end_date and row.end_date > row.start_date
+        for day in row_days(row=row, today=today, horizon_days=horizon_days):
+            start, end, all_day = _span(
+                day,
+                row.start_time,
+                row.end_time,
+                row.end_date if once_period else None,
+            )
+            status = row.status
+            if event_status and event_status != EventStatus.SCHEDULED:
+                status = event_status
+            spec = OccurrenceSpec(
+                start=start,
+                end=end,
+                all_day=all_day,
+                status=status,
+                booking_availability=row.booking_availability,
+            )
+            change = changes_by_date.get(day)
+            if change is not None:
+                spec = _apply_change(spec, change, row)
+            specs.setdefault(spec.key, spec)
+    return sorted(specs.values(), key=lambda spec: spec.start)
+
+
+def _apply_change(spec: OccurrenceSpec, change: Any, row: Any) -> OccurrenceSpec:
+    from events.models import EventStatus
+
+    if change.new_date or change.new_start_time:
+        day = change.new_date or spec.start.astimezone(BRUSSELS).date()
+        start_time = change.new_start_time or row.start_time
+        end_time = change.new_end_time or row.end_time
+        start, end, all_day = _span(day, start_time, end_time, None)
+        status = change.status or EventStatus.MOVED
+        return OccurrenceSpec(
+            start=start,
+            end=end,
+            all_day=all_day,
+            status=status,
+            booking_availability=spec.booking_availability,
+            original_start=spec.start,
+            note=change.note or "",
+        )
+    return OccurrenceSpec(
+        start=spec.start,
+        end=spec.end,
+        all_day=spec.all_day,
+        status=change.status,
+        booking_availability=spec.booking_availability,
+        original_start=spec.start,
+        note=change.note or "",
+    )

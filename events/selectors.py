@@ -1,0 +1,357 @@
+"""Reads of the agenda. Every query runs on occurrence rows joined to their pages, in a fixed
+number of queries whatever the number of events shown or stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count, DateTimeField, Min, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
+
+from events import taxonomy
+from events.models import (
+    BookingAvailability,
+    EventIndexPage,
+    EventPage,
+    EventStatus,
+    Occurrence,
+)
+from events.recurrence import BRUSSELS
+
+PER_PAGE = 20
+FEED_LIMIT = 200
+CARD_RENDITION = "fill-480x270"
+
+SCHEMA_STATUS = {
+    EventStatus.SCHEDULED: "https://schema.org/EventScheduled",
+    EventStatus.SOLD_OUT: "https://schema.org/EventScheduled",
+    EventStatus.CANCELLED: "https://schema.org/EventCancelled",
+    EventStatus.POSTPONED: "https://schema.org/EventPostponed",
+    EventStatus.MOVED: "https://schema.org/EventRescheduled",
+}
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=BRUSSELS)
+
+
+def when_window(*, filters: dict, now: dt.datetime) -> tuple[dt.datetime, dt.datetime | None]:
+    """The period the visitor asked for, never starting before now."""
+    today = now.astimezone(BRUSSELS).date()
+    start: dt.datetime = now
+    end: dt.datetime | None = None
+    when = filters.get("wanneer")
+    if when == "vandaag":
+        end = _local_midnight(today + dt.timedelta(days=1))
+    elif when == "weekend":
+        weekday = today.weekday()
+        saturday = (
+            today + dt.timedelta(days=(5 - weekday) % 7)
+            if weekday < 5
+            else (today - dt.timedelta(days=weekday - 5))
+        )
+        start = max(now, _local_midnight(saturday))
+        end = _local_midnight(saturday + dt.timedelta(days=2))
+    elif when == "week":
+        end = _local_midnight(today + dt.timedelta(days=7 - today.weekday()))
+    elif when == "maand":
+        first_next = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        end = _local_midnight(first_next)
+    if filters.get("van"):
+        start = max(start, _local_midnight(filters["van"]))
+    if filters.get("tot"):
+        until = _local_midnight(filters["tot"] + dt.timedelta(days=1))
+        end = until if end is None else min(end, until)
+    return start, end
+
+
+def agenda_scope(*, index: EventIndexPage) -> Q:
+    """This agenda's own events, plus regional events of other sites when it shows them."""
+    scope = Q(agenda_id=index.pk)
+    if index.include_regional and index.region:
+        scope |= Q(page__regional=True, page__region=index.region)
+    return scope
+
+
+def _age_q(filters: dict) -> Q:
+    query = Q()
+    group = taxonomy.AGE_GROUPS.get(filters.get("leeftijdsgroep", ""))
+    if group is not None:
+        if group.slug == "gezinnen":
+            # open to children and to adults alike
+            query &= Q(page__age_min__isnull=True) | Q(page__age_min__lte=12)
+            query &= Q(page__age_max__isnull=True) | Q(page__age_max__gte=18)
+        else:
+            upper = group.max_age if group.max_age is not None else 120
+            query &= Q(page__age_min__isnull=True) | Q(page__age_min__lte=upper)
+            query &= Q(page__age_max__isnull=True) | Q(page__age_max__gte=group.min_age)
+    age = filters.get("leeftijd")
+    if age is not None:
+        query &= Q(page__age_min__isnull=True) | Q(page__age_min__lte=age)
+        query &= Q(page__age_max__isnull=True) | Q(page__age_max__gte=age)
+    return query
+
+
+def agenda_occurrences(
+    *, index: EventIndexPage, filters: dict, now: dt.datetime | None = None
+) -> QuerySet[Occurrence]:
+    now = now or timezone.now()
+    start, end = when_window(filters=filters, now=now)
+    occurrences = Occurrence.objects.filter(agenda_scope(index=index), page__live=True)
+    occurrences = occurrences.filter(end__gte=start)
+    if end is not None:
+        occurrences = occurrences.filter(start__lt=end)
+    if filters.get("type"):
+        occurrences = occurrences.filter(page__event_type=filters["type"])
+    if filters.get("thema"):
+        occurrences = occurrences.filter(page__theme=filters["thema"])
+    if filters.get("gratis"):
+        occurrences = occurrences.filter(page__is_free=True)
+    if filters.get("locatie"):
+        occurrences = occurrences.filter(page__location_page_id=filters["locatie"])
+    if filters.get("q"):
+        text = filters["q"]
+        occurrences = occurrences.filter(
+            Q(page__title__icontains=text)
+            | Q(page__intro__icontains=text)
+            | Q(page__place_name__icontains=text)
+            | Q(page__organizer_name__icontains=text)
+        )
+    return occurrences.filter(_age_q(filters))
+
+
+@dataclass
+class AgendaItem:
+    event: EventPage
+    occurrence: Occurrence
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - 1
+
+
+@dataclass
+class AgendaResult:
+    page_obj: Any
+    items: list[AgendaItem] = field(default_factory=list)
+
+
+def _event_queryset() -> QuerySet[EventPage]:
+    images = get_image_model().objects.prefetch_renditions(CARD_RENDITION)
+    return EventPage.objects.select_related("location_page").prefetch_related(
+        Prefetch("image", queryset=images)
+    )
+
+
+def agenda_page(
+    *,
+    index: EventIndexPage,
+    filters: dict,
+    page_number: int = 1,
+    per_page: int = PER_PAGE,
+    now: dt.datetime | None = None,
+) -> AgendaResult:
+    """One page of events (each once, at its first matching occurrence), in date order."""
+    now = now or timezone.now()
+    start, _end = when_window(filters=filters, now=now)
+    grouped = (
+        agenda_occurrences(index=index, filters=filters, now=now)
+        .order_by()
+        .values("page_id")
+        .annotate(
+            sort_key=Min(Greatest("start", Value(start, output_field=DateTimeField()))),
+            first_start=Min("start"),
+            count=Count("id"),
+        )
+        .order_by("sort_key", "page_id")
+    )
+    paginator = Paginator(grouped, per_page)
+    page_obj = paginator.get_page(page_number)
+    rows = list(page_obj.object_list)
+    if not rows:
+        return AgendaResult(page_obj=page_obj)
+    events = _event_queryset().in_bulk([row["page_id"] for row in rows])
+    pairs = Q()
+    for row in rows:
+        pairs |= Q(page_id=row["page_id"], start=row["first_start"])
+    first = {}
+    for occurrence in Occurrence.objects.filter(pairs).order_by("start", "pk"):
+        first.setdefault(occurrence.page_id, occurrence)
+    items = [
+        AgendaItem(
+            event=events[row["page_id"]], occurrence=first[row["page_id"]], count=row["count"]
+        )
+        for row in rows
+        if row["page_id"] in events and row["page_id"] in first
+    ]
+    return AgendaResult(page_obj=page_obj, items=items)
+
+
+def agenda_feed_occurrences(
+    *, index: EventIndexPage, filters: dict, limit: int = FEED_LIMIT
+) -> list[Occurrence]:
+    return list(
+        agenda_occurrences(index=index, filters=filters)
+        .select_related("page", "page__location_page")
+        .order_by("start", "pk")[:limit]
+    )
+
+
+def upcoming_events(
+    *, index: EventIndexPage, filters: dict | None = None, limit: int = 3
+) -> list[AgendaItem]:
+    """For the "Binnenkort" block: the next events of an agenda."""
+    return agenda_page(index=index, filters=filters or {}, per_page=limit).items
+
+
+def agenda_locations(*, index: EventIndexPage) -> list[tuple[str, str]]:
+    """The site's locations, for the location filter."""
+    from library_pages.models import LocationPage
+
+    home_path = index.path[: -index.steplen]
+    return [
+        (str(pk), title)
+        for pk, title in LocationPage.objects.live()
+        .filter(path__startswith=home_path)
+        .order_by("title")
+        .values_list("pk", "title")
+    ]
+
+
+# --- Event page -------------------------------------------------------------------------------
+
+
+def event_occurrences(*, event: EventPage, now: dt.datetime | None = None) -> list[Occurrence]:
+    """Every coming occurrence (and the ones still running)."""
+    now = now or timezone.now()
+    return list(Occurrence.objects.filter(page=event, end__gte=now).order_by("start", "pk"))
+
+
+def related_events(*, event: EventPage, limit: int = 3) -> list[AgendaItem]:
+    """Other coming events of the same agenda with the same theme or type."""
+    if not (event.theme or event.event_type):
+        return []
+    parent_path = event.path[: -event.steplen]
+    agenda = EventIndexPage.objects.filter(path=parent_path).first()
+    if agenda is None:
+        return []
+    filters = {"thema": event.theme} if event.theme else {"type": event.event_type}
+    result = agenda_page(index=agenda, filters=filters, per_page=limit + 1)
+    return [item for item in result.items if item.event.pk != event.pk][:limit]
+
+
+def event_status_label(*, status: str, booking_availability: str = "") -> str:
+    if status == EventStatus.SCHEDULED and booking_availability == BookingAvailability.UNAVAILABLE:
+        return str(EventStatus.SOLD_OUT.label)
+    if status == EventStatus.SCHEDULED:
+        return ""
+    return str(EventStatus(status).label)
+
+
+def event_structured_data(
+    *, event: EventPage, occurrence: Occurrence | None, url: str
+) -> dict[str, Any]:
+    """schema.org Event JSON-LD for the event page."""
+    place = event.place
+    status = occurrence.status if occurrence else event.status
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "url": url,
+        "eventStatus": SCHEMA_STATUS.get(status, SCHEMA_STATUS[EventStatus.SCHEDULED]),
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+    }
+    if event.intro:
+        data["description"] = event.intro
+    if occurrence is not None:
+        if occurrence.all_day:
+            data["startDate"] = occurrence.start.astimezone(BRUSSELS).date().isoformat()
+            last = (occurrence.end - dt.timedelta(seconds=1)).astimezone(BRUSSELS).date()
+            data["endDate"] = last.isoformat()
+        else:
+            data["startDate"] = occurrence.start.astimezone(BRUSSELS).isoformat()
+            data["endDate"] = occurrence.end.astimezone(BRUSSELS).isoformat()
+        if occurrence.original_start and status == EventStatus.MOVED:
+            data["previousStartDate"] = occurrence.original_start.astimezone(BRUSSELS).isoformat()
+    location: dict[str, Any] = {
+        "@type": "Place",
+        "name": place["name"] or place["city"] or _("Onbekende plaats"),
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": place["street"],
+            "postalCode": place["postal_code"],
+            "addressLocality": place["city"],
+            "addressCountry": "BE",
+        },
+    }
+    if place["latitude"] is not None and place["longitude"] is not None:
+        location["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": float(place["latitude"]),
+            "longitude": float(place["longitude"]),
+        }
+    data["location"] = location
+    if event.organizer_name:
+        organizer = {"@type": "Organization", "name": event.organizer_name}
+        if event.organizer_url:
+            organizer["url"] = event.organizer_url
+        data["organizer"] = organizer
+    sold_out = bool(
+        occurrence
+        and (
+            occurrence.booking_availability == BookingAvailability.UNAVAILABLE
+            or occurrence.status == EventStatus.SOLD_OUT
+        )
+    )
+    availability = "https://schema.org/SoldOut" if sold_out else "https://schema.org/InStock"
+    prices = event.price_info or ([{"name": _("Gratis"), "price": 0}] if event.is_free else [])
+    if prices:
+        data["offers"] = [
+            {
+                "@type": "Offer",
+                "name": item.get("name", ""),
+                "price": f"{float(item.get('price', 0)):.2f}",
+                "priceCurrency": "EUR",
+                "availability": availability,
+                "url": event.booking_url or url,
+            }
+            for item in prices
+        ]
+    if event.age_min is not None or event.age_max is not None:
+        audience = {"@type": "PeopleAudience"}
+        if event.age_min is not None:
+            audience["suggestedMinAge"] = event.age_min
+        if event.age_max is not None:
+            audience["suggestedMaxAge"] = event.age_max
+        data["audience"] = audience
+    if event.image_url:
+        data["image"] = [event.image_url]
+    return data
+
+
+def event_detail_context(*, event: EventPage, request) -> dict[str, Any]:
+    occurrences = event_occurrences(event=event)
+    next_occurrence = (
+        occurrences[0]
+        if occurrences
+        else (Occurrence.objects.filter(page=event).order_by("-start").first())
+    )
+    url = event.get_full_url(request=request) or ""
+    page_url = event.get_url(request=request)
+    return {
+        "occurrences": occurrences,
+        "next_occurrence": next_occurrence,
+        "related_events": related_events(event=event),
+        "structured_data": event_structured_data(event=event, occurrence=next_occurrence, url=url),
+        "map_url": event.map_url,
+        "place": event.place,
+        "ical_url": page_url + event.reverse_subpage("ical") if page_url else "",
+    }

@@ -1,0 +1,333 @@
+"""Writes of the agenda: occurrence rows and the UiTdatabank import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import Page, Site
+
+from events.models import (
+    EventDate,
+    EventIndexPage,
+    EventPage,
+    ImportRun,
+    Occurrence,
+)
+from events.recurrence import HORIZON_DAYS, OccurrenceSpec, occurrences_expand
+from events.uitdatabank import (
+    ImportedEvent,
+    RecordRejected,
+    SourceError,
+    UitdatabankClient,
+    document_parse,
+    documents_from_payload,
+    search_url_build,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_REJECTIONS_KEPT = 500
+
+
+# --- Occurrences -----------------------------------------------------------------------------
+
+
+def occurrences_sync(
+    *, page: EventPage, today: dt.date | None = None, dates=None, changes=None
+) -> tuple[int, int]:
+    """Make the page's Occurrence rows match its dates and changes; returns (added, removed).
+
+    Rows that stay the same keep their ids, so re-running changes nothing.
+    """
+    today = today or timezone.localdate()
+    dates = list(page.dates.all()) if dates is None else dates
+    changes = list(page.changes.all()) if changes is None else changes
+    specs = occurrences_expand(dates=dates, changes=changes, event_status=page.status, today=today)
+    agenda_id = getattr(page, "_agenda_id", None) or (
+        Page.objects.filter(path=page.path[: -page.steplen]).values_list("pk", flat=True).first()
+    )
+    wanted = {spec.key: spec for spec in specs}
+    existing = {(row.start, row.end): row for row in Occurrence.objects.filter(page=page)}
+    remove = [row.pk for key, row in existing.items() if key not in wanted]
+    add, update = [], []
+    for key, spec in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            add.append(_occurrence(page, agenda_id, spec))
+        elif _differs(row, spec, agenda_id):
+            _fill(row, spec, agenda_id)
+            update.append(row)
+    if remove:
+        Occurrence.objects.filter(pk__in=remove).delete()
+    if add:
+        Occurrence.objects.bulk_create(add)
+    if update:
+        Occurrence.objects.bulk_update(
+            update,
+            ["agenda", "all_day", "status", "booking_availability", "original_start", "note"],
+        )
+    return len(add), len(remove)
+
+
+def _occurrence(page: EventPage, agenda_id: int, spec: OccurrenceSpec) -> Occurrence:
+    row = Occurrence(page_id=page.pk, start=spec.start, end=spec.end)
+    _fill(row, spec, agenda_id)
+    return row
+
+
+def _fill(row: Occurrence, spec: OccurrenceSpec, agenda_id: int) -> None:
+    row.agenda_id = agenda_id
+    row.all_day = spec.all_day
+    row.status = spec.status
+    row.booking_availability = spec.booking_availability
+    row.original_start = spec.original_start
+    row.note = spec.note
+
+
+def _differs(row: Occurrence, spec: OccurrenceSpec, agenda_id: int) -> bool:
+    return (
+        row.agenda_id != agenda_id
+        or row.all_day != spec.all_day
+        or row.status != spec.status
+        or row.booking_availability != spec.booking_availability
+        or row.original_start != spec.original_start
+        or row.note != spec.note
+    )
+
+
+def occurrences_refresh(*, today: dt.date | None = None) -> int:
+    """Roll the horizon forward: re-expand every live event with repeating dates."""
+    count = 0
+    pages = EventPage.objects.live().filter(dates__repeat__in=["wekelijks", "regel"]).distinct()
+    for page in pages.iterator():
+        occurrences_sync(page=page, today=today)
+        count += 1
+    return count
+
+
+# --- UiTdatabank import ----------------------------------------------------------------------
+
+
+@dataclass
+class SourceItem:
+    """A document to import, or a failure that stands for records we could not read."""
+
+    document: Any = None
+    failure: str = ""
+    origin: str = ""
+
+
+def items_from_files(paths: Iterable[str | Path]) -> Iterable[SourceItem]:
+    for path in paths:
+        path = Path(path)
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+            documents = documents_from_payload(payload)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, SourceError) as error:
+            yield SourceItem(failure=f"{path.name}: {error}", origin=path.name)
+            continue
+        for document in documents:
+            yield SourceItem(document=document, origin=path.name)
+
+
+def items_from_url(url: str, *, client: UitdatabankClient | None = None) -> Iterable[SourceItem]:
+    client = client or UitdatabankClient()
+    for document in client.iter_documents(url):
+        yield SourceItem(document=document, origin=url)
+
+
+def agenda_for_site(*, site: Site) -> EventIndexPage | None:
+    return EventIndexPage.objects.child_of(site.root_page).first()
+
+
+def selection_url_for_site(*, site: Site) -> str | None:
+    from home.models import IntegrationSettings
+
+    settings = IntegrationSettings.for_site(site)
+    agenda = agenda_for_site(site=site)
+    return search_url_build(
+        organizer_ids=settings.organizer_ids,
+        place_ids=settings.place_ids,
+        labels=agenda.labels if agenda else [],
+        postal_codes=agenda.postal_codes if agenda else [],
+    )
+
+
+def uitdatabank_import(
+    *,
+    site: Site,
+    items: Iterable[SourceItem],
+    source: str,
+    full: bool = False,
+    today: dt.date | None = None,
+) -> ImportRun:
+    """Upsert every event document into the site's agenda, one savepoint per record.
+
+    A record that cannot be imported is reported and skipped; a source that fails half-way
+    stops the run (recorded as failed) without withdrawing anything.
+    """
+    today = today or timezone.localdate()
+    agenda = agenda_for_site(site=site)
+    run = ImportRun.objects.create(site=site, source=source[:500], full=full)
+    if agenda is None:
+        run.outcome = ImportRun.Outcome.FAILED
+        run.error = "Deze website heeft geen agenda."
+        run.finished = timezone.now()
+        run.save()
+        return run
+    existing = {
+        page.uitdatabank_id: page
+        for page in EventPage.objects.child_of(agenda).exclude(uitdatabank_id="")
+    }
+    seen_ids: set[str] = set()
+    rejections: list[dict] = []
+    try:
+        for item in items:
+            if item.failure:
+                run.rejected += 1
+                rejections.append({"id": item.origin, "reason": item.failure[:500]})
+                continue
+            run.seen += 1
+            _import_item(
+                item=item,
+                agenda=agenda,
+                existing=existing,
+                seen_ids=seen_ids,
+                run=run,
+                rejections=rejections,
+                today=today,
+            )
+    except SourceError as error:
+        run.outcome = ImportRun.Outcome.FAILED
+        run.error = str(error)[:2000]
+    else:
+        if full:
+            run.withdrawn += _withdraw_missing(existing=existing, seen_ids=seen_ids)
+        run.outcome = ImportRun.Outcome.DONE
+    run.rejections = rejections[:MAX_REJECTIONS_KEPT]
+    run.finished = timezone.now()
+    run.save()
+    return run
+
+
+def _import_item(
+    *,
+    item: SourceItem,
+    agenda: EventIndexPage,
+    existing: dict[str, EventPage],
+    seen_ids: set[str],
+    run: ImportRun,
+    rejections: list[dict],
+    today: dt.date,
+) -> None:
+    document = item.document
+    ident = document.get("@id") if isinstance(document, dict) else None
+    try:
+        event = document_parse(document, today=today)
+    except RecordRejected as error:
+        run.rejected += 1
+        rejections.append({"id": str(ident or item.origin)[:300], "reason": str(error)})
+        return
+    seen_ids.add(event.uitdatabank_id)
+    try:
+        with transaction.atomic():  # a savepoint: a database error loses this record only
+            outcome = _upsert(event=event, agenda=agenda, existing=existing, today=today)
+    except Exception as error:  # noqa: BLE001 - any failure is this record's, reported
+        logger.warning("UiTdatabank record %s failed", event.uitdatabank_id, exc_info=True)
+        run.rejected += 1
+        rejections.append({"id": event.uitdatabank_id, "reason": f"Opslaan mislukt: {error}"[:500]})
+        return
+    if outcome == "created":
+        run.created += 1
+    elif outcome == "updated":
+        run.updated += 1
+    elif outcome == "withdrawn":
+        run.withdrawn += 1
+    else:
+        run.unchanged += 1
+
+
+def _slug_for(event: ImportedEvent) -> str:
+    tail = slugify(event.uitdatabank_id.rstrip("/").rsplit("/", 1)[-1])[:8] or "uit"
+    return f"{slugify(event.title)[:60].strip('-') or 'activiteit'}-{tail}"
+
+
+def _upsert(
+    *, event: ImportedEvent, agenda: EventIndexPage, existing: dict[str, EventPage], today
+) -> str:
+    page = existing.get(event.uitdatabank_id)
+    if event.withdrawn:
+        if page is not None and page.live:
+            page.unpublish(log_action=False)
+            return "withdrawn"
+        return "unchanged"
+    fingerprint = event.fingerprint()
+    if page is not None and page.uitdatabank_hash == fingerprint and page.live:
+        return "unchanged"
+    fields = event.page_fields()
+    dates = [EventDate(sort_order=index, **vars(row)) for index, row in enumerate(event.dates)]
+    if page is None:
+        page = EventPage(slug=_slug_for(event), **fields)
+        page.uitdatabank_hash = fingerprint
+        page.dates = dates
+        page.live = True
+        page.has_unpublished_changes = False
+        page.first_published_at = page.last_published_at = timezone.now()
+        agenda.add_child(instance=page)
+        existing[event.uitdatabank_id] = page
+        outcome = "created"
+    else:
+        for name, value in fields.items():
+            setattr(page, name, value)
+        page.uitdatabank_hash = fingerprint
+        page.dates = dates
+        if not page.live:
+            page.live = True
+            page.last_published_at = timezone.now()
+        page.save()
+        outcome = "updated"
+    page._agenda_id = agenda.pk
+    occurrences_sync(page=page, today=today, dates=dates, changes=list(page.changes.all()))
+    return outcome
+
+
+def _withdraw_missing(*, existing: dict[str, EventPage], seen_ids: set[str]) -> int:
+    withdrawn = 0
+    for uid, page in existing.items():
+        if uid not in seen_ids and page.live:
+            page.unpublish(log_action=False)
+            withdrawn += 1
+    return withdrawn
+
+
+def uitdatabank_import_site(
+    *, site: Site, url: str | None = None, client: UitdatabankClient | None = None
+) -> ImportRun:
+    """A scheduled run: the site's selection (or the given URL) from the Search API. A run
+    over the site's whole selection is full: events missing from it are withdrawn."""
+    full = url is None
+    url = url or selection_url_for_site(site=site)
+    if url is None:
+        run = ImportRun.objects.create(
+            site=site,
+            source="",
+            outcome=ImportRun.Outcome.FAILED,
+            error="Geen selectie: kies organisatoren, locaties, labels of postcodes.",
+            finished=timezone.now(),
+        )
+        return run
+    return uitdatabank_import(
+        site=site, items=items_from_url(url, client=client), source=url, full=full
+    )
+
+
+HORIZON = HORIZON_DAYS

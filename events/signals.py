@@ -1,0 +1,18 @@
+"""Signal receivers, connected in EventsConfig.ready()."""
+
+from events.models import EventPage
+
+
+def event_published(sender, instance, **kwargs) -> None:
+    """Expand the published version's dates into occurrence rows.
+
+    The importer never publishes revisions, so a publish of an imported event is an editor's:
+    clear its fingerprint so the next import writes the UiTdatabank fields back.
+    """
+    if not isinstance(instance, EventPage):
+        return
+    from events.services import occurrences_sync
+
+    occurrences_sync(page=instance)
+    if instance.uitdatabank_id:
+        EventPage.objects.filter(pk=instance.pk).update(uitdatabank_hash="")

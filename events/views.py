@@ -1,0 +1,139 @@
+"""Thin views behind the RoutablePageMixin routes of the agenda and the event page."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from events import feeds
+from events.forms import AgendaFilterForm
+from events.models import EventIndexPage, EventPage
+from events.selectors import (
+    agenda_feed_occurrences,
+    agenda_locations,
+    agenda_page,
+    event_occurrences,
+)
+
+MAX_PAGE_NUMBER = 10_000
+FILTER_FIELDS = (
+    "q",
+    "wanneer",
+    "van",
+    "tot",
+    "type",
+    "thema",
+    "leeftijdsgroep",
+    "leeftijd",
+    "locatie",
+    "gratis",
+)
+
+
+def _filters(request, index: EventIndexPage) -> tuple[AgendaFilterForm, dict]:
+    form = AgendaFilterForm(request.GET or None, locations=agenda_locations(index=index))
+    filters = form.valid_filters() if request.GET else {}
+    return form, filters
+
+
+def _filter_query(filters: dict) -> str:
+    """The query string that keeps the filters (for pagination and feed links)."""
+    values = {}
+    for name in FILTER_FIELDS:
+        value = filters.get(name)
+        if value in (None, "", False):
+            continue
+        values[name] = "1" if value is True else str(value)
+    return urlencode(values)
+
+
+def _page_number(request) -> int:
+    raw = request.GET.get("pagina", "1")
+    if not raw.isdigit():
+        return 1
+    number = int(raw)
+    if number > MAX_PAGE_NUMBER:
+        raise Http404(_("Deze pagina bestaat niet."))
+    return max(number, 1)
+
+
+def agenda(request, *, index: EventIndexPage):
+    form, filters = _filters(request, index)
+    result = agenda_page(index=index, filters=filters, page_number=_page_number(request))
+    query = _filter_query(filters)
+    base_url = index.get_url(request=request)
+    context = index.get_context(request)
+    context.update(
+        {
+            "filter_form": form,
+            "filters_active": bool(filters),
+            "agenda": result,
+            "extra_query": query,
+            "feed_links": [
+                (
+                    label,
+                    f"{base_url}{index.reverse_subpage(route)}" + (f"?{query}" if query else ""),
+                )
+                for label, route in (
+                    (_("iCal-agenda"), "feed_ical"),
+                    (_("RSS"), "feed_rss"),
+                    (_("Atom"), "feed_atom"),
+                    (_("JSON"), "feed_json"),
+                )
+            ],
+        }
+    )
+    return TemplateResponse(request, index.get_template(request), context)
+
+
+def agenda_feed(request, *, index: EventIndexPage, kind: str) -> HttpResponse:
+    _form, filters = _filters(request, index)
+    occurrences = agenda_feed_occurrences(index=index, filters=filters)
+    site_name = index.get_site().site_name if index.get_site() else ""
+    title = f"{index.title} | {site_name}" if site_name else index.title
+    link = index.get_full_url(request=request) or ""
+    if kind == "ics":
+        body = feeds.ical_calendar(title=title, occurrences=occurrences, request=request)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="agenda.ics"'
+        return response
+    if kind in ("rss", "atom"):
+        body = feeds.syndication_feed(
+            kind=kind,
+            title=title,
+            link=link,
+            feed_url=request.build_absolute_uri(),
+            description=index.intro or title,
+            occurrences=occurrences,
+            request=request,
+        )
+        content_type = "application/atom+xml" if kind == "atom" else "application/rss+xml"
+        return HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    data = feeds.json_feed(
+        title=title,
+        link=link,
+        feed_url=request.build_absolute_uri(),
+        occurrences=occurrences,
+        request=request,
+    )
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+def event_ical(request, *, event: EventPage) -> HttpResponse:
+    occurrences = event_occurrences(event=event, now=timezone.now())
+    body = feeds.ical_calendar(
+        title=event.title,
+        occurrences=[_with_page(occurrence, event) for occurrence in occurrences],
+        request=request,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+def _with_page(occurrence, event: EventPage):
+    occurrence.page = event  # the event is at hand: no query per occurrence
+    return occurrence

@@ -1,0 +1,118 @@
+"""Admin: the UiTdatabank import runs, read-only, each editor seeing their own sites' runs.
+
+The runs are written by the importer only. The viewset offers just the listing and the
+inspect view; both look rows up through the user's sites (the listing's queryset and the
+inspect view's object), and home.middleware also refuses another site's pk.
+"""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from events.models import ImportRun
+from home.selectors import sites_for_user, tenants_for_user, user_is_central
+
+
+def import_runs_for_user(*, user) -> QuerySet[ImportRun]:
+    runs = ImportRun.objects.select_related("site")
+    if user_is_central(user):
+        return runs
+    return runs.filter(site__in=sites_for_user(user=user))
+
+
+class ImportRunPermissionPolicy(ModelPermissionPolicy):
+    """Central editors and the editors of a site may look; nobody edits by hand."""
+
+    def user_has_permission(self, user, action):
+        if action != "view" or not user.is_active:
+            return False
+        return user_is_central(user) or tenants_for_user(user=user).exists()
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def instances_user_has_permission_for(self, user, action):
+        if action != "view":
+            return ImportRun.objects.none()
+        return import_runs_for_user(user=user)
+
+
+register_permission_policy(ImportRun, ImportRunPermissionPolicy(ImportRun))
+
+
+class ImportRunIndexView(IndexView):
+    def get_base_queryset(self):
+        return import_runs_for_user(user=self.request.user)
+
+    def get_edit_url(self, instance):
+        return self.get_inspect_url(instance)
+
+
+class ImportRunInspectView(InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(import_runs_for_user(user=self.request.user), pk=self.pk)
+
+    def get_edit_url(self):
+        return None
+
+    def get_delete_url(self):
+        return None
+
+
+class ImportRunViewSet(ModelViewSet):
+    model = ImportRun
+    icon = "download"
+    menu_label = _("UiTdatabank-imports")
+    menu_order = 900
+    add_to_admin_menu = True
+    url_prefix = "agenda-imports"
+    index_view_class = ImportRunIndexView
+    inspect_view_class = ImportRunInspectView
+    inspect_view_enabled = True
+    list_display = [
+        Column("site", label=_("Website")),
+        DateColumn("started", label=_("Gestart")),
+        Column("outcome", label=_("Resultaat")),
+        Column("seen", label=_("Gezien")),
+        Column("created", label=_("Nieuw")),
+        Column("updated", label=_("Bijgewerkt")),
+        Column("unchanged", label=_("Ongewijzigd")),
+        Column("rejected", label=_("Geweigerd")),
+        Column("withdrawn", label=_("Teruggetrokken")),
+    ]
+    list_filter = ["outcome"]
+    inspect_view_fields = [
+        "site",
+        "source",
+        "full",
+        "started",
+        "finished",
+        "outcome",
+        "error",
+        "seen",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "withdrawn",
+        "rejections",
+    ]
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<str:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+
+@hooks.register("register_admin_viewset")
+def register_import_runs():
+    return ImportRunViewSet("events_importrun")
