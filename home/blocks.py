@@ -7,6 +7,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
+from events.blocks import UpcomingEventsBlock
+
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 TABLE_OPTIONS = {
@@ -203,6 +205,7 @@ class ContentStreamBlock(blocks.StreamBlock):
     documents = DocumentsBlock()
     faq = FAQBlock()
     table = DataTableBlock()
+    upcoming_events = UpcomingEventsBlock()
 
     class Meta:
         template = "components/blocks/stream.html"

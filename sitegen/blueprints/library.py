@@ -68,6 +68,14 @@ LIBRARY = Blueprint(
             fields={"intro": "Hier vind je al onze vestigingen en hun openingsuren."},
         ),
         PageSpec(
+            key="agenda",
+            model="events.EventIndexPage",
+            title="Agenda",
+            slug="agenda",
+            in_main_menu=True,
+            fields={"intro": "Lezingen, voorleesmomenten, workshops en meer in de bib."},
+        ),
+        PageSpec(
             key="news",
             model="library_pages.NewsIndexPage",
             title="Nieuws",
