@@ -19,6 +19,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import nh3
@@ -205,8 +206,8 @@ class ImportedEvent:
     street: str = ""
     postal_code: str = ""
     city: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
     status: str = "gepland"
     status_reason: str = ""
     dates: list[ImportedDate] = field(default_factory=list)
@@ -470,10 +471,10 @@ def _prices(doc: dict, language: str) -> tuple[list[dict], bool]:
     return prices, is_free
 
 
-def _coordinate(value: Any, limit: int) -> float | None:
+def _coordinate(value: Any, limit: int) -> Decimal | None:
     try:
-        number = round(float(value), 6)
-    except (TypeError, ValueError):
+        number = Decimal(str(float(value))).quantize(Decimal("0.000001"))
+    except (TypeError, ValueError, ArithmeticError):
         return None
     return number if -limit <= number <= limit else None
 
