@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class RegistrationsConfig(AppConfig):
     name = "registrations"
     verbose_name = _("Inschrijvingen")
+
+    def ready(self) -> None:
+        from wagtail.signals import page_published
+
+        from registrations.signals import promote_after_publish
+
+        page_published.connect(promote_after_publish, dispatch_uid="registrations_promote")

@@ -1,0 +1,41 @@
+"""Admin wiring: the registrations area (scoped views in admin_views) and its menu entry,
+plus a button on registrable pages in the page explorer."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
+
+from home.selectors import sites_for_user, user_is_central
+from registrations import admin_urls
+from registrations.models import RegistrableMixin
+
+
+@hooks.register("register_admin_urls")
+def registrations_admin_urls():
+    return [path("inschrijvingen/", include(admin_urls, namespace="registrations_admin"))]
+
+
+class RegistrationsMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return user_is_central(user) or sites_for_user(user=user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def registrations_menu_item():
+    return RegistrationsMenuItem(
+        _("Inschrijvingen"), reverse("registrations_admin:offers"), icon_name="form", order=250
+    )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def registrations_page_button(page, user, next_url=None):
+    if issubclass(page.specific_class or type(page), RegistrableMixin):
+        yield Button(
+            _("Inschrijvingen"),
+            reverse("registrations_admin:offer", args=[page.pk]),
+            icon_name="form",
+            priority=15,
+        )
