@@ -17,6 +17,7 @@ from library_pages.models import (
     NewsPage,
     OpeningHoursSpan,
 )
+from makerspace.demo import demo_courses_add
 from sitegen.blueprints import BLUEPRINTS
 from sitegen.services import SiteRequest, provision_site
 
@@ -374,6 +375,7 @@ def demo_network_build() -> list[DemoLogin]:
         tenant = result.tenant
         _add_locations(tenant, demo)
         _add_news(tenant, demo)
+        demo_courses_add(tenant=tenant)
         username = f"redacteur-{tenant.slug}"
         password = f"demo-{tenant.slug}-2026"
         _user(username, password, group=tenant.moderators_group)

@@ -84,6 +84,17 @@ LIBRARY = Blueprint(
             fields={"intro": "Het laatste nieuws uit de bib."},
         ),
         PageSpec(
+            key="makerspace",
+            model="makerspace.CourseIndexPage",
+            title="Makerspace",
+            slug="makerspace",
+            in_main_menu=True,
+            fields={
+                "intro": "Leer 3D-printen, lasersnijden, naaien en meer in onze makerspace. "
+                "Schrijf je online in voor een cursus."
+            },
+        ),
+        PageSpec(
             key="contact",
             model="library_pages.ContactPage",
             title="Contact",
