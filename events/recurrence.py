@@ -50,13 +50,9 @@ class OccurrenceSpec:
 
 def local_to_utc(day: dt.date, time: dt.time) -> dt.datetime:
     """A Brussels wall time as a UTC instant; nonexistent times move past the DST jump."""
-    naive = dt.datetime.combine(day, time)
-    aware = naive.replace(tzinfo=BRUSSELS, fold=0)
-    # Round-trip through UTC: a time in the spring gap comes back one hour later.
-    as_utc = aware.astimezone(UTC)
-    if as_utc.astimezone(BRUSSELS).replace(tzinfo=None) != naive:
-        as_utc = naive.replace(tzinfo=BRUSSELS, fold=1).astimezone(UTC)
-    return as_utc
+    # fold=0 takes the offset from before a transition: a time in the spring gap (02:30)
+    # lands after the jump (03:30 CEST), an ambiguous autumn time means its first occurrence.
+    return dt.datetime.combine(day, time).replace(tzinfo=BRUSSELS, fold=0).astimezone(UTC)
 
 
 def rule_validate(*, rule: str) -> None:

@@ -37,6 +37,11 @@ SCHEMA_STATUS = {
 }
 
 
+def _now() -> dt.datetime:
+    """The current instant (tests pin it here)."""
+    return timezone.now()
+
+
 def _local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=BRUSSELS)
 
@@ -101,7 +106,7 @@ def _age_q(filters: dict) -> Q:
 def agenda_occurrences(
     *, index: EventIndexPage, filters: dict, now: dt.datetime | None = None
 ) -> QuerySet[Occurrence]:
-    now = now or timezone.now()
+    now = now or _now()
     start, end = when_window(filters=filters, now=now)
     occurrences = Occurrence.objects.filter(agenda_scope(index=index), page__live=True)
     occurrences = occurrences.filter(end__gte=start)
@@ -159,7 +164,7 @@ def agenda_page(
     now: dt.datetime | None = None,
 ) -> AgendaResult:
     """One page of events (each once, at its first matching occurrence), in date order."""
-    now = now or timezone.now()
+    now = now or _now()
     start, _end = when_window(filters=filters, now=now)
     grouped = (
         agenda_occurrences(index=index, filters=filters, now=now)
@@ -230,7 +235,7 @@ def agenda_locations(*, index: EventIndexPage) -> list[tuple[str, str]]:
 
 def event_occurrences(*, event: EventPage, now: dt.datetime | None = None) -> list[Occurrence]:
     """Every coming occurrence (and the ones still running)."""
-    now = now or timezone.now()
+    now = now or _now()
     return list(Occurrence.objects.filter(page=event, end__gte=now).order_by("start", "pk"))
 
 

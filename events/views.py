@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -123,7 +122,7 @@ def agenda_feed(request, *, index: EventIndexPage, kind: str) -> HttpResponse:
 
 
 def event_ical(request, *, event: EventPage) -> HttpResponse:
-    occurrences = event_occurrences(event=event, now=timezone.now())
+    occurrences = event_occurrences(event=event)
     body = feeds.ical_calendar(
         title=event.title,
         occurrences=[_with_page(occurrence, event) for occurrence in occurrences],
