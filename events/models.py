@@ -162,25 +162,25 @@ class EventIndexPage(RoutablePageMixin, BasePage):
 
         return views.agenda(request, index=self)
 
-    @path("feed.ics")
+    @path("ical/")
     def feed_ical(self, request):
         from events import views
 
         return views.agenda_feed(request, index=self, kind="ics")
 
-    @path("feed.rss")
+    @path("rss/")
     def feed_rss(self, request):
         from events import views
 
         return views.agenda_feed(request, index=self, kind="rss")
 
-    @path("feed.atom")
+    @path("atom/")
     def feed_atom(self, request):
         from events import views
 
         return views.agenda_feed(request, index=self, kind="atom")
 
-    @path("feed.json")
+    @path("json/")
     def feed_json(self, request):
         from events import views
 
@@ -471,7 +471,7 @@ class EventPage(RoutablePageMixin, BasePage):
     def detail(self, request):
         return self.render(request)
 
-    @path("agenda.ics")
+    @path("ical/")
     def ical(self, request):
         from events import views
 
