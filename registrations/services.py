@@ -27,6 +27,7 @@ from django.db.models import CharField, F, Max, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -266,8 +267,13 @@ def registration_create(
 
 
 def registration_token(*, registration: Registration) -> str:
-    """The signed token of the personal cancellation link."""
-    return signing.dumps([registration.pk, registration.token], salt=TOKEN_SALT, compress=False)
+    """The signed token of the personal cancellation link.
+
+    `signing.dumps` separates its parts with ':', which Wagtail's page URL pattern does not
+    accept in a path segment; the signed value is therefore wrapped in URL-safe base64.
+    """
+    signed = signing.dumps([registration.pk, registration.token], salt=TOKEN_SALT)
+    return urlsafe_base64_encode(signed.encode())
 
 
 def registration_for_token(*, token: str) -> Registration:
@@ -279,8 +285,9 @@ def registration_for_token(*, token: str) -> Registration:
     if not token or len(token) > 200:
         raise invalid
     try:
-        registration_id, nonce = signing.loads(token, salt=TOKEN_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
+        signed = urlsafe_base64_decode(token).decode()
+        registration_id, nonce = signing.loads(signed, salt=TOKEN_SALT)
+    except (signing.BadSignature, ValueError, TypeError, UnicodeDecodeError):
         raise invalid from None
     if not isinstance(registration_id, int) or not isinstance(nonce, str):
         raise invalid
@@ -611,14 +618,15 @@ def registrations_erase_email(*, email: str, user) -> int:
     for local editors, every site for central editors). Active registrations are cancelled
     first, so their places go to the waiting list."""
     registrations = list(registrations_for_email(email=email, user=user).filter(anonymised=False))
-    for registration in registrations:
-        if registration.status != RegistrationStatus.CANCELLED:
-            with contextlib.suppress(RegistrationError):  # cancelled meanwhile
-                _registration_cancel(registration_id=registration.pk, by_editor=True)
-    # The cancellation e-mails are queued for after commit; erase their recipients with the rest.
-    ids = [registration.pk for registration in registrations]
-    transaction.on_commit(lambda: _anonymise(registration_ids=ids, now=timezone.now()))
-    return len(ids)
+    with transaction.atomic():
+        for registration in registrations:
+            if registration.status != RegistrationStatus.CANCELLED:
+                with contextlib.suppress(RegistrationError):  # cancelled meanwhile
+                    _registration_cancel(registration_id=registration.pk, by_editor=True)
+        # Anonymised before the queued e-mails run: the erased address gets no cancellation
+        # mail, the people promoted in its place do get theirs.
+        _anonymise(registration_ids=[r.pk for r in registrations], now=timezone.now())
+    return len(registrations)
 
 
 # --- Spam protection ----------------------------------------------------------------------------
