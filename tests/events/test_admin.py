@@ -119,7 +119,7 @@ def test_imported_fields_are_read_only_and_local_extras_editable(site_a):
     client = admin_client(site_a.moderator)  # moderators publish
     response = client.get(f"/admin/pages/{page.pk}/edit/")
     assert response.status_code == 200
-    assert "Beheerd door UiTdatabank".encode() in response.content
+    assert b"Beheerd door UiTdatabank" in response.content
 
     form_class = EventPage.get_edit_handler().get_form_class()
     form = form_class(instance=page, for_user=site_a.editor)
