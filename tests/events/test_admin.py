@@ -2,6 +2,7 @@
 are managed by UiTdatabank."""
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -131,9 +132,9 @@ def test_imported_fields_are_read_only_and_local_extras_editable(site_a):
     # the title UiTdatabank manages is not.
     data = _form_data(response.content)
     data["title"] = "Met de hand veranderd"
-    data["local_note"] = (
-        '{"blocks":[{"key":"a","text":"Kom vroeg!","type":"unstyled","depth":0,"inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}'
-    )
+    block = {"key": "a", "text": "Kom vroeg!", "type": "unstyled", "depth": 0}
+    block.update(inlineStyleRanges=[], entityRanges=[])
+    data["local_note"] = json.dumps({"blocks": [block], "entityMap": {}})
     data["action-publish"] = "action-publish"
     response = client.post(f"/admin/pages/{page.pk}/edit/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
