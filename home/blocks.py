@@ -7,6 +7,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
+from catalogue.blocks import CatalogueSearchBlock, NewAcquisitionsBlock
 from events.blocks import UpcomingEventsBlock
 
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -206,6 +207,8 @@ class ContentStreamBlock(blocks.StreamBlock):
     faq = FAQBlock()
     table = DataTableBlock()
     upcoming_events = UpcomingEventsBlock()
+    catalogue_search = CatalogueSearchBlock()
+    new_acquisitions = NewAcquisitionsBlock()
 
     class Meta:
         template = "components/blocks/stream.html"

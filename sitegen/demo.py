@@ -18,6 +18,7 @@ from library_pages.models import (
     OpeningHoursSpan,
 )
 from makerspace.demo import demo_courses_add
+from catalogue.demo import demo_catalogue_configure, demo_records_import
 from sitegen.blueprints import BLUEPRINTS
 from sitegen.services import SiteRequest, provision_site
 
@@ -370,11 +371,13 @@ def demo_network_build() -> list[DemoLogin]:
     logins = [
         DemoLogin("alle websites (centrale redactie)", "", CENTRAL_USERNAME, CENTRAL_PASSWORD)
     ]
+    demo_records_import()
     for demo in DEMO_SITES:
         result = provision_site(blueprint=BLUEPRINTS[demo.kind], request=demo.request)
         tenant = result.tenant
         _add_locations(tenant, demo)
         _add_news(tenant, demo)
+        demo_catalogue_configure(tenant=tenant)
         demo_courses_add(tenant=tenant)
         username = f"redacteur-{tenant.slug}"
         password = f"demo-{tenant.slug}-2026"

@@ -222,6 +222,11 @@ if SEARCH_URL:
 else:
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
+# Cultuurconnect catalogue web service (sites whose catalogue page uses that backend).
+CATALOGUE_API_URL = env("CATALOGUE_API_URL", "https://cataloguswebservices.bibliotheek.be")
+CATALOGUE_API_KEY = env("CATALOGUE_API_KEY", "")
+CATALOGUE_API_TIMEOUT = float(env("CATALOGUE_API_TIMEOUT", "3"))
+
 # Front-end cache (CDN/Varnish) purging when a purge endpoint is configured.
 FRONTEND_CACHE_URL = env("FRONTEND_CACHE_URL")
 if FRONTEND_CACHE_URL:

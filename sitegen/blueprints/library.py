@@ -95,6 +95,17 @@ LIBRARY = Blueprint(
             },
         ),
         PageSpec(
+            key="catalogue",
+            model="catalogue.CatalogueSearchPage",
+            title="Catalogus",
+            slug="catalogus",
+            in_main_menu=True,
+            fields={
+                "intro": "Zoek boeken, strips, films, muziek en meer, en zie meteen in welke "
+                "vestiging ze op de plank staan."
+            },
+        ),
+        PageSpec(
             key="contact",
             model="library_pages.ContactPage",
             title="Contact",

@@ -1,0 +1,249 @@
+"""Catalogue figures at Open Vlacc scale, on PostgreSQL.
+
+    make bench-catalogue   (or: .venv/bin/python benchmarks/catalogue.py [--records 1000000])
+
+Creates a fresh database (BENCH_CATALOGUE_DATABASE_URL, default bibnet_bench_catalogue on the
+local PostgreSQL), then:
+  1. generates N synthetic but realistic MARC21 records (catalogue.synthetic: Dutch titles,
+     authors, Flemish theme words, genres, ten material types, years, seven languages, about
+     12% further editions of one work, 0-2 holdings at 20 library profiles) into an ISO 2709 file;
+  2. imports it with the real `manage.py import_marc` command and reports records per second;
+  3. reports table and index sizes (pg_relation_size, pg_indexes_size, pg_total_relation_size);
+  4. runs >= 200 varied searches (titles, words, authors, subjects, typos, ISBNs; with and
+     without facets and sorts; later pages) through the local backend and reports p50/p95/max.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bibnet_bench_catalogue"
+
+
+def say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def database_recreate(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def profiles() -> dict[str, tuple[str, ...]]:
+    from catalogue.synthetic import BRANCHES
+
+    result = dict(BRANCHES)
+    towns = "aalst antwerpen dendermonde genk ieper kortrijk lier mechelen oostende roeselare"
+    for town in [*towns.split(" "), "sint-niklaas", "tienen", "turnhout", "waregem", "wetteren"]:
+        result[town] = ("Hoofdbibliotheek", "Filiaal Noord", "Filiaal Zuid")
+    return result
+
+
+def generate(path: Path, count: int) -> float:
+    from catalogue.synthetic import synthetic_records
+
+    started = time.monotonic()
+    with path.open("wb") as handle:
+        for number, record in enumerate(synthetic_records(count, profiles=profiles()), 1):
+            handle.write(record.as_marc())
+            if number % 100_000 == 0:
+                say(f"  generated {number:,}")
+    return time.monotonic() - started
+
+
+def queries(count: int, isbns: list[str]):
+    """Varied visitor searches: (text, facets, sort, page)."""
+    from catalogue.synthetic import ADJECTIVES, FIRST_NAMES, NOUNS, PLACES, SUBJECTS, SURNAMES
+
+    rng = random.Random(11)
+    facet_options = [
+        {},
+        {},
+        {"materiaal": ("boek",)},
+        {"taal": ("dut",)},
+        {"doelgroep": ("kinderen",)},
+        {"materiaal": ("dvd", "cd")},
+        {"fictie": ("fictie",), "taal": ("dut",)},
+        {"genre": ("Thrillers",)},
+        {"jaar": ("2024",)},
+    ]
+
+    def typo(word: str) -> str:
+        if len(word) < 5:
+            return word
+        i = rng.randrange(1, len(word) - 1)
+        return word[:i] + word[i + 1 :]
+
+    result = []
+    for number in range(count):
+        kind = number % 8
+        if kind == 0:
+            text = f"de {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}"
+        elif kind == 1:
+            text = rng.choice(NOUNS)
+        elif kind == 2:
+            text = rng.choice(SURNAMES)
+        elif kind == 3:
+            text = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+        elif kind == 4:
+            text = rng.choice(SUBJECTS).split(" ;")[0].lower()
+        elif kind == 5:
+            text = f"het geheim van de {typo(rng.choice(NOUNS))}x"
+        elif kind == 6:
+            text = rng.choice(isbns) if isbns else rng.choice(NOUNS)
+            if rng.random() < 0.5 and len(text) == 13:
+                text = f"{text[:3]}-{text[3:5]}-{text[5:9]}-{text[9:12]}-{text[12]}"
+        else:
+            text = f"{rng.choice(NOUNS)} {rng.choice(PLACES)}"
+        facets = rng.choice(facet_options)
+        sort = rng.choice(["relevantie", "relevantie", "relevantie", "nieuwste", "titel"])
+        page = 2 if rng.random() < 0.1 else 1
+        result.append((text, facets, sort, page))
+    return result
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=240)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--file", type=Path, default=Path("/tmp/bibnet_bench_catalogue.mrc"))
+    parser.add_argument("--skip-import", action="store_true", help="reuse the database")
+    args = parser.parse_args()
+
+    url = os.environ.get("BENCH_CATALOGUE_DATABASE_URL", DEFAULT_URL)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    python = str(ROOT / ".venv" / "bin" / "python")
+    env = {**os.environ, "DATABASE_URL": url}
+
+    if not args.skip_import:
+        database_recreate(url)
+        subprocess.run(
+            [python, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
+        )
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from catalogue.backends.base import SearchQuery
+    from catalogue.backends.local import LocalBackend
+
+    say(f"Catalogue benchmark on {url.rsplit('@', 1)[-1]}")
+    if not args.skip_import:
+        if not args.file.exists() or args.file.stat().st_size == 0:
+            say(f"1. Generating {args.records:,} MARC21 records into {args.file} ...")
+            seconds = generate(args.file, args.records)
+            say(
+                f"   {seconds:.0f} s ({args.records / seconds:,.0f} records/s), "
+                f"{args.file.stat().st_size / 1e6:,.0f} MB"
+            )
+        else:
+            say(f"1. Reusing {args.file} ({args.file.stat().st_size / 1e6:,.0f} MB)")
+        say(f"2. manage.py import_marc --workers {args.workers} ...")
+        started = time.monotonic()
+        completed = subprocess.run(
+            [
+                python,
+                "manage.py",
+                "import_marc",
+                str(args.file),
+                "--workers",
+                str(args.workers),
+                "--batch-size",
+                "5000",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.monotonic() - started
+        say("   " + completed.stdout.strip().splitlines()[-1])
+        if completed.returncode:
+            say(completed.stderr[-2000:])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM catalogue_record")
+            stored = cursor.fetchone()[0]
+        say(
+            f"   {stored:,} records stored in {seconds:.0f} s: {stored / seconds:,.0f} records/s "
+            "(whole command: parse, map, COPY, upsert, trigger, index maintenance)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE catalogue_record")
+            cursor.execute("VACUUM ANALYZE catalogue_holding")
+
+    with connection.cursor() as cursor:
+        say("3. Sizes")
+        for table in ("catalogue_record", "catalogue_holding"):
+            cursor.execute(
+                "SELECT pg_size_pretty(pg_relation_size(%s)), pg_size_pretty(pg_indexes_size(%s)),"
+                " pg_size_pretty(pg_total_relation_size(%s))",
+                [table, table, table],
+            )
+            heap, indexes, total = cursor.fetchone()
+            say(f"   {table}: table {heap}, indexes {indexes}, total with TOAST {total}")
+        cursor.execute(
+            "SELECT indexrelname, pg_size_pretty(pg_relation_size(indexrelid)) "
+            "FROM pg_stat_user_indexes WHERE relname = 'catalogue_record' ORDER BY 1"
+        )
+        for name, size in cursor.fetchall():
+            say(f"     {name}: {size}")
+        cursor.execute(
+            "SELECT isbns->>0 FROM catalogue_record TABLESAMPLE SYSTEM (1) "
+            "WHERE jsonb_array_length(isbns) > 0 LIMIT 200"
+        )
+        isbns = [row[0] for row in cursor.fetchall()]
+
+    backend = LocalBackend(profile="gent")
+    plan = queries(args.queries, isbns)
+    # Warm the cache the way a running site is warm: one pass that is not measured.
+    for text, facets, sort, page in plan[:20]:
+        backend.search(SearchQuery(text=text, facets=facets, sort=sort, page=page))
+    timings = []
+    totals = []
+    slowest = []
+    for text, facets, sort, page in plan:
+        started = time.perf_counter()
+        results = backend.search(SearchQuery(text=text, facets=facets, sort=sort, page=page))
+        elapsed = (time.perf_counter() - started) * 1000
+        timings.append(elapsed)
+        totals.append(results.total)
+        slowest.append((elapsed, text, facets, results.total))
+    say(
+        f"4. {len(plan)} searches (hits page of 20 with editions grouped, facet counts, "
+        "availability at one profile):"
+    )
+    say(
+        f"   p50 {percentile(timings, 0.5):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
+        f"max {max(timings):.1f} ms, mean {statistics.mean(timings):.1f} ms"
+    )
+    say(f"   results per query: median {statistics.median(totals):,.0f}, max {max(totals):,}")
+    say("   slowest:")
+    for elapsed, text, facets, total in sorted(slowest, reverse=True)[:5]:
+        say(f"     {elapsed:.0f} ms  {text!r} {facets} ({total:,} works)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""Catalogue blocks for the shared content stream: a search form that sends visitors to the
+site's catalogue page, and the latest acquisitions of the site's library.
+
+Imported by home.blocks; this module must not import home.blocks or page models at import time.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.models import Site
+
+AUDIENCE_CHOICES = [
+    ("", _("Iedereen")),
+    ("peuters en kleuters", _("Peuters en kleuters")),
+    ("kinderen", _("Kinderen")),
+    ("jongeren", _("Jongeren")),
+    ("volwassenen", _("Volwassenen")),
+]
+
+
+def _site_from(parent_context) -> Site | None:
+    request = (parent_context or {}).get("request")
+    if request is None:
+        page = (parent_context or {}).get("page")
+        return page.get_site() if page is not None else None
+    return Site.find_for_request(request)
+
+
+class CatalogueSearchBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Titel"), max_length=120, default="Zoek in de catalogus")
+    text = blocks.TextBlock(label=_("Tekst"), required=False, max_length=300)
+
+    class Meta:
+        icon = "search"
+        label = _("Zoek in de catalogus")
+        template = "catalogue/blocks/catalogue_search.html"
+        preview_value = {
+            "title": "Zoek in de catalogus",
+            "text": "Boeken, strips, films, muziek en meer: zoek wat je wil lenen.",
+        }
+        description = _("Een zoekveld dat naar de catalogus van deze website leidt")
+
+    def get_context(self, value, parent_context=None):
+        from catalogue.selectors import catalogue_page_for_site
+
+        context = super().get_context(value, parent_context=parent_context)
+        page = catalogue_page_for_site(site=_site_from(parent_context))
+        context["catalogue_url"] = page.url if page else ""
+        context["field_id"] = f"catalogue-block-{id(value)}"
+        return context
+
+
+class NewAcquisitionsBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Titel"), max_length=120, default="Nieuw in de bib")
+    audience = blocks.ChoiceBlock(
+        label=_("Doelgroep"), choices=AUDIENCE_CHOICES, required=False, default=""
+    )
+    genre = blocks.CharBlock(
+        label=_("Genre"),
+        required=False,
+        max_length=120,
+        help_text=_("Bijvoorbeeld ‘Romans’, ‘Strips’ of ‘Thrillers’. Leeg: alle genres."),
+    )
+    count = blocks.IntegerBlock(label=_("Aantal titels"), min_value=2, max_value=12, default=6)
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Nieuw in de bib")
+        template = "catalogue/blocks/new_acquisitions.html"
+        preview_value = {"title": "Nieuw in de bib", "audience": "", "genre": "", "count": 6}
+        description = _("De nieuwste aanwinsten van deze bibliotheek")
+
+    def get_context(self, value, parent_context=None):
+        from catalogue.selectors import (
+            catalogue_page_for_site,
+            catalogue_profile_for_site,
+            new_acquisitions,
+        )
+
+        context = super().get_context(value, parent_context=parent_context)
+        site = _site_from(parent_context)
+        titles = new_acquisitions(
+            profile=catalogue_profile_for_site(site=site),
+            audience=value.get("audience") or "",
+            genre=value.get("genre") or "",
+            limit=value.get("count") or 6,
+        )
+        page = catalogue_page_for_site(site=site)
+        if page is not None:
+            base = page.url
+            for title in titles:
+                title.url = base + page.reverse_subpage("record_view", args=[title.record_id])
+        context["titles"] = titles
+        return context

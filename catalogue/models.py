@@ -1,0 +1,192 @@
+"""The local catalogue index (records imported from Open Vlacc MARC21 with their holdings per
+branch), the import log, and the catalogue search page every library site gets."""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Page
+
+from home.models import BasePage
+
+
+class Record(models.Model):
+    """One bibliographic record, keyed on its MARC 001. Search columns are derived at import:
+    `search_vector` is filled by a PostgreSQL trigger (weighted title > author > subjects >
+    rest, 'dutch' configuration); `search_text` serves the SQLite fallback."""
+
+    record_id = models.CharField(_("recordnummer"), max_length=64, primary_key=True)
+    title = models.CharField(_("titel"), max_length=500)
+    subtitle = models.CharField(_("ondertitel"), max_length=500, blank=True)
+    responsibility = models.CharField(_("verantwoordelijkheid"), max_length=500, blank=True)
+    authors = models.JSONField(_("auteurs"), default=list, blank=True)
+    edition = models.CharField(_("editie"), max_length=200, blank=True)
+    publisher = models.CharField(_("uitgever"), max_length=300, blank=True)
+    place = models.CharField(_("plaats van uitgave"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("jaar"), null=True, blank=True)
+    physical_description = models.CharField(_("beschrijving"), max_length=300, blank=True)
+    series = models.JSONField(_("reeks"), default=list, blank=True)
+    subjects = models.JSONField(_("onderwerpen"), default=list, blank=True)
+    theme_words = models.JSONField(_("Vlaamse trefwoorden"), default=list, blank=True)
+    genres = models.JSONField(_("genres"), default=list, blank=True)
+    summary = models.TextField(_("samenvatting"), blank=True)
+    audience = models.CharField(_("doelgroep"), max_length=40, blank=True)
+    audience_note = models.CharField(_("doelgroep (beschrijving)"), max_length=300, blank=True)
+    age_min = models.PositiveSmallIntegerField(_("vanaf leeftijd"), null=True, blank=True)
+    isbns = models.JSONField(_("ISBN's"), default=list, blank=True)
+    language = models.CharField(_("taal"), max_length=3, blank=True)
+    languages = models.JSONField(_("talen"), default=list, blank=True)
+    siso = models.CharField(_("SISO"), max_length=40, blank=True)
+    material = models.CharField(_("materiaal"), max_length=40)
+    fiction = models.BooleanField(_("fictie"), null=True, blank=True)
+    work_key = models.CharField(_("werksleutel"), max_length=32)
+    cover_url = models.URLField(_("omslag"), max_length=500, blank=True)
+    acquired_on = models.DateField(_("aanwinst sinds"), null=True, blank=True)
+    author_text = models.TextField(blank=True, editable=False)
+    subject_text = models.TextField(blank=True, editable=False)
+    title_norm = models.CharField(max_length=500, blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+    facet_keys = models.JSONField(default=list, blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("catalogusrecord")
+        verbose_name_plural = _("catalogusrecords")
+        indexes = [models.Index(fields=["acquired_on"], name="catalogue_record_acquired")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def main_author(self) -> str:
+        return self.authors[0]["name"] if self.authors else ""
+
+
+class Word(models.Model):
+    """The words of titles and author names, for correcting typos in queries (trigram index
+    on PostgreSQL): a small table instead of a trigram scan over every title."""
+
+    word = models.CharField(max_length=40, primary_key=True)
+
+    class Meta:
+        verbose_name = _("woord")
+        verbose_name_plural = _("woorden")
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class Holding(models.Model):
+    """Copies of a record at one branch of one library profile (from 852 in the export)."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="holdings")
+    profile = models.SlugField(_("catalogusprofiel"), max_length=63)
+    branch = models.CharField(_("vestiging"), max_length=200)
+    location = models.CharField(_("plaats in de bib"), max_length=200, blank=True)
+    shelf_mark = models.CharField(_("plaatskenmerk"), max_length=100, blank=True)
+    available = models.BooleanField(_("beschikbaar"), default=True)
+    status = models.CharField(_("status"), max_length=100, blank=True)
+    acquired_on = models.DateField(_("aanwinst sinds"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("exemplaar")
+        verbose_name_plural = _("exemplaren")
+        indexes = [
+            models.Index(fields=["profile", "-acquired_on"], name="catalogue_holding_new"),
+            models.Index(fields=["record", "profile"], name="catalogue_holding_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} @ {self.profile}/{self.branch}"
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("bezig")
+        DONE = "done", _("klaar")
+        REJECTED = "rejected", _("klaar met geweigerde records")
+        FAILED = "failed", _("mislukt")
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    sources = models.JSONField(default=list)
+    format = models.CharField(max_length=16)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    read = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    deleted = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("import van catalogusrecords")
+        verbose_name_plural = _("imports van catalogusrecords")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class CatalogueBackend(models.TextChoices):
+    LOCAL = "local", _("Lokale index (geïmporteerde Open Vlacc-records)")
+    CULTUURCONNECT = "cultuurconnect", _("Catalogus-webservice van Cultuurconnect")
+
+
+class CatalogueSearchPage(RoutablePageMixin, BasePage):
+    """The site's catalogue: search results with facets, suggestions and record pages.
+
+    The backend is chosen here, per site, so that no shared settings migration is needed; the
+    library profile comes from the site's IntegrationSettings.catalogue_profile."""
+
+    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
+    backend = models.CharField(
+        _("zoekmachine"),
+        max_length=20,
+        choices=CatalogueBackend.choices,
+        default=CatalogueBackend.LOCAL,
+    )
+    reserve_url_template = models.CharField(
+        _("link om te reserveren"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Adres in het klantensysteem, met {id} voor het recordnummer en {isbn} voor het "
+            "ISBN. Bijvoorbeeld https://gent.bibliotheek.be/mijn-bibliotheek/reserveren?id={id}"
+        ),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    settings_panels = [
+        MultiFieldPanel(
+            [FieldPanel("backend"), FieldPanel("reserve_url_template")],
+            heading=_("Catalogus"),
+        ),
+        *Page.settings_panels,
+    ]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("catalogus")
+        verbose_name_plural = _("catalogi")
+
+    @path("")
+    def search_view(self, request):
+        from catalogue.views import catalogue_search
+
+        return catalogue_search(request, page=self)
+
+    @path("titel/<str:record_id>/")
+    def record_view(self, request, record_id: str):
+        from catalogue.views import catalogue_record
+
+        return catalogue_record(request, page=self, record_id=record_id)
+
+    @path("suggesties/")
+    def suggest_view(self, request):
+        from catalogue.views import catalogue_suggest
+
+        return catalogue_suggest(request, page=self)
