@@ -13,6 +13,7 @@ urlpatterns = [
     path("zoeken/", home_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("netwerknieuws/", include("sitegen.urls")),
 ]
 
 if settings.DEBUG:

@@ -196,6 +196,10 @@ class DataTableBlock(blocks.StructBlock):
         }
 
 
+# After the content blocks that sitegen.blocks reuses: see the note there on import order.
+from sitegen.blocks import SharedSectionBlock  # noqa: E402
+
+
 class ContentStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = ParagraphBlock()
@@ -206,6 +210,7 @@ class ContentStreamBlock(blocks.StreamBlock):
     documents = DocumentsBlock()
     faq = FAQBlock()
     table = DataTableBlock()
+    shared_section = SharedSectionBlock()
     upcoming_events = UpcomingEventsBlock()
     catalogue_search = CatalogueSearchBlock()
     new_acquisitions = NewAcquisitionsBlock()

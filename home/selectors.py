@@ -108,6 +108,9 @@ class SiteShell:
     main_menu: list[MenuLink] = field(default_factory=list)
     footer_menu: list[MenuLink] = field(default_factory=list)
     locations_today: list[Any] = field(default_factory=list)
+    # Central campaigns running now for this site (sitegen), one query.
+    campaign_banners: list[Any] = field(default_factory=list)
+    campaign_teasers: list[Any] = field(default_factory=list)
 
 
 def _menu_links(stream, request, current_path: str) -> list[MenuLink]:
@@ -136,6 +139,7 @@ def site_shell_for_request(*, request) -> SiteShell:
     from home.models import BrandingSettings, ContactSettings, NavigationSettings
     from library_pages.opening_hours import location_today
     from library_pages.selectors import locations_for_site
+    from sitegen.selectors import campaigns_for_site, campaigns_split
 
     cached = getattr(request, "_site_shell", None)
     if cached is not None:
@@ -145,6 +149,7 @@ def site_shell_for_request(*, request) -> SiteShell:
         shell = SiteShell(site=None)
     else:
         navigation = NavigationSettings.for_request(request)
+        banners, teasers = campaigns_split(campaigns_for_site(site=site))
         shell = SiteShell(
             site=site,
             branding=BrandingSettings.for_request(request),
@@ -155,6 +160,8 @@ def site_shell_for_request(*, request) -> SiteShell:
                 location_today(location=location)
                 for location in locations_for_site(root=site.root_page)
             ],
+            campaign_banners=banners,
+            campaign_teasers=teasers,
         )
     request._site_shell = shell
     return shell

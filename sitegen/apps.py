@@ -5,3 +5,18 @@ class SitegenConfig(AppConfig):
     name = "sitegen"
     verbose_name = "Websites genereren"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from sitegen.models import SharedSection
+
+        post_save.connect(
+            _shared_section_saved, sender=SharedSection, dispatch_uid="sitegen_section_saved"
+        )
+
+
+def _shared_section_saved(sender, instance, **kwargs) -> None:
+    from sitegen.push import shared_section_changed
+
+    shared_section_changed(section=instance)

@@ -1,10 +1,19 @@
+from django.contrib import messages
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from home.selectors import user_is_central
-from sitegen import views
+from sitegen import push_views, views
+from sitegen.models import Campaign, CentralNewsItem, PageTemplate, SharedSection
+from sitegen.permissions import CentralOnlyPermissionPolicy, central_only_urlpatterns
+from sitegen.selectors import page_template_changes
 
 
 @hooks.register("register_admin_urls")
@@ -23,3 +32,157 @@ class CentralMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_sites_menu_item():
     return CentralMenuItem(_("Websites"), reverse("sitegen_sites"), icon_name="site", order=150)
+
+
+# --- Central content: shared sections, page templates, campaigns, central news ----------------
+
+
+class CentralSnippetViewSet(SnippetViewSet):
+    """Central editors only: every URL answers 403 to anyone else (sitegen.permissions); the
+    chooser (a separate viewset) stays open so local editors can pick a shared section."""
+
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return central_only_urlpatterns(super().get_urlpatterns())
+
+
+class SharedSectionViewSet(CentralSnippetViewSet):
+    model = SharedSection
+    icon = "link"
+    menu_label = _("Gedeelde secties")
+    list_display = ["title", "updated_at"]
+    search_fields = ["title"]
+
+
+class PageTemplateViewSet(CentralSnippetViewSet):
+    model = PageTemplate
+    icon = "doc-empty-inverse"
+    menu_label = _("Paginasjablonen")
+    list_display = ["name", "page_type", "version", "updated_at"]
+    search_fields = ["name"]
+
+
+class CampaignViewSet(CentralSnippetViewSet):
+    model = Campaign
+    icon = "info-circle"
+    menu_label = _("Campagnes en meldingen")
+    list_display = ["title", "style", "audience", "starts_at", "ends_at"]
+    list_filter = ["style", "audience", "tone"]
+
+
+class CentralNewsViewSet(CentralSnippetViewSet):
+    model = CentralNewsItem
+    icon = "doc-full"
+    menu_label = _("Netwerknieuws")
+    list_display = ["title", "date", "live"]
+    search_fields = ["title"]
+
+
+class CentralContentGroup(SnippetViewSetGroup):
+    items = (SharedSectionViewSet, PageTemplateViewSet, CampaignViewSet, CentralNewsViewSet)
+    menu_icon = "globe"
+    menu_label = _("Centrale inhoud")
+    menu_name = "central-content"
+    menu_order = 160
+
+
+for _model in (SharedSection, PageTemplate, Campaign, CentralNewsItem):
+    register_permission_policy(_model, CentralOnlyPermissionPolicy(_model))
+register_snippet(CentralContentGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_push_urls():
+    return [
+        path(
+            "gedeelde-secties/pagina/<int:page_id>/",
+            push_views.SharedSectionsOnPageView.as_view(),
+            name="sitegen_shared_sections_on_page",
+        ),
+        path(
+            "sjablonen/nieuw/<int:parent_page_id>/",
+            push_views.PageFromTemplateView.as_view(),
+            name="sitegen_page_from_template",
+        ),
+        path(
+            "sjablonen/wijzigingen/<int:page_id>/",
+            push_views.TemplateChangesView.as_view(),
+            name="sitegen_template_changes",
+        ),
+        path("campagnes/", push_views.CampaignsForEditorView.as_view(), name="sitegen_campaigns"),
+        path(
+            "netwerk/overzicht/",
+            push_views.NetworkOverviewView.as_view(),
+            name="sitegen_network_overview",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_network_overview_menu_item():
+    return CentralMenuItem(
+        _("Netwerkoverzicht"), reverse("sitegen_network_overview"), icon_name="table", order=155
+    )
+
+
+class LocalMenuItem(MenuItem):
+    def is_shown(self, request):
+        return not user_is_central(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_campaigns_menu_item():
+    return LocalMenuItem(
+        _("Campagnes"), reverse("sitegen_campaigns"), icon_name="info-circle", order=165
+    )
+
+
+class AddFromTemplateButton(PageMenuItem):
+    label = _("Nieuwe pagina op basis van sjabloon")
+    icon_name = "doc-empty-inverse"
+    url_name = "sitegen_page_from_template"
+
+    def is_shown(self, user):
+        return self.page.permissions_for_user(user).can_add_subpage()
+
+
+class DetachSectionsButton(PageMenuItem):
+    label = _("Gedeelde secties loskoppelen")
+    icon_name = "link"
+    url_name = "sitegen_shared_sections_on_page"
+
+    def is_shown(self, user):
+        return not self.page.is_root() and self.page.permissions_for_user(user).can_edit()
+
+
+@hooks.register("register_page_listing_more_buttons")
+def page_listing_push_buttons(page, user, next_url=None):
+    yield AddFromTemplateButton(page=page, priority=9)
+    yield DetachSectionsButton(page=page, priority=55)
+
+
+@hooks.register("register_page_header_buttons")
+def page_header_push_buttons(page, user, view_name, next_url=None):
+    yield AddFromTemplateButton(page=page, priority=16)
+    yield DetachSectionsButton(page=page, priority=66)
+
+
+@hooks.register("before_edit_page")
+def template_change_notice(request, page):
+    """Editors of a page made from a template learn when the template has changed."""
+    if request.method != "GET":
+        return None
+    changes = page_template_changes(page=page)
+    if changes is not None and changes.changed:
+        messages.warning(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("De centrale versie is gewijzigd (sjabloon \u201c%(name)s\u201d).")
+                % {"name": changes.origin.template.name},
+                reverse("sitegen_template_changes", args=[page.pk]),
+                _("Bekijk wat er veranderde"),
+            ),
+        )
+    return None

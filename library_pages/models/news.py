@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from home.blocks import ContentStreamBlock
@@ -25,10 +25,12 @@ class NewsIndexPage(BasePage):
         verbose_name_plural = _("nieuwsoverzichten")
 
     def get_context(self, request, *args, **kwargs):
-        from library_pages.selectors import news_for_index
+        from sitegen.selectors import news_listing_for_index
 
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(news_for_index(index=self), NEWS_PER_PAGE)
+        # The site's own news pages and the central news chosen for this site.
+        news = news_listing_for_index(index=self, site=Site.find_for_request(request))
+        paginator = Paginator(news, NEWS_PER_PAGE)
         try:
             page_number = int(request.GET.get("pagina", "1"))
         except (TypeError, ValueError):

@@ -4,7 +4,7 @@ from .base import Blueprint, Branding, PageSpec, faq, heading, paragraph
 
 LIBRARY = Blueprint(
     kind=SiteKind.LIBRARY,
-    version=1,
+    version=2,
     site_name_prefix="Bibliotheek",
     home_intro=(
         "Welkom in de bib. Leen boeken, strips, films en tijdschriften, lees de krant, "
@@ -113,6 +113,41 @@ LIBRARY = Blueprint(
             in_main_menu=True,
             in_footer_menu=True,
             fields={"intro": "Vragen? Kom langs, bel of mail ons."},
+        ),
+        PageSpec(
+            key="digital_collection",
+            model="library_pages.StandardPage",
+            title="Digitale collectie",
+            slug="digitale-collectie",
+            since_version=2,
+            fields={
+                "intro": "E-boeken, luisterboeken, kranten en films: ook thuis, met je lidkaart.",
+                "body": [
+                    heading("E-boeken en luisterboeken"),
+                    paragraph(
+                        "<p>Met de app cloudLibrary leen je gratis e-boeken en luisterboeken "
+                        "op je smartphone, tablet of e-reader. Je logt in met je lidkaart.</p>"
+                    ),
+                    heading("Kranten en tijdschriften"),
+                    paragraph(
+                        "<p>Via GoPress lees je in de bib en thuis de Vlaamse kranten en "
+                        "tijdschriften van de afgelopen dertig jaar.</p>"
+                    ),
+                    faq(
+                        "Veelgestelde vragen",
+                        [
+                            (
+                                "Wat heb ik nodig?",
+                                "<p>Een geldige lidkaart en een account op Mijn Bibliotheek.</p>",
+                            ),
+                            (
+                                "Hoeveel e-boeken mag ik lenen?",
+                                "<p>Drie tegelijk, telkens voor drie weken.</p>",
+                            ),
+                        ],
+                    ),
+                ],
+            },
         ),
     ),
     catalogue=True,

@@ -78,7 +78,10 @@ def test_provision_creates_the_site_and_says_where(settings):
     out, err = sitegen(*PROVISION_AALST)
 
     assert out.startswith("Created Bibliotheek Aalst at http://aalst.localhost/ in ")
-    assert out.rstrip().endswith("s (5 pages)")
+    from sitegen.blueprints import BLUEPRINTS
+
+    pages = 1 + len(BLUEPRINTS["bibliotheek"].all_pages())  # home + the blueprint's pages
+    assert out.rstrip().endswith(f"s ({pages} pages)")
     assert err == ""
     tenant = Tenant.objects.get(slug="aalst")
     assert tenant.kind == "bibliotheek"
@@ -347,7 +350,7 @@ def test_list_shows_every_site_with_kind_version_and_address(two_sites):
 
     lines = out.splitlines()
     assert lines[0].split() == ["slug", "kind", "version", "address"]
-    assert lines[1].split() == ["gent", "bibliotheek", "1", f"{site_a.site.root_url}/"]
+    assert lines[1].split() == ["gent", "bibliotheek", "2", f"{site_a.site.root_url}/"]
     assert lines[2].split() == ["strombeek", "cultuurcentrum", "1", f"{site_b.site.root_url}/"]
     assert lines[3] == "2 sites"
     assert len(lines) == 4

@@ -133,7 +133,7 @@ def test_blueprint_pages_are_published_children_of_the_home_page(aalst):
     for row in rows:
         spec = expected[row.key]
         page = row.page.specific
-        assert row.added_in_version == 1
+        assert row.added_in_version == LIBRARY.version
         assert page.get_parent().pk == home.pk
         assert type(page)._meta.label == spec.model
         assert (page.title, page.slug) == (spec.title, spec.slug)
@@ -320,7 +320,7 @@ def test_result_reports_what_was_created(db):
     result = provision_site(blueprint=LIBRARY, request=AALST)
 
     assert result.created
-    assert result.pages_created == ["home", "about", "locations", "news", "contact"]
+    assert result.pages_created == ["home", *(spec.key for spec, _parent in LIBRARY.all_pages())]
 
 
 # --- idempotency --------------------------------------------------------------------------------
@@ -357,7 +357,11 @@ def test_page_deleted_locally_is_not_recreated(aalst):
 
     assert result.pages_created == []
     assert _counts() == before
-    assert not StandardPage.objects.descendant_of(aalst.site.root_page).exists()
+    assert (
+        not StandardPage.objects.descendant_of(aalst.site.root_page)
+        .filter(title=about.title)
+        .exists()
+    )
     assert BlueprintPage.objects.get(tenant=aalst, key="about").page is None
 
 
@@ -370,7 +374,7 @@ def test_page_whose_slug_was_changed_locally_is_not_duplicated(aalst):
     provision_site(blueprint=LIBRARY, request=AALST)
 
     assert _counts() == before
-    pages = StandardPage.objects.child_of(aalst.site.root_page)
+    pages = StandardPage.objects.child_of(aalst.site.root_page).filter(title=about.title)
     assert list(pages.values_list("slug", flat=True)) == ["wie-zijn-we"]
 
 

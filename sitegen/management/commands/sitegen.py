@@ -44,6 +44,12 @@ class Command(BaseCommand):
 
         sub.add_parser("list", help="List the sites of the network.")
 
+        sync = sub.add_parser(
+            "sync", help="Add what the blueprint gained to every existing site of a kind."
+        )
+        sync.add_argument("--kind", required=True, choices=[k.value for k in SiteKind])
+        sync.add_argument("--dry-run", action="store_true", help="Report, change nothing.")
+
     def handle(self, *args, **options) -> None:
         getattr(self, f"handle_{options['action']}")(options)
 
@@ -147,3 +153,41 @@ class Command(BaseCommand):
                 f"{tenant.site.root_url}/"
             )
         self.stdout.write(f"{tenants.count()} sites")
+
+    def handle_sync(self, options: dict) -> None:
+        from sitegen.push import SiteSyncResult, blueprint_sync
+
+        blueprint = BLUEPRINTS[options["kind"]]
+        dry_run = options["dry_run"]
+        started = time.perf_counter()
+        self.stdout.write(
+            f"Sync of {blueprint.kind} sites to blueprint version {blueprint.version}"
+            + (" (dry run: nothing is changed)" if dry_run else "")
+        )
+
+        def on_site(number: int, total: int, result: SiteSyncResult) -> None:
+            prefix = f"[{number}/{total}] {result.tenant.slug}"
+            versions = f"v{result.version_before} -> v{result.version_after}"
+            added = ", ".join(result.pages + result.settings) or "nothing"
+            if result.status == "up-to-date":
+                line = f"{prefix}: up to date (v{result.version_after})"
+            elif result.status == "dry-run":
+                line = f"{prefix}: would add {added} ({versions})"
+            elif result.status == "bijgewerkt":
+                line = self.style.SUCCESS(f"{prefix}: added {added} ({versions})")
+            else:
+                line = self.style.ERROR(f"{prefix}: FAILED {result.error}")
+            self.stdout.write(line)
+            if number % 25 == 0 and number < total:
+                rate = number / (time.perf_counter() - started)
+                self.stdout.write(f"  progress {number}/{total} ({rate:.1f} sites/s)")
+
+        report = blueprint_sync(blueprint=blueprint, dry_run=dry_run, on_site=on_site)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"Done in {elapsed:.1f} s: {report.count('bijgewerkt')} updated, "
+            f"{report.count('dry-run')} to update, {report.count('up-to-date')} up to date, "
+            f"{report.count('mislukt')} failed."
+        )
+        if report.count("mislukt"):
+            raise CommandError("Some sites failed; run the command again to resume.")
