@@ -17,8 +17,9 @@ from library_pages.models import (
     NewsPage,
     OpeningHoursSpan,
 )
-from makerspace.demo import demo_courses_add
 from catalogue.demo import demo_catalogue_configure, demo_records_import
+from events.demo import demo_events_add
+from makerspace.demo import demo_courses_add
 from sitegen.blueprints import BLUEPRINTS
 from sitegen.services import SiteRequest, provision_site
 
@@ -377,8 +378,9 @@ def demo_network_build() -> list[DemoLogin]:
         tenant = result.tenant
         _add_locations(tenant, demo)
         _add_news(tenant, demo)
-        demo_catalogue_configure(tenant=tenant)
         demo_courses_add(tenant=tenant)
+        demo_events_add(tenant=tenant)
+        demo_catalogue_configure(tenant=tenant)
         username = f"redacteur-{tenant.slug}"
         password = f"demo-{tenant.slug}-2026"
         _user(username, password, group=tenant.moderators_group)
