@@ -1,0 +1,300 @@
+"""Agenda and UiTdatabank import figures at network scale, on PostgreSQL.
+
+    make bench-events   (or: .venv/bin/python benchmarks/events.py [--sites 300]
+                         [--events 100000] [--import-docs 10000] [--requests 100])
+
+Creates a fresh database (BENCH_EVENTS_DATABASE_URL, default bibnet_bench_events), then:
+  1. provisions the sites with `sitegen bulk` (generated municipalities);
+  2. generates the events in bulk (page and event rows with treebeard paths built here, and
+     their occurrence rows): creating 100,000 pages one by one through Wagtail would take hours;
+  3. measures the agenda's first page of one site through the Django test client on the site's
+     hostname, unfiltered, by theme and by age: queries, median and p95 server time;
+  4. writes generated UiTdatabank documents (every calendar type) to files, imports them into
+     one site and reports documents per second; then imports the same files again (unchanged).
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from network import database_recreate, register_csv  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bibnet_bench_events"
+THEME = "1.10.0.0.0"  # Literatuur
+AGE = "8"
+
+
+def sites_provision(count: int) -> None:
+    from django.core.management import call_command
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "municipalities.csv"
+        register_csv(path, count)
+        with open(os.devnull, "w") as devnull:
+            call_command("sitegen", "bulk", "--csv", str(path), stdout=devnull)
+
+
+def events_generate(total: int, seed: int = 7) -> int:
+    """Page rows, event rows and occurrence rows in bulk, spread evenly over the agendas."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection, transaction
+    from wagtail.models import Locale, Page
+
+    from events import taxonomy
+    from events.models import EventIndexPage, EventPage, Occurrence
+
+    rng = random.Random(seed)
+    agendas = list(EventIndexPage.objects.order_by("path"))
+    content_type = ContentType.objects.get_for_model(EventPage)
+    locale = Locale.get_default()
+    themes = list(taxonomy.THEMES)
+    types = list(taxonomy.EVENT_TYPES)
+    now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    per_agenda = total // len(agendas)
+    fields = [
+        field for field in EventPage._meta.local_concrete_fields if field.column != "page_ptr_id"
+    ]
+    columns = ", ".join(['"page_ptr_id"'] + [f'"{field.column}"' for field in fields])
+    placeholders = ", ".join(["%s"] * (len(fields) + 1))
+    insert = f"INSERT INTO events_eventpage ({columns}) VALUES ({placeholders})"
+    created = 0
+    for index, agenda in enumerate(agendas):
+        count = per_agenda + (1 if index < total % len(agendas) else 0)
+        with transaction.atomic():
+            pages, events = [], []
+            start_step = agenda.numchild + 1
+            for number in range(count):
+                slug = f"activiteit-{start_step + number}"
+                pages.append(
+                    Page(
+                        path=Page._get_path(agenda.path, agenda.depth + 1, start_step + number),
+                        depth=agenda.depth + 1,
+                        numchild=0,
+                        title=f"Activiteit {start_step + number} in {agenda.title}",
+                        draft_title=f"Activiteit {start_step + number}",
+                        slug=slug,
+                        content_type=content_type,
+                        live=True,
+                        has_unpublished_changes=False,
+                        url_path=f"{agenda.url_path}{slug}/",
+                        first_published_at=now,
+                        last_published_at=now,
+                        locale=locale,
+                        translation_key=uuid.uuid4(),
+                    )
+                )
+            Page.objects.bulk_create(pages, batch_size=2000)
+            rows, occurrences = [], []
+            for page in pages:
+                age_min = rng.choice([None, None, 3, 6, 8, 12, 16, 18])
+                age_max = rng.choice([None, age_min + 4]) if age_min is not None else None
+                event = EventPage(
+                    page_ptr_id=page.pk,
+                    intro="Een gegenereerde activiteit.",
+                    event_type=rng.choice(types),
+                    theme=rng.choice(themes),
+                    age_min=age_min,
+                    age_max=age_max,
+                    is_free=rng.random() < 0.3,
+                    place_name="De bib",
+                    city="Gemeente",
+                )
+                rows.append(
+                    [page.pk]
+                    + [
+                        field.get_db_prep_save(getattr(event, field.attname), connection)
+                        for field in fields
+                    ]
+                )
+                first = now + dt.timedelta(hours=rng.randrange(1, 24 * 365))
+                repeats = 8 if rng.random() < 0.1 else 1  # some weekly series
+                for week in range(repeats):
+                    start = first + dt.timedelta(weeks=week)
+                    occurrences.append(
+                        Occurrence(
+                            page_id=page.pk,
+                            agenda_id=agenda.pk,
+                            start=start,
+                            end=start + dt.timedelta(hours=2),
+                        )
+                    )
+                events.append(event)
+            with connection.cursor() as cursor:
+                cursor.executemany(insert, rows)
+            Occurrence.objects.bulk_create(occurrences, batch_size=5000)
+            Page.objects.filter(pk=agenda.pk).update(numchild=agenda.numchild + count)
+        created += count
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return created
+
+
+def page_figures(host: str, url: str, params: dict, requests: int) -> tuple[int, float, float]:
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=host)
+    client.get(url, params)  # warm caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200, response.status_code
+    queries = len(captured)
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        client.get(url, params)
+        timings.append((time.perf_counter() - started) * 1000)
+    reset_queries()
+    timings.sort()
+    return queries, statistics.median(timings), timings[max(int(len(timings) * 0.95) - 1, 0)]
+
+
+def uitdatabank_documents(count: int, seed: int = 11) -> list[dict]:
+    from events import taxonomy
+
+    rng = random.Random(seed)
+    themes, types = list(taxonomy.THEMES), list(taxonomy.EVENT_TYPES)
+    base = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    documents = []
+    for number in range(count):
+        start = base + dt.timedelta(hours=rng.randrange(24, 24 * 300))
+        kind = ("single", "multiple", "periodic", "permanent")[number % 4]
+        document = {
+            "@id": f"https://io.uitdatabank.be/events/bench-{number:06d}",
+            "mainLanguage": "nl",
+            "name": {"nl": f"Gegenereerde activiteit {number}"},
+            "description": {"nl": f"<p>Beschrijving {number} met <strong>opmaak</strong>.</p>"},
+            "calendarType": kind,
+            "location": {
+                "name": {"nl": "Bibliotheek"},
+                "address": {
+                    "nl": {
+                        "streetAddress": "Kerkstraat 1",
+                        "postalCode": "9000",
+                        "addressLocality": "Gent",
+                    }
+                },
+            },
+            "terms": [
+                {"id": rng.choice(types), "domain": "eventtype"},
+                {"id": rng.choice(themes), "domain": "theme"},
+            ],
+            "typicalAgeRange": rng.choice(["-", "6-12", "18-", "3-5"]),
+            "priceInfo": [{"category": "base", "price": rng.choice([0, 5, 12])}],
+            "workflowStatus": "APPROVED",
+        }
+        if kind == "single":
+            document["startDate"] = start.isoformat()
+            document["endDate"] = (start + dt.timedelta(hours=2)).isoformat()
+        elif kind == "multiple":
+            document["subEvent"] = [
+                {
+                    "startDate": (start + dt.timedelta(weeks=week)).isoformat(),
+                    "endDate": (start + dt.timedelta(weeks=week, hours=2)).isoformat(),
+                }
+                for week in range(3)
+            ]
+        elif kind == "periodic":
+            document["startDate"] = start.isoformat()
+            document["endDate"] = (start + dt.timedelta(days=60)).isoformat()
+            document["openingHours"] = [
+                {"opens": "10:00", "closes": "12:00", "dayOfWeek": ["saturday"]}
+            ]
+        documents.append(document)
+    return documents
+
+
+def import_figures(site, count: int, out) -> None:
+    from events.services import items_from_files, uitdatabank_import
+
+    documents = uitdatabank_documents(count)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for index in range(0, count, 500):
+            path = Path(folder) / f"uitdatabank-{index // 500:03d}.json"
+            path.write_text(
+                json.dumps({"totalItems": count, "member": documents[index : index + 500]})
+            )
+            paths.append(path)
+        for label in ("first run", "second run (unchanged)"):
+            started = time.perf_counter()
+            run = uitdatabank_import(site=site, items=items_from_files(paths), source="bench")
+            elapsed = time.perf_counter() - started
+            out.write(
+                f"import {count} UiTdatabank documents, {label}: {elapsed:.1f} s, "
+                f"{count / elapsed:.0f} documents/s (created {run.created}, updated "
+                f"{run.updated}, unchanged {run.unchanged}, rejected {run.rejected})\n"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, default=300)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--import-docs", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=100)
+    args = parser.parse_args()
+
+    url = os.environ.get("BENCH_EVENTS_DATABASE_URL", DEFAULT_URL)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    database_recreate(url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from events.models import EventIndexPage, EventPage, Occurrence
+    from home.models import Tenant
+
+    out = sys.stdout
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    sites_provision(args.sites)
+    out.write(
+        f"provisioned {Tenant.objects.count()} sites in {time.perf_counter() - started:.0f} s\n"
+    )
+    started = time.perf_counter()
+    created = events_generate(args.events)
+    out.write(
+        f"generated {created} events ({Occurrence.objects.count()} occurrences) over "
+        f"{EventIndexPage.objects.count()} agendas in {time.perf_counter() - started:.0f} s\n"
+    )
+
+    tenant = Tenant.objects.select_related("site").order_by("slug")[Tenant.objects.count() // 2]
+    agenda = EventIndexPage.objects.child_of(tenant.site.root_page).get()
+    stored = EventPage.objects.child_of(agenda).count()
+    host = tenant.site.hostname
+    path = agenda.url_path[len(tenant.site.root_page.url_path) - 1 :]
+    out.write(f"agenda of {host}{path}: {stored} events of its own, {created} in the network\n")
+    for label, params in (
+        ("unfiltered", {}),
+        (f"theme {THEME}", {"thema": THEME}),
+        ("age group kinderen", {"leeftijdsgroep": "kinderen"}),
+        (f"age {AGE}", {"leeftijd": AGE}),
+    ):
+        queries, median, p95 = page_figures(host, path, params, args.requests)
+        out.write(
+            f"agenda first page, {label}: {queries} queries, median {median:.1f} ms, "
+            f"p95 {p95:.1f} ms ({args.requests} requests)\n"
+        )
+    if args.import_docs:
+        import_figures(tenant.site, args.import_docs, out)
+
+
+if __name__ == "__main__":
+    main()
