@@ -1,0 +1,125 @@
+"""Catalogue fixtures: two library sites with their own catalogue profile, records with holdings
+at both, and a local stand-in for the Cultuurconnect catalogue web service."""
+
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.conftest import site_provision
+from tests.factories.catalogue import MarcRecordFactory, records_load
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def library_b(db):
+    return site_provision("leuven", "Bibliotheek Leuven")
+
+
+@pytest.fixture
+def two_libraries(site_a, library_b):
+    return site_a, library_b
+
+
+@pytest.fixture
+def records(db, tmp_path):
+    return records_load(
+        tmp_path,
+        [
+            MarcRecordFactory(
+                record_id="900001",
+                title="Harry Potter en de steen der wijzen",
+                author="Rowling, J.K.",
+                isbn="9789076957906",
+                year=2019,
+                audience="vanaf 10 jaar",
+                summary="Harry ontdekt dat hij een tovenaar is",
+                genres=("Fantasy",),
+                holdings=(
+                    ("gent", "De Krook", "ROWL", "beschikbaar", "2026-03-01"),
+                    ("gent", "Sint-Amandsberg", "ROWL", "uitgeleend", "2026-01-01"),
+                    ("leuven", "Tweebronnen", "ROWL", "uitgeleend", "2025-01-01"),
+                ),
+            ),
+            MarcRecordFactory(
+                record_id="900002",
+                title="Het verdriet van België",
+                author="Claus, Hugo",
+                year=2018,
+                genres=("Romans",),
+                holdings=(("leuven", "Tweebronnen", "CLAU", "beschikbaar", "2026-03-02"),),
+            ),
+            MarcRecordFactory(
+                record_id="900003",
+                title="Koken met groenten",
+                author="Peeters, Sofie",
+                year=2024,
+                siso="643.5",
+                holdings=(("gent", "De Krook", "643.5", "beschikbaar", "2026-02-01"),),
+            ),
+        ],
+    )
+
+
+@dataclass
+class FakeService:
+    url: str
+    requests: list = field(default_factory=list)
+    mode: str = "ok"  # ok | error | slow
+
+
+@pytest.fixture
+def catalogue_service(settings):
+    """An HTTP server on 127.0.0.1 (random port) answering in the documented XML shapes."""
+    state = FakeService(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            parsed = urlparse(self.path)
+            state.requests.append((parsed.path, parse_qs(parsed.query)))
+            if state.mode == "slow":
+                time.sleep(1.5)
+            if state.mode == "error":
+                self.send_response(500)
+                self.end_headers()
+                return
+            endpoint = parsed.path.rstrip("/").rsplit("/", 1)[-1]
+            files = {
+                "search": "cc_search.xml",
+                "details": "cc_details.xml",
+                "availability": "cc_availability.xml",
+            }
+            name = files.get(endpoint)
+            if name is None or parse_qs(parsed.query).get("authorization") != ["test-key"]:
+                self.send_response(401)
+                self.end_headers()
+                return
+            body = (DATA / name).read_bytes()
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/xml; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.CATALOGUE_API_URL = state.url
+    settings.CATALOGUE_API_KEY = "test-key"
+    settings.CATALOGUE_API_TIMEOUT = 0.5
+    yield state
+    server.shutdown()
+    server.server_close()
