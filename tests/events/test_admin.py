@@ -180,3 +180,66 @@ def test_editor_form_refuses_bad_rules_and_parses_prices(site_a):
     with pytest.raises(django_forms.ValidationError):
         price_lines_parse("acht euro")
     assert form_class is not None
+
+
+def test_local_editor_adds_a_recurring_event_in_the_admin(site_a):
+    agenda = agenda_of(site_a.home)
+    client = admin_client(site_a.moderator)
+    url = f"/admin/pages/add/events/eventpage/{agenda.pk}/"
+    response = client.get(url)
+    assert response.status_code == 200
+    data = _form_data(response.content)
+    today = dt.date.today()
+    start = today + dt.timedelta(days=7 + (2 - today.weekday()) % 7)  # a Wednesday
+    data.update(
+        {
+            "title": "Schaakclub",
+            "slug": "schaakclub",
+            "intro": "Elke woensdag schaken in de bib.",
+            "price_info": "Basistarief: 2,50",
+            "facilities": ["3.27.0.0.0"],
+            "dates-TOTAL_FORMS": "1",
+            "dates-0-repeat": "regel",
+            "dates-0-start_date": start.isoformat(),
+            "dates-0-end_date": (start + dt.timedelta(weeks=4)).isoformat(),
+            "dates-0-start_time": "14:00",
+            "dates-0-end_time": "16:00",
+            "dates-0-rule": "FREQ=WEEKLY;BYDAY=WE",
+            "dates-0-excluded_dates": (start + dt.timedelta(weeks=2)).isoformat(),
+            "dates-0-status": "gepland",
+            "dates-0-booking_availability": "beschikbaar",
+            "dates-0-ORDER": "1",
+            "action-publish": "action-publish",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = EventPage.objects.get(slug="schaakclub")
+    assert page.live and page.price_info == [{"name": "Basistarief", "price": 2.5}]
+    assert page.facilities == ["3.27.0.0.0"]
+    days = [o.start.date() for o in page.occurrences.order_by("start")]
+    assert days == [start + dt.timedelta(weeks=week) for week in (0, 1, 3, 4)]
+
+
+def test_admin_refuses_an_invalid_rule(site_a):
+    agenda = agenda_of(site_a.home)
+    client = admin_client(site_a.moderator)
+    url = f"/admin/pages/add/events/eventpage/{agenda.pk}/"
+    data = _form_data(client.get(url).content)
+    data.update(
+        {
+            "title": "Kapotte regel",
+            "slug": "kapotte-regel",
+            "dates-TOTAL_FORMS": "1",
+            "dates-0-repeat": "regel",
+            "dates-0-start_date": "2030-01-02",
+            "dates-0-rule": "ELKE WOENSDAG",
+            "dates-0-status": "gepland",
+            "dates-0-booking_availability": "beschikbaar",
+            "action-publish": "action-publish",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "herhalingsregel begrijpen we niet" in response.content.decode()
+    assert not EventPage.objects.filter(slug="kapotte-regel").exists()
