@@ -18,9 +18,7 @@ def heading(text: str, level: str = "h2") -> dict:
 
 class SharedSectionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Gedeelde sectie {n}")
-    body = factory.LazyFunction(
-        lambda: [paragraph("<p>Een lidkaart is gratis tot 18 jaar.</p>")]
-    )
+    body = factory.LazyFunction(lambda: [paragraph("<p>Een lidkaart is gratis tot 18 jaar.</p>")])
 
     class Meta:
         model = SharedSection

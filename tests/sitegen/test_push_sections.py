@@ -89,10 +89,12 @@ def test_changing_a_section_purges_the_pages_that_show_it(
     assert {p.pk for p in shared_section_pages(section=section)} == {page_a.pk, page_b.pk}
     RecordingBackend.purged = []
 
-    with override_settings(WAGTAILFRONTENDCACHE=CACHE):
-        with django_capture_on_commit_callbacks(execute=True):
-            section.title = "Nieuwe titel"
-            section.save()
+    with (
+        override_settings(WAGTAILFRONTENDCACHE=CACHE),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        section.title = "Nieuwe titel"
+        section.save()
 
     assert sorted(RecordingBackend.purged) == sorted([page_a.full_url, page_b.full_url])
     assert unrelated.full_url not in RecordingBackend.purged
