@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue clean
+.PHONY: help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-sync clean
 
 help: ## List the entry points
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -49,7 +49,7 @@ check: $(STAMP) ## Django system checks and the missing-migrations check
 browser-test: $(STAMP) ## Accessibility and keyboard checks of every page type in headless Chromium
 	$(PY) -m pytest tests/browser
 
-bench: bench-network bench-events bench-registrations bench-catalogue ## Run every benchmark (PostgreSQL on 127.0.0.1, database bibnet_bench)
+bench: bench-network bench-events bench-registrations bench-catalogue bench-sync ## Run every benchmark (PostgreSQL on 127.0.0.1, database bibnet_bench)
 
 bench-network: $(STAMP) ## Provision 1 and 300 sites; home page queries and time with 2 and 300 sites
 	$(PY) benchmarks/network.py
@@ -65,3 +65,6 @@ bench-catalogue: $(STAMP) ## 1,000,000 MARC records: import rate, index size, se
 
 clean: ## Remove the virtualenv, the SQLite database and collected static files
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+bench-sync: $(STAMP) ## sitegen sync over 300 sites; a page with 3 shared sections and a campaign vs none
+	$(PY) benchmarks/sync.py
