@@ -204,3 +204,13 @@ def test_registrations_listing_query_count_does_not_grow(network, django_assert_
     with django_assert_max_num_queries(25):
         response = client.get(reverse("registrations_admin:index"))
     assert len(soup_of(response).select("table.listing tbody tr")) == 12
+
+
+def test_menu_and_explorer_lead_to_the_registrations(network):
+    site_a, _site_b, course_a, *_ = network
+    client = admin_client(site_a.editor)
+    dashboard = soup_of(client.get(reverse("wagtailadmin_home")))
+    assert reverse("registrations_admin:offers") in str(dashboard)
+    explorer = client.get(reverse("wagtailadmin_explore", args=[course_a.get_parent().pk]))
+    assert explorer.status_code == 200
+    assert reverse("registrations_admin:offer", args=[course_a.pk]) in explorer.content.decode()
