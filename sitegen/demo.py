@@ -21,6 +21,7 @@ from catalogue.demo import demo_catalogue_configure, demo_records_import
 from events.demo import demo_events_add
 from makerspace.demo import demo_courses_add
 from sitegen.blueprints import BLUEPRINTS
+from sitegen.central_demo import demo_central_content_add
 from sitegen.services import SiteRequest, provision_site
 
 CENTRAL_USERNAME = "admin"
@@ -385,4 +386,5 @@ def demo_network_build() -> list[DemoLogin]:
         password = f"demo-{tenant.slug}-2026"
         _user(username, password, group=tenant.moderators_group)
         logins.append(DemoLogin(tenant.site.site_name, tenant.site.root_url, username, password))
+    demo_central_content_add()
     return logins
