@@ -146,3 +146,36 @@ def test_campaign_validation_names_the_missing_target(db):
         campaign.full_clean()
 
     assert set(error.value.message_dict) >= {"target_province", "ends_at"}
+
+
+def test_central_editor_opens_every_central_content_form(admin_client_central):
+    for model in ("sharedsection", "pagetemplate", "campaign", "centralnewsitem"):
+        for view in ("list", "add"):
+            url = reverse(f"wagtailsnippets_sitegen_{model}:{view}")
+            assert admin_client_central.get(url).status_code == 200, url
+    assert admin_client_central.get(reverse("sitegen_campaigns")).status_code == 200
+
+
+def test_central_editor_publishes_a_campaign_by_form(two_sites, admin_client_central):
+    site_a, site_b = two_sites
+    response = admin_client_central.post(
+        reverse("wagtailsnippets_sitegen_campaign:add"),
+        {
+            "title": "Storing Mijn Bibliotheek",
+            "message": "Vanavond van 20 tot 22 uur.",
+            "link_url": "",
+            "link_label": "",
+            "style": "banner",
+            "tone": "alert",
+            "audience": "sites",
+            "target_kind": "",
+            "target_province": "",
+            "target_sites": [str(site_b.site.pk)],
+            "starts_at": "2026-01-01 00:00",
+            "ends_at": "2099-01-01 00:00",
+        },
+    )
+
+    assert response.status_code == 302, response.content[:3000]
+    assert not soup_of(site_a.client_for().get("/")).select(".campaign-banner")
+    assert soup_of(site_b.client_for().get("/")).select(".campaign-banner--alert")
