@@ -30,6 +30,7 @@ from events.forms import EventPageForm
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import BasePage
 from home.models.tenancy import Province
+from registrations.models import OfferSession, RegistrableMixin
 
 
 class EventStatus(models.TextChoices):
@@ -217,7 +218,10 @@ IMPORTED_FIELDS = (
 )
 
 
-class EventPage(RoutablePageMixin, BasePage):
+class EventPage(RegistrableMixin, BasePage):
+    """An event. Registration (when the editor turns it on) runs through the shared engine in
+    registrations/: RegistrableMixin brings the fields, the routes and the form's context."""
+
     base_form_class = EventPageForm
 
     intro = models.TextField(_("korte beschrijving"), blank=True, max_length=600)
@@ -263,7 +267,12 @@ class EventPage(RoutablePageMixin, BasePage):
     booking_email = models.EmailField(_("e-mail om te reserveren"), blank=True)
     booking_phone = models.CharField(_("telefoon om te reserveren"), max_length=40, blank=True)
     booking_info = models.CharField(_("uitleg bij reserveren"), max_length=300, blank=True)
-    registration_required = models.BooleanField(_("inschrijven verplicht"), default=False)
+    # Most events need no registration: off unless the editor turns it on.
+    registration_required = models.BooleanField(
+        _("inschrijving via de website"),
+        default=False,
+        help_text=_("Bezoekers schrijven zich in via een formulier op deze pagina."),
+    )
     organizer_name = models.CharField(_("organisator"), max_length=200, blank=True)
     organizer_url = models.URLField(_("website van de organisator"), blank=True, max_length=500)
     location_page = models.ForeignKey(
@@ -361,10 +370,10 @@ class EventPage(RoutablePageMixin, BasePage):
                 FieldPanel("booking_info"),
                 FieldPanel("booking_url"),
                 FieldRowPanel([FieldPanel("booking_email"), FieldPanel("booking_phone")]),
-                FieldPanel("registration_required"),
             ],
             heading=_("Prijs en reserveren"),
         ),
+        *RegistrableMixin.registration_panels,
         MultiFieldPanel(
             [FieldPanel("organizer_name"), FieldPanel("organizer_url")],
             heading=_("Organisator"),
@@ -459,6 +468,39 @@ class EventPage(RoutablePageMixin, BasePage):
         if not address:
             return ""
         return f"https://www.openstreetmap.org/search?query={quote_plus(address)}"
+
+    # --- registration engine contract -------------------------------------------------------
+
+    def registration_sessions(self) -> list[OfferSession]:
+        """The occurrences that take place, from the dates in memory (also for a revision
+        being published); keyed on their start so attendance keys stay stable."""
+        from django.utils import timezone
+
+        from events.recurrence import occurrences_expand
+
+        specs = occurrences_expand(
+            dates=list(self.dates.all()),
+            changes=list(self.changes.all()),
+            event_status=self.status,
+            today=timezone.localdate(),
+        )
+        location = self.registration_location()
+        return [
+            OfferSession(
+                key=f"occurrence-{spec.start:%Y%m%dT%H%MZ}",
+                title="",
+                starts_at=spec.start,
+                ends_at=spec.end,
+                location=location,
+            )
+            for spec in specs
+            if spec.status not in (EventStatus.CANCELLED, EventStatus.POSTPONED)
+        ]
+
+    def registration_location(self) -> str:
+        place = self.place
+        parts = [place["name"], place["street"], f"{place['postal_code']} {place['city']}".strip()]
+        return ", ".join(part for part in parts if part)
 
     def get_context(self, request, *args, **kwargs):
         from events.selectors import event_detail_context

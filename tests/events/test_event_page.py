@@ -173,3 +173,37 @@ def test_upcoming_block_on_the_home_page(site_a, event):
     assert [a.get_text(strip=True) for a in block.select(".card__title a")] == [
         "Poëzieavond met Lies"
     ]
+
+
+def test_event_that_needs_registration_takes_registrations(site_a, frozen_now):
+    from registrations.models import Registration
+
+    start = dt.date.today() + dt.timedelta(days=10)
+    event = EventPageFactory(
+        parent=agenda_of(site_a.home),
+        title="Workshop zeefdruk",
+        registration_required=True,
+        capacity=1,
+        dates=[event_date(start, "14:00", "16:00")],
+    )
+    event.refresh_from_db()
+    assert event.offer_starts_at is not None
+    client = site_a.client_for()
+    soup = BeautifulSoup(client.get(event.url).content, "html.parser")
+    form = soup.select_one("#inschrijven form")
+    assert form is not None
+    data = {
+        field["name"]: field.get("value", "")
+        for field in form.select("input[name]")
+        if field.get("type") not in ("checkbox",)
+    }
+    data.update(name="An Peeters", email="an@example.org", consent="on", places="1")
+    response = client.post(form["action"], data)
+    assert response.status_code in (200, 302)
+    registration = Registration.objects.get(page=event)
+    assert registration.email == "an@example.org" and registration.status == "confirmed"
+
+
+def test_event_without_registration_shows_no_form(site_a, event):
+    soup = BeautifulSoup(site_a.client_for().get(event.url).content, "html.parser")
+    assert soup.select_one("#inschrijven") is None
