@@ -100,6 +100,26 @@ def test_changing_a_section_purges_the_pages_that_show_it(
     assert unrelated.full_url not in RecordingBackend.purged
 
 
+def test_deleting_a_section_purges_the_pages_that_showed_it(
+    two_sites, django_capture_on_commit_callbacks
+):
+    site_a, site_b = two_sites
+    section = SharedSectionFactory()
+    page_a = _page_with_sections(site_a, section)
+    RecordingBackend.purged = []
+
+    with (
+        override_settings(WAGTAILFRONTENDCACHE=CACHE),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        section.delete()
+
+    assert RecordingBackend.purged == [page_a.full_url]
+    response = site_a.client_for().get(page_a.url)
+    assert response.status_code == 200
+    assert not _section_texts(response)
+
+
 def test_no_purge_backend_configured_is_a_no_op(site_a, django_capture_on_commit_callbacks):
     section = SharedSectionFactory()
     _page_with_sections(site_a, section)
