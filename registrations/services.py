@@ -503,6 +503,8 @@ def registrations_message(
 ) -> int:
     """E-mail every participant of an offer (one message per person, no shared recipients)."""
     subject = _clean_text(subject, max_length=200, label=_("het onderwerp"), required=True)
+    if "\n" in subject or "\r" in subject:
+        raise RegistrationError(_("Het onderwerp moet op één regel staan."), code="invalid_text")
     body = _clean_text(body, max_length=10_000, label=_("het bericht"), required=True)
     statuses = [RegistrationStatus.CONFIRMED]
     if include_waitlist:

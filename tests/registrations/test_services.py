@@ -290,3 +290,13 @@ def test_schedule_fields_follow_the_sessions(course_index):
     course.refresh_from_db()
     assert course.offer_starts_at == times[0][0]
     assert course.offer_ends_at == times[-1][1]
+
+
+def test_message_to_participants_refuses_header_injection(course):
+    from registrations.services import registrations_message
+
+    registration_create(page=course, data=registration_data(1))
+    with pytest.raises(RegistrationError):
+        registrations_message(page=course, subject="Hallo\nBcc: iedereen@example.org", body="x")
+    with pytest.raises(RegistrationError):
+        registrations_message(page=course, subject="Hallo", body="")

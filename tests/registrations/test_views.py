@@ -31,7 +31,8 @@ def test_page_shows_places_left_and_an_accessible_form(site_a, course):
     box = soup.select_one("section#inschrijven")
     assert box.select_one(".registration__availability").get_text(strip=True) == "Nog 10 plaatsen"
     form = box.select_one("form")
-    assert form["action"] == f"{course.url}inschrijven/"
+    # the anchor brings the visitor back to the form and its messages after posting
+    assert form["action"] == f"{course.url}inschrijven/#inschrijven"
     for name in ("name", "email", "phone", "remarks", "consent", "parent_name", "parent_email"):
         field = form.select_one(f"[name={name}]")
         assert soup.select_one(f"label[for={field['id']}]"), name
