@@ -277,3 +277,18 @@ def test_detach_of_an_unknown_block_changes_nothing(site_a):
 
     assert response.status_code == 302
     assert page.revisions.count() == revisions
+
+
+def test_local_editor_opens_a_page_with_a_shared_section_in_the_editor(site_a):
+    section = SharedSectionFactory(title="Wat is Mijn Bibliotheek?")
+    page = _page_with_sections(site_a, section)
+    client = Client()
+    client.force_login(site_a.editor)
+
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+
+    assert response.status_code == 200
+    assert "Wat is Mijn Bibliotheek?" in response.content.decode()
+    menu = client.get(reverse("wagtailadmin_explore", args=[site_a.home.pk]))
+    assert reverse("sitegen_shared_sections_on_page", args=[page.pk]) in menu.content.decode()
+    assert reverse("sitegen_page_from_template", args=[site_a.home.pk]) in menu.content.decode()
