@@ -54,7 +54,15 @@ class Record(models.Model):
     class Meta:
         verbose_name = _("catalogusrecord")
         verbose_name_plural = _("catalogusrecords")
-        indexes = [models.Index(fields=["acquired_on"], name="catalogue_record_acquired")]
+        indexes = [
+            models.Index(fields=["acquired_on"], name="catalogue_record_acquired"),
+            # Exact and prefix title matches (LIKE 'title%') in any collation.
+            models.Index(
+                fields=["title_norm"],
+                name="catalogue_record_title",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

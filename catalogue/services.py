@@ -205,6 +205,9 @@ def _batch_write_postgres(batch: dict[str, MappedRecord]) -> None:
             "CREATE TEMPORARY TABLE IF NOT EXISTS catalogue_record_load "
             "(LIKE catalogue_record INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
         )
+        # An import inside an outer transaction (the demo build, tests) never commits between
+        # batches, so ON COMMIT alone would leave the previous batch behind.
+        raw.execute("TRUNCATE catalogue_record_load")
         with raw.copy(f"COPY catalogue_record_load ({columns}) FROM STDIN") as copy:
             for mapped in batch.values():
                 values = record_values(mapped, with_search_text=False)

@@ -99,6 +99,7 @@ class SearchResults:
     facets: list[Facet] = field(default_factory=list)
     error: str = ""
     corrected_text: str = ""
+    more_results: bool = False  # total counts only the candidates of a very broad search
 
     @property
     def num_pages(self) -> int:

@@ -15,7 +15,7 @@ import json
 import re
 from collections import Counter, defaultdict
 
-from django.db import connection
+from django.db import connection, transaction
 
 from catalogue.backends.base import (
     FACET_LIMIT,
@@ -34,6 +34,12 @@ from catalogue.marc import isbn_normalise, language_label, normalise_text
 from catalogue.models import Holding, Record, Word
 
 SQLITE_CANDIDATES = 5000
+# Broad searches rank, group, sort and count at most this many matches (in storage order), plus
+# exact and prefix title matches; the page then says "more than ..." and the facets count
+# within these candidates.
+CANDIDATES = 2000
+TITLE_CANDIDATES = 100
+BROAD_FACETS = {"materiaal", "doelgroep", "taal", "fictie"}
 PREFIX_TO_NAME = {prefix: name for name, (prefix, _label) in FACETS.items()}
 
 
@@ -51,14 +57,15 @@ def isbn_in_query(text: str) -> str:
     return ""
 
 
-def _facet_filters(query: SearchQuery) -> list[list[str]]:
+def _facet_filters(query: SearchQuery, *, named: bool = False) -> list:
     """Per facet the keys of its selected values: OR within a facet, AND across facets."""
     groups = []
     for name, values in query.facets.items():
         if name not in FACETS or not values:
             continue
         prefix = FACETS[name][0]
-        groups.append([f"{prefix}:{value}" for value in values])
+        keys = [f"{prefix}:{value}" for value in values]
+        groups.append((name, keys) if named else keys)
     return groups
 
 
@@ -129,8 +136,12 @@ class LocalBackend:
     def _postgres_run(
         self, query: SearchQuery, *, text: str, isbn: str, normalised: str
     ) -> SearchResults:
+        """One statement: candidates (at most CANDIDATES matches in the sort's index order, plus
+        exact and prefix title matches), editions grouped per work, the requested page, the
+        number of works and the facet counts."""
         params: dict[str, object] = {"qn": normalised, "qprefix": normalised + "%"}
         where: list[str] = []
+        facet_where: list[str] = []
         rank = "0"
         if isbn:
             where.append("r.facet_keys @> %(isbn)s::jsonb")
@@ -143,58 +154,83 @@ class LocalBackend:
                 " + CASE WHEN r.title_norm = %(qn)s THEN 10"
                 " WHEN r.title_norm LIKE %(qprefix)s THEN 1 ELSE 0 END"
             )
-        for index, group in enumerate(_facet_filters(query)):
+        for index, (facet, group) in enumerate(_facet_filters(query, named=True)):
+            # With a text or ISBN condition, facets with a handful of values (language,
+            # material, ...) are checked on the matching rows only: combining the text index
+            # with the posting list of "t:dut" (most of the catalogue) costs more than the whole
+            # search. COALESCE keeps the planner off the index for those.
+            indexable = not where or facet not in BROAD_FACETS
             alternatives = []
             for position, key in enumerate(group):
                 name = f"f{index}_{position}"
                 params[name] = json.dumps([key])
-                alternatives.append(f"r.facet_keys @> %({name})s::jsonb")
-            where.append("(" + " OR ".join(alternatives) + ")")
-        if not where:
+                condition = f"r.facet_keys @> %({name})s::jsonb"
+                alternatives.append(condition if indexable else f"COALESCE({condition}, false)")
+            facet_where.append("(" + " OR ".join(alternatives) + ")")
+        if not where and not facet_where:
             return SearchResults(query=query)
+        columns = f"r.record_id, r.work_key, r.year, r.title_norm, r.facet_keys, {rank} AS rank"
+        # No ORDER BY: with one, the planner walks the year or title index and filters, which
+        # is fast for very broad searches and ruinous for selective ones.
+        candidates = (
+            f"SELECT {columns}, 1 AS part FROM catalogue_record r "
+            f"WHERE {' AND '.join(where + facet_where)} LIMIT {CANDIDATES}"
+        )
+        if text and not isbn and normalised:
+            title_where = " AND ".join(["r.title_norm LIKE %(qprefix)s", *facet_where])
+            candidates = (
+                f"({candidates}) UNION ALL (SELECT {columns}, 2 AS part "
+                f"FROM catalogue_record r WHERE {title_where} LIMIT {TITLE_CANDIDATES})"
+            )
         order = {
             SortOrder.NEWEST: "year DESC NULLS LAST, rank DESC, record_id",
             SortOrder.TITLE: "title_norm, year DESC NULLS LAST, record_id",
         }.get(query.sort, "rank DESC, year DESC NULLS LAST, record_id")
-        matches = (
-            f"SELECT r.record_id, r.work_key, r.year, r.title_norm, r.facet_keys, {rank} AS rank "
-            f"FROM catalogue_record r WHERE {' AND '.join(where)}"
-        )
         params["limit"] = query.page_size
         params["offset"] = (query.page - 1) * query.page_size
-        hits_sql = f"""
-            WITH m AS ({matches}),
+        sql = f"""
+            WITH m AS ({candidates}),
+            d AS (
+                SELECT DISTINCT ON (record_id) record_id, work_key, year, title_norm,
+                       facet_keys, rank
+                FROM m ORDER BY record_id, part
+            ),
             w AS (
                 SELECT work_key, max(rank) AS rank, count(*) AS editions, max(year) AS year,
                        min(title_norm) AS title_norm,
                        (array_agg(record_id ORDER BY rank DESC, year DESC NULLS LAST))[1]
                            AS record_id
-                FROM m GROUP BY work_key
+                FROM d GROUP BY work_key
+            ),
+            page AS (
+                SELECT record_id, editions, row_number() OVER (ORDER BY {order}) AS position
+                FROM w ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s
             )
-            SELECT record_id, editions, count(*) OVER () AS total
-            FROM w ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s
-        """
-        facets_sql = f"""
-            WITH m AS ({matches})
-            SELECT key, count(*) FROM m, jsonb_array_elements_text(m.facet_keys) AS key
+            SELECT 'h', record_id, editions, position FROM page
+            UNION ALL SELECT 't', NULL, (SELECT count(*) FROM w), 0
+            UNION ALL SELECT 'c', NULL, (SELECT count(*) FROM m WHERE part = 1), 0
+            UNION ALL
+            SELECT 'f', key, count(*), 0
+            FROM d, jsonb_array_elements_text(d.facet_keys) AS key
             WHERE key NOT LIKE 'i:%%' GROUP BY key
         """
-        with connection.cursor() as cursor:
-            cursor.execute(hits_sql, params)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # JIT compilation costs 30-90 ms per statement and never pays off here; parallel
+            # workers would take the other cores of a small web server.
+            cursor.execute("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0")
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
-            total = rows[0][2] if rows else 0
-            if not rows and query.page > 1:
-                cursor.execute(
-                    f"WITH m AS ({matches}) SELECT count(DISTINCT work_key) FROM m", params
-                )
-                total = cursor.fetchone()[0]
-            counts: Counter = Counter()
-            if total:
-                cursor.execute(facets_sql, params)
-                counts = Counter(dict(cursor.fetchall()))
-        hits = self._hits([(record_id, editions) for record_id, editions, _t in rows])
+        hits_rows = sorted((r for r in rows if r[0] == "h"), key=lambda r: r[3])
+        total = next((r[2] for r in rows if r[0] == "t"), 0)
+        candidates_found = next((r[2] for r in rows if r[0] == "c"), 0)
+        counts: Counter = Counter({r[1]: r[2] for r in rows if r[0] == "f"})
+        hits = self._hits([(record_id, editions) for _k, record_id, editions, _p in hits_rows])
         return SearchResults(
-            query=query, total=total, hits=hits, facets=_facets_build(counts, query)
+            query=query,
+            total=total,
+            hits=hits,
+            facets=_facets_build(counts, query),
+            more_results=candidates_found >= CANDIDATES,
         )
 
     def _search_sqlite(self, query: SearchQuery) -> SearchResults:

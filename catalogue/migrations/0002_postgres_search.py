@@ -24,7 +24,6 @@ FORWARD = [
     FOR EACH ROW EXECUTE FUNCTION catalogue_record_search_vector();
     """,
     "CREATE INDEX catalogue_record_search_gin ON catalogue_record USING gin (search_vector);",
-    "CREATE INDEX catalogue_record_title_trgm ON catalogue_record USING gin (title_norm gin_trgm_ops);",
     "CREATE INDEX catalogue_record_facets_gin ON catalogue_record USING gin (facet_keys jsonb_path_ops);",
     "CREATE INDEX catalogue_word_trgm ON catalogue_word USING gin (word gin_trgm_ops);",
 ]
