@@ -4,16 +4,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from home.selectors import user_is_central
+from home.selectors import pages_within_user_sites, user_is_central
 from sitegen import push_views, views
 from sitegen.models import Campaign, CentralNewsItem, PageTemplate, SharedSection
 from sitegen.permissions import CentralOnlyPermissionPolicy, central_only_urlpatterns
-from sitegen.selectors import page_template_changes
+from sitegen.selectors import page_template_changes, pages_with_outdated_template
 
 
 @hooks.register("register_admin_urls")
@@ -186,3 +188,27 @@ def template_change_notice(request, page):
             ),
         )
     return None
+
+
+class OutdatedTemplatesPanel(Component):
+    """Dashboard: pages of the user's sites whose template has a newer central version."""
+
+    name = "sitegen_outdated_templates"
+    template_name = "sitegen/admin/outdated_templates_panel.html"
+    order = 90
+
+    def __init__(self, origins):
+        self.origins = origins
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["origins"] = self.origins
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def outdated_templates_panel(request, panels):
+    pages = pages_within_user_sites(user=request.user, pages=Page.objects.all())
+    origins = list(pages_with_outdated_template(pages=pages)[:20])
+    if origins:
+        panels.append(OutdatedTemplatesPanel(origins))

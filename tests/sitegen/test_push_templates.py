@@ -183,3 +183,17 @@ def test_local_editor_gets_403_on_template_and_campaign_admin(site_a, method):
     template.refresh_from_db()
     campaign.refresh_from_db()
     assert (template.name, campaign.title) == ("Zomerleesactie", "Zomerleesactie")
+
+
+def test_dashboard_lists_pages_with_a_changed_template_for_their_own_site(two_sites):
+    site_a, site_b = two_sites
+    _template, client, page = _changed_template(site_a)
+
+    dashboard = client.get(reverse("wagtailadmin_home"))
+    other = _client(site_b.editor).get(reverse("wagtailadmin_home"))
+
+    panel = soup_of(dashboard).select_one("#sitegen-outdated-templates-title")
+    assert panel is not None
+    link = reverse("sitegen_template_changes", args=[page.pk])
+    assert link in dashboard.content.decode()
+    assert link not in other.content.decode()
