@@ -1,10 +1,10 @@
 """Writes of the registration engine.
 
 Every change to who holds a seat (register, cancel, promote, capacity change, move, erase)
-runs in a transaction that first locks the offer's page row (`SELECT ... FOR UPDATE` on
-wagtailcore_page and the specific page table). Counting confirmed places after taking the lock
-is therefore safe: no other seat change of that offer can interleave. Counting without the lock,
-or locking only registration rows, oversells (see docs/registrations.md).
+runs in a transaction that first locks the offer's row in wagtailcore_page
+(`SELECT ... FOR UPDATE`). Counting confirmed places after taking the lock is therefore safe:
+no other seat change of that offer can interleave. Counting without the lock, or locking only
+registration rows, oversells (see docs/registrations.md).
 
 E-mails are sent after the transaction commits (`transaction.on_commit`), through a
 django-tasks task, so a rolled-back registration never mails anyone.
@@ -171,7 +171,12 @@ def _offer_lock(*, page_id: int) -> RegistrableMixin:
     model = page.specific_class
     if model is None or not issubclass(model, RegistrableMixin):
         raise RegistrationError(_("Op deze pagina kan je je niet inschrijven."), code="missing")
-    return model.objects.select_for_update().get(pk=page_id)
+    # Lock the one wagtailcore_page row (not the join with the specific table): every seat
+    # change takes this same lock first, and publishing a page updates this row first too, so
+    # a registration and a publish wait for each other instead of deadlocking.
+    Page.objects.select_for_update().filter(pk=page_id).values_list("pk", flat=True).get()
+    # Read after the lock: READ COMMITTED gives this statement a fresh snapshot.
+    return model.objects.get(pk=page_id)
 
 
 def _next_waitlist_position(*, page_id: int) -> int:
