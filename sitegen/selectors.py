@@ -393,7 +393,6 @@ def _page_counts() -> dict[str, int]:
 def _upcoming_events() -> tuple[bool, dict[str, int]]:
     """Upcoming event occurrences per site root, if the events app provides occurrences."""
     from django.apps import apps
-    from django.db import connection
     from django.db.models import Count
     from django.db.models.functions import Substr
 
@@ -404,8 +403,6 @@ def _upcoming_events() -> tuple[bool, dict[str, int]]:
     names = {f.name for f in occurrence._meta.get_fields()}
     if not {"page", "start"} <= names:
         return False, {}
-    if occurrence._meta.db_table not in connection.introspection.table_names():
-        return False, {}  # the events app is installed but not migrated yet
     rows = (
         occurrence.objects.filter(start__gte=timezone.now(), page__live=True)
         .annotate(prefix=Substr("page__path", 1, _root_prefix_length()))

@@ -144,3 +144,31 @@ def test_local_editor_gets_403(site_a, method):
     response = getattr(client, method)(reverse("sitegen_network_overview"), {"formaat": "csv"})
 
     assert response.status_code == 403
+
+
+def test_upcoming_events_match_the_occurrences(network):
+    from django.utils import timezone
+
+    from events.models import Occurrence
+    from tests.factories.events import EventPageFactory, agenda_of, event_date
+
+    site_a, site_b = network
+    today = timezone.localdate()
+    agenda = agenda_of(site_a.home)
+    EventPageFactory(
+        parent=agenda,
+        dates=[
+            event_date(today + dt.timedelta(days=3)),
+            event_date(today + dt.timedelta(days=10)),
+        ],
+    )
+    EventPageFactory(parent=agenda, dates=[event_date(today - dt.timedelta(days=3))])
+
+    overview = network_overview(today=TODAY)
+
+    assert overview.events_available
+    expected = Occurrence.objects.filter(
+        start__gte=timezone.now(), page__path__startswith=site_a.site.root_page.path
+    ).count()
+    assert _row(overview, "gent").upcoming_events == expected == 2
+    assert _row(overview, "strombeek").upcoming_events == 0
