@@ -252,3 +252,52 @@ def test_course_page_query_count_does_not_grow_with_sessions_and_registrations(
     with django_assert_max_num_queries(baseline_count):
         response = client.get(big.url)
     assert len(soup_of(response).select(".course-sessions li")) == 6
+
+
+def test_editor_creates_a_course_in_the_admin_with_times_in_belgian_time(site_a):
+    from django.urls import reverse
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    from makerspace.models import Machine
+
+    index = CourseIndexPageFactory(parent=site_a.home)
+    client = site_a.client_for(site_a.moderator)
+    add_url = reverse("wagtailadmin_pages:add", args=["makerspace", "coursepage", index.pk])
+    assert client.get(add_url).status_code == 200
+    printer = Machine.objects.get(slug="3d-printer")
+    data = nested_form_data(
+        {
+            "title": "Vinyl snijden",
+            "slug": "vinyl-snijden",
+            "intro": "Stickers en textiel.",
+            "body": streamfield([]),
+            "sessions": inline_formset(
+                [
+                    {
+                        "title": "Dag 1",
+                        "starts_at": "2031-01-15 19:00",
+                        "ends_at": "2031-01-15 21:00",
+                        "description": "",
+                    }
+                ]
+            ),
+            "prerequisite_links": inline_formset([]),
+            "location_text": "Makerspace",
+            "price": "5",
+            "audience": "iedereen",
+            "capacity": "8",
+            "max_places_per_registration": "1",
+            "registration_required": "on",
+            "waitlist_enabled": "on",
+            "action-publish": "publish",
+        }
+    )
+    data["machines"] = [str(printer.pk)]  # a multiple choice, not a nested form
+    response = client.post(add_url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    course = CoursePage.objects.get(slug="vinyl-snijden")
+    session = course.sessions.get()
+    # 19:00 in Brussels in winter is 18:00 UTC
+    assert session.starts_at == dt.datetime(2031, 1, 15, 18, 0, tzinfo=dt.UTC)
+    assert course.offer_starts_at == session.starts_at
+    assert list(course.machines.values_list("slug", flat=True)) == ["3d-printer"]
