@@ -50,7 +50,7 @@ def campaigns_for_site(*, site: Site, now: dt.datetime | None = None) -> list[Ca
                 ),
             )
         )
-        .order_by("-tone", "starts_at", "pk")
+        .order_by("tone", "starts_at", "pk")  # "alert" before "info"
     )
 
 

@@ -179,3 +179,10 @@ def test_central_editor_publishes_a_campaign_by_form(two_sites, admin_client_cen
     assert response.status_code == 302, response.content[:3000]
     assert not soup_of(site_a.client_for().get("/")).select(".campaign-banner")
     assert soup_of(site_b.client_for().get("/")).select(".campaign-banner--alert")
+
+
+def test_alerts_come_before_information(site_a):
+    CampaignFactory(title="Nieuwe app", tone=CampaignTone.INFO)
+    CampaignFactory(title="Storing", tone=CampaignTone.ALERT)
+
+    assert [c.title for c in campaigns_for_site(site=site_a.site)] == ["Storing", "Nieuwe app"]
