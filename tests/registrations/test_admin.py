@@ -217,3 +217,26 @@ def test_menu_and_explorer_lead_to_the_registrations(network):
     explorer = client.get(reverse("wagtailadmin_explore", args=[course_a.get_parent().pk]))
     assert explorer.status_code == 200
     assert reverse("registrations_admin:offer", args=[course_a.pk]) in explorer.content.decode()
+
+
+def test_privacy_screens_export_and_erase_for_the_own_site(network):
+    site_a, _site_b, course_a, _course_b, holder, waiting = network
+    client = admin_client(site_a.editor)
+
+    found = soup_of(
+        client.get(reverse("registrations_admin:privacy"), {"email": "GENT@example.org"})
+    )
+    assert "Cursus van Gent" in found.select_one("ul.privacy-results").get_text()
+    export_link = found.select_one("a[href*='privacy/export']")["href"]
+    exported = json.loads(client.get(export_link).content)
+    assert [r["naam"] for r in exported["inschrijvingen"]] == ["Gentse Deelnemer"]
+
+    bad = client.get(reverse("registrations_admin:privacy"), {"email": "geen adres"})
+    assert bad.status_code == 200
+    assert "geldig e-mailadres" in bad.content.decode().lower()
+
+    client.post(reverse("registrations_admin:privacy_erase"), {"email": "gent@example.org"})
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert holder.anonymised and holder.name == ""
+    assert waiting.status == RegistrationStatus.CONFIRMED
