@@ -128,6 +128,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--file", type=Path, default=Path("/tmp/bibnet_bench_catalogue.mrc"))
     parser.add_argument("--skip-import", action="store_true", help="reuse the database")
+    parser.add_argument(
+        "--candidates", type=int, default=None, help="bound of broad searches (default: code)"
+    )
     args = parser.parse_args()
 
     url = os.environ.get("BENCH_CATALOGUE_DATABASE_URL", DEFAULT_URL)
@@ -216,6 +219,11 @@ def main() -> None:
         )
         isbns = [row[0] for row in cursor.fetchall()]
 
+    from catalogue.backends import local
+
+    if args.candidates:
+        local.CANDIDATES = args.candidates
+    say(f"   (broad searches bounded at {local.CANDIDATES:,} candidates)")
     backend = LocalBackend(profile="gent")
     plan = queries(args.queries, isbns)
     # Warm the cache the way a running site is warm: one pass that is not measured.

@@ -39,7 +39,7 @@ SQLITE_CANDIDATES = 5000
 # within these candidates.
 CANDIDATES = 2000
 TITLE_CANDIDATES = 100
-BROAD_FACETS = {"materiaal", "doelgroep", "taal", "fictie"}
+BROAD_FACET_KEYS = {"m:boek", "t:dut", "d:volwassenen", "f:fictie", "f:non-fictie"}
 PREFIX_TO_NAME = {prefix: name for name, (prefix, _label) in FACETS.items()}
 
 
@@ -57,15 +57,14 @@ def isbn_in_query(text: str) -> str:
     return ""
 
 
-def _facet_filters(query: SearchQuery, *, named: bool = False) -> list:
+def _facet_filters(query: SearchQuery) -> list[list[str]]:
     """Per facet the keys of its selected values: OR within a facet, AND across facets."""
     groups = []
     for name, values in query.facets.items():
         if name not in FACETS or not values:
             continue
         prefix = FACETS[name][0]
-        keys = [f"{prefix}:{value}" for value in values]
-        groups.append((name, keys) if named else keys)
+        groups.append([f"{prefix}:{value}" for value in values])
     return groups
 
 
@@ -154,17 +153,17 @@ class LocalBackend:
                 " + CASE WHEN r.title_norm = %(qn)s THEN 10"
                 " WHEN r.title_norm LIKE %(qprefix)s THEN 1 ELSE 0 END"
             )
-        for index, (facet, group) in enumerate(_facet_filters(query, named=True)):
-            # With a text or ISBN condition, facets with a handful of values (language,
-            # material, ...) are checked on the matching rows only: combining the text index
-            # with the posting list of "t:dut" (most of the catalogue) costs more than the whole
-            # search. COALESCE keeps the planner off the index for those.
-            indexable = not where or facet not in BROAD_FACETS
+        for index, group in enumerate(_facet_filters(query)):
+            # With a text or ISBN condition, values that most of the catalogue carries are
+            # checked on the matching rows only: combining the text index with the posting list
+            # of "t:dut" costs more than the whole search. COALESCE keeps the planner off the
+            # index for those; rarer values (dvd, Engels, a genre, a year) do use it.
             alternatives = []
             for position, key in enumerate(group):
                 name = f"f{index}_{position}"
                 params[name] = json.dumps([key])
                 condition = f"r.facet_keys @> %({name})s::jsonb"
+                indexable = not where or key not in BROAD_FACET_KEYS
                 alternatives.append(condition if indexable else f"COALESCE({condition}, false)")
             facet_where.append("(" + " OR ".join(alternatives) + ")")
         if not where and not facet_where:
