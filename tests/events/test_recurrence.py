@@ -164,3 +164,19 @@ def test_publishing_expands_the_published_dates(site_a):
     event.dates = [event_date(dt.date(2030, 5, 1)), event_date(dt.date(2030, 5, 8))]
     event.save_revision().publish()
     assert event.occurrences.count() == 2
+
+
+def test_daily_refresh_rolls_the_horizon_forward(site_a):
+    from events.tasks import occurrences_refresh_task
+
+    agenda = agenda_of(site_a.home)
+    today = dt.date.today()
+    event = EventPageFactory(
+        parent=agenda,
+        dates=[event_date(today, repeat=Repeat.RULE, rule="FREQ=MONTHLY;BYMONTHDAY=1")],
+    )
+    before = event.occurrences.count()
+    Occurrence.objects.filter(page=event).delete()
+    result = occurrences_refresh_task.enqueue()
+    assert result.return_value == 1
+    assert event.occurrences.count() == before > 10
