@@ -22,7 +22,7 @@ from events.models import (
     ImportRun,
     Occurrence,
 )
-from events.recurrence import HORIZON_DAYS, OccurrenceSpec, occurrences_expand
+from events.recurrence import OccurrenceSpec, occurrences_expand
 from events.uitdatabank import (
     ImportedEvent,
     RecordRejected,
@@ -329,5 +329,3 @@ def uitdatabank_import_site(
         site=site, items=items_from_url(url, client=client), source=url, full=full
     )
 
-
-HORIZON = HORIZON_DAYS

@@ -207,3 +207,26 @@ def test_event_that_needs_registration_takes_registrations(site_a, frozen_now):
 def test_event_without_registration_shows_no_form(site_a, event):
     soup = BeautifulSoup(site_a.client_for().get(event.url).content, "html.parser")
     assert soup.select_one("#inschrijven") is None
+
+
+def test_event_page_queries_do_not_grow_with_occurrences(site_a, frozen_now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agenda = agenda_of(site_a.home)
+    few = EventPageFactory(
+        parent=agenda, dates=[event_date(dt.date(2030, 2, 1))], theme="1.42.0.0.0"
+    )
+    many = EventPageFactory(
+        parent=agenda,
+        theme="1.42.0.0.0",
+        dates=[event_date(dt.date(2030, 2, 1) + dt.timedelta(days=n)) for n in range(30)],
+    )
+    client = site_a.client_for()
+    counts = []
+    for event in (few, many):
+        client.get(event.url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(event.url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
