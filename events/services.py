@@ -36,6 +36,8 @@ from events.uitdatabank import (
 logger = logging.getLogger(__name__)
 
 MAX_REJECTIONS_KEPT = 500
+# A run still marked running after this long died without finishing (a killed worker).
+RUN_STALE_AFTER = dt.timedelta(hours=2)
 
 
 # --- Occurrences -----------------------------------------------------------------------------
@@ -177,10 +179,21 @@ def uitdatabank_import(
     """
     today = today or timezone.localdate()
     agenda = agenda_for_site(site=site)
+    # Two runs for one site at once would both create the same new events.
+    busy = ImportRun.objects.filter(
+        site=site,
+        outcome=ImportRun.Outcome.RUNNING,
+        started__gte=timezone.now() - RUN_STALE_AFTER,
+    ).exists()
     run = ImportRun.objects.create(site=site, source=source[:500], full=full)
+    error = ""
     if agenda is None:
+        error = "Deze website heeft geen agenda."
+    elif busy:
+        error = "Er loopt al een import voor deze website; probeer het later opnieuw."
+    if error:
         run.outcome = ImportRun.Outcome.FAILED
-        run.error = "Deze website heeft geen agenda."
+        run.error = error
         run.finished = timezone.now()
         run.save()
         return run
@@ -209,6 +222,14 @@ def uitdatabank_import(
     except SourceError as error:
         run.outcome = ImportRun.Outcome.FAILED
         run.error = str(error)[:2000]
+    except Exception as error:
+        # Not a record's fault (the database went away, a bug): record it, then let it surface.
+        run.outcome = ImportRun.Outcome.FAILED
+        run.error = f"Onverwachte fout: {error}"[:2000]
+        run.rejections = rejections[:MAX_REJECTIONS_KEPT]
+        run.finished = timezone.now()
+        run.save()
+        raise
     else:
         if full:
             run.withdrawn += _withdraw_missing(existing=existing, seen_ids=seen_ids)
@@ -328,4 +349,3 @@ def uitdatabank_import_site(
     return uitdatabank_import(
         site=site, items=items_from_url(url, client=client), source=url, full=full
     )
-

@@ -347,3 +347,12 @@ def test_task_records_a_failed_run_without_selection(site_a):
 
     result = uitdatabank_import_task.enqueue(site_id=site_a.site.pk)
     assert result.return_value["outcome"] == "mislukt"
+
+
+def test_a_second_run_for_the_same_site_waits_for_the_first(site_a, site_b):
+    ImportRun.objects.create(site=site_a.site, source="bezig")
+    run = run_files(site_a.site, "single.jsonld.json")
+    assert run.outcome == "mislukt" and "al een import" in run.error
+    assert not EventPage.objects.exclude(uitdatabank_id="").exists()
+    # another site is not held up
+    assert run_files(site_b.site, "single.jsonld.json").created == 1
