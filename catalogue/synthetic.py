@@ -454,21 +454,31 @@ def _isbn(rng: random.Random) -> str:
     return isbn13_checksum(core)
 
 
+# Neuter nouns take "het" and an uninflected adjective after "een".
+HET_WORDS = {"huis", "bos", "eiland", "boek", "kasteel"}
+
+
+def _de(noun: str) -> str:
+    return f"{'het' if noun in HET_WORDS else 'de'} {noun}"
+
+
 def _title(rng: random.Random, language: str) -> str:
     if language == "eng":
         return f"The {rng.choice(ENGLISH_WORDS)} {rng.choice(ENGLISH_WORDS)}".capitalize()
     pattern = rng.randint(0, 5)
+    noun = rng.choice(NOUNS)
+    adjective = rng.choice(ADJECTIVES)
     if pattern == 0:
-        return f"De {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}"
+        return f"{'Het' if noun in HET_WORDS else 'De'} {adjective} {noun}"
     if pattern == 1:
-        return f"Het geheim van de {rng.choice(NOUNS)}"
+        return f"Het geheim van {_de(noun)}"
     if pattern == 2:
-        return f"De {rng.choice(NOUNS)} van {rng.choice(PLACES)}"
+        return f"{_de(noun).capitalize()} van {rng.choice(PLACES)}"
     if pattern == 3:
-        return f"{rng.choice(NOUNS).capitalize()} en {rng.choice(NOUNS)}"
-    if pattern == 4:
-        return f"Een {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} in {rng.choice(PLACES)}"
-    return f"{rng.choice(FIRST_NAMES)} en de {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}"
+        return f"{noun.capitalize()} en {rng.choice(NOUNS)}"
+    if pattern == 4 and noun not in HET_WORDS:
+        return f"Een {adjective} {noun} in {rng.choice(PLACES)}"
+    return f"{rng.choice(FIRST_NAMES)} en {_de(noun)}"
 
 
 def synthetic_records(
