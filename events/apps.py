@@ -8,8 +8,9 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from wagtail.signals import page_published
+        from wagtail.signals import page_published, page_unpublished
 
         from events import signals
 
         page_published.connect(signals.event_published, dispatch_uid="events_event_published")
+        page_unpublished.connect(signals.event_unpublished, dispatch_uid="events_event_unpublished")

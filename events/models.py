@@ -629,11 +629,14 @@ class Occurrence(models.Model):
     )
     original_start = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
+    # The page's `live`, copied (publish, unpublish, import) so that the unfiltered agenda
+    # reads occurrence rows only, without joining the page tables.
+    live = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["start"]
         indexes = [
-            models.Index(fields=["agenda", "end", "start"]),
+            models.Index(fields=["agenda", "live", "end", "start"]),
             models.Index(fields=["page", "start"]),
             models.Index(fields=["end", "start"]),
         ]

@@ -108,7 +108,7 @@ def agenda_occurrences(
 ) -> QuerySet[Occurrence]:
     now = now or _now()
     start, end = when_window(filters=filters, now=now)
-    occurrences = Occurrence.objects.filter(agenda_scope(index=index), page__live=True)
+    occurrences = Occurrence.objects.filter(agenda_scope(index=index), live=True)
     occurrences = occurrences.filter(end__gte=start)
     if end is not None:
         occurrences = occurrences.filter(start__lt=end)

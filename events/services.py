@@ -57,6 +57,7 @@ def occurrences_sync(
     agenda_id = getattr(page, "_agenda_id", None) or (
         Page.objects.filter(path=page.path[: -page.steplen]).values_list("pk", flat=True).first()
     )
+    live = bool(page.live)
     wanted = {spec.key: spec for spec in specs}
     existing = {(row.start, row.end): row for row in Occurrence.objects.filter(page=page)}
     remove = [row.pk for key, row in existing.items() if key not in wanted]
@@ -64,9 +65,9 @@ def occurrences_sync(
     for key, spec in wanted.items():
         row = existing.get(key)
         if row is None:
-            add.append(_occurrence(page, agenda_id, spec))
-        elif _differs(row, spec, agenda_id):
-            _fill(row, spec, agenda_id)
+            add.append(_occurrence(page, agenda_id, spec, live))
+        elif _differs(row, spec, agenda_id, live):
+            _fill(row, spec, agenda_id, live)
             update.append(row)
     if remove:
         Occurrence.objects.filter(pk__in=remove).delete()
@@ -75,19 +76,28 @@ def occurrences_sync(
     if update:
         Occurrence.objects.bulk_update(
             update,
-            ["agenda", "all_day", "status", "booking_availability", "original_start", "note"],
+            [
+                "agenda",
+                "all_day",
+                "status",
+                "booking_availability",
+                "original_start",
+                "note",
+                "live",
+            ],
         )
     return len(add), len(remove)
 
 
-def _occurrence(page: EventPage, agenda_id: int, spec: OccurrenceSpec) -> Occurrence:
+def _occurrence(page: EventPage, agenda_id: int, spec: OccurrenceSpec, live: bool) -> Occurrence:
     row = Occurrence(page_id=page.pk, start=spec.start, end=spec.end)
-    _fill(row, spec, agenda_id)
+    _fill(row, spec, agenda_id, live)
     return row
 
 
-def _fill(row: Occurrence, spec: OccurrenceSpec, agenda_id: int) -> None:
+def _fill(row: Occurrence, spec: OccurrenceSpec, agenda_id: int, live: bool) -> None:
     row.agenda_id = agenda_id
+    row.live = live
     row.all_day = spec.all_day
     row.status = spec.status
     row.booking_availability = spec.booking_availability
@@ -95,9 +105,10 @@ def _fill(row: Occurrence, spec: OccurrenceSpec, agenda_id: int) -> None:
     row.note = spec.note
 
 
-def _differs(row: Occurrence, spec: OccurrenceSpec, agenda_id: int) -> bool:
+def _differs(row: Occurrence, spec: OccurrenceSpec, agenda_id: int, live: bool) -> bool:
     return (
-        row.agenda_id != agenda_id
+        row.live != live
+        or row.agenda_id != agenda_id
         or row.all_day != spec.all_day
         or row.status != spec.status
         or row.booking_availability != spec.booking_availability

@@ -16,3 +16,12 @@ def event_published(sender, instance, **kwargs) -> None:
     occurrences_sync(page=instance)
     if instance.uitdatabank_id:
         EventPage.objects.filter(pk=instance.pk).update(uitdatabank_hash="")
+
+
+def event_unpublished(sender, instance, **kwargs) -> None:
+    """Hide the occurrences of an unpublished (or expired, or withdrawn) event."""
+    if not isinstance(instance, EventPage):
+        return
+    from events.models import Occurrence
+
+    Occurrence.objects.filter(page_id=instance.pk).update(live=False)

@@ -134,6 +134,8 @@ def test_deleted_upstream_is_withdrawn(site_a):
     assert run.withdrawn == 1
     page = EventPage.objects.get(uitdatabank_id__endswith="000000000002")
     assert not page.live
+    assert page.occurrences.exists()
+    assert not page.occurrences.filter(live=True).exists()  # gone from the agenda
     # the rest stays
     assert EventPage.objects.live().filter(uitdatabank_id__startswith="https://io.").count() == 4
 
