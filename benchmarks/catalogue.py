@@ -248,6 +248,16 @@ def main() -> None:
         f"max {max(timings):.1f} ms, mean {statistics.mean(timings):.1f} ms"
     )
     say(f"   results per query: median {statistics.median(totals):,.0f}, max {max(totals):,}")
+    prefixes = [text[: max(2, len(text) // 2)] for text, _f, _s, _p in plan[:100]]
+    suggest_timings = []
+    for prefix in prefixes:
+        started = time.perf_counter()
+        backend.suggest(prefix)
+        suggest_timings.append((time.perf_counter() - started) * 1000)
+    say(
+        f"   suggestions ({len(prefixes)} prefixes): p50 {percentile(suggest_timings, 0.5):.1f} ms,"
+        f" p95 {percentile(suggest_timings, 0.95):.1f} ms"
+    )
     say("   slowest:")
     for elapsed, text, facets, total in sorted(slowest, reverse=True)[:5]:
         say(f"     {elapsed:.0f} ms  {text!r} {facets} ({total:,} works)")

@@ -341,19 +341,26 @@ class LocalBackend:
             return []
         if connection.vendor == "postgresql":
             words = normalised.split()[:6]
-            tsquery = " & ".join(re.sub(r"\W", "", w) for w in words[:-1] if re.sub(r"\W", "", w))
-            last = re.sub(r"\W", "", words[-1])
-            if not last:
-                return []
-            tsquery = f"{tsquery} & {last}:*" if tsquery else f"{last}:*"
-            with connection.cursor() as cursor:
+            tsquery = " & ".join(words[:-1])
+            tsquery = f"{tsquery} & {words[-1]}:*" if tsquery else f"{words[-1]}:*"
+            # Titles that start with the text come from the title index; words that start
+            # with it from the text index, without ORDER BY so the scan stops at the limit.
+            # Two-letter prefixes of words match too many lexemes to be worth it.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
                 cursor.execute(
                     "SELECT title, author_text FROM catalogue_record "
-                    "WHERE search_vector @@ to_tsquery('simple', %s) "
-                    "ORDER BY (title_norm LIKE %s) DESC, length(title) LIMIT 40",
-                    [tsquery, normalised + "%"],
+                    "WHERE title_norm LIKE %s LIMIT 12",
+                    [normalised + "%"],
                 )
                 rows = cursor.fetchall()
+                if len(words[-1]) >= 3:
+                    cursor.execute(
+                        "SELECT title, author_text FROM catalogue_record "
+                        "WHERE search_vector @@ to_tsquery('simple', %s) LIMIT 40",
+                        [tsquery],
+                    )
+                    rows += cursor.fetchall()
         else:
             rows = list(
                 Record.objects.filter(search_text__contains=normalised).values_list(
