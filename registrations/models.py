@@ -156,7 +156,11 @@ class RegistrableMixin(RoutablePageMixin, models.Model):
         from registrations.selectors import registration_box_for_page
 
         context = super().get_context(request, *args, **kwargs)
-        context["registration_box"] = registration_box_for_page(page=self, request=request)
+        # A rejected POST re-renders the page with the visitor's form and its errors.
+        form = getattr(request, "registration_form", None)
+        context["registration_box"] = registration_box_for_page(
+            page=self, request=request, form=form
+        )
         return context
 
 

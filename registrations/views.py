@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 
 from registrations import services
 from registrations.forms import RegistrationForm
-from registrations.selectors import registration_box_for_page
 from registrations.services import (
     RegistrationError,
     client_rate_limited,
@@ -74,11 +73,8 @@ def registration_register(request, *, page):
 
 
 def _render_page(request, page, *, form=None, status=200, error=""):
+    request.registration_form = form
     context = page.get_context(request)
-    if form is not None:
-        context["registration_box"] = registration_box_for_page(
-            page=page, request=request, form=form
-        )
     context["registration_error"] = error
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
