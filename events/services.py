@@ -36,6 +36,7 @@ from events.uitdatabank import (
 logger = logging.getLogger(__name__)
 
 MAX_REJECTIONS_KEPT = 500
+BATCH_SIZE = 100
 # A run still marked running after this long died without finishing (a killed worker).
 RUN_STALE_AFTER = dt.timedelta(hours=2)
 
@@ -215,21 +216,24 @@ def uitdatabank_import(
     seen_ids: set[str] = set()
     rejections: list[dict] = []
     try:
-        for item in items:
-            if item.failure:
-                run.rejected += 1
-                rejections.append({"id": item.origin, "reason": item.failure[:500]})
-                continue
-            run.seen += 1
-            _import_item(
-                item=item,
-                agenda=agenda,
-                existing=existing,
-                seen_ids=seen_ids,
-                run=run,
-                rejections=rejections,
-                today=today,
-            )
+        for batch in _batches(items, size=BATCH_SIZE):
+            # One transaction per batch, a savepoint per record inside it (_import_item).
+            with transaction.atomic():
+                for item in batch:
+                    if item.failure:
+                        run.rejected += 1
+                        rejections.append({"id": item.origin, "reason": item.failure[:500]})
+                        continue
+                    run.seen += 1
+                    _import_item(
+                        item=item,
+                        agenda=agenda,
+                        existing=existing,
+                        seen_ids=seen_ids,
+                        run=run,
+                        rejections=rejections,
+                        today=today,
+                    )
     except SourceError as error:
         run.outcome = ImportRun.Outcome.FAILED
         run.error = str(error)[:2000]
@@ -249,6 +253,23 @@ def uitdatabank_import(
     run.finished = timezone.now()
     run.save()
     return run
+
+
+def _batches(items: Iterable[SourceItem], *, size: int) -> Iterable[list[SourceItem]]:
+    """Chunks of items; what was read before a source error is still imported."""
+    batch: list[SourceItem] = []
+    try:
+        for item in items:
+            batch.append(item)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    except SourceError:
+        if batch:
+            yield batch
+        raise
+    if batch:
+        yield batch
 
 
 def _import_item(

@@ -358,3 +358,18 @@ def test_a_second_run_for_the_same_site_waits_for_the_first(site_a, site_b):
     assert not EventPage.objects.exclude(uitdatabank_id="").exists()
     # another site is not held up
     assert run_files(site_b.site, "single.jsonld.json").created == 1
+
+
+def test_records_read_before_a_source_failure_are_kept(site_a):
+    from events.services import SourceItem
+
+    good = json.loads((FIXTURES / "single.jsonld.json").read_text())
+
+    def items():
+        yield SourceItem(document=good, origin="page 1")
+        raise SourceError("pagina 2 antwoordt niet")
+
+    run = uitdatabank_import(site=site_a.site, items=items(), source="x", full=True, today=TODAY)
+    assert (run.outcome, run.created, run.withdrawn) == ("mislukt", 1, 0)
+    assert "pagina 2" in run.error
+    assert EventPage.objects.filter(uitdatabank_id=good["@id"], live=True).exists()
