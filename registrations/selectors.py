@@ -168,7 +168,9 @@ def registration_box_for_page(*, page: RegistrableMixin, request, form=None) -> 
     availability = offer_availability(page=page)
     return RegistrationBox(
         availability=availability,
-        register_url=page.url + page.reverse_subpage("registration_register"),
+        # relative to the site being served (page.url is absolute once there are several sites)
+        register_url=(page.get_url(request=request) or "")
+        + page.reverse_subpage("registration_register"),
         form=form if form is not None else RegistrationForm(page=page),
         privacy_notice=settings_.privacy_notice_or_default(),
         max_places=page.max_places_per_registration,

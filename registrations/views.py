@@ -32,7 +32,7 @@ def _page_context(request, page, **extra):
 def registration_register(request, *, page):
     """GET shows the page with the form (anchor); POST registers."""
     if request.method != "POST":
-        return redirect(page.url + "#inschrijven")
+        return redirect(page.get_url(request=request) + "#inschrijven")
     form = RegistrationForm(request.POST, page=page)
     if form.honeypot_filled:
         return _render_page(

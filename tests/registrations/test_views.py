@@ -176,3 +176,17 @@ def test_cancelled_status_is_used_by_promotion_counts(site_a, course_index):
         RegistrationStatus.CONFIRMED,
         RegistrationStatus.WAITLISTED,
     ]
+
+
+def test_form_posts_to_the_site_being_served_in_a_network(two_sites):
+    # with several sites page.url is absolute (default port); the form must stay on the host
+    site_a, _site_b = two_sites
+    from tests.factories.makerspace import CourseIndexPageFactory
+
+    course = CoursePageFactory(parent=CourseIndexPageFactory(parent=site_a.home))
+    client = site_a.client_for()
+    page = soup_of(client.get(course.get_url()))
+    action = page.select_one("#inschrijven form")["action"]
+    assert action.startswith("/") and action.endswith("/inschrijven/#inschrijven")
+    response = client.get(action.split("#")[0])
+    assert response.status_code == 302 and response["Location"].startswith("/")
