@@ -10,6 +10,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+# The browser checks of tests/catalogue/test_browser.py reuse the demo network, Chromium and
+# axe-core fixtures of tests/browser.
+from tests.browser.conftest import axe_source, browser, demo_network  # noqa: F401
 from tests.conftest import site_provision
 from tests.factories.catalogue import MarcRecordFactory, records_load
 

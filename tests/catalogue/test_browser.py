@@ -5,12 +5,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401 - fixtures used by name
-    axe_source,
-    browser,
-    demo_network,
-    missing_requirement,
-)
+from tests.browser.conftest import missing_requirement
 from tests.browser.test_accessibility import NARROW, WIDE, _axe_problems, _open
 
 pytestmark = [
