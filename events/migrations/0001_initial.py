@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('library_pages', '0002_alter_contactpage_body_alter_newspage_body_and_more'),
+        ('library_pages', '0001_initial'),
         ('wagtailcore', '0098_apitoken'),
         ('wagtailimages', '0027_image_description'),
     ]
