@@ -373,3 +373,26 @@ def test_records_read_before_a_source_failure_are_kept(site_a):
     assert (run.outcome, run.created, run.withdrawn) == ("mislukt", 1, 0)
     assert "pagina 2" in run.error
     assert EventPage.objects.filter(uitdatabank_id=good["@id"], live=True).exists()
+
+
+def test_site_selection_builds_the_search_query(two_sites):
+    from events.models import EventIndexPage
+    from events.services import selection_url_for_site
+    from events.tasks import uitdatabank_import_all_task
+    from home.models import IntegrationSettings
+
+    site_a, site_b = two_sites
+    # no selection anywhere: the scheduled task imports nothing and records nothing
+    assert uitdatabank_import_all_task.enqueue().return_value == 0
+    assert not ImportRun.objects.exists()
+
+    settings = IntegrationSettings.for_site(site_a.site)
+    settings.uitdatabank_organizer_ids = "7481A1F9-D5CB-3BC9-D3C308240015B44D"
+    settings.save()
+    EventIndexPage.objects.filter(pk=agenda_of(site_a.home).pk).update(
+        uitdatabank_labels="bib gent, voorlezen", uitdatabank_postal_codes="9000"
+    )
+    url = selection_url_for_site(site=site_a.site)
+    assert "7481A1F9-D5CB-3BC9-D3C308240015B44D" in url
+    assert "voorlezen" in url and "9000" in url
+    assert selection_url_for_site(site=site_b.site) is None
