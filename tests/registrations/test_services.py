@@ -1,6 +1,7 @@
 """The engine's rules: validation, states, waiting list, promotion, capacity, move, tokens."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -253,15 +254,17 @@ def test_forged_tokens_are_refused(course):
 
 
 def test_a_token_signed_for_another_nonce_is_refused(course):
-    from django.core import signing
+    from registrations.services import _token_signer
 
     registration = registration_create(page=course, data=registration_data(1))
-    from django.utils.http import urlsafe_base64_encode
-
-    signed = signing.dumps([registration.pk, "geraden"], salt="registrations.cancel")
-    forged = urlsafe_base64_encode(signed.encode())
+    token = registration_token(registration=registration)
+    assert re.fullmatch(r"[\w-]+", token) and len(token) < 80
+    value = f"{registration.pk}x{'g' * 16}"  # a guessed nonce, correctly signed
     with pytest.raises(RegistrationError):
-        registration_cancel(token=forged)
+        registration_cancel(token=value + _token_signer().signature(value))
+    other = f"{registration.pk + 1}x{registration.token[:16]}"  # another id, old signature
+    with pytest.raises(RegistrationError):
+        registration_cancel(token=other + token[len(other) :])
 
 
 def test_a_replayed_token_says_already_cancelled(course):
