@@ -88,15 +88,20 @@ class RegistrationSearchForm(forms.Form):
 
 def offers_index(request):
     _require_registrations_access(request.user)
-    offers = list(
-        offers_for_user(user=request.user).specific().order_by("-latest_revision_created_at")[:200]
-    )
-    availability = offers_availability(pages=offers)
-    rows = [(offer, availability[offer.pk]) for offer in offers]
+    offers = offers_for_user(user=request.user).order_by("-latest_revision_created_at", "-pk")
+    page_obj = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("p"))
+    specific = list(page_obj.object_list.specific())
+    availability = offers_availability(pages=specific)
+    rows = [(offer, availability[offer.pk]) for offer in specific]
     return TemplateResponse(
         request,
         "registrations/admin/offers.html",
-        {"page_title": _("Inschrijvingen"), "header_icon": "form", "rows": rows},
+        {
+            "page_title": _("Inschrijvingen"),
+            "header_icon": "form",
+            "rows": rows,
+            "page_obj": page_obj,
+        },
     )
 
 
