@@ -9,6 +9,6 @@ class RegistrationsConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.signals import page_published
 
-        from registrations.signals import promote_after_publish
+        from registrations.signals import offer_after_publish
 
-        page_published.connect(promote_after_publish, dispatch_uid="registrations_promote")
+        page_published.connect(offer_after_publish, dispatch_uid="registrations_offer")

@@ -30,6 +30,7 @@ SUBJECTS = {
     EmailKind.PROMOTED: _("Goed nieuws, je hebt een plaats: %(title)s"),
     EmailKind.CANCELLED: _("Je inschrijving is geannuleerd: %(title)s"),
     EmailKind.REMINDER: _("Herinnering: %(title)s begint binnenkort"),
+    EmailKind.OFFER_CANCELLED: _("Gaat niet door: %(title)s"),
 }
 # Kinds that mean "you hold a seat": these carry the .ics.
 SEAT_KINDS = frozenset({EmailKind.CONFIRMED, EmailKind.PROMOTED, EmailKind.REMINDER})
@@ -101,6 +102,7 @@ def registration_email_build(
         "cancel_url": (
             registration_cancel_url(registration=registration, offer=offer)
             if registration.status != RegistrationStatus.CANCELLED
+            and kind != EmailKind.OFFER_CANCELLED
             else ""
         ),
         "message_body": body,

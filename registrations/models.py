@@ -267,6 +267,7 @@ class EmailKind(models.TextChoices):
     CANCELLED = "cancelled", _("annulering")
     REMINDER = "reminder", _("herinnering")
     MESSAGE = "message", _("bericht aan deelnemers")
+    OFFER_CANCELLED = "offer_cancelled", _("aanbod geannuleerd")
 
 
 class EmailLog(models.Model):

@@ -1,16 +1,34 @@
 """Signal handlers, connected in RegistrationsConfig.ready()."""
 
+from django.db import transaction
+
 from registrations.models import RegistrableMixin
 
 
-def promote_after_publish(sender, instance, **kwargs) -> None:
-    """An editor may raise the capacity in the page editor: fill the new places from the
-    waiting list, as registration_capacity_change does."""
+def offer_after_publish(sender, instance, **kwargs) -> None:
+    """After a registrable page is published: fill places an editor may have added in the
+    page editor (as registration_capacity_change does), and tell everyone who is registered
+    when the offer has just been cancelled (once per registration)."""
     if not isinstance(instance, RegistrableMixin):
         return
-    from registrations.models import Registration, RegistrationStatus
+    from registrations.models import EmailKind, Registration, RegistrationStatus
     from registrations.services import registrations_promote
+    from registrations.tasks import registration_email_task
 
+    if instance.offer_cancelled:
+        to_tell = list(
+            Registration.objects.filter(page_id=instance.pk, anonymised=False)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .exclude(email_logs__kind=EmailKind.OFFER_CANCELLED)
+            .values_list("pk", flat=True)
+        )
+        for registration_id in to_tell:
+            transaction.on_commit(
+                lambda rid=registration_id: registration_email_task.enqueue(
+                    registration_id=rid, kind=EmailKind.OFFER_CANCELLED
+                )
+            )
+        return
     if Registration.objects.filter(
         page_id=instance.pk, status=RegistrationStatus.WAITLISTED
     ).exists():

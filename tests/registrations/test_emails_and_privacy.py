@@ -272,3 +272,25 @@ def test_export_and_erasure_by_email_are_scoped_to_the_editors_sites(two_sites, 
     elsewhere.refresh_from_db()
     assert elsewhere.anonymised
     assert not registrations_for_email(email="lies@example.org", user=central_editor).exists()
+
+
+def test_cancelling_the_offer_tells_everyone_registered_once(course_index, mail_on_commit):
+    course = CoursePageFactory(parent=course_index, title="Borduren", capacity=1)
+    registration_create(page=course, data=registration_data(1))
+    registration_create(page=course, data=registration_data(2))
+    gone = registration_create(page=course, data=registration_data(3))
+    registration_cancel(token=registration_token(registration=gone))
+    mail.outbox.clear()
+
+    course.offer_cancelled = True
+    mail_on_commit(lambda: course.save_revision().publish())
+    mail_on_commit(lambda: course.save_revision().publish())  # a second publish: no new mail
+
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "deelnemer1@example.org",
+        "deelnemer2@example.org",
+    ]
+    message = mail.outbox[0]
+    assert message.subject == "Gaat niet door: Borduren"
+    assert "niet door" in message.body
+    assert "/annuleren/" not in message.body and not message.attachments
