@@ -50,7 +50,7 @@ PAGE_TYPES = (
 #                 running campaigns (sitegen, 1)
 #   home:         + all view restrictions (public() on the latest news) + latest news
 #   news index:   + all view restrictions + one page of news (with images) + central news
-#   location:     + site and tenant (schema.org type of the location)
+#   location:     + one more routing level (2), its own hours (2), the tenant (schema.org type)
 QUERIES = {
     "home": 15,
     "standard": 15,
@@ -58,7 +58,7 @@ QUERIES = {
     "news_index": 18,
     "news": 17,
     "location_index": 15,
-    "location": 19,
+    "location": 20,
 }
 
 
