@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Site
 
 from home.selectors import site_pages_search
@@ -43,6 +44,15 @@ def search(request: HttpRequest) -> HttpResponse:
             "extra_query": urlencode({"q": query}),
         },
     )
+
+
+@require_GET
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """The sitemap of the site asked for. Wagtail's view falls back to the default site, and
+    with none (an unknown host on this network) it would raise; an unknown host gets a 404."""
+    if Site.find_for_request(request) is None:
+        raise Http404
+    return wagtail_sitemap(request)
 
 
 @require_GET

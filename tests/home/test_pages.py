@@ -492,12 +492,6 @@ def test_unknown_host_robots_txt_disallows_everything(network):
     assert response.content.decode().splitlines() == ["User-agent: *", "Disallow: /"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="wagtail's sitemap view falls back to the default site; with none it raises "
-    "Site.DoesNotExist (500). config/urls.py should route sitemap.xml through a view that "
-    "gives 404 when Site.find_for_request is None.",
-)
 def test_unknown_host_sitemap_gives_404(network):
     client = Client(HTTP_HOST="onbekend.example", raise_request_exception=False)
 
