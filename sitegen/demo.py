@@ -8,6 +8,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from catalogue.demo import demo_catalogue_configure, demo_records_import
+from events.demo import demo_events_add
 from home.models import SiteKind, Tenant
 from library_pages.models import (
     ExceptionalHours,
@@ -17,8 +19,6 @@ from library_pages.models import (
     NewsPage,
     OpeningHoursSpan,
 )
-from catalogue.demo import demo_catalogue_configure, demo_records_import
-from events.demo import demo_events_add
 from makerspace.demo import demo_courses_add
 from sitegen.blueprints import BLUEPRINTS
 from sitegen.central_demo import demo_central_content_add
