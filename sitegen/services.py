@@ -32,6 +32,7 @@ from home.models import (
     NavigationSettings,
     Tenant,
 )
+from registrations.models import RegistrationSettings
 from sitegen.blueprints import Blueprint, PageSpec
 from sitegen.models import BlueprintPage
 
@@ -59,7 +60,13 @@ MODERATOR_MEDIA_PERMISSIONS = (
 )
 # Identity (kind, municipality, province) is set by provisioning and stays central.
 EDITOR_SETTINGS = (NavigationSettings, ContactSettings)
-MODERATOR_SETTINGS = (NavigationSettings, ContactSettings, BrandingSettings, IntegrationSettings)
+MODERATOR_SETTINGS = (
+    NavigationSettings,
+    ContactSettings,
+    BrandingSettings,
+    IntegrationSettings,
+    RegistrationSettings,
+)
 
 
 class ProvisioningError(Exception):
@@ -166,6 +173,25 @@ def _grant(
     )
 
 
+def _setting_permissions_ensure(*, tenant: Tenant) -> None:
+    """Grant the site's groups the per-site settings that were added to the platform after the
+    site was provisioned (re-provisioning and `sitegen sync` both come through here)."""
+    for group, models in (
+        (tenant.editors_group, EDITOR_SETTINGS),
+        (tenant.moderators_group, MODERATOR_SETTINGS),
+    ):
+        granted = set(
+            GroupSitePermission.objects.filter(group=group, site=tenant.site).values_list(
+                "permission_id", flat=True
+            )
+        )
+        GroupSitePermission.objects.bulk_create(
+            GroupSitePermission(group=group, site=tenant.site, permission=permission)
+            for permission in (_setting_permission(model) for model in models)
+            if permission.pk not in granted
+        )
+
+
 def _create_page(*, parent: Page, spec: PageSpec) -> Page:
     model = apps.get_model(spec.model)
     page = model(title=spec.title, slug=spec.slug, show_in_menus=spec.in_main_menu)
@@ -205,6 +231,7 @@ def blueprint_apply(*, tenant: Tenant, blueprint: Blueprint) -> list[str]:
         created.append(spec.key)
     if created:
         _navigation_extend(tenant=tenant, blueprint=blueprint, keys=created, pages=pages_by_key)
+    _setting_permissions_ensure(tenant=tenant)
     if tenant.blueprint_version < blueprint.version:
         tenant.blueprint_version = blueprint.version
         tenant.save(update_fields=["blueprint_version"])

@@ -238,7 +238,25 @@ def test_moderators_group_has_exactly_the_intended_permissions(aalst):
         (site_id, "change_contactsettings"),
         (site_id, "change_brandingsettings"),
         (site_id, "change_integrationsettings"),
+        (site_id, "change_registrationsettings"),
     }
+
+
+def test_reapplying_grants_settings_added_after_provisioning(aalst):
+    """A setting that joined the platform later reaches the groups of existing sites."""
+    moderators = aalst.moderators_group
+    GroupSitePermission.objects.filter(
+        group=moderators, permission__codename="change_registrationsettings"
+    ).delete()
+
+    provision_site(blueprint=LIBRARY, request=AALST)
+    provision_site(blueprint=LIBRARY, request=AALST)
+
+    assert (aalst.site.pk, "change_registrationsettings") in _site_permissions(moderators)
+    # granted once, however often the blueprint is applied
+    assert GroupSitePermission.objects.filter(group=moderators).count() == len(
+        services.MODERATOR_SETTINGS
+    )
 
 
 def test_permissions_of_two_sites_do_not_overlap(two_sites):
