@@ -67,7 +67,7 @@ def shared_section_purge(*, section: SharedSection) -> list[Page]:
     """Purge every live page that shows the section from the front-end cache."""
     pages = shared_section_pages(section=section)
     _pages_purge(pages)
-    logger.info("Shared section %s changed: purge of %d pages requested", section.pk, len(pages))
+    logger.debug("Shared section %s changed: purge of %d pages requested", section.pk, len(pages))
     return pages
 
 
