@@ -9,7 +9,7 @@ Occurrence rows, stored in UTC, which the agenda, the feeds and the "Binnenkort"
 from urllib.parse import quote_plus
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -30,6 +30,7 @@ from events.forms import EventPageForm
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import BasePage
 from home.models.tenancy import Province
+from library_pages.models.locations import latitude_field, longitude_field
 from registrations.models import OfferSession, RegistrableMixin
 
 
@@ -288,22 +289,8 @@ class EventPage(RegistrableMixin, BasePage):
     street = models.CharField(_("straat en nummer"), max_length=200, blank=True)
     postal_code = models.CharField(_("postcode"), max_length=10, blank=True)
     city = models.CharField(_("gemeente"), max_length=100, blank=True)
-    latitude = models.DecimalField(
-        _("breedtegraad"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("lengtegraad"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     status = models.CharField(
         _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
     )

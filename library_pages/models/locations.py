@@ -23,6 +23,29 @@ SCHEMA_TYPES = {
 }
 
 
+def latitude_field() -> models.DecimalField:
+    """WGS84 latitude of a venue, optional (a map link then searches by address)."""
+    return models.DecimalField(
+        _("breedtegraad"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+
+
+def longitude_field() -> models.DecimalField:
+    return models.DecimalField(
+        _("lengtegraad"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("maandag")
     TUESDAY = 1, _("dinsdag")
@@ -66,22 +89,8 @@ class LocationPage(BasePage):
         validators=[RegexValidator(r"^\d{4}$", _("Een Belgische postcode heeft 4 cijfers."))],
     )
     city = models.CharField(_("gemeente"), max_length=100)
-    latitude = models.DecimalField(
-        _("breedtegraad"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("lengtegraad"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     phone = models.CharField(_("telefoon"), max_length=30, blank=True)
     email = models.EmailField(_("e-mailadres"), blank=True)
     accessibility = RichTextField(
