@@ -109,11 +109,11 @@ FICTION_GENRES = {
 
 
 @dataclass
-class MappedRecord:
-    """The stored fields of one catalogue record."""
+class RecordDescription:
+    """The descriptive fields of a title, as the record page shows them: read from MARC for
+    the local index, from the web service's XML for the Cultuurconnect backend."""
 
     record_id: str
-    deleted: bool = False
     title: str = ""
     subtitle: str = ""
     responsibility: str = ""
@@ -132,13 +132,21 @@ class MappedRecord:
     audience_note: str = ""
     age_min: int | None = None
     isbns: list[str] = field(default_factory=list)
-    language: str = ""
     languages: list[str] = field(default_factory=list)
     siso: str = ""
+    material: str = ""
+    cover_url: str = ""
+
+
+@dataclass
+class MappedRecord(RecordDescription):
+    """The stored fields of one catalogue record."""
+
+    deleted: bool = False
+    language: str = ""
     material: str = Material.BOOK
     fiction: bool | None = None
     work_key: str = ""
-    cover_url: str = ""
     acquired_on: date | None = None
     holdings: list[dict[str, object]] = field(default_factory=list)
 

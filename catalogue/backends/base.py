@@ -7,6 +7,8 @@ from typing import Protocol
 
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.marc import RecordDescription
+
 PAGE_SIZE = 20
 MAX_PAGE = 500
 MAX_QUERY_LENGTH = 200
@@ -117,30 +119,9 @@ class Suggestion:
 
 
 @dataclass
-class RecordDetail:
-    record_id: str
-    title: str
-    subtitle: str = ""
-    responsibility: str = ""
-    authors: list[dict[str, str]] = field(default_factory=list)
-    edition: str = ""
-    publisher: str = ""
-    place: str = ""
-    year: int | None = None
-    physical_description: str = ""
-    series: list[str] = field(default_factory=list)
-    subjects: list[str] = field(default_factory=list)
-    theme_words: list[str] = field(default_factory=list)
-    genres: list[str] = field(default_factory=list)
-    summary: str = ""
-    audience: str = ""
-    audience_note: str = ""
-    age_min: int | None = None
-    isbns: list[str] = field(default_factory=list)
-    languages: list[str] = field(default_factory=list)
-    siso: str = ""
-    material: str = ""
-    cover_url: str = ""
+class RecordDetail(RecordDescription):
+    """A record page's data: its description and its availability at the site's branches."""
+
     availability: list[BranchAvailability] = field(default_factory=list)
 
 
