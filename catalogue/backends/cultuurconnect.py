@@ -4,6 +4,9 @@ Shapes: ../shared/data/catalogue-api/openapi.json. Answers are XML (the /refine 
 broken upstream, so XML everywhere). Every call has a timeout; successful answers are cached in
 the Django cache; a slow or failing service raises CatalogueUnavailable, which the page turns
 into a Dutch message while the rest of the page renders.
+
+A results page costs two calls: GET /search and one POST /search-availability for the
+availability of all its hits. When only the second fails, the hits show without availability.
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import re
 import xml.etree.ElementTree as ET
-from urllib.parse import urlencode
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 import requests
 from django.conf import settings
@@ -37,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 3.0
 CACHE_SECONDS = 300
+# Availability changes with every loan: the bulk answer for a results page is kept briefly.
+AVAILABILITY_CACHE_SECONDS = 60
 
 # Our facet parameter -> the service's facet id (the `facet=Id(term)` syntax).
 REMOTE_FACETS = {
@@ -83,6 +91,17 @@ def _text(element: ET.Element | None, path: str) -> str:
     return (found.text or "").strip() if found is not None and found.text else ""
 
 
+def _status_label(status: ET.Element | None) -> str:
+    if status is None:
+        return ""
+    return (
+        status.get("translation")
+        or status.get("wise-status-translated")
+        or status.get("status")
+        or ""
+    )
+
+
 def _texts(element: ET.Element | None, path: str) -> list[str]:
     if element is None:
         return []
@@ -105,34 +124,120 @@ class CultuurconnectClient:
         self.timeout = timeout if timeout is not None else settings.CATALOGUE_API_TIMEOUT
         self.cache_seconds = cache_seconds
 
+    def _url(self, endpoint: str) -> str:
+        return f"{self.base_url}/{self.profile}/{endpoint}/"
+
     def get(self, endpoint: str, params: list[tuple[str, str]]) -> ET.Element:
-        url = f"{self.base_url}/{self.profile}/{endpoint}/"
-        query = urlencode(params)
-        cache_key = "catalogue:cc:" + hashlib.sha256(f"{url}?{query}".encode()).hexdigest()
-        cached = cache.get(cache_key)
-        if cached is not None:
-            return ET.fromstring(cached)
-        try:
-            response = requests.get(
+        url = self._url(endpoint)
+        return self._call(
+            endpoint,
+            cache_source=f"{url}?{urlencode(params)}",
+            cache_seconds=self.cache_seconds,
+            send=lambda: requests.get(
                 url,
                 params=[*params, ("authorization", self.key)],
                 timeout=self.timeout,
                 headers={"Accept": "application/xml"},
-            )
+            ),
+        )
+
+    def post(
+        self,
+        endpoint: str,
+        body: str,
+        params: list[tuple[str, str]] | None = None,
+        *,
+        cache_seconds: int | None = None,
+    ) -> ET.Element:
+        """POST a raw form-urlencoded body (the service's own id mapping, not a key/value form);
+        the key still travels as the `authorization` query parameter. Cached on URL and body."""
+        params = params or []
+        url = self._url(endpoint)
+        return self._call(
+            endpoint,
+            cache_source=f"POST {url}?{urlencode(params)}\n{body}",
+            cache_seconds=self.cache_seconds if cache_seconds is None else cache_seconds,
+            send=lambda: requests.post(
+                url,
+                params=[*params, ("authorization", self.key)],
+                data=body.encode(),
+                timeout=self.timeout,
+                headers={
+                    "Accept": "application/xml",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            ),
+        )
+
+    def _call(
+        self,
+        endpoint: str,
+        *,
+        cache_source: str,
+        cache_seconds: int,
+        send: Callable[[], requests.Response],
+    ) -> ET.Element:
+        """A cached answer, or the checked answer of `send()`, cached when it is good."""
+        cache_key = "catalogue:cc:" + hashlib.sha256(cache_source.encode()).hexdigest()
+        cached = cache.get(cache_key)
+        if cached is not None:
+            return ET.fromstring(cached)
+        try:
+            response = send()
         except requests.RequestException as exc:
             logger.warning("Catalogue service unreachable: %s", exc.__class__.__name__)
             raise CatalogueUnavailable(str(exc)) from exc
+        root = self._checked(response, endpoint)
+        cache.set(cache_key, response.content, cache_seconds)
+        return root
+
+    @staticmethod
+    def _checked(response: requests.Response, endpoint: str) -> ET.Element:
+        """The parsed answer, or CatalogueUnavailable for an HTTP error, invalid XML or an
+        `<error>` answer."""
         if response.status_code != 200:
             logger.warning("Catalogue service answered %s for %s", response.status_code, endpoint)
             raise CatalogueUnavailable(f"HTTP {response.status_code}")
         try:
             root = ET.fromstring(response.content)
         except ET.ParseError as exc:
+            logger.warning("Catalogue service answered invalid XML for %s", endpoint)
             raise CatalogueUnavailable("invalid XML") from exc
         if root.tag == "error" or root.find("error") is not None:
+            logger.warning("Catalogue service answered an error for %s", endpoint)
             raise CatalogueUnavailable("service error")
-        cache.set(cache_key, response.content, self.cache_seconds)
         return root
+
+
+@dataclass
+class CultuurconnectResults(SearchResults):
+    # The hits are there but the bulk availability call failed: the page says so.
+    availability_failed: bool = False
+
+
+def search_availability_body(root: ET.Element) -> str:
+    """The body for POST /search-availability: the `<post>` node of the /search answer verbatim,
+    or, without one, the same `<url-encoded-extid>=<wise-title-id>[,...]` lines built from
+    `<ids>` (the per-edition mapping `<post>` is made of; `<frabl-ids>` feeds `<frabl-post>`,
+    keyed on other editions' ids than the hits)."""
+    block = root.find("feedbacks/search-availability-ids")
+    if block is None:
+        return ""
+    post = block.find("post")
+    if post is not None and (post.text or "").strip():
+        return post.text or ""
+    lines = []
+    for entry in block.findall("ids/id"):
+        extid = entry.get("extid", "")
+        wise_ids = [i.strip() for i in (entry.text or "").split(",") if i.strip()]
+        if extid and wise_ids:
+            lines.append(f"{_form_quote(extid)}={_form_quote(','.join(wise_ids))}\n")
+    return "".join(lines)
+
+
+def _form_quote(value: str) -> str:
+    # Lower-case escapes, as in the service's own <post> bodies (%7clibrary%2fmarc...).
+    return re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), quote(value, safe=""))
 
 
 class CultuurconnectBackend:
@@ -156,7 +261,61 @@ class CultuurconnectBackend:
         root = self.client.get("search", params)
         total = int(_text(root, "meta/count") or 0)
         hits = [self._hit(result) for result in root.findall("results/result")]
-        return SearchResults(query=query, total=total, hits=hits, facets=self._facets(root, query))
+        results = CultuurconnectResults(
+            query=query, total=total, hits=hits, facets=self._facets(root, query)
+        )
+        body = search_availability_body(root) if hits else ""
+        if body:
+            try:
+                answer = self.client.post(
+                    "search-availability", body, cache_seconds=AVAILABILITY_CACHE_SECONDS
+                )
+            except CatalogueUnavailable as exc:
+                logger.warning(
+                    "No availability for the results of profile %s: %s", self.profile, exc
+                )
+                results.availability_failed = True
+            else:
+                by_record = self._search_availability(answer)
+                for hit in hits:
+                    hit.availability = by_record.get(hit.record_id, [])
+        return results
+
+    @staticmethod
+    def _search_availability(root: ET.Element) -> dict[str, list[BranchAvailability]]:
+        """Record token -> availability, from a /search-availability answer. One `<item>` per
+        external id: `@available` is the headline answer (true as soon as one copy is present),
+        its first `<status>` the answer from the requested perspective (the profile, or the
+        branch); a second `<status>` only appears when every copy there is on loan, and then
+        reports availability at profile or region level."""
+        branch = root.find("meta/branch")
+        perspective = branch.get("name", "") if branch is not None else ""
+        result: dict[str, list[BranchAvailability]] = {}
+        for item in root.findall("items/item"):
+            extid = item.get("extid", "")
+            if not extid:
+                continue
+            statuses = item.findall("status")
+            first = statuses[0] if statuses else None
+            entries = [
+                BranchAvailability(
+                    branch=(first.get("location", "") if first is not None else "") or perspective,
+                    available=item.get("available") == "true",
+                    status=_status_label(first),
+                )
+            ]
+            for wider in statuses[1:2]:
+                entries.append(
+                    BranchAvailability(
+                        branch=wider.get("location", ""),
+                        # The schema does not list this endpoint's normalised statuses; on
+                        # /availability `none` means available.
+                        available=wider.get("status", "") in ("none", "available"),
+                        status=_status_label(wider),
+                    )
+                )
+            result[record_token(extid)] = entries
+        return result
 
     @staticmethod
     def _hit(result: ET.Element) -> SearchHit:

@@ -1,5 +1,14 @@
 """The Cultuurconnect backend against a local stand-in of the catalogue web service."""
 
+import logging
+import re
+import threading
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -10,6 +19,7 @@ from catalogue.backends.cultuurconnect import (
     record_token,
 )
 from catalogue.models import CatalogueSearchPage
+from tests.catalogue.conftest import DATA
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +126,213 @@ def test_page_shows_a_dutch_message_when_the_service_is_down(
     assert "niet bereikbaar" in record.content.decode()
     suggestions = client.get("/catalogus/suggesties/", {"q": "zee"})
     assert suggestions.json() == {"suggestions": []}
+
+
+# --- Availability of a results page: one POST /search-availability/ ---------------------------
+
+BULK_SEARCH = (DATA / "cc_search_bulk.xml").read_bytes()
+POST_BODY = ET.fromstring(BULK_SEARCH).find("feedbacks/search-availability-ids/post").text
+
+
+@dataclass
+class BulkService:
+    url: str = ""
+    calls: list = field(default_factory=list)  # (method, path, query params, body)
+    search_body: bytes = BULK_SEARCH
+    post_mode: str = "ok"  # ok | error | slow | invalid | notfound
+
+    def posts(self):
+        return [call for call in self.calls if call[0] == "POST"]
+
+
+@pytest.fixture
+def bulk_service(settings):
+    """A stand-in answering GET /search with a `<search-availability-ids>` block and
+    POST /search-availability/ in the documented SearchAvailabilityResponse shape; failures
+    are switched on for the POST only."""
+    state = BulkService()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def _answer(self, status, body=b""):
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/xml; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def do_GET(self):
+            parsed = urlparse(self.path)
+            params = parse_qs(parsed.query)
+            state.calls.append(("GET", parsed.path, params, ""))
+            if params.get("authorization") != ["test-key"]:
+                return self._answer(401)
+            endpoint = parsed.path.rstrip("/").rsplit("/", 1)[-1]
+            if endpoint == "search":
+                return self._answer(200, state.search_body)
+            files = {"details": "cc_details.xml", "availability": "cc_availability.xml"}
+            if endpoint not in files:
+                return self._answer(404)
+            return self._answer(200, (DATA / files[endpoint]).read_bytes())
+
+        def do_POST(self):
+            parsed = urlparse(self.path)
+            params = parse_qs(parsed.query)
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+            state.calls.append(("POST", parsed.path, params, body))
+            if params.get("authorization") != ["test-key"]:
+                return self._answer(401)
+            if not parsed.path.endswith("/search-availability/"):
+                return self._answer(404)
+            if state.post_mode == "slow":
+                time.sleep(1.5)
+            if state.post_mode == "error":
+                return self._answer(500)
+            if state.post_mode == "invalid":
+                return self._answer(200, b"<aquabrowser><items><item")
+            if state.post_mode == "notfound":
+                return self._answer(
+                    404,
+                    b'<aquabrowser version="0" time-taken="1"><error><code>NotFound</code>'
+                    b"<reason>holding does not have a wise locationcode</reason></error>"
+                    b"</aquabrowser>",
+                )
+            self._answer(200, (DATA / "cc_search_availability.xml").read_bytes())
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.CATALOGUE_API_URL = state.url
+    settings.CATALOGUE_API_KEY = "test-key"
+    settings.CATALOGUE_API_TIMEOUT = 0.5
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def bulk_page(site_a, bulk_service):
+    page = CatalogueSearchPage.objects.descendant_of(site_a.site.root_page).get()
+    page.backend = "cultuurconnect"
+    page.save_revision().publish()
+    return page
+
+
+def _availability_by_title(response):
+    soup = BeautifulSoup(response.content, "html.parser")
+    return {
+        hit.select_one(".catalogue-hit__title a").get_text(strip=True): [
+            (li.get_text(" ", strip=True), "status--open" in li["class"])
+            for li in hit.select(".catalogue-hit__availability li")
+        ]
+        for hit in soup.select(".catalogue-hit")
+    }
+
+
+def test_results_page_shows_availability_from_one_post(site_a, bulk_page, bulk_service):
+    response = site_a.client_for().get("/catalogus/", {"q": "zee"})
+    assert response.status_code == 200
+    assert _availability_by_title(response) == {
+        "De zee van Oostende": [("Beschikbaar – Bibliotheek De Krook", True)],
+        "Zeezout": [
+            ("Uitgeleend – Bibliotheek Sint-Amandsberg", False),
+            ("Beschikbaar – Oost-Vlaanderen", True),
+        ],
+    }
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one(".catalogue__availability-note") is None
+    ((_method, path, params, body),) = bulk_service.posts()
+    assert path == "/gent/search-availability/"
+    assert body == POST_BODY
+    assert params == {"authorization": ["test-key"]}  # no branch configured: none sent
+    assert [c[1] for c in bulk_service.calls if c[0] == "GET"] == ["/gent/search/"]
+
+
+def test_availability_answer_is_cached_briefly(site_a, bulk_page, bulk_service):
+    client = site_a.client_for()
+    first = client.get("/catalogus/", {"q": "zee"})
+    assert len(bulk_service.posts()) == 1
+    bulk_service.calls.clear()
+    second = client.get("/catalogus/", {"q": "zee"})
+    assert bulk_service.calls == []  # neither the search nor the availability is asked again
+    assert _availability_by_title(second) == _availability_by_title(first)
+
+
+def test_availability_cache_is_per_profile_and_body(bulk_service):
+    CultuurconnectBackend(profile="gent").search(SearchQuery(text="zee"))
+    CultuurconnectBackend(profile="gent").search(SearchQuery(text="zee", sort="titel"))
+    assert len(bulk_service.posts()) == 1  # another search, the same ids: cached
+    CultuurconnectBackend(profile="leuven").search(SearchQuery(text="zee"))
+    assert [c[1] for c in bulk_service.posts()] == [
+        "/gent/search-availability/",
+        "/leuven/search-availability/",
+    ]
+
+
+@pytest.mark.parametrize("mode", ["error", "slow", "invalid", "notfound"])
+def test_failing_availability_still_shows_the_results(
+    site_a, bulk_page, bulk_service, mode, caplog
+):
+    bulk_service.post_mode = mode
+    with caplog.at_level(logging.WARNING, logger="catalogue.backends.cultuurconnect"):
+        response = site_a.client_for().get("/catalogus/", {"q": "zee"})
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    titles = [a.get_text(strip=True) for a in soup.select(".catalogue-hit__title a")]
+    assert titles == ["De zee van Oostende", "Zeezout"]
+    assert soup.select(".catalogue-hit__availability") == []
+    note = soup.select_one(".catalogue__availability-note")
+    assert "beschikbaarheid" in note.get_text() and "niet opgehaald" in note.get_text()
+    assert soup.select_one("[role=alert]") is None  # not the "catalogus niet bereikbaar" message
+    assert len(bulk_service.posts()) == 1
+    assert any("No availability" in r.getMessage() for r in caplog.records)
+
+
+def test_failed_availability_is_not_cached(site_a, bulk_page, bulk_service):
+    bulk_service.post_mode = "error"
+    client = site_a.client_for()
+    client.get("/catalogus/", {"q": "zee"})
+    bulk_service.post_mode = "ok"
+    response = client.get("/catalogus/", {"q": "zee"})
+    assert len(bulk_service.posts()) == 2
+    assert _availability_by_title(response)["De zee van Oostende"] == [
+        ("Beschikbaar – Bibliotheek De Krook", True)
+    ]
+
+
+def test_body_built_from_ids_without_a_post_node(bulk_service):
+    bulk_service.search_body = re.sub(rb"<post>.*?</post>", b"", BULK_SEARCH, flags=re.S)
+    results = CultuurconnectBackend(profile="gent").search(SearchQuery(text="zee"))
+    ((_method, _path, _params, body),) = bulk_service.posts()
+    # The per-edition <ids>, not <frabl-ids>, in the service's own encoding.
+    assert body == POST_BODY
+    assert [hit.available_anywhere for hit in results.hits] == [True, True]
+    assert results.hits[1].availability[0].status == "Uitgeleend"
+
+
+def test_no_post_without_availability_ids(bulk_service):
+    bulk_service.search_body = re.sub(rb"<feedbacks>.*?</feedbacks>", b"", BULK_SEARCH, flags=re.S)
+    results = CultuurconnectBackend(profile="gent").search(SearchQuery(text="zee"))
+    assert bulk_service.posts() == []
+    assert len(results.hits) == 2 and not results.availability_failed
+
+
+def test_availability_without_status_uses_the_answering_branch():
+    answer = ET.fromstring(
+        '<aquabrowser version="1"><meta><branch original="Oost-Vlaanderen/Gent/Krook" '
+        'used="Oost-Vlaanderen/Gent/Krook" name="De Krook"/><type>Branch</type></meta>'
+        '<items><item available="true" extid="|wise|1"/>'
+        '<item available="false" extid="|wise|2"><status status="loanedout"/></item>'
+        "</items></aquabrowser>"
+    )
+    result = CultuurconnectBackend._search_availability(answer)
+    assert [(a.branch, a.available, a.status) for a in result["wise-1"]] == [("De Krook", True, "")]
+    assert [(a.branch, a.available, a.status) for a in result["wise-2"]] == [
+        ("De Krook", False, "loanedout")
+    ]
