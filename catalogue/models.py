@@ -3,6 +3,8 @@ branch), the import log, and the catalogue search page every library site gets."
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -49,6 +51,9 @@ class Record(models.Model):
     search_text = models.TextField(blank=True, editable=False)
     facet_keys = models.JSONField(default=list, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # 0-1023, from a hash of the work key (set by the PostgreSQL trigger): fixed, uniform samples
+    # of the catalogue that hold whole works, from which very broad searches estimate counts.
+    sample_key = models.PositiveSmallIntegerField(db_default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -56,12 +61,21 @@ class Record(models.Model):
         verbose_name_plural = _("catalogusrecords")
         indexes = [
             models.Index(fields=["acquired_on"], name="catalogue_record_acquired"),
-            # Exact and prefix title matches (LIKE 'title%') in any collation.
+            # Exact and prefix title matches (LIKE 'title%') in any collation, and the title
+            # order (byte order, `USING ~<~`) that broad searches walk.
             models.Index(
-                fields=["title_norm"],
-                name="catalogue_record_title",
-                opclasses=["varchar_pattern_ops"],
+                fields=["title_norm", "record_id"],
+                name="catalogue_record_title_order",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
             ),
+            # The "newest" order that broad searches walk (records without a year last; an
+            # expression because SQLite indexes accept no NULLS LAST).
+            models.Index(
+                Coalesce("year", 0).desc(), F("record_id"), name="catalogue_record_newest"
+            ),
+            # Editions of one work: their count on the results page, the list on a record page.
+            models.Index(fields=["work_key"], name="catalogue_record_work"),
+            models.Index(fields=["sample_key"], name="catalogue_record_sample"),
         ]
 
     def __str__(self) -> str:
@@ -89,8 +103,12 @@ class Word(models.Model):
 class Holding(models.Model):
     """Copies of a record at one branch of one library profile (from 852 in the export)."""
 
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="holdings")
-    profile = models.SlugField(_("catalogusprofiel"), max_length=63)
+    # No single-column indexes: the two composite indexes below serve every lookup, and each
+    # extra index slows the import of a million records.
+    record = models.ForeignKey(
+        Record, on_delete=models.CASCADE, related_name="holdings", db_index=False
+    )
+    profile = models.SlugField(_("catalogusprofiel"), max_length=63, db_index=False)
     branch = models.CharField(_("vestiging"), max_length=200)
     location = models.CharField(_("plaats in de bib"), max_length=200, blank=True)
     shelf_mark = models.CharField(_("plaatskenmerk"), max_length=100, blank=True)

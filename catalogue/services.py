@@ -177,7 +177,10 @@ def _batch_write(batch: dict[str, MappedRecord]) -> None:
         )
 
 
-RECORD_COLUMNS = [f.column for f in Record._meta.concrete_fields if f.name != "search_vector"]
+# search_vector and sample_key are filled by the database trigger.
+RECORD_COLUMNS = [
+    f.column for f in Record._meta.concrete_fields if f.name not in ("search_vector", "sample_key")
+]
 JSON_COLUMNS = {
     f.column for f in Record._meta.concrete_fields if f.get_internal_type() == "JSONField"
 }
