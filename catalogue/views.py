@@ -193,6 +193,9 @@ def catalogue_record(
     url = request.build_absolute_uri(
         base_url + page.reverse_subpage("record_view", args=[record_id])
     )
+    record_base = base_url + page.reverse_subpage("record_view", args=["__id__"])
+    for edition in detail.editions:
+        edition.url = record_base.replace("__id__", quote(edition.record_id, safe=""))
     return page.render(
         request,
         template="catalogue/record_page.html",

@@ -101,11 +101,17 @@ class SearchResults:
     facets: list[Facet] = field(default_factory=list)
     error: str = ""
     corrected_text: str = ""
-    more_results: bool = False  # total counts only the candidates of a very broad search
+    # A very broad search: the total and the facet counts are estimates.
+    approximate: bool = False
+    # Results that can be paged through, when fewer than the total (0: all of them).
+    pageable: int = 0
+    # The hits are there but their availability could not be fetched: the page says so.
+    availability_failed: bool = False
 
     @property
     def num_pages(self) -> int:
-        return max(1, -(-self.total // self.query.page_size))
+        reachable = min(self.total, self.pageable) if self.pageable else self.total
+        return min(MAX_PAGE, max(1, -(-reachable // self.query.page_size)))
 
     @property
     def first_index(self) -> int:
@@ -119,10 +125,24 @@ class Suggestion:
 
 
 @dataclass
+class Edition:
+    """Another edition of the same work, as the record page lists it."""
+
+    record_id: str
+    title: str
+    year: int | None = None
+    material: str = ""
+    language: str = ""
+    url: str = ""
+
+
+@dataclass
 class RecordDetail(RecordDescription):
-    """A record page's data: its description and its availability at the site's branches."""
+    """A record page's data: its description, its availability at the site's branches and the
+    other editions of its work."""
 
     availability: list[BranchAvailability] = field(default_factory=list)
+    editions: list[Edition] = field(default_factory=list)
 
 
 class CatalogueUnavailable(Exception):

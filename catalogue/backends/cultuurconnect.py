@@ -17,7 +17,6 @@ import logging
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 import requests
@@ -209,12 +208,6 @@ class CultuurconnectClient:
         return root
 
 
-@dataclass
-class CultuurconnectResults(SearchResults):
-    # The hits are there but the bulk availability call failed: the page says so.
-    availability_failed: bool = False
-
-
 def search_availability_body(root: ET.Element) -> str:
     """The body for POST /search-availability: the `<post>` node of the /search answer verbatim,
     or, without one, the same `<url-encoded-extid>=<wise-title-id>[,...]` lines built from
@@ -261,7 +254,7 @@ class CultuurconnectBackend:
         root = self.client.get("search", params)
         total = int(_text(root, "meta/count") or 0)
         hits = [self._hit(result) for result in root.findall("results/result")]
-        results = CultuurconnectResults(
+        results = SearchResults(
             query=query, total=total, hits=hits, facets=self._facets(root, query)
         )
         body = search_availability_body(root) if hits else ""

@@ -167,14 +167,3 @@ def test_record_detail(catalogue):
     assert detail.isbns[0] == "9789076957906"
     assert detail.availability[0].branch == "De Krook"
     assert catalogue.record("nope") is None
-
-
-@postgres_only
-def test_very_broad_search_is_capped_and_says_so(catalogue, monkeypatch, site_a):
-    import catalogue.backends.local as local
-
-    monkeypatch.setattr(local, "CANDIDATES", 2)
-    results = catalogue.search(SearchQuery(text="zee"))
-    assert results.more_results is True
-    monkeypatch.setattr(local, "CANDIDATES", 2000)
-    assert catalogue.search(SearchQuery(text="zee")).more_results is False
