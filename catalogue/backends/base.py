@@ -146,7 +146,12 @@ class RecordDetail(RecordDescription):
 
 
 class CatalogueUnavailable(Exception):
-    """The backend did not answer in time or answered with an error."""
+    """The backend did not answer in time or answered with an error (`status`: its HTTP status,
+    when it answered)."""
+
+    def __init__(self, message: str = "", *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class CatalogueBackendProtocol(Protocol):

@@ -44,6 +44,9 @@ DEFAULT_TIMEOUT = 3.0
 CACHE_SECONDS = 300
 # Availability changes with every loan: the bulk answer for a results page is kept briefly.
 AVAILABILITY_CACHE_SECONDS = 60
+# A profile without a Wise location (a union catalogue such as zbb) has no availability: the
+# service answers 404, and the profile is not asked again for this long.
+NO_AVAILABILITY_SECONDS = 3600
 
 # Our facet parameter -> the service's facet id (the `facet=Id(term)` syntax).
 REMOTE_FACETS = {
@@ -196,7 +199,7 @@ class CultuurconnectClient:
         `<error>` answer."""
         if response.status_code != 200:
             logger.warning("Catalogue service answered %s for %s", response.status_code, endpoint)
-            raise CatalogueUnavailable(f"HTTP {response.status_code}")
+            raise CatalogueUnavailable(f"HTTP {response.status_code}", status=response.status_code)
         try:
             root = ET.fromstring(response.content)
         except ET.ParseError as exc:
@@ -258,16 +261,22 @@ class CultuurconnectBackend:
             query=query, total=total, hits=hits, facets=self._facets(root, query)
         )
         body = search_availability_body(root) if hits else ""
-        if body:
+        no_availability_key = f"catalogue:cc:no-availability:{self.client.base_url}:{self.profile}"
+        if body and not cache.get(no_availability_key):
             try:
                 answer = self.client.post(
                     "search-availability", body, cache_seconds=AVAILABILITY_CACHE_SECONDS
                 )
             except CatalogueUnavailable as exc:
-                logger.warning(
-                    "No availability for the results of profile %s: %s", self.profile, exc
-                )
-                results.availability_failed = True
+                if exc.status == 404:
+                    # Not an outage: this profile has no availability to give.
+                    logger.warning("Profile %s has no availability (404)", self.profile)
+                    cache.set(no_availability_key, True, NO_AVAILABILITY_SECONDS)
+                else:
+                    logger.warning(
+                        "No availability for the results of profile %s: %s", self.profile, exc
+                    )
+                    results.availability_failed = True
             else:
                 by_record = self._search_availability(answer)
                 for hit in hits:

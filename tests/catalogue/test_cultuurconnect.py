@@ -275,7 +275,7 @@ def test_availability_cache_is_per_profile_and_body(bulk_service):
     ]
 
 
-@pytest.mark.parametrize("mode", ["error", "slow", "invalid", "notfound"])
+@pytest.mark.parametrize("mode", ["error", "slow", "invalid"])
 def test_failing_availability_still_shows_the_results(
     site_a, bulk_page, bulk_service, mode, caplog
 ):
@@ -292,6 +292,21 @@ def test_failing_availability_still_shows_the_results(
     assert soup.select_one("[role=alert]") is None  # not the "catalogus niet bereikbaar" message
     assert len(bulk_service.posts()) == 1
     assert any("No availability" in r.getMessage() for r in caplog.records)
+
+
+def test_a_profile_without_availability_is_not_asked_on_every_page(site_a, bulk_page, bulk_service):
+    # Union-catalogue profiles (zbb) have no Wise location: the service answers 404.
+    bulk_service.post_mode = "notfound"
+    client = site_a.client_for()
+    first = client.get("/catalogus/", {"q": "zee"})
+    second = client.get("/catalogus/", {"q": "zee", "sorteer": "titel"})
+    assert len(bulk_service.posts()) == 1
+    for response in (first, second):
+        soup = BeautifulSoup(response.content, "html.parser")
+        assert len(soup.select(".catalogue-hit")) == 2
+        assert soup.select(".catalogue-hit__availability") == []
+        # Not an outage, so no "try again later" note.
+        assert soup.select_one(".catalogue__availability-note") is None
 
 
 def test_failed_availability_is_not_cached(site_a, bulk_page, bulk_service):
