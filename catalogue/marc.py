@@ -152,6 +152,8 @@ class MappedRecord(RecordDescription):
 
 
 NON_WORD = re.compile(r"[\W_]+")
+TRAILING_PUNCTUATION = re.compile(r"\s*[/:;,=]+$")
+INITIAL_DOT = re.compile(r"\b\w\.$")
 
 
 def normalise_text(value: str) -> str:
@@ -167,8 +169,8 @@ def _clean(value: str | None) -> str:
     if not value:
         return ""
     value = value.replace("\x00", "").strip()
-    value = re.sub(r"\s*[/:;,=]+$", "", value).strip()
-    if value.endswith(".") and not re.search(r"\b\w\.$", value) and not value.endswith("..."):
+    value = TRAILING_PUNCTUATION.sub("", value).strip()
+    if value.endswith(".") and not INITIAL_DOT.search(value) and not value.endswith("..."):
         value = value[:-1].rstrip()
     return value
 
@@ -209,7 +211,25 @@ def _pairs(field_) -> list[tuple[str, str]]:
     return [(sub.code, sub.value) for sub in field_.subfields]
 
 
-def _first(record: MarcRecord, tag: str, code: str) -> str:
+class _TagIndex:
+    """The fields of a record by tag: record_map asks for some twenty tags, and pymarc's
+    get_fields walks every field for each."""
+
+    __slots__ = ("_by_tag",)
+
+    def __init__(self, record: MarcRecord) -> None:
+        by_tag: dict[str, list] = {}
+        for field_ in record.fields:
+            by_tag.setdefault(field_.tag, []).append(field_)
+        self._by_tag = by_tag
+
+    def get_fields(self, *tags: str) -> list:
+        if len(tags) == 1:
+            return self._by_tag.get(tags[0], [])
+        return [field_ for tag in tags for field_ in self._by_tag.get(tag, ())]
+
+
+def _first(record: MarcRecord | _TagIndex, tag: str, code: str) -> str:
     for field_ in record.get_fields(tag):
         values = field_.get_subfields(code)
         if values:
@@ -357,7 +377,7 @@ def _iso_date(value: str) -> date | None:
         return None
 
 
-def _holdings(record: MarcRecord) -> list[dict[str, object]]:
+def _holdings(record: MarcRecord | _TagIndex) -> list[dict[str, object]]:
     """852 per copy: $a library profile, $b branch, $c shelving location, $h shelf mark,
     $y status ('beschikbaar' / 'uitgeleend' / free text), $d acquisition date (YYYY-MM-DD)."""
     holdings = []
@@ -383,7 +403,8 @@ def _holdings(record: MarcRecord) -> list[dict[str, object]]:
 
 def record_map(record: MarcRecord) -> MappedRecord:
     """Map one MARC record. Raises ValueError when it lacks a usable 001."""
-    control = record.get_fields("001")
+    fields = _TagIndex(record)
+    control = fields.get_fields("001")
     record_id = (control[0].data if control else "").strip().replace("\x00", "")
     if not record_id or len(record_id) > 64:
         raise ValueError("geen geldig recordnummer (001)")
@@ -392,11 +413,11 @@ def record_map(record: MarcRecord) -> MappedRecord:
     if mapped.deleted:
         return mapped
 
-    f008 = next((f.data for f in record.get_fields("008")), "")
-    f007 = next((f.data for f in record.get_fields("007")), "")
+    f008 = next((f.data for f in fields.get_fields("008")), "")
+    f007 = next((f.data for f in fields.get_fields("007")), "")
     kind = leader[6:7]
 
-    title_field = next(iter(record.get_fields("245")), None)
+    title_field = next(iter(fields.get_fields("245")), None)
     if title_field is not None:
         mapped.title = _clean(" ".join(_subfields(title_field, "anp")))
         mapped.subtitle = _clean(" ".join(_subfields(title_field, "b")))
@@ -407,31 +428,31 @@ def record_map(record: MarcRecord) -> MappedRecord:
     if not mapped.title:
         raise ValueError("geen titel (245 $a)")
 
-    for field_ in record.get_fields("100", "110"):
+    for field_ in fields.get_fields("100", "110"):
         mapped.authors.append(_person(field_, "auteur"))
-    for field_ in record.get_fields("700", "710"):
+    for field_ in fields.get_fields("700", "710"):
         mapped.authors.append(_person(field_, "medewerker"))
     mapped.authors = [a for a in mapped.authors if a["name"]]
 
-    mapped.edition = _clean(_first(record, "250", "a"))
+    mapped.edition = _clean(_first(fields, "250", "a"))
     for tag in ("264", "260"):
-        for field_ in record.get_fields(tag):
+        for field_ in fields.get_fields(tag):
             mapped.publisher = mapped.publisher or _clean(field_.get("b") or "")
             mapped.place = mapped.place or _clean(field_.get("a") or "")
             mapped.year = mapped.year or _year(field_.get("c") or "")
     if mapped.year is None:
         mapped.year = _year(f008[7:11]) if len(f008) >= 11 else None
     mapped.physical_description = _clean(
-        " ".join(_clean(v) for f in record.get_fields("300") for v in _subfields(f, "abce"))
+        " ".join(_clean(v) for f in fields.get_fields("300") for v in _subfields(f, "abce"))
     )
     physical = mapped.physical_description
     mapped.series = [
         " ; ".join(_clean(v) for v in _subfields(f, "av") if _clean(v))
-        for f in record.get_fields("490", "830")
+        for f in fields.get_fields("490", "830")
     ]
     mapped.series = [s for s in dict.fromkeys(mapped.series) if s]
 
-    for field_ in record.get_fields("650", "651", "690", "691", "692", "693", "695", "699"):
+    for field_ in fields.get_fields("650", "651", "690", "691", "692", "693", "695", "699"):
         source = (field_.get("9") or "").strip().lower()
         heading = _heading(field_)
         if not heading:
@@ -442,7 +463,7 @@ def record_map(record: MarcRecord) -> MappedRecord:
             mapped.theme_words.append(heading)
         else:
             mapped.subjects.append(heading)
-    for field_ in record.get_fields("655"):
+    for field_ in fields.get_fields("655"):
         heading = _clean(field_.get("a") or "")
         if heading:
             mapped.genres.append(heading)
@@ -451,21 +472,21 @@ def record_map(record: MarcRecord) -> MappedRecord:
     mapped.genres = list(dict.fromkeys(g[:1].upper() + g[1:] for g in mapped.genres))
 
     mapped.summary = " ".join(
-        _clean(v) + "." for f in record.get_fields("520") for v in _subfields(f, "a")
+        _clean(v) + "." for f in fields.get_fields("520") for v in _subfields(f, "a")
     ).strip()
     mapped.audience_note = "; ".join(
-        _clean(v) for f in record.get_fields("521") for v in _subfields(f, "a")
+        _clean(v) for f in fields.get_fields("521") for v in _subfields(f, "a")
     )
     mapped.audience, mapped.age_min = _audience(mapped.audience_note, f008, kind)
 
     isbns: list[str] = []
-    for field_ in record.get_fields("020"):
+    for field_ in fields.get_fields("020"):
         for value in _subfields(field_, "a"):
             isbns.extend(isbn_normalise(value))
     mapped.isbns = list(dict.fromkeys(isbns))
 
     languages = [
-        v.strip().lower()[:3] for f in record.get_fields("041") for v in _subfields(f, "a")
+        v.strip().lower()[:3] for f in fields.get_fields("041") for v in _subfields(f, "a")
     ]
     f008_language = f008[35:38].strip().lower() if len(f008) >= 38 else ""
     if f008_language and f008_language not in languages and not languages:
@@ -475,20 +496,20 @@ def record_map(record: MarcRecord) -> MappedRecord:
     ]
     mapped.language = mapped.languages[0] if mapped.languages else ""
 
-    mapped.siso = _clean(_first(record, "084", "a"))[:40]
+    mapped.siso = _clean(_first(fields, "084", "a"))[:40]
     mapped.material = _material(leader, f007, f008, physical, medium, mapped.genres)
     mapped.fiction = _fiction(f008, kind, mapped.genres, mapped.siso)
     main_author = mapped.authors[0]["name"] if mapped.authors else ""
     mapped.work_key = work_key_for(mapped.title, main_author)
 
-    for field_ in record.get_fields("856"):
+    for field_ in fields.get_fields("856"):
         url = (field_.get("u") or "").strip()
         label = (field_.get("3") or field_.get("y") or "").lower()
         if url.startswith("https://") and ("cover" in label or "omslag" in label):
             mapped.cover_url = url[:500]
             break
 
-    mapped.holdings = _holdings(record)
+    mapped.holdings = _holdings(fields)
     dates = [h["acquired_on"] for h in mapped.holdings if h["acquired_on"]]
     mapped.acquired_on = max(dates) if dates else _date_entered(f008)  # type: ignore[type-var]
     return mapped

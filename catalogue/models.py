@@ -62,11 +62,12 @@ class Record(models.Model):
         indexes = [
             models.Index(fields=["acquired_on"], name="catalogue_record_acquired"),
             # Exact and prefix title matches (LIKE 'title%') in any collation, and the title
-            # order (byte order, `USING ~<~`) that broad searches walk.
+            # order (byte order, `USING ~<~`) that broad searches walk; ties on the title are
+            # put in record id order by an incremental sort.
             models.Index(
-                fields=["title_norm", "record_id"],
-                name="catalogue_record_title_order",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                fields=["title_norm"],
+                name="catalogue_record_title",
+                opclasses=["varchar_pattern_ops"],
             ),
             # The "newest" order that broad searches walk (records without a year last; an
             # expression because SQLite indexes accept no NULLS LAST).

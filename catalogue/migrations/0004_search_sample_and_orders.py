@@ -64,10 +64,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
-            model_name="record",
-            name="catalogue_record_title",
-        ),
         migrations.AddField(
             model_name="record",
             name="sample_key",
@@ -86,14 +82,6 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="holdings",
                 to="catalogue.record",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="record",
-            index=models.Index(
-                fields=["title_norm", "record_id"],
-                name="catalogue_record_title_order",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
             ),
         ),
         migrations.AddIndex(
