@@ -157,9 +157,10 @@ def words_for(batch: dict[str, MappedRecord]) -> list[str]:
     return sorted(words)
 
 
-def _batch_write(batch: dict[str, MappedRecord]) -> None:
+def _batch_write(batch: dict[str, MappedRecord], rows: dict[str, list] | None = None) -> None:
+    """Upsert a batch. `rows`: COPY rows already built (by the parsing processes) per id."""
     if connection.vendor == "postgresql":
-        _batch_write_postgres(batch)
+        _batch_write_postgres(batch, rows or {})
         return
     Word.objects.bulk_create([Word(word=w) for w in words_for(batch)], ignore_conflicts=True)
     Record.objects.bulk_create(
@@ -196,7 +197,18 @@ HOLDING_COLUMNS = [
 ]
 
 
-def _batch_write_postgres(batch: dict[str, MappedRecord]) -> None:
+UPDATED_AT = RECORD_COLUMNS.index("updated_at")
+
+
+def copy_row(mapped: MappedRecord) -> list:
+    """The record's values in RECORD_COLUMNS order as COPY takes them (JSON serialised);
+    updated_at is set when the batch is written."""
+    values = record_values(mapped, with_search_text=False)
+    values["updated_at"] = None
+    return [json.dumps(values[c]) if c in JSON_COLUMNS else values[c] for c in RECORD_COLUMNS]
+
+
+def _batch_write_postgres(batch: dict[str, MappedRecord], rows: dict[str, list]) -> None:
     """The same upsert as bulk_create(update_conflicts=True), through COPY into a temporary
     table: Django's multi-row INSERT spends most of an import building and splitting SQL."""
     now = timezone.now()
@@ -212,15 +224,10 @@ def _batch_write_postgres(batch: dict[str, MappedRecord]) -> None:
         # batches, so ON COMMIT alone would leave the previous batch behind.
         raw.execute("TRUNCATE catalogue_record_load")
         with raw.copy(f"COPY catalogue_record_load ({columns}) FROM STDIN") as copy:
-            for mapped in batch.values():
-                values = record_values(mapped, with_search_text=False)
-                values["updated_at"] = now
-                copy.write_row(
-                    [
-                        json.dumps(values[c]) if c in JSON_COLUMNS else values[c]
-                        for c in RECORD_COLUMNS
-                    ]
-                )
+            for record_id, mapped in batch.items():
+                row = rows.get(record_id) or copy_row(mapped)
+                row[UPDATED_AT] = now
+                copy.write_row(row)
         raw.execute(
             f"INSERT INTO catalogue_record ({columns}) SELECT {columns} "
             f"FROM catalogue_record_load ON CONFLICT (record_id) DO UPDATE SET {updates}"
@@ -248,6 +255,7 @@ def _batch_flush(
     batch: dict[str, MappedRecord],
     positions: dict[str, tuple[str, int]],
     report: ImportReport,
+    rows: dict[str, list] | None = None,
 ) -> None:
     """One transaction per batch; when the batch fails, retry record by record in savepoints
     so one bad record cannot take the others down."""
@@ -255,7 +263,7 @@ def _batch_flush(
         return
     try:
         with transaction.atomic():
-            _batch_write(batch)
+            _batch_write(batch, rows)
         report.imported += len(batch)
         return
     except DatabaseError:
@@ -263,7 +271,7 @@ def _batch_flush(
     for record_id, mapped in batch.items():
         try:
             with transaction.atomic():
-                _batch_write({record_id: mapped})
+                _batch_write({record_id: mapped}, rows)
             report.imported += 1
         except DatabaseError as exc:
             source, position = positions[record_id]
@@ -296,13 +304,18 @@ class MapResult:
     mapped: MappedRecord | None
     error: str = ""
     raw_id: str = ""
+    # On PostgreSQL the COPY row, built where the record was parsed (in a worker process
+    # when there are several): it takes work off the process that writes to the database.
+    row: list | None = None
 
 
 def _result_map(result: ReadResult) -> MapResult:
     if result.record is None:
         return MapResult(result.position, None, result.error, result.raw_id)
     try:
-        return MapResult(result.position, record_map(result.record))
+        mapped = record_map(result.record)
+        row = copy_row(mapped) if connection.vendor == "postgresql" and not mapped.deleted else None
+        return MapResult(result.position, mapped, row=row)
     except Exception as exc:  # noqa: BLE001 - a mapping error rejects one record
         raw_id = next((f.data for f in result.record.get_fields("001")), "")
         return MapResult(result.position, None, str(exc), str(raw_id)[:64])
@@ -357,6 +370,7 @@ def records_import(
             path_format = fmt or format_guess(path)
             batch: dict[str, MappedRecord] = {}
             positions: dict[str, tuple[str, int]] = {}
+            rows: dict[str, list] = {}
             deletes: list[str] = []
             for result in _mapped_stream(path, path_format, workers):
                 report.read += 1
@@ -370,6 +384,7 @@ def records_import(
                 if mapped.deleted:
                     deletes.append(mapped.record_id)
                     batch.pop(mapped.record_id, None)
+                    rows.pop(mapped.record_id, None)
                     report.deleted += 1
                     continue
                 if mapped.record_id in batch:
@@ -377,12 +392,16 @@ def records_import(
                     report.imported += 1
                 batch[mapped.record_id] = mapped
                 positions[mapped.record_id] = (path.name, result.position)
+                if result.row is not None:
+                    rows[mapped.record_id] = result.row
+                else:
+                    rows.pop(mapped.record_id, None)
                 if len(batch) >= batch_size:
-                    _batch_flush(batch, positions, report)
-                    batch, positions = {}, {}
+                    _batch_flush(batch, positions, report, rows)
+                    batch, positions, rows = {}, {}, {}
                     if progress:
                         progress(report)
-            _batch_flush(batch, positions, report)
+            _batch_flush(batch, positions, report, rows)
             if deletes:
                 _deletes_apply(deletes)
             if progress:
