@@ -3,7 +3,6 @@ listings run a fixed number of queries, and search, robots.txt, the sitemap and 
 within the site that was asked for."""
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 from xml.etree import ElementTree
@@ -255,17 +254,15 @@ def test_home_page_queries_do_not_grow_with_the_network(network):
     site_a, site_b = network
     with_2, _ = _queries_of_view(site_a.client(), "/")
 
-    started = time.perf_counter()
+    # Provisioning time is a figure of `make bench-network`, not something a test can assert
+    # on a shared machine.
     for number in range(48):
         site_provision(f"extra-{number}", f"Bibliotheek Extra{number}")
-    elapsed = time.perf_counter() - started
     with_50_a, response = _queries_of_view(site_a.client(), "/")
     with_50_b, _ = _queries_of_view(site_b.client(), "/")
 
     assert with_2 == with_50_a == with_50_b == QUERIES["home"]
     assert site_name_in_header(soup_of(response)) == site_a.site.site_name
-    # provisioning 48 sites should stay well under the ~40 s this test may take
-    assert elapsed < 35, f"provisioning 48 sites took {elapsed:.1f} s"
 
 
 def test_search_queries_do_not_grow_with_the_results(network):
