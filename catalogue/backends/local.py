@@ -494,10 +494,9 @@ class LocalBackend:
             if relevance:
                 page, reachable = ranked.page, ranked.works
             else:
-                catalogue = sample.catalogue or SAMPLE_BUCKETS
-                walk = sample.estimate >= WALK_DENSITY * catalogue and not (
-                    query.sort == SortOrder.NEWEST and query.facets.get("jaar")
-                )
+                # Without the planner's count of the catalogue (never analysed), walk.
+                dense = sample.catalogue <= 0 or sample.estimate >= WALK_DENSITY * sample.catalogue
+                walk = dense and not (query.sort == SortOrder.NEWEST and query.facets.get("jaar"))
                 page = search.sorted_page(cursor, walk=walk, cutoff=sample.cutoff)
                 reachable = MAX_PAGE * query.page_size
         if sample.exact:

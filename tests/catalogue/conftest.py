@@ -3,6 +3,7 @@ at both, and a local stand-in for the Cultuurconnect catalogue web service."""
 
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -76,24 +77,55 @@ class FakeService:
     mode: str = "ok"  # ok | error | slow
 
 
+class XmlHandler(BaseHTTPRequestHandler):
+    """Base of the stand-ins: quiet, and answers XML without failing when the client is gone
+    (a test of a timeout closes the connection first)."""
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, status: int, body: bytes = b"") -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+@contextmanager
+def service_serve(settings, handler: type[XmlHandler]):
+    """Serve `handler` on 127.0.0.1 (random port) and point the catalogue settings at it;
+    yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.CATALOGUE_API_URL = url
+    settings.CATALOGUE_API_KEY = "test-key"
+    settings.CATALOGUE_API_TIMEOUT = 0.5
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def catalogue_service(settings):
     """An HTTP server on 127.0.0.1 (random port) answering in the documented XML shapes."""
     state = FakeService(url="")
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
+    class Handler(XmlHandler):
         def do_GET(self):
             parsed = urlparse(self.path)
             state.requests.append((parsed.path, parse_qs(parsed.query)))
             if state.mode == "slow":
                 time.sleep(1.5)
             if state.mode == "error":
-                self.send_response(500)
-                self.end_headers()
-                return
+                return self.answer(500)
             endpoint = parsed.path.rstrip("/").rsplit("/", 1)[-1]
             files = {
                 "search": "cc_search.xml",
@@ -102,27 +134,9 @@ def catalogue_service(settings):
             }
             name = files.get(endpoint)
             if name is None or parse_qs(parsed.query).get("authorization") != ["test-key"]:
-                self.send_response(401)
-                self.end_headers()
-                return
-            body = (DATA / name).read_bytes()
-            try:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/xml; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+                return self.answer(401)
+            return self.answer(200, (DATA / name).read_bytes())
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    settings.CATALOGUE_API_URL = state.url
-    settings.CATALOGUE_API_KEY = "test-key"
-    settings.CATALOGUE_API_TIMEOUT = 0.5
-    yield state
-    server.shutdown()
-    server.server_close()
+    with service_serve(settings, Handler) as url:
+        state.url = url
+        yield state

@@ -2,11 +2,9 @@
 
 import logging
 import re
-import threading
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -19,7 +17,7 @@ from catalogue.backends.cultuurconnect import (
     record_token,
 )
 from catalogue.models import CatalogueSearchPage
-from tests.catalogue.conftest import DATA
+from tests.catalogue.conftest import DATA, XmlHandler, service_serve
 
 pytestmark = pytest.mark.django_db
 
@@ -152,33 +150,20 @@ def bulk_service(settings):
     are switched on for the POST only."""
     state = BulkService()
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def _answer(self, status, body=b""):
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/xml; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
+    class Handler(XmlHandler):
         def do_GET(self):
             parsed = urlparse(self.path)
             params = parse_qs(parsed.query)
             state.calls.append(("GET", parsed.path, params, ""))
             if params.get("authorization") != ["test-key"]:
-                return self._answer(401)
+                return self.answer(401)
             endpoint = parsed.path.rstrip("/").rsplit("/", 1)[-1]
             if endpoint == "search":
-                return self._answer(200, state.search_body)
+                return self.answer(200, state.search_body)
             files = {"details": "cc_details.xml", "availability": "cc_availability.xml"}
             if endpoint not in files:
-                return self._answer(404)
-            return self._answer(200, (DATA / files[endpoint]).read_bytes())
+                return self.answer(404)
+            return self.answer(200, (DATA / files[endpoint]).read_bytes())
 
         def do_POST(self):
             parsed = urlparse(self.path)
@@ -186,34 +171,27 @@ def bulk_service(settings):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
             state.calls.append(("POST", parsed.path, params, body))
             if params.get("authorization") != ["test-key"]:
-                return self._answer(401)
+                return self.answer(401)
             if not parsed.path.endswith("/search-availability/"):
-                return self._answer(404)
+                return self.answer(404)
             if state.post_mode == "slow":
                 time.sleep(1.5)
             if state.post_mode == "error":
-                return self._answer(500)
+                return self.answer(500)
             if state.post_mode == "invalid":
-                return self._answer(200, b"<aquabrowser><items><item")
+                return self.answer(200, b"<aquabrowser><items><item")
             if state.post_mode == "notfound":
-                return self._answer(
+                return self.answer(
                     404,
                     b'<aquabrowser version="0" time-taken="1"><error><code>NotFound</code>'
                     b"<reason>holding does not have a wise locationcode</reason></error>"
                     b"</aquabrowser>",
                 )
-            self._answer(200, (DATA / "cc_search_availability.xml").read_bytes())
+            self.answer(200, (DATA / "cc_search_availability.xml").read_bytes())
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    settings.CATALOGUE_API_URL = state.url
-    settings.CATALOGUE_API_KEY = "test-key"
-    settings.CATALOGUE_API_TIMEOUT = 0.5
-    yield state
-    server.shutdown()
-    server.server_close()
+    with service_serve(settings, Handler) as url:
+        state.url = url
+        yield state
 
 
 @pytest.fixture
