@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 MANIFEST = "manifest.json"
 PG_DUMP_FILE = "database.dump"
@@ -56,7 +57,8 @@ def database_vendor(database: dict[str, Any]) -> str:
     try:
         return VENDORS[database["ENGINE"]]
     except KeyError as error:
-        raise BackupError(f"Databasetype {database['ENGINE']} wordt niet ondersteund.") from error
+        message = _("Databasetype %(engine)s wordt niet ondersteund.")
+        raise BackupError(message % {"engine": database["ENGINE"]}) from error
 
 
 def media_root() -> Path | None:
@@ -113,10 +115,16 @@ def _pg_counts(connection) -> dict[str, int]:
 
 def _run(command: list[str], *, env: dict[str, str]) -> None:
     if shutil.which(command[0]) is None:
-        raise BackupError(f"{command[0]} is niet geïnstalleerd (PostgreSQL-clientprogramma's).")
+        raise BackupError(
+            _("%(program)s is niet geïnstalleerd (PostgreSQL-clientprogramma's).")
+            % {"program": command[0]}
+        )
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise BackupError(f"{command[0]} mislukte: {result.stderr.strip()[-2000:]}")
+        raise BackupError(
+            _("%(program)s mislukte: %(error)s")
+            % {"program": command[0], "error": result.stderr.strip()[-2000:]}
+        )
 
 
 def _pg_backup(database: dict[str, Any], directory: Path) -> dict[str, int]:
@@ -162,8 +170,11 @@ def _pg_prepare_target(database: dict[str, Any], *, force: bool) -> bool:
         tables = _pg_counts(connection)
     if tables and not force:
         raise BackupError(
-            f"De database {name} is niet leeg ({len(tables)} tabellen); herstel gebeurt in een "
-            "nieuwe database. Gebruik --force om ze toch te overschrijven."
+            _(
+                "De database %(name)s is niet leeg (%(tables)s tabellen); herstel gebeurt in een "
+                "nieuwe database. Gebruik --force om ze toch te overschrijven."
+            )
+            % {"name": name, "tables": len(tables)}
         )
     return bool(tables)
 
@@ -256,9 +267,10 @@ def backup_create(
     vendor = database_vendor(database)
     output = Path(output)
     if vendor == "sqlite" and not Path(database["NAME"]).is_file():
-        raise BackupError(f"De database {database['NAME']} bestaat niet.")
+        raise BackupError(_("De database %(name)s bestaat niet.") % {"name": database["NAME"]})
     if output.exists() and any(output.iterdir()):
-        raise BackupError(f"De map {output} is niet leeg; kies een nieuwe map per backup.")
+        message = _("De map %(path)s is niet leeg; kies een nieuwe map per backup.")
+        raise BackupError(message % {"path": output})
     output.mkdir(parents=True, exist_ok=True)
 
     if vendor == "postgresql":
@@ -296,11 +308,15 @@ def backup_read_manifest(*, directory: Path) -> dict[str, Any]:
     try:
         manifest = json.loads(path.read_text())
     except FileNotFoundError as error:
-        raise BackupError(f"Geen {MANIFEST} in {directory}: dit is geen backupmap.") from error
+        raise BackupError(
+            _("Geen %(manifest)s in %(path)s: dit is geen backupmap.")
+            % {"manifest": MANIFEST, "path": directory}
+        ) from error
     except ValueError as error:
-        raise BackupError(f"{path} is geen geldige JSON.") from error
+        raise BackupError(_("%(path)s is geen geldige JSON.") % {"path": path}) from error
     if manifest.get("format") != FORMAT_VERSION:
-        raise BackupError(f"Onbekend backupformaat {manifest.get('format')!r}.")
+        message = _("Onbekend backupformaat %(format)r.")
+        raise BackupError(message % {"format": manifest.get("format")})
     return manifest
 
 
@@ -319,11 +335,15 @@ def backup_restore(
     manifest = backup_read_manifest(directory=directory)
     vendor = database_vendor(database)
     if manifest["vendor"] != vendor:
-        raise BackupError(f"Deze backup is van {manifest['vendor']}; de doeldatabase is {vendor}.")
+        raise BackupError(
+            _("Deze backup is van %(source)s; de doeldatabase is %(target)s.")
+            % {"source": manifest["vendor"], "target": vendor}
+        )
     root = media_root() if include_media and manifest["media"]["file"] else None
     if root is not None and root.exists() and any(root.iterdir()) and not force:
         raise BackupError(
-            f"De mediamap {root} is niet leeg. Gebruik --force om bestanden te overschrijven."
+            _("De mediamap %(path)s is niet leeg. Gebruik --force om bestanden te overschrijven.")
+            % {"path": root}
         )
 
     if vendor == "postgresql":
@@ -333,7 +353,8 @@ def backup_restore(
         target = Path(database["NAME"])
         if target.exists() and _sqlite_counts(target) and not force:
             raise BackupError(
-                f"De database {target} is niet leeg. Gebruik --force om ze te overschrijven."
+                _("De database %(name)s is niet leeg. Gebruik --force om ze te overschrijven.")
+                % {"name": target}
             )
         _sqlite_copy(directory / SQLITE_FILE, target)
         counts = _sqlite_counts(target)
