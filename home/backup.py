@@ -72,6 +72,28 @@ def media_root() -> Path | None:
 # --- PostgreSQL ---------------------------------------------------------------------------------
 
 
+# The libpq connection options that may appear in a database's OPTIONS, with the environment
+# variable pg_dump/pg_restore read them from. Django's own OPTIONS (pool, isolation_level,
+# server_side_binding, ...) are not libpq's and stay out.
+LIBPQ_OPTIONS = {
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
+    "options": "PGOPTIONS",
+    "application_name": "PGAPPNAME",
+    "target_session_attrs": "PGTARGETSESSIONATTRS",
+    "service": "PGSERVICE",
+    "passfile": "PGPASSFILE",
+}
+
+
+def _libpq_options(database: dict[str, Any]) -> dict[str, str]:
+    options = database.get("OPTIONS") or {}
+    return {key: str(options[key]) for key in LIBPQ_OPTIONS if options.get(key) is not None}
+
+
 def _pg_connect_kwargs(database: dict[str, Any], *, dbname: str | None = None) -> dict:
     kwargs = {
         "dbname": dbname or database["NAME"],
@@ -79,8 +101,8 @@ def _pg_connect_kwargs(database: dict[str, Any], *, dbname: str | None = None) -
         "password": database.get("PASSWORD") or None,
         "host": database.get("HOST") or None,
         "port": str(database["PORT"]) if database.get("PORT") else None,
+        **_libpq_options(database),
     }
-    kwargs.update(database.get("OPTIONS") or {})
     return {key: value for key, value in kwargs.items() if value is not None}
 
 
@@ -93,8 +115,8 @@ def _pg_env(database: dict[str, Any]) -> dict[str, str]:
             env[variable] = str(database[key])
     if database.get("PASSWORD"):
         env["PGPASSWORD"] = database["PASSWORD"]
-    if (database.get("OPTIONS") or {}).get("sslmode"):
-        env["PGSSLMODE"] = database["OPTIONS"]["sslmode"]
+    for key, value in _libpq_options(database).items():
+        env[LIBPQ_OPTIONS[key]] = value
     return env
 
 

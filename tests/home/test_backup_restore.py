@@ -21,6 +21,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
+import home.backup
 from home.backup import BackupError, backup_create, backup_restore
 from tests.factories.html import soup_of
 
@@ -51,11 +52,15 @@ def main_text(response) -> str:
     return " ".join(soup_of(response).select_one("main").get_text(" ").split())
 
 
-def pg_counts(dbname: str) -> dict[str, int]:
+def pg_kwargs() -> dict:
     database = settings.DATABASES["default"]
-    kwargs = {"host": database["HOST"] or None, "port": database["PORT"] or None}
-    kwargs.update(user=database["USER"] or None, password=database["PASSWORD"] or None)
-    with psycopg.connect(dbname=dbname, **{k: v for k, v in kwargs.items() if v}) as conn:
+    kwargs = {"host": database["HOST"], "port": database["PORT"]}
+    kwargs.update(user=database["USER"], password=database["PASSWORD"])
+    return {key: value for key, value in kwargs.items() if value}
+
+
+def pg_counts(dbname: str) -> dict[str, int]:
+    with psycopg.connect(dbname=dbname, **pg_kwargs()) as conn:
         tables = conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
         ).fetchall()
@@ -68,9 +73,20 @@ def pg_counts(dbname: str) -> dict[str, int]:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL")
 @pytest.mark.skipif(not shutil.which("pg_dump"), reason="PostgreSQL client tools missing")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_backup_and_restore_into_a_fresh_postgresql_database(site_a, tmp_path):
+def test_backup_and_restore_into_a_fresh_postgresql_database(site_a, tmp_path, monkeypatch):
     database = settings.DATABASES["default"]
     live_home = main_text(site_a.client_for().get("/"))
+    run = home.backup._run
+
+    def write_while_dumping(command, *, env):
+        # A visitor's write between the row counts and pg_dump: neither the manifest nor the
+        # dump may see it (one snapshot), or the restore's verification would fail.
+        if command[0] == "pg_dump":
+            with psycopg.connect(dbname=database["NAME"], autocommit=True, **pg_kwargs()) as conn:
+                conn.execute("INSERT INTO taggit_tag (name, slug) VALUES ('laat', 'laat')")
+        run(command, env=env)
+
+    monkeypatch.setattr(home.backup, "_run", write_while_dumping)
     with media_settings(tmp_path / "media"):
         storages["default"].save("original_images/logo.png", ContentFile(b"\x89PNG fake"))
         call_command("backup", output=tmp_path / "backup", stdout=io.StringIO())
@@ -78,7 +94,9 @@ def test_backup_and_restore_into_a_fresh_postgresql_database(site_a, tmp_path):
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     assert manifest["vendor"] == "postgresql"
     assert manifest["media"]["files"] == 1
-    assert manifest["tables"] == pg_counts(database["NAME"])
+    live = pg_counts(database["NAME"])
+    assert live["public.taggit_tag"] == manifest["tables"]["public.taggit_tag"] + 1
+    assert manifest["tables"] == {**live, "public.taggit_tag": live["public.taggit_tag"] - 1}
     assert manifest["tables"]["public.wagtailcore_site"] >= 1
 
     fresh = f"test_bibnet_restore_{uuid.uuid4().hex[:8]}"
@@ -124,10 +142,7 @@ def test_backup_and_restore_into_a_fresh_postgresql_database(site_a, tmp_path):
         assert restored_home == live_home
         assert "Bibliotheek Gent" in restored_home
     finally:
-        maintenance = {
-            k: v for k, v in {"host": database["HOST"], "user": database["USER"]}.items() if v
-        }
-        with psycopg.connect(dbname="postgres", autocommit=True, **maintenance) as conn:
+        with psycopg.connect(dbname="postgres", autocommit=True, **pg_kwargs()) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
 
 
@@ -166,3 +181,27 @@ def test_sqlite_backup_and_restore(tmp_path):
 def test_restore_of_a_folder_without_manifest_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="geen backupmap"):
         call_command("restore", input=tmp_path)
+
+
+def test_pg_dump_gets_credentials_and_libpq_options_through_the_environment():
+    database = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "bibnet",
+        "USER": "bibnet",
+        "PASSWORD": "geheim",
+        "HOST": "db.internal",
+        "PORT": 6432,
+        "OPTIONS": {"sslmode": "verify-full", "pool": True, "server_side_binding": True},
+    }
+    env = home.backup._pg_env(database)
+    assert (env["PGPASSWORD"], env["PGHOST"], env["PGPORT"]) == ("geheim", "db.internal", "6432")
+    assert env["PGSSLMODE"] == "verify-full"
+    kwargs = home.backup._pg_connect_kwargs(database, dbname="postgres")
+    assert kwargs == {
+        "dbname": "postgres",
+        "user": "bibnet",
+        "password": "geheim",
+        "host": "db.internal",
+        "port": "6432",
+        "sslmode": "verify-full",
+    }
