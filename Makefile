@@ -68,3 +68,12 @@ clean: ## Remove the virtualenv, the SQLite database and collected static files
 
 bench-sync: $(STAMP) ## sitegen sync over 300 sites; a page with 3 shared sections and a campaign vs none
 	$(PY) benchmarks/sync.py
+
+.PHONY: backup restore
+BACKUP_DIR ?= backups/$(shell date +%Y%m%d-%H%M%S)
+
+backup: $(STAMP) ## Back up the database and media into BACKUP_DIR (default backups/<timestamp>)
+	$(PY) manage.py backup --output $(BACKUP_DIR)
+
+restore: $(STAMP) ## Restore BACKUP_DIR into a fresh database (DATABASE_URL) and verify row counts
+	$(PY) manage.py restore --input $(BACKUP_DIR)

@@ -648,9 +648,11 @@ def registrations_erase_email(*, email: str, user) -> int:
 # --- Spam protection ----------------------------------------------------------------------------
 
 
-def client_rate_limited(*, address: str) -> bool:
-    """Count one registration attempt for a client address; True once over the limit."""
-    key = f"registrations:rate:{address or 'unknown'}"
+def client_rate_limited(*, address: str, site_id: int) -> bool:
+    """Count one registration attempt for a client address on one site; True once over the
+    limit. Keyed on both, so a visitor's budget on one site does not eat into another's (a
+    family registering at their library and at their cultuurcentrum)."""
+    key = f"registrations:rate:{site_id}:{address or 'unknown'}"
     cache.add(key, 0, RATE_LIMIT_WINDOW)
     try:
         attempts = cache.incr(key)

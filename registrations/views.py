@@ -3,7 +3,9 @@
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
+from home.client_address import client_address_for
 from registrations import services
 from registrations.forms import RegistrationForm
 from registrations.services import (
@@ -17,10 +19,10 @@ RESULT_TEMPLATE = "registrations/registration_result.html"
 CANCEL_TEMPLATE = "registrations/cancel.html"
 
 
-def _client_address(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it
-    # (configure the proxy to set REMOTE_ADDR, e.g. gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR", "")
+def _rate_limited(request, page) -> bool:
+    # The real client behind trusted proxies (home.client_address), on this page's site.
+    site = Site.find_for_request(request) or page.get_site()
+    return client_rate_limited(address=client_address_for(request), site_id=site.pk)
 
 
 def _page_context(request, page, **extra):
@@ -42,7 +44,7 @@ def registration_register(request, *, page):
             status=400,
             error=_("Je inschrijving kon niet worden verwerkt. Probeer het opnieuw."),
         )
-    if client_rate_limited(address=_client_address(request)):
+    if _rate_limited(request, page):
         return _render_page(
             request,
             page,

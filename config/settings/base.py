@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every later reader of REMOTE_ADDR sees the visitor behind trusted proxies.
+    "home.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -149,6 +151,12 @@ AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Lock out the visitor behind trusted proxies, not the proxy every visitor shares.
+AXES_CLIENT_IP_CALLABLE = "home.client_address.client_address_for"
+
+# Reverse proxies / CDN in front of the app whose X-Forwarded-For is believed (IPs and CIDR
+# networks, "unix" for a Unix-socket peer); empty trusts nobody. See home/client_address.py.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 LANGUAGE_CODE = "nl-be"
 LANGUAGES = [("nl-be", _("Nederlands"))]
