@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "django_tasks",
+    "django_tasks_db",
+    "jobs",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz answers before host validation, the HTTPS redirect and sessions.
+    "jobs.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -115,6 +119,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` has a web server, a worker and the scheduler writing to one SQLite file:
+    # WAL lets readers and the writer overlap, IMMEDIATE takes the write lock up front (no
+    # deadlock on lock upgrade) and the timeout waits for it instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and sessions: Redis when REDIS_URL is set, a per-process memory cache otherwise.
@@ -190,12 +205,23 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@bibliotheek.be")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: Django's tasks framework; the immediate backend runs tasks in-process
-# until a worker backend is configured.
+# until a worker backend is configured. Production: TASKS_BACKEND=django_tasks_db.DatabaseBackend
+# with `manage.py jobs_worker` and `manage.py run_scheduler` (docs/operations.md).
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
 }
+# The declared schedules (jobs reads them by dotted path so it imports no app above it).
+JOBS_SCHEDULE = "config.schedule.SCHEDULE"
+# The timezone the cron expressions are read in.
+JOBS_TIMEZONE = env("JOBS_TIMEZONE", "Europe/Brussels")
+# A worker or scheduler whose heartbeat is older than this is shown as down, and a task its
+# worker was running is handed to another worker (seconds).
+JOBS_HEARTBEAT_SECONDS = int(env("JOBS_HEARTBEAT_SECONDS", "15"))
+JOBS_STALE_SECONDS = int(env("JOBS_STALE_SECONDS", "120"))
+# Finished task results and job runs older than this are pruned every night (days).
+JOBS_RESULT_RETENTION_DAYS = int(env("JOBS_RESULT_RETENTION_DAYS", "30"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Bibliotheeknetwerk Vlaanderen"
