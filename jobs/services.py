@@ -87,10 +87,16 @@ def schedule_fire(*, schedule: Schedule, fire_time: dt.datetime) -> bool:
     scheduler per app server, the (schedule, fire time) row is the lock. False when skipped."""
     try:
         with transaction.atomic():
-            ScheduleFire.objects.create(schedule=schedule.name, fire_time=fire_time)
-            schedule_enqueue(schedule=schedule)
+            fire = ScheduleFire.objects.create(schedule=schedule.name, fire_time=fire_time)
     except IntegrityError:
         return False
+    # Outside the claim's transaction: an in-process backend runs the job right here, and a
+    # job must not run inside a transaction it did not open.
+    try:
+        schedule_enqueue(schedule=schedule)
+    except Exception:
+        fire.delete()
+        raise
     return True
 
 
