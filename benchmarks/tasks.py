@@ -68,6 +68,8 @@ def main() -> None:
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        # The worker checks its connection after every task; with 0 it reconnects each time.
+        "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
     }
     os.environ.update(env)
 
@@ -78,14 +80,17 @@ def main() -> None:
     from django_tasks_db.models import DBTaskResult
 
     from jobs.services import job_enqueue
-    from jobs.tasks import results_prune_task
+    from jobs.tasks import tasks_recover_task
 
     call_command("migrate", verbosity=0)
-
     out = sys.stdout
-    out.write(f"django-tasks-db on PostgreSQL, {args.tasks} tasks, {args.workers} worker(s)\n")
+
+    out.write(
+        f"django-tasks-db on PostgreSQL, {args.tasks} tasks, {args.workers} worker(s), "
+        f"DATABASE_CONN_MAX_AGE={env['DATABASE_CONN_MAX_AGE']}\n"
+    )
     for label, enqueue in (
-        ("plain task", lambda: results_prune_task.enqueue()),
+        ("plain task", lambda: tasks_recover_task.enqueue()),
         (
             "through the job runner",
             lambda: job_enqueue(job="bench", task_path="jobs.tasks.tasks_recover_task", kwargs={}),
