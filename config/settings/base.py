@@ -286,6 +286,8 @@ LOGGING = {
         # Wagtail logs every page action and django-tasks every task at INFO.
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # The scheduler logs every heartbeat and tick at INFO; run_scheduler logs what it enqueues.
+        "apscheduler": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
 }
