@@ -588,9 +588,7 @@ def _reminder_send_once(*, registration_id: int) -> bool:
     with transaction.atomic():
         registration = (
             Registration.objects.select_for_update()
-            .filter(
-                pk=registration_id, status=RegistrationStatus.CONFIRMED, anonymised=False
-            )
+            .filter(pk=registration_id, status=RegistrationStatus.CONFIRMED, anonymised=False)
             .exclude(email="")
             .first()
         )
