@@ -1,6 +1,7 @@
 """Tasks the jobs tests run by dotted path (the runner imports them like any declared task)."""
 
 import datetime as dt
+import time
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,14 @@ class SampleFailure(Exception):
 @task()
 def marker_task(*, name: str) -> str:
     """Leaves a row behind: proof, in the database, that a (sub)process ran it."""
+    ScheduleFire.objects.create(schedule=name, fire_time=timezone.now())
+    return name
+
+
+@task()
+def slow_marker_task(*, name: str, seconds: float) -> str:
+    """Long enough to be killed in the middle."""
+    time.sleep(seconds)
     ScheduleFire.objects.create(schedule=name, fire_time=timezone.now())
     return name
 

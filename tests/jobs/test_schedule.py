@@ -93,3 +93,24 @@ def test_each_tick_is_enqueued_once_by_several_schedulers():
     assert ScheduleFire.objects.filter(schedule="all-sites").count() == 1
     assert schedule_fire(schedule=schedule, fire_time=tick + dt.timedelta(minutes=15)) is True
     assert ScheduleFire.objects.filter(schedule="all-sites").count() == 2
+
+
+def test_run_scheduler_lists_the_schedules_in_force(monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from jobs.registry import schedules_clear_cache
+
+    monkeypatch.setenv("SCHEDULE_RESULTS_PRUNE", "off")
+    schedules_clear_cache()
+    try:
+        out = StringIO()
+        call_command("run_scheduler", "--list", stdout=out)
+    finally:
+        monkeypatch.delenv("SCHEDULE_RESULTS_PRUNE")
+        schedules_clear_cache()
+    lines = {line.split()[0]: line for line in out.getvalue().splitlines()}
+    assert "*/15 * * * *" in lines["uitdatabank_sync"]
+    assert lines["results_prune"].split()[1] == "off"
+    assert len(lines) == 8
