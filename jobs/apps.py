@@ -14,7 +14,7 @@ class JobsConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import setting_changed
 
-        from jobs import checks  # noqa: F401  (registers the system checks)
+        from jobs import checks, signals  # noqa: F401  (registers the checks and receivers)
         from jobs.registry import schedules_clear_cache
 
         def _schedule_setting_changed(*, setting: str, **kwargs) -> None:

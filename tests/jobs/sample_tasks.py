@@ -36,6 +36,11 @@ def failing_task() -> None:
 
 
 @task()
+def failing_site_task(*, site_id: int) -> None:
+    raise SampleFailure("Selectie onbekend")
+
+
+@task()
 def site_task(*, site_id: int) -> int:
     ScheduleFire.objects.create(schedule=f"site-{site_id}", fire_time=timezone.now())
     return site_id

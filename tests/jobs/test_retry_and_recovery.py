@@ -126,3 +126,16 @@ def test_prune_drops_old_results_only():
     assert counts["job_runs"] == 1
     assert not JobRun.objects.filter(pk=old.pk).exists()
     assert JobRun.objects.filter(pk=recent.pk).exists()
+
+
+def test_a_failed_task_outside_the_runner_is_recorded_with_its_reason(site_a):
+    from tests.jobs.sample_tasks import failing_site_task
+
+    result = failing_site_task.enqueue(site_id=site_a.site.pk)
+
+    assert result.status == TaskResultStatus.FAILED
+    run = JobRun.objects.get()
+    assert run.job == "failing_site_task"
+    assert run.site_id == site_a.site.pk
+    assert run.outcome == JobRun.Outcome.FAILED
+    assert "SampleFailure: Selectie onbekend" in run.error
