@@ -18,6 +18,7 @@ from django.utils.module_loading import import_string
 from django_tasks import task_backends
 from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks_db.models import DBTaskResult
+from wagtail.models import Site
 
 from jobs.models import Heartbeat, JobRun, ScheduleFire
 from jobs.registry import NO_RETRY, Schedule, schedule_get
@@ -115,6 +116,8 @@ def job_execute(
     logged at ERROR, recorded as failed and raised, so the task result is failed too."""
     schedule = schedule_get(job)
     policy = schedule.retry if schedule is not None else NO_RETRY
+    if site_id is not None and not Site.objects.filter(pk=site_id).exists():
+        site_id = None  # deleted since it was enqueued: the task itself decides what that means
     run = JobRun.objects.create(
         job=job,
         task_path=task_path,

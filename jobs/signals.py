@@ -7,6 +7,7 @@ import logging
 from django.dispatch import receiver
 from django_tasks.base import TaskResult, TaskResultStatus
 from django_tasks.signals import task_finished
+from wagtail.models import Site
 
 from jobs.models import JobRun
 
@@ -35,7 +36,11 @@ def task_failure_record(sender, task_result: TaskResult, **kwargs) -> None:
         JobRun.objects.create(
             job=path.rsplit(".", 1)[-1],
             task_path=path,
-            site_id=site_id if isinstance(site_id, int) else None,
+            site_id=(
+                site_id
+                if isinstance(site_id, int) and Site.objects.filter(pk=site_id).exists()
+                else None
+            ),
             task_result_id=str(task_result.id),
             started_at=task_result.started_at or task_result.enqueued_at,
             finished_at=task_result.finished_at,

@@ -139,3 +139,16 @@ def test_a_failed_task_outside_the_runner_is_recorded_with_its_reason(site_a):
     assert run.site_id == site_a.site.pk
     assert run.outcome == JobRun.Outcome.FAILED
     assert "SampleFailure: Selectie onbekend" in run.error
+
+
+def test_a_job_for_a_site_deleted_since_it_was_enqueued_still_runs():
+    result = job_execute(
+        job="marker",
+        task_path="tests.jobs.sample_tasks.site_task",
+        kwargs={"site_id": 987654},
+        site_id=987654,
+        attempt=1,
+    )
+    assert result == 987654
+    run = JobRun.objects.get()
+    assert run.outcome == JobRun.Outcome.SUCCEEDED and run.site_id is None
