@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-sync clean
+.PHONY: help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-sync bench-tasks clean
 
 help: ## List the entry points
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -28,8 +28,8 @@ migrate: $(STAMP) ## Apply migrations (SQLite by default, DATABASE_URL when set)
 demo: migrate ## Build the demo network of sites (idempotent) and print the logins
 	$(PY) manage.py demo_network
 
-run: demo ## Install, migrate, build the demo network and serve on http://localhost:8000
-	$(PY) manage.py runserver $(HOST):$(PORT)
+run: demo ## Install, migrate, build the demo network; web on http://localhost:8000, worker and scheduler (Ctrl-C stops all)
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
 test: $(STAMP) ## Run the whole test suite
 	$(PY) -m pytest
@@ -77,3 +77,6 @@ backup: $(STAMP) ## Back up the database and media into BACKUP_DIR (default back
 
 restore: $(STAMP) ## Restore BACKUP_DIR into a fresh database (DATABASE_URL) and verify row counts
 	$(PY) manage.py restore --input $(BACKUP_DIR)
+
+bench-tasks: $(STAMP) ## 1,000 small tasks through the database task backend and a real worker: throughput
+	$(PY) benchmarks/tasks.py

@@ -1,6 +1,7 @@
 """Background work of the registration engine (django-tasks). The immediate backend runs these
-in-process; a worker backend (TASKS_BACKEND) runs them elsewhere. The scheduled jobs are also
-management commands (`registrations_send_reminders`, `registrations_anonymise`) for cron."""
+in-process; a worker backend (TASKS_BACKEND) runs them in `manage.py jobs_worker`. Reminders
+and anonymisation run on the declared schedule (config/schedule.py); the management commands
+(`registrations_send_reminders`, `registrations_anonymise`) remain for a run by hand."""
 
 from django_tasks import task
 

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "django_tasks",
+    "django_tasks_db",
+    "jobs",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz answers before host validation, the HTTPS redirect and sessions.
+    "jobs.middleware.HealthCheckMiddleware",
     # First, so every later reader of REMOTE_ADDR sees the visitor behind trusted proxies.
     "home.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -117,6 +121,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` has a web server, a worker and the scheduler writing to one SQLite file:
+    # WAL lets readers and the writer overlap, IMMEDIATE takes the write lock up front (no
+    # deadlock on lock upgrade) and the timeout waits for it instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and sessions: Redis when REDIS_URL is set, a per-process memory cache otherwise.
@@ -198,12 +213,23 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@bibliotheek.be")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: Django's tasks framework; the immediate backend runs tasks in-process
-# until a worker backend is configured.
+# until a worker backend is configured. Production: TASKS_BACKEND=django_tasks_db.DatabaseBackend
+# with `manage.py jobs_worker` and `manage.py run_scheduler` (docs/operations.md).
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
 }
+# The declared schedules (jobs reads them by dotted path so it imports no app above it).
+JOBS_SCHEDULE = "config.schedule.SCHEDULE"
+# The timezone the cron expressions are read in.
+JOBS_TIMEZONE = env("JOBS_TIMEZONE", "Europe/Brussels")
+# A worker or scheduler whose heartbeat is older than this is shown as down, and a task its
+# worker was running is handed to another worker (seconds).
+JOBS_HEARTBEAT_SECONDS = int(env("JOBS_HEARTBEAT_SECONDS", "15"))
+JOBS_STALE_SECONDS = int(env("JOBS_STALE_SECONDS", "120"))
+# Finished task results and job runs older than this are pruned every night (days).
+JOBS_RESULT_RETENTION_DAYS = int(env("JOBS_RESULT_RETENTION_DAYS", "30"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Bibliotheeknetwerk Vlaanderen"
@@ -268,6 +294,8 @@ LOGGING = {
         # Wagtail logs every page action and django-tasks every task at INFO.
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # The scheduler logs every heartbeat and tick at INFO; run_scheduler logs what it enqueues.
+        "apscheduler": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
 }

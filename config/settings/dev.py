@@ -12,3 +12,8 @@ STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# `make run` starts a worker and the scheduler next to the web server: tasks go to the
+# database (the SQLite file unless DATABASE_URL is set) so imports and e-mails visibly happen.
+TASKS = {
+    "default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
+}

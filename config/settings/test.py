@@ -18,7 +18,12 @@ STORAGES = {  # noqa: F405
 }
 AXES_ENABLED = env("AXES_ENABLED", "false") == "true"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tests run tasks in-process; the worker test enqueues on the "database" alias and runs the
+# real worker process against the test database.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 SITE_PORT = 80
 WAGTAILADMIN_BASE_URL = "http://admin.testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
