@@ -75,7 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz answers before host validation, the HTTPS redirect and sessions.
     "jobs.middleware.HealthCheckMiddleware",
-    # First, so every later reader of REMOTE_ADDR sees the visitor behind trusted proxies.
+    # Before every other reader of REMOTE_ADDR, so they see the visitor behind trusted proxies.
     "home.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
