@@ -32,6 +32,7 @@ from events.recurrence import BRUSSELS
 logger = logging.getLogger(__name__)
 
 SEARCH_URL = "https://search.uitdatabank.be/events/"
+SEARCH_URL_ENV = "UITDATABANK_SEARCH_URL"  # e.g. the test environment, search-test.uitdatabank.be
 API_KEY_ENV = "UITDATABANK_API_KEY"
 PAGE_SIZE = 50
 MAX_PAGES = 200
@@ -162,7 +163,7 @@ def search_url_build(
     place_ids: list[str],
     labels: list[str] = (),
     postal_codes: list[str] = (),
-    base_url: str = SEARCH_URL,
+    base_url: str | None = None,
 ) -> str | None:
     """The Search API query for a site's selection; None when nothing is selected."""
 
@@ -183,6 +184,7 @@ def search_url_build(
     if not clauses:
         return None
     query = " OR ".join(clauses)
+    base_url = base_url or os.environ.get(SEARCH_URL_ENV) or SEARCH_URL
     # The default filters hide drafts, rejected, deleted and not-yet-available documents: a
     # sync must see them to withdraw or schedule the events it already has.
     return _with_query(
