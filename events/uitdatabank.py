@@ -413,6 +413,13 @@ def _date(value: Any, what: str) -> dt.date:
     return day
 
 
+def _local_date(value: Any, what: str) -> dt.date:
+    """A calendar day in Brussels: "2021-02-26T23:00:00+00:00" is 27 February."""
+    if _is_date_only(value):
+        return _date(value, what)
+    return _datetime(value, what).date()
+
+
 def _optional_datetime(value: Any, what: str) -> dt.datetime | None:
     if not value:
         return None
@@ -614,14 +621,16 @@ def _calendar(
     )
     adjusted = _ranges(doc.get("openingHoursAdjustedDays"), "Aangepaste uren", language, warnings)
     if kind == "periodic":
-        first = _date(doc.get("startDate"), "De begindatum")
-        last = _date(doc.get("endDate"), "De einddatum")
+        first = _local_date(doc.get("startDate"), "De begindatum")
+        last = _local_date(doc.get("endDate"), "De einddatum")
         if last < first:
             raise RecordRejected("De einddatum ligt voor de begindatum.")
     else:
         # A permanent event has no end. Its start only bounds the display; a fixed date
         # from the document keeps re-imports of the same document identical.
-        first = _date(doc.get("startDate") or doc.get("created") or today.isoformat(), "Begin")
+        first = _local_date(
+            doc.get("startDate") or doc.get("created") or today.isoformat(), "De begindatum"
+        )
         last = None
     # Closed days win over adjusted hours, and both over the usual week.
     rows = _weekly_rows(
