@@ -163,6 +163,21 @@ def test_periodic_hours_with_closed_and_adjusted_days_and_hours_past_midnight():
     ]
 
 
+def test_periodic_dates_are_brussels_calendar_days():
+    # UiTdatabank writes local midnight in UTC: 23:00 the day before
+    event = document_parse(
+        document(
+            calendarType="periodic",
+            startDate="2030-02-26T23:00:00+00:00",
+            endDate="2030-05-28T22:00:00+00:00",
+            openingHours=[{"opens": "11:00", "closes": "12:30", "dayOfWeek": ["saturday"]}],
+        ),
+        today=TODAY,
+    )
+    (row,) = event.dates
+    assert (row.start_date, row.end_date) == (dt.date(2030, 2, 27), dt.date(2030, 5, 29))
+
+
 def test_unknown_taxonomy_ids_are_kept_with_their_label():
     event = document_parse(
         document(
