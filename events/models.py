@@ -81,6 +81,11 @@ class WeekdaysFormField(forms.TypedMultipleChoiceField):
     def clean(self, value):
         return ",".join(sorted(set(super().clean(value))))
 
+    def has_changed(self, initial, data):
+        # The stored "0,2" against the posted ["0", "2"]: compare the days, not the shapes,
+        # so an untouched weekly row (an imported one too) is not a change.
+        return set(self.prepare_value(initial) or []) != set(self.prepare_value(data) or [])
+
 
 class WeekdaysField(models.CharField):
     def __init__(self, *args, **kwargs):
