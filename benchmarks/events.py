@@ -10,7 +10,9 @@ Creates a fresh database (BENCH_EVENTS_DATABASE_URL, default bibnet_bench_events
   3. measures the agenda's first page of one site through the Django test client on the site's
      hostname, unfiltered, by theme and by age: queries, median and p95 server time;
   4. writes generated UiTdatabank documents (every calendar type) to files, imports them into
-     one site and reports documents per second; then imports the same files again (unchanged).
+     one site and reports documents per second; then imports the same files again (unchanged);
+  5. gives every site a selection and a previous sync, and times the 15-minute incremental
+     sync of the whole network against a local Search API stand-in with nothing changed.
 """
 
 import argparse
@@ -240,6 +242,66 @@ def import_figures(site, count: int, out) -> None:
             )
 
 
+def incremental_figures(out) -> None:
+    """Every site gets a selection and a previous successful sync; a stand-in Search API
+    answers "nothing modified". Measures the 15-minute sync over the whole network."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from django.db import connection
+
+    from events.models import ImportRun
+    from events.tasks import uitdatabank_sync_all_task
+    from home.models import IntegrationSettings, Tenant
+
+    asked: list[str] = []
+
+    class Empty(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            asked.append(self.path)
+            body = json.dumps({"@type": "PagedCollection", "totalItems": 0, "member": []})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Empty)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    os.environ["UITDATABANK_SEARCH_URL"] = f"http://127.0.0.1:{server.server_address[1]}/events/"
+    tenants = list(Tenant.objects.select_related("site"))
+    for tenant in tenants:
+        settings = IntegrationSettings.for_site(tenant.site)
+        settings.uitdatabank_organizer_ids = str(uuid.uuid5(uuid.NAMESPACE_URL, tenant.slug))
+        settings.save()
+    ImportRun.objects.bulk_create(
+        ImportRun(
+            site=tenant.site,
+            source="bench",
+            selection=True,
+            full=True,
+            outcome=ImportRun.Outcome.DONE,
+            finished=dt.datetime.now(dt.UTC),
+        )
+        for tenant in tenants
+    )
+    connection.queries_log.clear()
+    started = time.perf_counter()
+    enqueued = uitdatabank_sync_all_task.enqueue(full=False).return_value
+    elapsed = time.perf_counter() - started
+    incremental = sum("modifiedFrom" in path for path in asked)
+    out.write(
+        f"incremental sync, nothing changed, {enqueued} sites: {elapsed:.1f} s "
+        f"({incremental} Search API requests with modifiedFrom)\n"
+    )
+    server.shutdown()
+    server.server_close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=300)
@@ -307,6 +369,8 @@ def main() -> None:
     if args.import_docs and not args.reuse:
         # into another site, so that a re-measurement with --reuse sees a typical agenda
         import_figures(tenants[0].site, args.import_docs, out)
+    if not args.reuse:
+        incremental_figures(out)
 
 
 if __name__ == "__main__":

@@ -48,12 +48,22 @@ def when_label(occurrence: Occurrence) -> str:
     return f"{date_format(start, 'l j F Y')}, {start:%H:%M}"
 
 
-def ical_calendar(*, title: str, occurrences: Iterable[Occurrence], request) -> bytes:
+def _calendar(title: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//Bibnet//Agenda//NL")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", title)
     calendar.add("x-wr-timezone", "Europe/Brussels")
+    return calendar
+
+
+def ical_calendar(*, title: str, occurrences: Iterable[Occurrence], request) -> bytes:
+    calendar = _calendar(title)
+    _add_occurrences(calendar, occurrences, request)
+    return calendar.to_ical()
+
+
+def _add_occurrences(calendar: Calendar, occurrences: Iterable[Occurrence], request) -> None:
     stamp = timezone.now()
     for occurrence in occurrences:
         event = Event()
@@ -76,7 +86,107 @@ def ical_calendar(*, title: str, occurrences: Iterable[Occurrence], request) -> 
             event.add("url", url)
         event.add("status", ICAL_STATUS.get(occurrence.status, "CONFIRMED"))
         calendar.add_component(event)
+
+
+ICAL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+def ical_event_calendar(*, event, occurrences: list[Occurrence], request) -> bytes:
+    """One event's .ics. Weekly dates become one VEVENT each with an RRULE and EXDATEs
+    (closed days, cancelled days) instead of hundreds of VEVENTs; other dates stay listed."""
+    from events.models import Repeat
+    from events.recurrence import excluded_dates_parse, row_days
+
+    calendar = _calendar(event.title)
+    today = timezone.localdate()
+    rows = list(event.dates.all())
+    weekly = [row for row in rows if row.repeat == Repeat.WEEKLY]
+    if not weekly:
+        _add_occurrences(calendar, occurrences, request)
+        return calendar.to_ical()
+    cancelled = {
+        occurrence.start.astimezone(BRUSSELS).date()
+        for occurrence in occurrences
+        if occurrence.status == EventStatus.CANCELLED
+    }
+    moved = [occurrence for occurrence in occurrences if occurrence.original_start]
+    series_days: set[dt.date] = set()
+    host = request.get_host().split(":")[0] if request else "bibnet"
+    url = event.get_full_url(request=request) or ""
+    place = _place(_PageOccurrence(event))
+    stamp = timezone.now()
+    for index, row in enumerate(weekly):
+        days = row_days(row=row, today=today)
+        if not days:
+            continue
+        series_days.update(days)
+        weekdays = sorted({int(day) for day in (row.weekdays or "").split(",") if day.isdigit()})
+        first, last = days[0], row.end_date
+        item = Event()
+        item.add("uid", f"event-{event.pk}-series-{index}@{host}")
+        item.add("dtstamp", stamp)
+        item.add("summary", event.title)
+        rule: dict = {"freq": "weekly", "byday": [ICAL_DAYS[day] for day in weekdays]}
+        skipped = {
+            day
+            for start, end in excluded_dates_parse(text=row.excluded_dates or "")
+            for day in _days_between(max(start, first), end)
+            if day.weekday() in weekdays and (last is None or day <= last)
+        } | {day for day in cancelled if day.weekday() in weekdays and day >= first}
+        if row.start_time is None:
+            item.add("dtstart", first)
+            item.add("dtend", first + dt.timedelta(days=1))
+            if last:
+                rule["until"] = last
+            exdates = sorted(skipped)
+        else:
+            start = dt.datetime.combine(first, row.start_time, tzinfo=BRUSSELS)
+            past_midnight = bool(row.end_time and row.end_time <= row.start_time)
+            end_day = first + dt.timedelta(days=1) if past_midnight else first
+            end = dt.datetime.combine(end_day, row.end_time or row.start_time, tzinfo=BRUSSELS)
+            item.add("dtstart", start)
+            item.add("dtend", end)
+            if last:
+                until = dt.datetime.combine(last, row.start_time, tzinfo=BRUSSELS)
+                rule["until"] = until.astimezone(dt.UTC)
+            exdates = [
+                dt.datetime.combine(day, row.start_time, tzinfo=BRUSSELS) for day in sorted(skipped)
+            ]
+        item.add("rrule", rule)
+        if exdates:
+            item.add("exdate", exdates)
+        if row.status_reason:
+            item.add("comment", row.status_reason)
+        if event.intro:
+            item.add("description", event.intro)
+        if place:
+            item.add("location", place)
+        if url:
+            item.add("url", url)
+        item.add("status", ICAL_STATUS.get(row.status, "CONFIRMED"))
+        calendar.add_component(item)
+    others = [
+        occurrence
+        for occurrence in occurrences
+        if occurrence in moved or occurrence.start.astimezone(BRUSSELS).date() not in series_days
+    ]
+    _add_occurrences(calendar, others, request)
+    calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def _days_between(start: dt.date, end: dt.date) -> Iterable[dt.date]:
+    day = start
+    while day <= end:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+class _PageOccurrence:
+    """Just enough of an occurrence for _place."""
+
+    def __init__(self, page) -> None:
+        self.page = page
 
 
 def syndication_feed(

@@ -73,6 +73,15 @@ class EventPageForm(WagtailAdminPageForm):
                     field = self.fields[name]
                     field.disabled = True
                     field.help_text = _("Beheerd door UiTdatabank: wijzig dit daar.")
+            # An imported id we do not list yet stays a valid choice, with the document's label.
+            for name, label in (
+                ("event_type", self.instance.event_type_name),
+                ("theme", self.instance.theme_name),
+            ):
+                value = getattr(self.instance, name)
+                field = self.fields.get(name)
+                if field is not None and value and value not in dict(field.choices):
+                    field.choices = [*field.choices, (value, label or value)]
 
     def clean_price_info(self):
         if self.fields["price_info"].disabled:

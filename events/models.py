@@ -47,6 +47,12 @@ class BookingAvailability(models.TextChoices):
     UNAVAILABLE = "niet-beschikbaar", _("Geen plaatsen meer")
 
 
+class AttendanceMode(models.TextChoices):
+    OFFLINE = "offline", _("Ter plaatse")
+    ONLINE = "online", _("Online")
+    MIXED = "mixed", _("Ter plaatse en online")
+
+
 class Repeat(models.TextChoices):
     ONCE = "eenmalig", _("Eén datum of één doorlopende periode")
     WEEKLY = "wekelijks", _("Periode met vaste uren per week")
@@ -74,6 +80,11 @@ class WeekdaysFormField(forms.TypedMultipleChoiceField):
 
     def clean(self, value):
         return ",".join(sorted(set(super().clean(value))))
+
+    def has_changed(self, initial, data):
+        # The stored "0,2" against the posted ["0", "2"]: compare the days, not the shapes,
+        # so an untouched weekly row (an imported one too) is not a change.
+        return set(self.prepare_value(initial) or []) != set(self.prepare_value(data) or [])
 
 
 class WeekdaysField(models.CharField):
@@ -309,9 +320,34 @@ class EventPage(RegistrableMixin, BasePage):
             "Extra uitleg van jullie bib of centrum, ook bij activiteiten uit UiTdatabank."
         ),
     )
+    # What UiTdatabank says beyond the fields editors fill in; written by the import only.
+    event_type_name = models.CharField(max_length=100, blank=True, editable=False)
+    theme_name = models.CharField(max_length=100, blank=True, editable=False)
+    facility_names = models.JSONField(default=dict, blank=True, editable=False)
+    booking_starts = models.DateTimeField(null=True, blank=True, editable=False)
+    booking_ends = models.DateTimeField(null=True, blank=True, editable=False)
+    booking_availability = models.CharField(
+        max_length=20, choices=BookingAvailability.choices, blank=True, editable=False
+    )
+    contact_point = models.JSONField(default=dict, blank=True, editable=False)
+    performers = models.JSONField(default=list, blank=True, editable=False)
+    attendance_mode = models.CharField(
+        _("deelname"),
+        max_length=10,
+        choices=AttendanceMode.choices,
+        default=AttendanceMode.OFFLINE,
+        editable=False,
+    )
+    online_url = models.URLField(blank=True, max_length=500, editable=False)
+    videos = models.JSONField(default=list, blank=True, editable=False)
+    birthdate_from = models.DateField(null=True, blank=True, editable=False)
+    birthdate_to = models.DateField(null=True, blank=True, editable=False)
+    closed_days = models.JSONField(default=list, blank=True, editable=False)
     uitdatabank_id = models.URLField(
         _("UiTdatabank-id"), blank=True, max_length=300, db_index=True, editable=False
     )
+    # sha256 of the source document as received (events.uitdatabank.document_hash): an
+    # unchanged document is skipped before any parsing or page work.
     uitdatabank_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     content_panels = [
@@ -391,19 +427,37 @@ class EventPage(RegistrableMixin, BasePage):
     def is_imported(self) -> bool:
         return bool(self.uitdatabank_id)
 
+    def full_clean(self, *args, exclude=None, **kwargs):
+        # UiTdatabank's taxonomies grow: an imported id we do not list yet is kept (and shown
+        # with the document's label), never a validation error that loses the event.
+        if self.uitdatabank_id:
+            exclude = {*(exclude or ()), "event_type", "theme"}
+        return super().full_clean(*args, exclude=exclude, **kwargs)
+
     @property
     def event_type_label(self) -> str:
-        return taxonomy.EVENT_TYPES.get(self.event_type, "")
+        return taxonomy.EVENT_TYPES.get(self.event_type, "") or self.event_type_name
 
     @property
     def theme_label(self) -> str:
-        return taxonomy.THEMES.get(self.theme, "")
+        return taxonomy.THEMES.get(self.theme, "") or self.theme_name
 
     @property
     def facility_labels(self) -> list[str]:
-        return [
-            taxonomy.FACILITIES[item] for item in self.facilities if item in taxonomy.FACILITIES
-        ]
+        names = self.facility_names or {}
+        labels = [taxonomy.FACILITIES.get(item) or names.get(item) for item in self.facilities]
+        return [label for label in labels if label]
+
+    @property
+    def birthdate_label(self) -> str:
+        if not (self.birthdate_from and self.birthdate_to):
+            return ""
+        from django.utils.formats import date_format
+
+        return _("geboren tussen %(from)s en %(to)s") % {
+            "from": date_format(self.birthdate_from, "j F Y"),
+            "to": date_format(self.birthdate_to, "j F Y"),
+        }
 
     @property
     def age_label(self) -> str:
@@ -546,6 +600,7 @@ class EventDate(Orderable):
     status = models.CharField(
         _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
     )
+    status_reason = models.CharField(_("reden"), max_length=300, blank=True)
     booking_availability = models.CharField(
         _("plaatsen"),
         max_length=20,
@@ -561,6 +616,7 @@ class EventDate(Orderable):
         FieldPanel("rule"),
         FieldPanel("excluded_dates"),
         FieldRowPanel([FieldPanel("status"), FieldPanel("booking_availability")]),
+        FieldPanel("status_reason"),
     ]
 
     class Meta(Orderable.Meta):
@@ -650,6 +706,17 @@ class ImportRun(models.Model):
         "wagtailcore.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("website")
     )
     source = models.CharField(_("bron"), max_length=500)
+    selection = models.BooleanField(
+        _("selectie van de website"),
+        default=False,
+        help_text=_("Uit de Search API met de selectie van de website (niet uit bestanden)."),
+    )
+    modified_from = models.DateTimeField(
+        _("gewijzigd sinds"),
+        null=True,
+        blank=True,
+        help_text=_("Alleen documenten die sindsdien gewijzigd zijn (leeg: alles)."),
+    )
     full = models.BooleanField(
         _("volledige selectie"),
         default=False,
@@ -671,6 +738,7 @@ class ImportRun(models.Model):
 
     class Meta:
         ordering = ["-started"]
+        indexes = [models.Index(fields=["site", "selection", "outcome", "-started"])]
         verbose_name = _("UiTdatabank-import")
         verbose_name_plural = _("UiTdatabank-imports")
 

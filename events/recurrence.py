@@ -127,7 +127,8 @@ def row_days(*, row: Any, today: dt.date, horizon_days: int = HORIZON_DAYS) -> l
     excluded = excluded_dates_parse(text=row.excluded_dates or "")
     if row.repeat == Repeat.WEEKLY:
         weekdays = {int(item) for item in (row.weekdays or "").split(",") if item.isdigit()}
-        last = min(row.end_date or row.start_date, horizon)
+        # No end date: open-ended (a permanent UiTdatabank event), up to the rolling horizon.
+        last = min(row.end_date or horizon, horizon)
         # Past occurrences of long periods are of no use to the agenda: start near today.
         days, day = [], max(row.start_date, today - dt.timedelta(days=1))
         while day <= last and len(days) < MAX_OCCURRENCES_PER_ROW:
@@ -186,6 +187,7 @@ def occurrences_expand(
                 all_day=all_day,
                 status=status,
                 booking_availability=row.booking_availability,
+                note=getattr(row, "status_reason", "") or "",
             )
             change = changes_by_date.get(day)
             if change is not None:

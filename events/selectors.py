@@ -260,6 +260,13 @@ def event_status_label(*, status: str, booking_availability: str = "") -> str:
     return str(EventStatus(status).label)
 
 
+SCHEMA_ATTENDANCE = {
+    "offline": "https://schema.org/OfflineEventAttendanceMode",
+    "online": "https://schema.org/OnlineEventAttendanceMode",
+    "mixed": "https://schema.org/MixedEventAttendanceMode",
+}
+
+
 def event_structured_data(
     *, event: EventPage, occurrence: Occurrence | None, url: str
 ) -> dict[str, Any]:
@@ -272,7 +279,9 @@ def event_structured_data(
         "name": event.title,
         "url": url,
         "eventStatus": SCHEMA_STATUS.get(status, SCHEMA_STATUS[EventStatus.SCHEDULED]),
-        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "eventAttendanceMode": SCHEMA_ATTENDANCE.get(
+            event.attendance_mode, SCHEMA_ATTENDANCE["offline"]
+        ),
     }
     if event.intro:
         data["description"] = event.intro
@@ -303,7 +312,12 @@ def event_structured_data(
             "latitude": float(place["latitude"]),
             "longitude": float(place["longitude"]),
         }
+    if event.online_url and event.attendance_mode != "offline":
+        virtual = {"@type": "VirtualLocation", "url": event.online_url}
+        location = [location, virtual] if event.attendance_mode == "mixed" else virtual
     data["location"] = location
+    if event.performers:
+        data["performer"] = [{"@type": "Person", "name": name} for name in event.performers]
     if event.organizer_name:
         organizer = {"@type": "Organization", "name": event.organizer_name}
         if event.organizer_url:
@@ -342,8 +356,84 @@ def event_structured_data(
     return data
 
 
+SERIES_LISTED = 10
+
+
+def _weekday_names(weekdays: str) -> str:
+    from events.models import WEEKDAY_CHOICES
+
+    names = dict(WEEKDAY_CHOICES)
+    days = sorted({item for item in (weekdays or "").split(",") if item in names})
+    if len(days) == 7:
+        return _("elke dag")
+    labels = [str(names[day]) for day in days]
+    if len(labels) > 1:
+        return _("elke %(days)s en %(last)s") % {
+            "days": ", ".join(labels[:-1]),
+            "last": labels[-1],
+        }
+    return _("elke %(day)s") % {"day": labels[0]} if labels else ""
+
+
+def _day(value: dt.date | str) -> str:
+    from django.utils.formats import date_format
+
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return date_format(value, "j F Y")
+
+
+def event_series_summary(*, event: EventPage, dates: list | None = None) -> list[str]:
+    """A repeating event in words ("elke dinsdag en donderdag, 10:00–12:00, tot 30 juni
+    2027"), with its closed days, instead of hundreds of listed dates. Empty when the
+    event has no weekly dates."""
+    from events.models import Repeat
+
+    dates = list(event.dates.all()) if dates is None else dates
+    weekly = [row for row in dates if row.repeat == Repeat.WEEKLY]
+    if not weekly:
+        return []
+    lines = []
+    for row in weekly:
+        parts = [_weekday_names(row.weekdays)]
+        if row.start_time and row.end_time:
+            parts.append(f"{row.start_time:%H:%M}–{row.end_time:%H:%M}")
+        elif row.start_time:
+            parts.append(f"{row.start_time:%H:%M}")
+        line = ", ".join(part for part in parts if part)
+        today = timezone.localdate()
+        if row.end_date and row.start_date > today:
+            line += " " + _("van %(start)s tot %(end)s") % {
+                "start": _day(row.start_date),
+                "end": _day(row.end_date),
+            }
+        elif row.end_date:
+            line += ", " + _("tot %(end)s") % {"end": _day(row.end_date)}
+        elif row.start_date > today:
+            line += ", " + _("vanaf %(start)s") % {"start": _day(row.start_date)}
+        if row.status_reason:
+            line += f" ({row.status_reason})"
+        lines.append(line)
+    closed = [
+        item
+        for item in event.closed_days or []
+        if isinstance(item, dict) and item.get("end", "") >= timezone.localdate().isoformat()
+    ]
+    for item in closed:
+        when = (
+            _day(item["start"])
+            if item["start"] == item["end"]
+            else _("%(start)s tot %(end)s")
+            % {"start": _day(item["start"]), "end": _day(item["end"])}
+        )
+        note = f" ({item['description']})" if item.get("description") else ""
+        lines.append(_("gesloten op %(when)s") % {"when": when} + note)
+    return lines
+
+
 def event_detail_context(*, event: EventPage, request) -> dict[str, Any]:
     occurrences = event_occurrences(event=event)
+    series = event_series_summary(event=event)
     next_occurrence = (
         occurrences[0]
         if occurrences
@@ -352,7 +442,10 @@ def event_detail_context(*, event: EventPage, request) -> dict[str, Any]:
     url = event.get_full_url(request=request) or ""
     page_url = event.get_url(request=request)
     return {
-        "occurrences": occurrences,
+        # A series is summarised: its next few dates are enough to pick one.
+        "occurrences": occurrences[:SERIES_LISTED] if series else occurrences,
+        "more_occurrences": max(0, len(occurrences) - SERIES_LISTED) if series else 0,
+        "series": series,
         "next_occurrence": next_occurrence,
         "related_events": related_events(event=event),
         "structured_data": event_structured_data(event=event, occurrence=next_occurrence, url=url),

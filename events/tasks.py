@@ -1,6 +1,8 @@
-"""Background work (django-tasks): run these from a scheduler (cron, a worker's periodic job).
+"""Background work (django-tasks), run by the worker on the declared schedule.
 
-uitdatabank_import_task.enqueue(site_id=site.pk)
+uitdatabank_sync_all_task.enqueue()            every 15 minutes: incremental, every site
+uitdatabank_sync_all_task.enqueue(full=True)   nightly: whole selections, withdraw what left
+uitdatabank_import_task.enqueue(site_id=site.pk, full=False)
 occurrences_refresh_task.enqueue()
 """
 
@@ -9,35 +11,41 @@ from wagtail.models import Site
 
 from events.services import (
     occurrences_refresh,
-    selection_url_for_site,
+    sites_with_selection,
     uitdatabank_import_site,
 )
 
 
 @task()
-def uitdatabank_import_task(*, site_id: int, url: str | None = None) -> dict:
-    site = Site.objects.get(pk=site_id)
-    run = uitdatabank_import_site(site=site, url=url)
+def uitdatabank_import_task(*, site_id: int, full: bool = False) -> dict:
+    """One site's sync; a site removed since the task was enqueued is skipped."""
+    site = Site.objects.filter(pk=site_id).first()
+    if site is None:
+        return {"run": None, "outcome": "geen website"}
+    run = uitdatabank_import_site(site=site, full=full)
     return {
         "run": run.pk,
         "outcome": run.outcome,
         "created": run.created,
         "updated": run.updated,
+        "unchanged": run.unchanged,
         "rejected": run.rejected,
         "withdrawn": run.withdrawn,
     }
 
 
 @task()
-def uitdatabank_import_all_task() -> int:
-    """Every site with a selection; one site's failure does not stop the others."""
-    count = 0
-    for site in Site.objects.filter(tenant__isnull=False):
-        if selection_url_for_site(site=site) is None:
-            continue
-        uitdatabank_import_site(site=site)
-        count += 1
-    return count
+def uitdatabank_sync_all_task(*, full: bool = False) -> int:
+    """Enqueue one import task per site with a selection, so one slow or failing site holds
+    up no other; returns how many were enqueued."""
+    sites = sites_with_selection()
+    for site in sites:
+        uitdatabank_import_task.enqueue(site_id=site.pk, full=full)
+    return len(sites)
+
+
+# The old name, kept for schedules and callers that still use it.
+uitdatabank_import_all_task = uitdatabank_sync_all_task
 
 
 @task()

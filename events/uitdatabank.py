@@ -8,6 +8,7 @@ Dutch reason that the import run reports; everything else about a document is op
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import hashlib
 import json
 import logging
@@ -31,6 +32,7 @@ from events.recurrence import BRUSSELS
 logger = logging.getLogger(__name__)
 
 SEARCH_URL = "https://search.uitdatabank.be/events/"
+SEARCH_URL_ENV = "UITDATABANK_SEARCH_URL"  # e.g. the test environment, search-test.uitdatabank.be
 API_KEY_ENV = "UITDATABANK_API_KEY"
 PAGE_SIZE = 50
 MAX_PAGES = 200
@@ -38,7 +40,12 @@ MAX_DESCRIPTION_CHARS = 50_000
 MAX_NAME_CHARS = 255
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "h3", "h4"}
 CALENDAR_TYPES = {"single", "multiple", "periodic", "permanent"}
-WITHDRAWN_WORKFLOW = {"DELETED", "REJECTED"}
+# DRAFT is not published in UiTdatabank: it never reaches visitors either (not created, an
+# existing page unpublished), just like a rejected or deleted document.
+WITHDRAWN_WORKFLOW = {"DRAFT", "DELETED", "REJECTED"}
+# Bump when the parser changes what it reads: every stored source hash is then stale.
+PARSER_VERSION = "2"
+ATTENDANCE_MODES = {"offline", "online", "mixed"}
 WEEKDAYS = {
     "monday": 0,
     "tuesday": 1,
@@ -76,13 +83,19 @@ class UitdatabankClient:
     timeout: float = 10.0
     retries: int = 2
     backoff: float = 0.5
+    # A 429 is waited out (its Retry-After, bounded) this many times before the run fails.
+    rate_limit_retries: int = 3
+    max_retry_after: float = 60.0
+    page_size: int = PAGE_SIZE
+    sleep: Any = field(default=time.sleep, repr=False)
 
     def get_json(self, url: str) -> Any:
         headers = {"Accept": "application/ld+json, application/json"}
         if self.api_key:
             headers["x-api-key"] = self.api_key
         last_error: Exception | None = None
-        for attempt in range(self.retries + 1):
+        attempt = rate_limited = 0
+        while True:
             request = urllib.request.Request(url, headers=headers)
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
@@ -90,21 +103,42 @@ class UitdatabankClient:
                 return json.loads(body)
             except urllib.error.HTTPError as error:
                 last_error = error
+                if error.code == 429:
+                    rate_limited += 1
+                    if rate_limited > self.rate_limit_retries:
+                        raise SourceError(
+                            f"UiTdatabank weigert verdere vragen (429, te veel verzoeken): {url}"
+                        ) from error
+                    self.sleep(self._retry_after(error))
+                    continue
                 if error.code < 500:
-                    break  # a 4xx does not get better by asking again
-            except (TimeoutError, urllib.error.URLError, ConnectionError) as error:
+                    raise SourceError(f"{url} antwoordt {error.code}: {error.reason}") from error
+            except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as error:
                 last_error = error
             except (json.JSONDecodeError, UnicodeDecodeError) as error:
                 raise SourceError(f"Geen geldige JSON van {url}: {error}") from error
-            if attempt < self.retries:
-                time.sleep(self.backoff * (2**attempt))
-        raise SourceError(f"{url} antwoordt niet: {last_error}")
+            if attempt >= self.retries:
+                raise SourceError(f"{url} antwoordt niet: {last_error}")
+            self.sleep(self.backoff * (2**attempt))
+            attempt += 1
+
+    def _retry_after(self, error: urllib.error.HTTPError) -> float:
+        value = (error.headers.get("Retry-After") or "").strip() if error.headers else ""
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                moment = email.utils.parsedate_to_datetime(value)
+                seconds = (moment - dt.datetime.now(dt.UTC)).total_seconds()
+            except (TypeError, ValueError, IndexError):
+                seconds = self.backoff
+        return max(0.0, min(seconds, self.max_retry_after))
 
     def iter_documents(self, url: str) -> Iterator[dict]:
         """Every member of a paged search result (or the documents of a plain answer)."""
         start = 0
         for _page in range(MAX_PAGES):
-            page_url = _with_query(url, start=start, limit=PAGE_SIZE)
+            page_url = _with_query(url, start=start, limit=self.page_size)
             payload = self.get_json(page_url)
             members = documents_from_payload(payload)
             yield from members
@@ -129,7 +163,7 @@ def search_url_build(
     place_ids: list[str],
     labels: list[str] = (),
     postal_codes: list[str] = (),
-    base_url: str = SEARCH_URL,
+    base_url: str | None = None,
 ) -> str | None:
     """The Search API query for a site's selection; None when nothing is selected."""
 
@@ -150,7 +184,29 @@ def search_url_build(
     if not clauses:
         return None
     query = " OR ".join(clauses)
-    return _with_query(base_url, q=query, embed="true")
+    base_url = base_url or os.environ.get(SEARCH_URL_ENV) or SEARCH_URL
+    # The default filters hide drafts, rejected, deleted and not-yet-available documents: a
+    # sync must see them to withdraw or schedule the events it already has.
+    return _with_query(
+        base_url,
+        q=query,
+        embed="true",
+        workflowStatus="*",
+        availableFrom="*",
+        availableTo="*",
+    )
+
+
+def search_url_modified_from(url: str, *, since: dt.datetime) -> str:
+    """The selection limited to documents modified since the given moment."""
+    return _with_query(url, modifiedFrom=since.astimezone(dt.UTC).isoformat(timespec="seconds"))
+
+
+def document_hash(doc: Any) -> str:
+    """The source document's fingerprint, computed before any parsing, so an unchanged
+    document costs one dumps and one hash."""
+    body = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((PARSER_VERSION + body).encode()).hexdigest()
 
 
 def documents_from_payload(payload: Any) -> list[Any]:
@@ -178,7 +234,9 @@ class ImportedDate:
     start_time: dt.time | None = None
     end_time: dt.time | None = None
     weekdays: str = ""
+    excluded_dates: str = ""
     status: str = "gepland"
+    status_reason: str = ""
     booking_availability: str = "beschikbaar"
 
 
@@ -190,16 +248,30 @@ class ImportedEvent:
     description: str = ""
     image_url: str = ""
     event_type: str = ""
+    event_type_name: str = ""
     theme: str = ""
+    theme_name: str = ""
     facilities: list[str] = field(default_factory=list)
+    facility_names: dict[str, str] = field(default_factory=dict)
     age_min: int | None = None
     age_max: int | None = None
+    birthdate_from: dt.date | None = None
+    birthdate_to: dt.date | None = None
     is_free: bool = False
     price_info: list[dict] = field(default_factory=list)
     booking_url: str = ""
     booking_email: str = ""
     booking_phone: str = ""
     booking_info: str = ""
+    booking_starts: dt.datetime | None = None
+    booking_ends: dt.datetime | None = None
+    booking_availability: str = ""
+    contact_point: dict[str, list[str]] = field(default_factory=dict)
+    performers: list[str] = field(default_factory=list)
+    attendance_mode: str = "offline"
+    online_url: str = ""
+    videos: list[dict] = field(default_factory=list)
+    closed_days: list[dict] = field(default_factory=list)
     organizer_name: str = ""
     organizer_url: str = ""
     place_name: str = ""
@@ -210,8 +282,13 @@ class ImportedEvent:
     longitude: Decimal | None = None
     status: str = "gepland"
     status_reason: str = ""
+    available_from: dt.datetime | None = None
+    available_to: dt.datetime | None = None
     dates: list[ImportedDate] = field(default_factory=list)
     withdrawn: bool = False
+    workflow_status: str = ""
+    # Problems that lost part of the document (a bad date) but not the event: reported.
+    warnings: list[str] = field(default_factory=list)
 
     def fingerprint(self) -> str:
         data = asdict(self)
@@ -219,7 +296,14 @@ class ImportedEvent:
 
     def page_fields(self) -> dict[str, Any]:
         data = asdict(self)
-        for key in ("dates", "withdrawn"):
+        for key in (
+            "dates",
+            "withdrawn",
+            "workflow_status",
+            "warnings",
+            "available_from",
+            "available_to",
+        ):
             data.pop(key)
         return data
 
@@ -313,24 +397,76 @@ def _datetime(value: Any, what: str) -> dt.datetime:
     return moment.astimezone(BRUSSELS)
 
 
-def _status(value: Any) -> tuple[str, str]:
+def _is_date_only(value: Any) -> bool:
+    return isinstance(value, str) and "T" not in value.strip() and " " not in value.strip()
+
+
+def _date(value: Any, what: str) -> dt.date:
+    if not isinstance(value, str) or not value.strip():
+        raise RecordRejected(f"{what} ontbreekt.")
+    try:
+        day = dt.date.fromisoformat(value.strip()[:10])
+    except ValueError as error:
+        raise RecordRejected(f"{what} is geen geldige datum: {value[:40]!r}.") from error
+    if not (1990 <= day.year <= 2100):
+        raise RecordRejected(f"{what} ligt buiten 1990-2100: {value[:40]!r}.")
+    return day
+
+
+def _local_date(value: Any, what: str) -> dt.date:
+    """A calendar day in Brussels: "2021-02-26T23:00:00+00:00" is 27 February."""
+    if _is_date_only(value):
+        return _date(value, what)
+    return _datetime(value, what).date()
+
+
+def _optional_datetime(value: Any, what: str) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return _datetime(value, what)
+    except RecordRejected:
+        return None
+
+
+def _status(value: Any, language: str = "nl") -> tuple[str, str]:
     if isinstance(value, dict):
-        return STATUS_MAP.get(value.get("type"), "gepland"), value.get("reason")
+        reason = _text(value.get("reason"), language)
+        return STATUS_MAP.get(value.get("type"), "gepland"), Truncator(reason).chars(300)
     if isinstance(value, str):
-        return STATUS_MAP.get(value, "gepland"), None
-    return "gepland", None
+        return STATUS_MAP.get(value, "gepland"), ""
+    return "gepland", ""
 
 
-def _availability(value: Any) -> str:
+def _availability(value: Any, default: str = "beschikbaar") -> str:
     kind = value.get("type") if isinstance(value, dict) else value
-    return "niet-beschikbaar" if kind == "Unavailable" else "beschikbaar"
+    if kind == "Unavailable":
+        return "niet-beschikbaar"
+    if kind == "Available":
+        return "beschikbaar"
+    return default
 
 
-def _date_span(start: dt.datetime, end: dt.datetime, **extra: Any) -> ImportedDate:
+def _date_span(start_raw: Any, end_raw: Any, **extra: Any) -> ImportedDate:
+    """One dated span. A date without a time (or midnight to midnight, or to 23:59) is a
+    whole day or a run of whole days: it never gets an hour of 00:00."""
+    if _is_date_only(start_raw):
+        first = _date(start_raw, "De begindatum")
+        last = _date(end_raw, "De einddatum") if end_raw else first
+        if last < first:
+            raise RecordRejected("De einddatum ligt voor de begindatum.")
+        return ImportedDate(
+            repeat="eenmalig",
+            start_date=first,
+            end_date=last if last > first else None,
+            **extra,
+        )
+    start = _datetime(start_raw, "De begindatum")
+    end = _datetime(end_raw or start_raw, "De einddatum")
     if end < start:
         raise RecordRejected("De einddatum ligt voor de begindatum.")
     all_day = start.time() == dt.time(0) and (
-        end.time() >= dt.time(23, 59) or (end.time() == dt.time(0) and end.date() > start.date())
+        end.time() >= dt.time(23, 59) or end.time() == dt.time(0)
     )
     if all_day:
         last = end.date() if end.time() != dt.time(0) else end.date() - dt.timedelta(days=1)
@@ -350,20 +486,41 @@ def _date_span(start: dt.datetime, end: dt.datetime, **extra: Any) -> ImportedDa
     )
 
 
-def _opening_hours(hours: Any, start: dt.date, end: dt.date, status: str) -> list[ImportedDate]:
+def _hours(item: dict) -> tuple[list[int], dt.time, dt.time]:
+    days = item.get("dayOfWeek") or []
+    weekdays = sorted({WEEKDAYS[day] for day in days if day in WEEKDAYS})
+    try:
+        opens = dt.time.fromisoformat(str(item.get("opens")).zfill(5))
+        closes = dt.time.fromisoformat(str(item.get("closes")).zfill(5))
+    except ValueError as error:
+        raise RecordRejected(
+            f"Ongeldige openingsuren: {item.get('opens')!s:.10}–{item.get('closes')!s:.10}."
+        ) from error
+    return weekdays, opens, closes
+
+
+def _weekly_rows(
+    hours: Any,
+    start: dt.date,
+    end: dt.date | None,
+    *,
+    excluded: str,
+    status: str,
+    reason: str = "",
+    booking: str = "beschikbaar",
+    warnings: list[str],
+) -> list[ImportedDate]:
     rows = []
     if not isinstance(hours, list):
         return rows
     for item in hours:
         if not isinstance(item, dict):
             continue
-        days = item.get("dayOfWeek") or []
-        weekdays = sorted({WEEKDAYS[day] for day in days if day in WEEKDAYS})
         try:
-            opens = dt.time.fromisoformat(str(item.get("opens")))
-            closes = dt.time.fromisoformat(str(item.get("closes")))
-        except ValueError as error:
-            raise RecordRejected("Ongeldige openingsuren.") from error
+            weekdays, opens, closes = _hours(item)
+        except RecordRejected as error:
+            warnings.append(str(error))
+            continue
         if not weekdays:
             continue
         rows.append(
@@ -374,60 +531,154 @@ def _opening_hours(hours: Any, start: dt.date, end: dt.date, status: str) -> lis
                 start_time=opens,
                 end_time=closes,
                 weekdays=",".join(str(day) for day in weekdays),
+                excluded_dates=excluded,
                 status=status,
+                status_reason=reason,
+                booking_availability=booking,
             )
         )
     return rows
 
 
-def _calendar(doc: dict, *, today: dt.date, horizon_days: int) -> list[ImportedDate]:
+def _ranges(value: Any, what: str, language: str, warnings: list[str]) -> list[dict]:
+    """openingHoursClosedDays / openingHoursAdjustedDays: inclusive date ranges."""
+    ranges = []
+    for item in value if isinstance(value, list) else []:
+        if not isinstance(item, dict):
+            continue
+        try:
+            first = _date(item.get("startDate"), f"{what}: de begindatum")
+            last = _date(item.get("endDate") or item.get("startDate"), f"{what}: de einddatum")
+        except RecordRejected as error:
+            warnings.append(str(error))
+            continue
+        if last < first:
+            warnings.append(f"{what}: de einddatum ligt voor de begindatum.")
+            continue
+        ranges.append(
+            {
+                "start": first.isoformat(),
+                "end": last.isoformat(),
+                "description": Truncator(_text(item.get("description"), language)).chars(200),
+                "openingHours": item.get("openingHours"),
+            }
+        )
+    return ranges
+
+
+def _excluded_text(ranges: list[dict]) -> str:
+    return "\n".join(
+        item["start"] if item["start"] == item["end"] else f"{item['start']}/{item['end']}"
+        for item in ranges
+    )
+
+
+def _calendar(
+    doc: dict, *, today: dt.date, language: str, warnings: list[str], closed: list[dict]
+) -> list[ImportedDate]:
     kind = doc.get("calendarType")
     if kind not in CALENDAR_TYPES:
         raise RecordRejected(f"Onbekend calendarType: {str(kind)[:40]!r}.")
-    status, _reason = _status(doc.get("status"))
+    status, reason = _status(doc.get("status"), language)
+    booking = _availability(doc.get("bookingAvailability"))
     if kind in ("single", "multiple"):
         sub_events = doc.get("subEvent")
         if isinstance(sub_events, list) and sub_events:
             rows = []
-            for sub in sub_events:
-                if not isinstance(sub, dict):
-                    raise RecordRejected("Ongeldige datum in subEvent.")
-                sub_status, _ = _status(sub.get("status"))
-                rows.append(
-                    _date_span(
-                        _datetime(sub.get("startDate"), "De begindatum"),
-                        _datetime(sub.get("endDate") or sub.get("startDate"), "De einddatum"),
-                        status=sub_status,
-                        booking_availability=_availability(sub.get("bookingAvailability")),
+            for index, sub in enumerate(sub_events, start=1):
+                try:
+                    if not isinstance(sub, dict):
+                        raise RecordRejected("geen object.")
+                    sub_status, sub_reason = _status(sub.get("status"), language)
+                    rows.append(
+                        _date_span(
+                            sub.get("startDate"),
+                            sub.get("endDate"),
+                            status=sub_status,
+                            status_reason=sub_reason,
+                            booking_availability=_availability(
+                                sub.get("bookingAvailability"), booking
+                            ),
+                        )
                     )
-                )
+                except RecordRejected as error:
+                    warnings.append(f"Datum {index} overgeslagen: {error}")
+            if not rows:
+                raise RecordRejected("Geen enkele geldige datum: " + "; ".join(warnings[:3]))
             return rows
-        start = _datetime(doc.get("startDate"), "De begindatum")
-        end = _datetime(doc.get("endDate") or doc.get("startDate"), "De einddatum")
-        return [_date_span(start, end, status=status)]
+        return [
+            _date_span(
+                doc.get("startDate"),
+                doc.get("endDate"),
+                status=status,
+                status_reason=reason,
+                booking_availability=booking,
+            )
+        ]
+    closed.extend(
+        {key: item[key] for key in ("start", "end", "description")}
+        for item in _ranges(doc.get("openingHoursClosedDays"), "Sluitingsdag", language, warnings)
+    )
+    adjusted = _ranges(doc.get("openingHoursAdjustedDays"), "Aangepaste uren", language, warnings)
     if kind == "periodic":
-        start = _datetime(doc.get("startDate"), "De begindatum")
-        end = _datetime(doc.get("endDate"), "De einddatum")
-        if end < start:
+        first = _local_date(doc.get("startDate"), "De begindatum")
+        last = _local_date(doc.get("endDate"), "De einddatum")
+        if last < first:
             raise RecordRejected("De einddatum ligt voor de begindatum.")
-        rows = _opening_hours(doc.get("openingHours"), start.date(), end.date(), status)
-        if rows:
-            return rows
+    else:
+        # A permanent event has no end. Its start only bounds the display; a fixed date
+        # from the document keeps re-imports of the same document identical.
+        first = _local_date(
+            doc.get("startDate") or doc.get("created") or today.isoformat(), "De begindatum"
+        )
+        last = None
+    # Closed days win over adjusted hours, and both over the usual week.
+    rows = _weekly_rows(
+        doc.get("openingHours"),
+        first,
+        last,
+        excluded=_excluded_text(closed + adjusted),
+        status=status,
+        reason=reason,
+        booking=booking,
+        warnings=warnings,
+    )
+    for item in adjusted:
+        rows += _weekly_rows(
+            item["openingHours"],
+            dt.date.fromisoformat(item["start"]),
+            dt.date.fromisoformat(item["end"]),
+            excluded=_excluded_text(closed),
+            status=status,
+            reason=item["description"] or "Aangepaste uren",
+            booking=booking,
+            warnings=warnings,
+        )
+    if rows:
+        return rows
+    if kind == "periodic":
         return [
             ImportedDate(
                 repeat="eenmalig",
-                start_date=start.date(),
-                end_date=end.date() if end.date() > start.date() else None,
+                start_date=first,
+                end_date=last if last > first else None,
+                excluded_dates=_excluded_text(closed),
                 status=status,
+                status_reason=reason,
+                booking_availability=booking,
             )
         ]
-    # permanent: open for the whole horizon, with weekly hours when given. The start is a
-    # fixed date so that an unchanged document keeps the same fingerprint every day.
-    start_day = dt.date(today.year, 1, 1)
-    end_day = dt.date(today.year + 2, 12, 31)
-    rows = _opening_hours(doc.get("openingHours"), start_day, end_day, status)
-    return rows or [
-        ImportedDate(repeat="eenmalig", start_date=start_day, end_date=end_day, status=status)
+    # permanent without hours: every day, all day, without end
+    return [
+        ImportedDate(
+            repeat="wekelijks",
+            start_date=first,
+            weekdays="0,1,2,3,4,5,6",
+            excluded_dates=_excluded_text(closed),
+            status=status,
+            status_reason=reason,
+            booking_availability=booking,
+        )
     ]
 
 
@@ -479,6 +730,60 @@ def _coordinate(value: Any, limit: int) -> Decimal | None:
     return number if -limit <= number <= limit else None
 
 
+def _term(terms: list[dict], domain: str, language: str) -> tuple[str, str]:
+    for term in terms:
+        if term.get("domain") == domain and term.get("id"):
+            return str(term["id"])[:32], _short(_text(term.get("label"), language), 100)
+    return "", ""
+
+
+def _contact_point(value: Any) -> dict[str, list[str]]:
+    value = value if isinstance(value, dict) else {}
+
+    def many(items: Any) -> list[Any]:
+        return items if isinstance(items, list) else [items] if items else []
+
+    contact = {
+        "phone": [_short(item, 40) for item in many(value.get("phone"))][:5],
+        "email": [_email(item) for item in many(value.get("email"))][:5],
+        "url": [_url(item) for item in many(value.get("url"))][:5],
+    }
+    return {key: [item for item in items if item] for key, items in contact.items() if any(items)}
+
+
+def _performers(value: Any, language: str) -> list[str]:
+    names = []
+    for item in value if isinstance(value, list) else []:
+        name = _text(item.get("name"), language) if isinstance(item, dict) else item
+        name = _short(name, 200)
+        if name and name not in names:
+            names.append(name)
+    return names[:50]
+
+
+def _videos(value: Any) -> list[dict]:
+    videos = []
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, dict) and _url(item.get("url")):
+            videos.append(
+                {
+                    "url": _url(item.get("url")),
+                    "language": _short(item.get("language"), 5),
+                    "copyright": _short(item.get("copyrightHolder"), 100),
+                }
+            )
+    return videos[:10]
+
+
+def _birthdate_range(value: Any) -> tuple[dt.date | None, dt.date | None]:
+    if not isinstance(value, dict):
+        return None, None
+    try:
+        return _date(value.get("from"), "Geboortedatum"), _date(value.get("to"), "Geboortedatum")
+    except RecordRejected:
+        return None, None
+
+
 def document_parse(doc: Any, *, today: dt.date, horizon_days: int = 400) -> ImportedEvent:
     """One UiTdatabank event document to the values of an EventPage."""
     if not isinstance(doc, dict):
@@ -488,7 +793,9 @@ def document_parse(doc: Any, *, today: dt.date, horizon_days: int = 400) -> Impo
         raise RecordRejected("@id ontbreekt of is geen URL.")
     workflow = doc.get("workflowStatus")
     if workflow in WITHDRAWN_WORKFLOW:
-        return ImportedEvent(uitdatabank_id=uid, title="", withdrawn=True)
+        return ImportedEvent(
+            uitdatabank_id=uid[:300], title="", withdrawn=True, workflow_status=workflow
+        )
     language = doc.get("mainLanguage") if isinstance(doc.get("mainLanguage"), str) else "nl"
     title = _text(doc.get("name"), language)
     if not title:
@@ -500,32 +807,38 @@ def document_parse(doc: Any, *, today: dt.date, horizon_days: int = 400) -> Impo
             f"maximum {MAX_DESCRIPTION_CHARS})."
         )
     description = description_sanitise(raw_description) if raw_description else ""
-    dates = _calendar(doc, today=today, horizon_days=horizon_days)
+    warnings: list[str] = []
+    closed: list[dict] = []
+    dates = _calendar(doc, today=today, language=language, warnings=warnings, closed=closed)
 
     terms = [term for term in doc.get("terms") or [] if isinstance(term, dict)]
     location = doc.get("location") if isinstance(doc.get("location"), dict) else {}
     location_terms = [term for term in location.get("terms") or [] if isinstance(term, dict)]
-    event_type = next((t.get("id", "") for t in terms if t.get("domain") == "eventtype"), "")
-    theme = next((t.get("id", "") for t in terms if t.get("domain") == "theme"), "")
-    facilities = sorted(
-        {
-            str(t.get("id"))
-            for t in terms + location_terms
-            if t.get("domain") == "facility" and t.get("id")
-        }
-    )
+    # Unknown ids are normal (the taxonomies grow): keep them with the document's label.
+    event_type, event_type_name = _term(terms, "eventtype", language)
+    theme, theme_name = _term(terms, "theme", language)
+    facility_names = {
+        str(t["id"])[:32]: _short(_text(t.get("label"), language), 100)
+        for t in terms + location_terms
+        if t.get("domain") == "facility" and t.get("id")
+    }
     age_min, age_max = _age_range(doc.get("typicalAgeRange"))
+    birthdate_from, birthdate_to = _birthdate_range(doc.get("birthdateRange"))
     prices, is_free = _prices(doc, language)
     booking = _first(doc.get("bookingInfo")) if doc.get("bookingInfo") else {}
     booking = booking if isinstance(booking, dict) else {}
     organizer = doc.get("organizer") if isinstance(doc.get("organizer"), dict) else {}
     address = _language_part(location.get("address"), language)
     geo = location.get("geo") if isinstance(location.get("geo"), dict) else {}
-    status, reason = _status(doc.get("status"))
+    status, reason = _status(doc.get("status"), language)
     image = doc.get("image")
     if not image and isinstance(doc.get("mediaObject"), list) and doc["mediaObject"]:
         first = doc["mediaObject"][0]
         image = first.get("contentUrl") if isinstance(first, dict) else None
+    attendance = doc.get("attendanceMode")
+    attendance = attendance if attendance in ATTENDANCE_MODES else "offline"
+    booking_kind = doc.get("bookingAvailability")
+    booking_kind = booking_kind.get("type") if isinstance(booking_kind, dict) else None
 
     return ImportedEvent(
         uitdatabank_id=uid[:300],
@@ -533,11 +846,16 @@ def document_parse(doc: Any, *, today: dt.date, horizon_days: int = 400) -> Impo
         intro=Truncator(strip_tags(description).replace("\n", " ")).chars(300),
         description=description,
         image_url=_url(image),
-        event_type=str(event_type)[:32],
-        theme=str(theme)[:32],
-        facilities=facilities,
+        event_type=event_type,
+        event_type_name=event_type_name,
+        theme=theme,
+        theme_name=theme_name,
+        facilities=sorted(facility_names),
+        facility_names=facility_names,
         age_min=age_min,
         age_max=age_max,
+        birthdate_from=birthdate_from,
+        birthdate_to=birthdate_to,
         is_free=is_free,
         price_info=prices,
         booking_url=_url(booking.get("url")),
@@ -546,15 +864,30 @@ def document_parse(doc: Any, *, today: dt.date, horizon_days: int = 400) -> Impo
         booking_info=_short(
             _text(booking.get("urlLabel"), language) or booking.get("description"), 300
         ),
+        booking_starts=_optional_datetime(booking.get("availabilityStarts"), "Reserveren"),
+        booking_ends=_optional_datetime(booking.get("availabilityEnds"), "Reserveren"),
+        booking_availability=_availability(booking_kind, "") if booking_kind else "",
+        contact_point=_contact_point(doc.get("contactPoint")),
+        performers=_performers(doc.get("performer") or doc.get("performers"), language),
+        attendance_mode=attendance,
+        online_url=_url(doc.get("onlineUrl")) if attendance != "offline" else "",
+        videos=_videos(doc.get("videos")),
+        closed_days=closed,
         organizer_name=_short(_text(organizer.get("name"), language), 200),
         organizer_url=_url(organizer.get("url")),
-        place_name=_short(_text(location.get("name"), language), 200),
+        place_name=_short(_text(location.get("name"), language), 200)
+        if attendance != "online"
+        else "",
         street=_short(address.get("streetAddress"), 200),
         postal_code=_short(address.get("postalCode"), 10),
         city=_short(address.get("addressLocality"), 100),
         latitude=_coordinate(geo.get("latitude"), 90),
         longitude=_coordinate(geo.get("longitude"), 180),
         status=status,
-        status_reason=_short(_text(reason, language), 300),
+        status_reason=reason,
+        available_from=_optional_datetime(doc.get("availableFrom"), "availableFrom"),
+        available_to=_optional_datetime(doc.get("availableTo"), "availableTo"),
         dates=dates,
+        workflow_status=str(workflow or "")[:30],
+        warnings=warnings,
     )

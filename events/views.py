@@ -123,8 +123,8 @@ def agenda_feed(request, *, index: EventIndexPage, kind: str) -> HttpResponse:
 
 def event_ical(request, *, event: EventPage) -> HttpResponse:
     occurrences = event_occurrences(event=event)
-    body = feeds.ical_calendar(
-        title=event.title,
+    body = feeds.ical_event_calendar(
+        event=event,
         occurrences=[_with_page(occurrence, event) for occurrence in occurrences],
         request=request,
     )

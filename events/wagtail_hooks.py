@@ -8,6 +8,10 @@ inspect view's object), and home.middleware also refuses another site's pk.
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -59,6 +63,36 @@ class ImportRunInspectView(InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(import_runs_for_user(user=self.request.user), pk=self.pk)
 
+    def get_field_label(self, field_name, field):
+        if field_name == "last_success":
+            return gettext("Laatste geslaagde synchronisatie van deze website")
+        return super().get_field_label(field_name, field)
+
+    def get_last_success_display_value(self):
+        from events.services import last_successful_sync
+
+        last = last_successful_sync(site=self.object.site)
+        if last is None:
+            return gettext("nog geen")
+        return date_format(localtime(last.started), "j F Y H:i")
+
+    def get_rejections_display_value(self):
+        # One line per refused document (or lost date), with the Dutch reason.
+        if not self.object.rejections:
+            return "-"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><code>{}</code>: {}</li>",
+                (
+                    (item.get("id", ""), item.get("reason", ""))
+                    for item in self.object.rejections
+                    if isinstance(item, dict)
+                ),
+            ),
+        )
+
     def get_edit_url(self):
         return None
 
@@ -80,6 +114,8 @@ class ImportRunViewSet(ModelViewSet):
         Column("site", label=_("Website")),
         DateColumn("started", label=_("Gestart")),
         Column("outcome", label=_("Resultaat")),
+        Column("full", label=_("Volledig")),
+        DateColumn("modified_from", label=_("Gewijzigd sinds")),
         Column("seen", label=_("Gezien")),
         Column("created", label=_("Nieuw")),
         Column("updated", label=_("Bijgewerkt")),
@@ -90,7 +126,10 @@ class ImportRunViewSet(ModelViewSet):
     list_filter = ["outcome"]
     inspect_view_fields = [
         "site",
+        "last_success",
         "source",
+        "selection",
+        "modified_from",
         "full",
         "started",
         "finished",

@@ -1,12 +1,14 @@
-"""manage.py import_uitdatabank --site SLUG [--file PATH ... | --url URL] [--full]"""
+"""manage.py import_uitdatabank (--site SLUG | --all) [--file PATH ... | --url URL] [--full]"""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from events.models import ImportRun
 from events.services import (
     items_from_files,
     items_from_url,
-    selection_url_for_site,
+    sites_with_selection,
     uitdatabank_import,
+    uitdatabank_import_site,
 )
 from home.models import Tenant
 
@@ -15,39 +17,65 @@ class Command(BaseCommand):
     help = "Import events from UiTdatabank (files or the Search API) into a site's agenda."
 
     def add_arguments(self, parser):
-        parser.add_argument("--site", required=True, help="slug of the site (Tenant)")
+        target = parser.add_mutually_exclusive_group(required=True)
+        target.add_argument("--site", help="slug of the site (Tenant)")
+        target.add_argument(
+            "--all", action="store_true", help="every site with a UiTdatabank selection"
+        )
         source = parser.add_mutually_exclusive_group()
-        source.add_argument("--file", nargs="+", dest="files", help="JSON-LD files")
+        source.add_argument(
+            "--file",
+            action="append",
+            nargs="+",
+            dest="files",
+            help="JSON-LD files (the option may be repeated; every file is read)",
+        )
         source.add_argument("--url", help="a Search API URL; default: the site's selection")
         parser.add_argument(
             "--full",
             action="store_true",
-            help="the source is the whole selection: withdraw events missing from it "
-            "(implied when importing the site's own selection)",
+            help="read the whole selection and withdraw events missing from it "
+            "(default for the selection: only what changed since the last successful run)",
         )
 
-    def handle(self, *args, site: str, files=None, url=None, full=False, **options):
+    def handle(self, *args, site=None, files=None, url=None, full=False, **options):
+        if options.get("all"):
+            if files or url:
+                raise CommandError("--all leest de selectie van elke website: geen --file/--url.")
+            failed = 0
+            for target in sites_with_selection():
+                run = uitdatabank_import_site(site=target, full=full)
+                failed += run.outcome == ImportRun.Outcome.FAILED
+                self._report(run, prefix=f"{target.site_name or target.hostname}: ")
+            if failed:
+                raise CommandError(f"{failed} website(s) mislukt.")
+            return
         tenant = Tenant.objects.select_related("site").filter(slug=site).first()
         if tenant is None:
             raise CommandError(f"Onbekende website: {site}")
         if files:
-            items, source = items_from_files(files), ", ".join(files)
+            paths = [path for group in files for path in group]
+            run = uitdatabank_import(
+                site=tenant.site, items=items_from_files(paths), source=", ".join(paths), full=full
+            )
+        elif url:
+            items = items_from_url(url)
+            run = uitdatabank_import(site=tenant.site, items=items, source=url, full=full)
         else:
-            if url is None:
-                url = selection_url_for_site(site=tenant.site)
-                full = True
-                if url is None:
-                    raise CommandError(
-                        "Deze website heeft geen UiTdatabank-selectie; geef --url of --file."
-                    )
-            items, source = items_from_url(url), url
-        run = uitdatabank_import(site=tenant.site, items=items, source=source, full=full)
+            run = uitdatabank_import_site(site=tenant.site, full=full)
+            if run.outcome == ImportRun.Outcome.FAILED and not run.source:
+                raise CommandError(
+                    "Deze website heeft geen UiTdatabank-selectie; geef --url of --file."
+                )
+        self._report(run)
+        if run.error:
+            raise CommandError(run.error)
+
+    def _report(self, run: ImportRun, prefix: str = "") -> None:
         self.stdout.write(
-            f"{run.get_outcome_display()}: {run.seen} gezien, {run.created} nieuw, "
+            f"{prefix}{run.get_outcome_display()}: {run.seen} gezien, {run.created} nieuw, "
             f"{run.updated} bijgewerkt, {run.unchanged} ongewijzigd, {run.rejected} geweigerd, "
             f"{run.withdrawn} teruggetrokken."
         )
         for rejection in run.rejections:
-            self.stdout.write(f"  geweigerd {rejection['id']}: {rejection['reason']}")
-        if run.error:
-            raise CommandError(run.error)
+            self.stdout.write(f"  {rejection['id']}: {rejection['reason']}")
