@@ -40,7 +40,9 @@ What differs, on purpose:
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -386,6 +388,15 @@ def _references_index(pages: list[Page]) -> None:
 
 
 def _search_index(pages: list[Page]) -> None:
+    deferred = _deferred_search.get()
+    if deferred is not None:
+        # Inside search_indexing_deferred(): only pages whose transaction commits are kept.
+        transaction.on_commit(lambda: deferred.extend(pages))
+        return
+    _search_index_now(pages, committed=False)
+
+
+def _search_index_now(pages: list[Page], *, committed: bool) -> None:
     by_model: dict[type[Page], list[Page]] = defaultdict(list)
     for page in pages:
         model = type(page)
@@ -394,16 +405,48 @@ def _search_index(pages: list[Page]) -> None:
     for name, backend in get_search_backends_with_name(with_auto_update=True):
         in_database = type(backend).__module__.startswith("modelsearch.backends.database")
         for model, model_pages in by_model.items():
-            if in_database:
-                backend.add_bulk(model, model_pages)
-            else:
-                transaction.on_commit(
-                    lambda b=backend, m=model, p=model_pages, n=name: _search_add(b, n, m, p)
-                )
+            for start in range(0, len(model_pages), BATCH_SIZE):
+                chunk = model_pages[start : start + BATCH_SIZE]
+                if in_database or committed:
+                    _search_add(backend, name, model, chunk)
+                else:
+                    transaction.on_commit(
+                        lambda b=backend, m=model, p=chunk, n=name: _search_add(b, n, m, p)
+                    )
 
 
 def _search_add(backend, name: str, model: type[Page], pages: list[Page]) -> None:
     try:
         backend.add_bulk(model, pages)
-    except Exception:  # the pages are committed; `update_index` repairs a failed engine
+    except Exception:
+        if type(backend).__module__.startswith("modelsearch.backends.database"):
+            raise  # in the database: the transaction must fail with it
+        # An external engine: the pages are committed; `update_index` repairs the index.
         logger.exception("Adding %d %s pages to search backend %s failed", len(pages), model, name)
+
+
+_deferred_search: ContextVar[list[Page] | None] = ContextVar("page_bulk_deferred", default=None)
+
+
+@contextmanager
+def search_indexing_deferred() -> Iterator[None]:
+    """Index the pages of every bulk creation inside the block together, when the block ends.
+
+    For commands that create pages for many sites, each site in its own transaction
+    (`sitegen bulk`, `sitegen sync`): the search backends refresh their statistics once per
+    batch instead of once per page model and site. Pages of a transaction that was rolled back
+    are not indexed. Between a site's commit and the end of the block its pages are not yet
+    searchable; if the process dies there, `manage.py update_index` repairs the index.
+    """
+    if _deferred_search.get() is not None:
+        yield  # nested: the outer block indexes
+        return
+    collected: list[Page] = []
+    token = _deferred_search.set(collected)
+    try:
+        yield
+    finally:
+        _deferred_search.reset(token)
+        if collected:
+            with transaction.atomic():
+                _search_index_now(collected, committed=True)
