@@ -34,7 +34,8 @@ What differs, on purpose:
   database backends) are written inside the caller's transaction, so a rollback removes them
   with the pages; an external search engine (Elasticsearch/OpenSearch) is updated after the
   transaction commits (`transaction.on_commit`), so it never receives pages that were rolled
-  back.
+  back. Commands that create pages for many sites, one transaction each, wrap the run in
+  `search_indexing_deferred()`: the search index then gets all committed pages in one batch.
 """
 
 import logging

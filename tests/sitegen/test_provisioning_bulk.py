@@ -103,7 +103,7 @@ def test_centre_slugs_never_collide_with_library_slugs():
     assert all(slug.startswith(("cc-", "gc-")) for slug in slugs)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bulk_command_indexes_the_committed_sites_once_at_the_end():
     """`sitegen bulk` defers search indexing to one batch after the rows committed: a real
     commit is needed, so this test runs outside a test transaction."""
