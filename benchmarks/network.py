@@ -124,10 +124,9 @@ def command_run(*args: str) -> tuple[float, int, str]:
     counter = QueryCounter()
     out = io.StringIO()
     started = time.perf_counter()
-    with connection.execute_wrapper(counter):
-        # sitegen bulk exits 1 when a row failed; the summary line says how many.
-        with contextlib.suppress(SystemExit):
-            call_command(*args, stdout=out, stderr=out)
+    # sitegen bulk exits 1 when a row failed; the summary line says how many.
+    with connection.execute_wrapper(counter), contextlib.suppress(SystemExit):
+        call_command(*args, stdout=out, stderr=out)
     elapsed = time.perf_counter() - started
     lines = out.getvalue().strip().splitlines()
     return elapsed, counter.count, lines[-1] if lines else ""
