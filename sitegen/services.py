@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.utils.text import slugify
@@ -357,6 +357,21 @@ def _navigation_extend(
     navigation.save()
 
 
+def _paths_set(*, table: str, paths: list[tuple[int, str]]) -> None:
+    """One UPDATE per 500 rows; written out because `bulk_update` spends more time building a
+    CASE of hundreds of branches in Python than the database spends running it."""
+    quoted = connection.ops.quote_name(table)
+    for start in range(0, len(paths), 500):
+        chunk = paths[start : start + 500]
+        cases = " ".join("WHEN %s THEN %s" for _row in chunk)
+        marks = ", ".join("%s" for _row in chunk)
+        params = [value for row in chunk for value in row] + [pk for pk, _path in chunk]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quoted} SET path = CASE id {cases} END WHERE id IN ({marks})", params
+            )
+
+
 def _collection_create(*, name: str) -> Collection:
     """The site's collection under the root collection, in name order among its siblings as
     treebeard's `add_child` puts it (`Collection.node_order_by`), but the siblings after it are
@@ -394,9 +409,7 @@ def _collection_create(*, name: str) -> Collection:
         Collection.objects.filter(pk__in=[pk for pk, _old in moving]).update(
             path=Concat(Value("~"), F("path"))
         )
-        Collection.objects.bulk_update(
-            [Collection(pk=pk, path=moved(old)) for pk, old in moving], ["path"], batch_size=500
-        )
+        _paths_set(table=Collection._meta.db_table, paths=[(pk, moved(old)) for pk, old in moving])
     collection = Collection(name=name, path=path, depth=2, numchild=0)
     collection.save()
     Collection.objects.filter(pk=root.pk).update(numchild=F("numchild") + 1)
