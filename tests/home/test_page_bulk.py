@@ -178,8 +178,10 @@ def test_queries_do_not_grow_with_the_number_of_pages(site_a):
             _create(home, pages)
         return len(captured)
 
+    # 35: SQLite allows 999 parameters per statement, so Django inserts at most 37 pages per
+    # INSERT there; on PostgreSQL the batches hold 500 pages.
     five = count(5, 0)
-    fifty = count(50, 100)
-    assert five == fifty
-    assert fifty <= 15
+    many = count(50 if connection.vendor == "postgresql" else 35, 100)
+    assert five == many
+    assert many <= 15
     assert Page.find_problems() == ([], [], [], [], [])
