@@ -11,7 +11,8 @@ then measures:
      (../shared/data/belgian_municipalities_2020.csv, 300 Flemish rows; --csv names another
      copy; without one, a generated CSV in the same layout), the 69 cultuurcentra and 94
      gemeenschapscentra of sitegen/data/, and generated libraries up to --sites if the lists
-     hold fewer: total time, per site, queries per site;
+     hold fewer: total time, per site, queries per site, and the CPU time of the benchmark's
+     process plus its PostgreSQL backend (a figure that does not depend on the machine's load);
   4. `sitegen sync` of every kind over the whole network, with each blueprint one version
      newer than the sites (one extra page per site), and a second run with nothing to do;
   5. the home page again with the whole network.
@@ -114,22 +115,63 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def command_run(*args: str) -> tuple[float, int, str]:
-    """Run a management command; its time, its queries and the last line it wrote."""
-    import io
-
-    from django.core.management import call_command
+def database_cpu_seconds() -> float | None:
+    """CPU time used so far by this connection's PostgreSQL backend (local server, Linux), or
+    None where /proc cannot tell. With the benchmark's own CPU time it gives a figure that does
+    not depend on what else the machine is doing."""
     from django.db import connection
 
-    counter = QueryCounter()
-    out = io.StringIO()
-    started = time.perf_counter()
-    # sitegen bulk exits 1 when a row failed; the summary line says how many.
-    with connection.execute_wrapper(counter), contextlib.suppress(SystemExit):
-        call_command(*args, stdout=out, stderr=out)
-    elapsed = time.perf_counter() - started
-    lines = out.getvalue().strip().splitlines()
-    return elapsed, counter.count, lines[-1] if lines else ""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class Run:
+    """One management command: wall time, queries, CPU time of this process and of the
+    database backend, and the last line it wrote."""
+
+    def __init__(self, *args: str) -> None:
+        import io
+
+        from django.core.management import call_command
+        from django.db import connection
+
+        counter = QueryCounter()
+        out = io.StringIO()
+        database_before = database_cpu_seconds()
+        cpu_before = time.process_time()
+        started = time.perf_counter()
+        # sitegen bulk exits 1 when a row failed; the summary line says how many.
+        with connection.execute_wrapper(counter), contextlib.suppress(SystemExit):
+            call_command(*args, stdout=out, stderr=out)
+        self.elapsed = time.perf_counter() - started
+        self.cpu = time.process_time() - cpu_before
+        database_after = database_cpu_seconds()
+        self.database_cpu = (
+            database_after - database_before
+            if database_before is not None and database_after is not None
+            else 0.0
+        )
+        self.queries = counter.count
+        lines = out.getvalue().strip().splitlines()
+        self.summary = lines[-1] if lines else ""
+
+
+def runs_line(label: str, runs: list["Run"], sites: int) -> str:
+    elapsed = sum(run.elapsed for run in runs)
+    cpu = sum(run.cpu + run.database_cpu for run in runs)
+    queries = sum(run.queries for run in runs)
+    return (
+        f"{label}: {elapsed:.1f} s ({elapsed / sites * 1000:.0f} ms, "
+        f"{queries / sites:.0f} queries per site); CPU time (Python + PostgreSQL backend) "
+        f"{cpu:.1f} s ({cpu / sites * 1000:.0f} ms per site): about the wall time on an idle "
+        "machine, less its I/O waits\n"
+    )
 
 
 def extra_sites_csv(path: Path, count: int) -> None:
@@ -217,49 +259,40 @@ def main() -> None:
         if not register.is_file():
             register = Path(folder) / "municipalities.csv"
             register_csv(register, 300)
-        runs = [(register, ["--kind", "bibliotheek"]), *((path, []) for path in CENTRES)]
+        csvs = [(register, ["--kind", "bibliotheek"]), *((path, []) for path in CENTRES)]
         before = Tenant.objects.count()
-        total_time = 0.0
-        total_queries = 0
-        for path, extra in runs:
-            elapsed, queries, summary = command_run("sitegen", "bulk", "--csv", str(path), *extra)
-            total_time += elapsed
-            total_queries += queries
-            out.write(f"  sitegen bulk {path.name}: {elapsed:.1f} s; {summary}\n")
+        runs = []
+        for path, extra in csvs:
+            runs.append(Run("sitegen", "bulk", "--csv", str(path), *extra))
+            out.write(f"  sitegen bulk {path.name}: {runs[-1].elapsed:.1f} s; {runs[-1].summary}\n")
         missing = args.sites - Tenant.objects.count()
         if missing > 0:
             path = Path(folder) / "extra.csv"
             extra_sites_csv(path, missing)
-            elapsed, queries, summary = command_run("sitegen", "bulk", "--csv", str(path))
-            total_time += elapsed
-            total_queries += queries
+            runs.append(Run("sitegen", "bulk", "--csv", str(path)))
             out.write(
-                f"  sitegen bulk of {missing} generated libraries: {elapsed:.1f} s; {summary}\n"
+                f"  sitegen bulk, {missing} generated libraries: {runs[-1].elapsed:.1f} s; "
+                f"{runs[-1].summary}\n"
             )
     total = Tenant.objects.count()
     created = max(total - before, 1)
-    out.write(
-        f"provision {created} sites with sitegen bulk: {total_time:.1f} s "
-        f"({total_time / created * 1000:.0f} ms, {total_queries / created:.0f} queries per site); "
-        f"network now {total} sites\n"
-    )
+    out.write(runs_line(f"provision {created} sites with sitegen bulk", runs, created))
+    out.write(f"network now {total} sites\n")
 
     newer = blueprints_one_version_newer()
     current = dict(BLUEPRINTS)
-    sync_time = 0.0
-    sync_queries = 0
     try:
         BLUEPRINTS.update(newer)
+        runs = []
         for kind in newer:
-            elapsed, queries, summary = command_run("sitegen", "sync", "--kind", kind)
-            sync_time += elapsed
-            sync_queries += queries
-            out.write(f"  sitegen sync --kind {kind}: {elapsed:.1f} s; {summary}\n")
+            runs.append(Run("sitegen", "sync", "--kind", kind))
+            out.write(
+                f"  sitegen sync --kind {kind}: {runs[-1].elapsed:.1f} s; {runs[-1].summary}\n"
+            )
         out.write(
-            f"sitegen sync over {total} sites (one page added to each): {sync_time:.1f} s "
-            f"({sync_time / total * 1000:.0f} ms, {sync_queries / total:.0f} queries per site)\n"
+            runs_line(f"sitegen sync over {total} sites (one page added to each)", runs, total)
         )
-        second = sum(command_run("sitegen", "sync", "--kind", kind)[0] for kind in newer)
+        second = sum(Run("sitegen", "sync", "--kind", kind).elapsed for kind in newer)
         out.write(f"second sitegen sync over {total} sites (nothing to do): {second:.1f} s\n")
     finally:
         BLUEPRINTS.update(current)
