@@ -2,12 +2,15 @@
 
 import logging
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import (
@@ -32,6 +35,7 @@ from home.models import (
     NavigationSettings,
     Tenant,
 )
+from home.page_bulk import page_tree_bulk_create
 from registrations.models import RegistrationSettings
 from sitegen.blueprints import Blueprint, PageSpec
 from sitegen.models import BlueprintPage
@@ -128,47 +132,71 @@ def site_request_validate(*, request: SiteRequest) -> None:
         raise ProvisioningError(_("Een Belgische postcode heeft 4 cijfers."))
 
 
-def _permission(app_label: str, codename: str) -> Permission:
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+def _permissions_load(*, codenames: set[tuple[str, str]]) -> dict[tuple[str, str], Permission]:
+    """The permissions provisioning grants, in one query (not one per codename)."""
+    rows = Permission.objects.filter(
+        content_type__app_label__in={app for app, _codename in codenames},
+        codename__in={codename for _app, codename in codenames},
+    ).select_related("content_type")
+    found = {(row.content_type.app_label, row.codename): row for row in rows}
+    missing = codenames - found.keys()
+    if missing:
+        raise ProvisioningError(
+            _("Rechten ontbreken in de database: %(names)s.")
+            % {"names": ", ".join(sorted(f"{app}.{code}" for app, code in missing))}
+        )
+    return found
 
 
-def _setting_permission(model) -> Permission:
-    return Permission.objects.get(
-        content_type__app_label=model._meta.app_label,
-        codename=f"change_{model._meta.model_name}",
-    )
+def _setting_codename(model) -> tuple[str, str]:
+    return (model._meta.app_label, f"change_{model._meta.model_name}")
 
 
-def _create_group(name: str) -> Group:
-    if Group.objects.filter(name=name).exists():
-        raise ProvisioningError(_("De groep \u201c%(name)s\u201d bestaat al.") % {"name": name})
-    group = Group.objects.create(name=name)
-    group.permissions.add(_permission("wagtailadmin", "access_admin"))
-    return group
+def _groups_create(*, names: list[str]) -> list[Group]:
+    taken = list(Group.objects.filter(name__in=names).values_list("name", flat=True))
+    if taken:
+        raise ProvisioningError(_("De groep \u201c%(name)s\u201d bestaat al.") % {"name": taken[0]})
+    return Group.objects.bulk_create([Group(name=name) for name in names])
 
 
-def _grant(
+def _grants_create(
     *,
-    group: Group,
+    grants: list[tuple[Group, tuple[str, ...], tuple[tuple[str, str], ...], tuple]],
     home: Page,
     site: Site,
     collection: Collection,
-    page_permissions: tuple[str, ...],
-    media_permissions: tuple[tuple[str, str], ...],
-    setting_models: tuple,
 ) -> None:
+    """Admin access, page, collection and per-site settings permissions for the site's groups:
+    one INSERT per kind of permission for all groups together."""
+    codenames = {("wagtailadmin", "access_admin")}
+    for _group, page_permissions, media_permissions, setting_models in grants:
+        codenames |= {("wagtailcore", codename) for codename in page_permissions}
+        codenames |= set(media_permissions)
+        codenames |= {_setting_codename(model) for model in setting_models}
+    permissions = _permissions_load(codenames=codenames)
+    Group.permissions.through.objects.bulk_create(
+        Group.permissions.through(
+            group=group, permission=permissions[("wagtailadmin", "access_admin")]
+        )
+        for group, *_rest in grants
+    )
     GroupPagePermission.objects.bulk_create(
-        GroupPagePermission(group=group, page=home, permission=_permission("wagtailcore", codename))
+        GroupPagePermission(
+            group=group, page=home, permission=permissions[("wagtailcore", codename)]
+        )
+        for group, page_permissions, _media, _settings in grants
         for codename in page_permissions
     )
     GroupCollectionPermission.objects.bulk_create(
-        GroupCollectionPermission(
-            group=group, collection=collection, permission=_permission(app_label, codename)
-        )
-        for app_label, codename in media_permissions
+        GroupCollectionPermission(group=group, collection=collection, permission=permissions[key])
+        for group, _pages, media_permissions, _settings in grants
+        for key in media_permissions
     )
     GroupSitePermission.objects.bulk_create(
-        GroupSitePermission(group=group, site=site, permission=_setting_permission(model))
+        GroupSitePermission(
+            group=group, site=site, permission=permissions[_setting_codename(model)]
+        )
+        for group, _pages, _media, setting_models in grants
         for model in setting_models
     )
 
@@ -176,61 +204,132 @@ def _grant(
 def _setting_permissions_ensure(*, tenant: Tenant) -> None:
     """Grant the site's groups the per-site settings that were added to the platform after the
     site was provisioned (re-provisioning and `sitegen sync` both come through here)."""
-    for group, models in (
-        (tenant.editors_group, EDITOR_SETTINGS),
-        (tenant.moderators_group, MODERATOR_SETTINGS),
-    ):
-        granted = set(
-            GroupSitePermission.objects.filter(group=group, site=tenant.site).values_list(
-                "permission_id", flat=True
-            )
+    wanted = (
+        (tenant.editors_group_id, EDITOR_SETTINGS),
+        (tenant.moderators_group_id, MODERATOR_SETTINGS),
+    )
+    granted = set(
+        GroupSitePermission.objects.filter(
+            group_id__in=[group_id for group_id, _models in wanted], site_id=tenant.site_id
+        ).values_list("group_id", "permission__content_type__app_label", "permission__codename")
+    )
+    missing = [
+        (group_id, _setting_codename(model))
+        for group_id, models in wanted
+        for model in models
+        if (group_id, *_setting_codename(model)) not in granted
+    ]
+    if not missing:
+        return
+    permissions = _permissions_load(codenames={codename for _group, codename in missing})
+    GroupSitePermission.objects.bulk_create(
+        GroupSitePermission(
+            group_id=group_id, site_id=tenant.site_id, permission=permissions[codename]
         )
-        GroupSitePermission.objects.bulk_create(
-            GroupSitePermission(group=group, site=tenant.site, permission=permission)
-            for permission in (_setting_permission(model) for model in models)
-            if permission.pk not in granted
-        )
+        for group_id, codename in missing
+    )
 
 
-def _create_page(*, parent: Page, spec: PageSpec) -> Page:
+def _page_from_spec(*, spec: PageSpec, taken_slugs: set[str]) -> Page:
     model = apps.get_model(spec.model)
     page = model(title=spec.title, slug=spec.slug, show_in_menus=spec.in_main_menu)
     for name, value in spec.fields.items():
         setattr(page, name, value)
-    if parent.get_children().filter(slug=spec.slug).exists():
+    if spec.slug in taken_slugs:
         # The slug is taken by a local page; keep theirs and add ours beside it.
         page.slug = f"{spec.slug}-{spec.key}"
-    parent.add_child(instance=page)
-    page.save_revision(log_action=False).publish(log_action=False)
     return page
+
+
+@dataclass
+class _BlueprintPlan:
+    """The blueprint pages a site lacks, placed under their parents, not yet saved."""
+
+    placements: list[tuple[Page, Page]] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    pages_by_key: dict[str, Page | None] = field(default_factory=dict)
+
+
+def _blueprint_plan(
+    *,
+    home: Page,
+    blueprint: Blueprint,
+    existing: dict[str, int | None],
+    home_is_new: bool = False,
+) -> _BlueprintPlan:
+    """Which blueprint pages to create where; reads the existing parents and their children's
+    slugs in two queries (none when nothing is missing)."""
+    plan = _BlueprintPlan()
+    specs = blueprint.pages_up_to(blueprint.version)
+    missing = [(spec, parent) for spec, parent in specs if spec.key not in existing]
+    if not missing:
+        return plan
+    parent_ids = {
+        existing[parent.key]
+        for _spec, parent in missing
+        if parent is not None and existing.get(parent.key)
+    }
+    parents = {page.pk: page for page in Page.objects.filter(pk__in=parent_ids)}
+    if not home_is_new:
+        parents[home.pk] = home
+    # Slugs under the parents that exist already: the blueprint never takes a local page's slug.
+    slugs: dict[int, set[str]] = defaultdict(set)
+    if parents:
+        condition = Q()
+        pk_by_path = {}
+        for page in parents.values():
+            condition |= Q(path__startswith=page.path, depth=page.depth + 1)
+            pk_by_path[page.path] = page.pk
+        for path, slug in Page.objects.filter(condition).values_list("path", "slug"):
+            parent_pk = pk_by_path.get(path[: -Page.steplen])
+            if parent_pk is not None:
+                slugs[parent_pk].add(slug)
+    for spec, parent_spec in specs:
+        if spec.key in existing:
+            page_id = existing[spec.key]
+            plan.pages_by_key[spec.key] = parents.get(page_id) if page_id else None
+            continue
+        parent = home if parent_spec is None else plan.pages_by_key.get(parent_spec.key)
+        if parent is None:
+            continue  # the parent was deleted locally: leave this branch alone
+        page = _page_from_spec(spec=spec, taken_slugs=slugs.get(parent.pk, set()))
+        plan.placements.append((parent, page))
+        plan.keys.append(spec.key)
+        plan.pages_by_key[spec.key] = page
+    return plan
+
+
+def _blueprint_plan_record(*, tenant: Tenant, blueprint: Blueprint, plan: _BlueprintPlan) -> None:
+    """After the plan's pages are saved: their BlueprintPage rows and menu entries."""
+    if not plan.keys:
+        return
+    BlueprintPage.objects.bulk_create(
+        BlueprintPage(
+            tenant=tenant,
+            key=key,
+            page=plan.pages_by_key[key],
+            added_in_version=blueprint.version,
+        )
+        for key in plan.keys
+    )
+    _navigation_extend(tenant=tenant, blueprint=blueprint, keys=plan.keys, pages=plan.pages_by_key)
 
 
 def blueprint_apply(*, tenant: Tenant, blueprint: Blueprint) -> list[str]:
     """Add the blueprint's pages that the site lacks; never touch pages that exist.
 
-    Returns the keys of the pages created. Runs in the caller's transaction.
+    Returns the keys of the pages created. Runs in the caller's transaction. The pages are
+    created in bulk (home.page_bulk), so the queries do not grow with the number of pages.
     """
-    home = tenant.site.root_page
-    existing = {row.key: row.page_id for row in BlueprintPage.objects.filter(tenant=tenant)}
-    pages_by_key: dict[str, Page | None] = {}
-    created: list[str] = []
-    for spec, parent_spec in blueprint.pages_up_to(blueprint.version):
-        if spec.key in existing:
-            pages_by_key[spec.key] = (
-                Page.objects.filter(pk=existing[spec.key]).first() if existing[spec.key] else None
-            )
-            continue
-        parent = home if parent_spec is None else pages_by_key.get(parent_spec.key)
-        if parent is None:
-            continue  # the parent was deleted locally: leave this branch alone
-        page = _create_page(parent=parent, spec=spec)
-        BlueprintPage.objects.create(
-            tenant=tenant, key=spec.key, page=page, added_in_version=blueprint.version
-        )
-        pages_by_key[spec.key] = page
-        created.append(spec.key)
-    if created:
-        _navigation_extend(tenant=tenant, blueprint=blueprint, keys=created, pages=pages_by_key)
+    existing = dict(BlueprintPage.objects.filter(tenant=tenant).values_list("key", "page_id"))
+    if any(spec.key not in existing for spec, _p in blueprint.pages_up_to(blueprint.version)):
+        home = Page.objects.get(pk=tenant.site.root_page_id)
+        plan = _blueprint_plan(home=home, blueprint=blueprint, existing=existing)
+        page_tree_bulk_create(placements=plan.placements)
+        _blueprint_plan_record(tenant=tenant, blueprint=blueprint, plan=plan)
+        created = plan.keys
+    else:
+        created = []
     _setting_permissions_ensure(tenant=tenant)
     if tenant.blueprint_version < blueprint.version:
         tenant.blueprint_version = blueprint.version
@@ -256,6 +355,65 @@ def _navigation_extend(
     navigation.main_menu = main
     navigation.footer_menu = footer
     navigation.save()
+
+
+def _paths_set(*, table: str, paths: list[tuple[int, str]]) -> None:
+    """One UPDATE per 500 rows; written out because `bulk_update` spends more time building a
+    CASE of hundreds of branches in Python than the database spends running it."""
+    quoted = connection.ops.quote_name(table)
+    for start in range(0, len(paths), 500):
+        chunk = paths[start : start + 500]
+        cases = " ".join("WHEN %s THEN %s" for _row in chunk)
+        marks = ", ".join("%s" for _row in chunk)
+        params = [value for row in chunk for value in row] + [pk for pk, _path in chunk]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quoted} SET path = CASE id {cases} END WHERE id IN ({marks})", params
+            )
+
+
+def _collection_create(*, name: str) -> Collection:
+    """The site's collection under the root collection, in name order among its siblings as
+    treebeard's `add_child` puts it (`Collection.node_order_by`), but the siblings after it are
+    moved with three statements instead of one UPDATE per sibling (with hundreds of sites,
+    that was most of the time of provisioning one)."""
+    root = Collection.objects.select_for_update().get(depth=1)
+    steplen = Collection.steplen
+    next_path = (
+        Collection.objects.filter(depth=2, name__gt=name)
+        .order_by("path")
+        .values_list("path", flat=True)
+        .first()
+    )
+    if next_path is None:
+        last = (
+            Collection.objects.filter(depth=2).order_by("-path").values_list("path", flat=True)
+        ).first()
+        step = Collection._str2int(last[-steplen:]) + 1 if last else 1
+        path = Collection._get_path(root.path, 2, step)
+    else:
+        path = next_path
+        moving = list(
+            Collection.objects.filter(path__gte=next_path)
+            .values_list("pk", "path")
+            .order_by("path")
+        )
+        start = len(root.path)
+
+        def moved(old: str) -> str:
+            step = Collection._str2int(old[start : start + steplen]) + 1
+            return Collection._get_path(root.path, 2, step) + old[start + steplen :]
+
+        # Out of the way first (no valid path starts with "~"), so that no intermediate state
+        # breaks the unique index on path; then to the new paths in one UPDATE per batch.
+        Collection.objects.filter(pk__in=[pk for pk, _old in moving]).update(
+            path=Concat(Value("~"), F("path"))
+        )
+        _paths_set(table=Collection._meta.db_table, paths=[(pk, moved(old)) for pk, old in moving])
+    collection = Collection(name=name, path=path, depth=2, numchild=0)
+    collection.save()
+    Collection.objects.filter(pk=root.pk).update(numchild=F("numchild") + 1)
+    return collection
 
 
 def _workflow_create(*, name: str, moderators: Group, home: Page) -> None:
@@ -319,30 +477,31 @@ def provision_site(*, blueprint: Blueprint, request: SiteRequest) -> ProvisionRe
         intro=blueprint.home_intro,
         body=list(blueprint.home_body),
     )
-    root.add_child(instance=home)
-    home.save_revision(log_action=False).publish(log_action=False)
+    # The home page and every blueprint page in one bulk creation (home.page_bulk).
+    plan = _blueprint_plan(home=home, blueprint=blueprint, existing={}, home_is_new=True)
+    page_tree_bulk_create(placements=[(root, home), *plan.placements])
 
     site = Site.objects.create(hostname=hostname, port=port, root_page=home, site_name=request.name)
-    collection = Collection.get_first_root_node().add_child(name=request.name)
-    editors = _create_group(_("%(site)s redacteurs") % {"site": request.name})
-    moderators = _create_group(_("%(site)s moderatoren") % {"site": request.name})
-    _grant(
-        group=editors,
-        home=home,
-        site=site,
-        collection=collection,
-        page_permissions=EDITOR_PAGE_PERMISSIONS,
-        media_permissions=EDITOR_MEDIA_PERMISSIONS,
-        setting_models=EDITOR_SETTINGS,
+    collection = _collection_create(name=request.name)
+    editors, moderators = _groups_create(
+        names=[
+            _("%(site)s redacteurs") % {"site": request.name},
+            _("%(site)s moderatoren") % {"site": request.name},
+        ]
     )
-    _grant(
-        group=moderators,
+    _grants_create(
+        grants=[
+            (editors, EDITOR_PAGE_PERMISSIONS, EDITOR_MEDIA_PERMISSIONS, EDITOR_SETTINGS),
+            (
+                moderators,
+                MODERATOR_PAGE_PERMISSIONS,
+                MODERATOR_MEDIA_PERMISSIONS,
+                MODERATOR_SETTINGS,
+            ),
+        ],
         home=home,
         site=site,
         collection=collection,
-        page_permissions=MODERATOR_PAGE_PERMISSIONS,
-        media_permissions=MODERATOR_MEDIA_PERMISSIONS,
-        setting_models=MODERATOR_SETTINGS,
     )
     _workflow_create(name=request.name, moderators=moderators, home=home)
 
@@ -354,46 +513,41 @@ def provision_site(*, blueprint: Blueprint, request: SiteRequest) -> ProvisionRe
         editors_group=editors,
         moderators_group=moderators,
         blueprint=blueprint.kind,
-        blueprint_version=0,
+        blueprint_version=blueprint.version,
     )
     _settings_initialise(tenant=tenant, blueprint=blueprint, request=request)
-    created_pages = blueprint_apply(tenant=tenant, blueprint=blueprint)
+    _blueprint_plan_record(tenant=tenant, blueprint=blueprint, plan=plan)
     logger.info("Provisioned %s at %s:%s", request.slug, hostname, port)
-    return ProvisionResult(tenant=tenant, created=True, pages_created=["home", *created_pages])
+    return ProvisionResult(tenant=tenant, created=True, pages_created=["home", *plan.keys])
 
 
 def _settings_initialise(*, tenant: Tenant, blueprint: Blueprint, request: SiteRequest) -> None:
+    """The per-site settings of a new site: one INSERT each (the site has none yet)."""
     site = tenant.site
-    IdentitySettings.objects.update_or_create(
+    IdentitySettings.objects.create(
         site=site,
-        defaults={
-            "kind": blueprint.kind,
-            "municipality": request.municipality,
-            "nis_code": request.nis_code,
-            "province": request.province,
-        },
+        kind=blueprint.kind,
+        municipality=request.municipality,
+        nis_code=request.nis_code,
+        province=request.province,
     )
-    BrandingSettings.objects.update_or_create(
+    BrandingSettings.objects.create(
         site=site,
-        defaults={
-            "primary_colour": blueprint.branding.primary_colour,
-            "accent_colour": blueprint.branding.accent_colour,
-        },
+        primary_colour=blueprint.branding.primary_colour,
+        accent_colour=blueprint.branding.accent_colour,
     )
-    ContactSettings.objects.update_or_create(
+    ContactSettings.objects.create(
         site=site,
-        defaults={
-            "street": request.street,
-            "postal_code": request.postal_code,
-            "city": request.city or request.municipality,
-            "email": request.email,
-            "phone": request.phone,
-        },
+        street=request.street,
+        postal_code=request.postal_code,
+        city=request.city or request.municipality,
+        email=request.email,
+        phone=request.phone,
     )
-    IntegrationSettings.objects.update_or_create(
-        site=site, defaults={"catalogue_profile": request.slug if blueprint.catalogue else ""}
+    IntegrationSettings.objects.create(
+        site=site, catalogue_profile=request.slug if blueprint.catalogue else ""
     )
-    NavigationSettings.objects.get_or_create(site=site)
+    NavigationSettings.objects.create(site=site)
 
 
 def slug_for(name: str) -> str:

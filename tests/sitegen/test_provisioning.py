@@ -406,9 +406,9 @@ def _fail(**kwargs):
 @pytest.mark.parametrize(
     "step",
     [
-        "_workflow_create",  # groups and permissions exist, no tenant yet
-        "_settings_initialise",  # tenant exists, no pages yet
-        "_navigation_extend",  # every blueprint page exists
+        "_workflow_create",  # pages, groups and permissions exist, no tenant yet
+        "_settings_initialise",  # pages and tenant exist, no settings yet
+        "_navigation_extend",  # everything but the menu entries exists
     ],
 )
 def test_failure_midway_leaves_nothing_behind(site_a, monkeypatch, step):

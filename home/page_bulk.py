@@ -1,0 +1,453 @@
+"""Creating many published pages in a few queries.
+
+`Page.add_child()` followed by `save_revision().publish()` costs about 90 queries per page: each
+save runs validation queries, sends `post_save` (search index and reference index updates, each
+a task), and treebeard looks up the last child for every insert. Provisioning 471 sites of ten
+pages each, or a first UiTdatabank import of thousands of events, cannot afford that.
+
+`page_tree_bulk_create` computes the materialised paths once, inserts every concrete model
+level of the multi-table inheritance with one INSERT per batch, creates one published
+`Revision` per page in one INSERT, points the pages at them in one UPDATE, writes the "created"
+and "published" log entries, fills the reference index in one INSERT and the search index in one
+INSERT per page model. The number of queries does not grow with the number of pages (until a
+batch of `BATCH_SIZE` is full).
+
+What is the same as the normal way: `path`, `depth`, `numchild`, `url_path`, `draft_title`,
+`locale` (the parent's), `translation_key`, `content_type`, `owner`, `live`,
+`first_published_at`, `last_published_at`, `latest_revision_created_at`, `latest_revision`,
+`live_revision`, the revision content (`serializable_data()`), child relations given in memory
+(modelcluster `ParentalKey` inlines, e.g. an event's dates), the page log entries
+`wagtail.create` and `wagtail.publish`, and `page_published`, which is sent for every page
+inside the transaction exactly as `Revision.publish()` sends it.
+
+What differs, on purpose:
+- `pre_save`/`post_save` are not sent for the pages and revisions (`bulk` inserts never send
+  them). Their receivers in this project and in Wagtail are the search index and the reference
+  index, which this module updates itself in batches, and `home.signals`/`sitegen` receivers
+  for other models. A receiver added later for page saves must also be taught about this module.
+- Validation runs `clean_fields()` (lengths, choices, StreamField blocks) and checks slugs
+  against the siblings in one query; model `clean()` methods are not called, because they run
+  queries per page (Wagtail's slug check, `BasePage.clean`'s site-reference check). Callers pass
+  content from code (blueprints) or an import that validates its own input.
+- Scheduled publishing (`go_live_at` in the future) is refused: every page is published now.
+- Index updates: the reference index and a search index kept in the database (Wagtail's
+  database backends) are written inside the caller's transaction, so a rollback removes them
+  with the pages; an external search engine (Elasticsearch/OpenSearch) is updated after the
+  transaction commits (`transaction.on_commit`), so it never receives pages that were rolled
+  back. Commands that create pages for many sites, one transaction each, wrap the run in
+  `search_indexing_deferred()`: the search index then gets all committed pages in one batch.
+"""
+
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
+from modelsearch import index as search_index
+from modelsearch.backends import get_search_backends_with_name
+from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
+from wagtail.signals import page_published
+
+logger = logging.getLogger(__name__)
+
+# Rows per INSERT/UPDATE; Django lowers it further where the database limits parameters.
+BATCH_SIZE = 500
+# Validating these runs a query each (foreign keys) or they are computed here (tree fields).
+_UNCHECKED_FIELDS = ("path", "depth", "numchild", "url_path", "draft_title", "translation_key")
+
+
+def pages_bulk_create(*, parent: Page, pages: Sequence[Page], user: Any = None) -> list[Page]:
+    """Create `pages` (unsaved instances of specific page models) as published children of
+    `parent`, in the given order, after its existing children. Returns them, saved."""
+    return page_tree_bulk_create(placements=[(parent, page) for page in pages], user=user)
+
+
+def page_tree_bulk_create(
+    *, placements: Sequence[tuple[Page, Page]], user: Any = None
+) -> list[Page]:
+    """Create pages as published pages, each under its parent: `placements` is a list of
+    (parent, page) pairs where the parent is an existing page or a page placed earlier in the
+    same list (so a whole subtree goes in one call). Must run inside a transaction.
+
+    Raises ValidationError (the message names the page) when a page is invalid or its slug is
+    taken under its parent; nothing is written then.
+    """
+    if not placements:
+        return []
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("page_tree_bulk_create must run inside transaction.atomic()")
+    now = timezone.now()
+    pages = [page for _parent, page in placements]
+    _placements_check(placements)
+
+    tree = _TreeState.load(parents=[p for p, _page in placements if p.pk is not None])
+    for parent, page in placements:
+        _page_prepare(page=page, parent=parent, tree=tree, now=now, user=user)
+    tree.numchild_save()
+
+    child_items = _child_relations_detach(pages)
+    _pages_insert(pages)
+    _child_relations_insert(pages, child_items)
+    revisions = _revisions_create(pages=pages, user=user, now=now)
+    Page.objects.bulk_update(pages, ["latest_revision", "live_revision"], batch_size=BATCH_SIZE)
+    _log_entries_create(pages=pages, revisions=revisions, user=user, now=now)
+    _references_index(pages)
+    _child_relations_release(pages)
+    for page, revision in zip(pages, revisions, strict=True):
+        page_published.send(sender=type(page), instance=page, revision=revision)
+    _search_index(pages)
+    logger.info("Created %d pages in bulk", len(pages))
+    return pages
+
+
+def _placements_check(placements: Sequence[tuple[Page, Page]]) -> None:
+    placed: set[int] = set()
+    for parent, page in placements:
+        if page.pk is not None or id(page) in placed:
+            raise ValueError(f"{page!r} is already saved or placed twice")
+        if not isinstance(page, Page) or type(page) is Page:
+            raise ValueError(f"{page!r} is not an instance of a specific page model")
+        if parent.pk is None and id(parent) not in placed:
+            raise ValueError(f"The parent of {page!r} is neither saved nor placed before it")
+        if page.go_live_at and page.go_live_at > timezone.now():
+            raise ValueError(f"{page!r} has a go_live_at in the future")
+        placed.add(id(page))
+
+
+class _TreeState:
+    """Paths, child counts and sibling slugs of the parents, read once and kept in memory."""
+
+    def __init__(self) -> None:
+        self.last_step: dict[str, int] = {}  # parent path -> step of its last child
+        self.slugs: dict[str, set[str]] = defaultdict(set)  # parent path -> child slugs
+        self.added: dict[int, int] = defaultdict(int)  # existing parent pk -> children added
+        self.fresh: dict[int, tuple[str, int, str, int]] = {}  # pk -> path, depth, url, locale
+
+    @classmethod
+    def load(cls, *, parents: list[Page]) -> "_TreeState":
+        state = cls()
+        pks = {parent.pk for parent in parents}
+        if not pks:
+            return state
+        # Lock the parents: a concurrent insert under the same parent would pick the same path.
+        rows = (
+            Page.objects.select_for_update()
+            .filter(pk__in=pks)
+            .values_list("pk", "path", "depth", "url_path", "locale_id")
+        )
+        condition = models.Q()
+        for pk, path, depth, url_path, locale_id in rows:
+            state.fresh[pk] = (path, depth, url_path, locale_id)
+            condition |= models.Q(path__startswith=path, depth=depth + 1)
+        if set(state.fresh) != pks:
+            raise ValueError("A parent page does not exist (any more)")
+        steplen = Page.steplen
+        for path, slug in Page.objects.filter(condition).values_list("path", "slug"):
+            parent_path = path[:-steplen]
+            step = Page._str2int(path[-steplen:])
+            state.last_step[parent_path] = max(state.last_step.get(parent_path, 0), step)
+            state.slugs[parent_path].add(slug)
+        return state
+
+    def place(self, parent: Page) -> tuple[str, int, str, int | None]:
+        """The next child's path and depth, and the parent's url_path and locale."""
+        if parent.pk is not None:
+            path, depth, url_path, locale_id = self.fresh[parent.pk]
+            self.added[parent.pk] += 1
+        else:
+            path, depth, url_path, locale_id = (
+                parent.path,
+                parent.depth,
+                parent.url_path,
+                parent.locale_id,
+            )
+            parent.numchild += 1
+        step = self.last_step.get(path, 0) + 1
+        self.last_step[path] = step
+        return Page._get_path(path, depth + 1, step), depth + 1, url_path, locale_id
+
+    def numchild_save(self) -> None:
+        for pk, added in self.added.items():
+            Page.objects.filter(pk=pk).update(numchild=F("numchild") + added)
+
+
+def _page_prepare(*, page: Page, parent: Page, tree: _TreeState, now, user: Any) -> None:
+    path, depth, parent_url_path, locale_id = tree.place(parent)
+    parent_path = path[: -Page.steplen]
+    siblings = tree.slugs[parent_path]
+    if not page.slug:
+        unicode = getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True)
+        base = slugify(page.title, allow_unicode=unicode)
+        page.slug, suffix = base, 1
+        while page.slug in siblings:
+            suffix += 1
+            page.slug = f"{base}-{suffix}"
+    elif page.slug in siblings:
+        raise ValidationError(
+            {
+                "slug": _("De slug \u201c%(slug)s\u201d is al in gebruik onder %(parent)s.")
+                % {"slug": page.slug, "parent": parent_url_path}
+            }
+        )
+    siblings.add(page.slug)
+    page.path, page.depth, page.numchild = path, depth, 0
+    page.url_path = f"{parent_url_path}{page.slug}/"
+    page.draft_title = page.title
+    if page.locale_id is None:
+        page.locale_id = locale_id
+    if page.owner_id is None and user is not None:
+        page.owner = user
+    page.live = True
+    page.expired = False
+    page.has_unpublished_changes = False
+    page.first_published_at = page.first_published_at or now
+    page.last_published_at = now
+    page.latest_revision_created_at = now
+    foreign_keys = [
+        field.name for field in page._meta.concrete_fields if isinstance(field, models.ForeignKey)
+    ]
+    try:
+        page.clean_fields(exclude=[*foreign_keys, *_UNCHECKED_FIELDS])
+    except ValidationError as error:
+        raise ValidationError(
+            _("Pagina \u201c%(title)s\u201d: %(errors)s")
+            % {"title": page.title, "errors": "; ".join(error.messages)}
+        ) from error
+
+
+def _concrete_levels(model: type[Page]) -> list[type[models.Model]]:
+    """The concrete models of a page's inheritance chain, Page first."""
+    parents = [m for m in reversed(model._meta.get_parent_list()) if not m._meta.proxy]
+    return [*parents, model]
+
+
+def _insert(model: type[models.Model], objs: list, fields: list, returning: bool) -> list:
+    """One INSERT per batch through the manager's `_insert`, the call Model.save() makes:
+    `bulk_create` refuses models with multi-table inheritance, so each level is written here."""
+    batch = max(1, min(BATCH_SIZE, connection.ops.bulk_batch_size(fields, objs)))
+    rows: list = []
+    manager = model._base_manager
+    returning_fields = model._meta.db_returning_fields if returning else None
+    for start in range(0, len(objs), batch):
+        chunk = objs[start : start + batch]
+        if returning and not connection.features.can_return_rows_from_bulk_insert:
+            for obj in chunk:  # old databases: one row at a time
+                rows.extend(
+                    manager._insert([obj], fields=fields, returning_fields=returning_fields)
+                )
+            continue
+        result = manager._insert(chunk, fields=fields, returning_fields=returning_fields)
+        if returning:
+            rows.extend(result)
+    return rows
+
+
+def _pages_insert(pages: list[Page]) -> None:
+    base_fields = [f for f in Page._meta.local_concrete_fields if not f.primary_key]
+    rows = _insert(Page, pages, base_fields, returning=True)
+    for page, row in zip(pages, rows, strict=True):
+        pk = row[0]
+        for level in _concrete_levels(type(page)):
+            setattr(page, level._meta.pk.attname, pk)
+    by_level: dict[type[models.Model], list[Page]] = defaultdict(list)
+    for page in pages:
+        for level in _concrete_levels(type(page))[1:]:
+            by_level[level].append(page)
+    for level, level_pages in by_level.items():
+        _insert(level, level_pages, list(level._meta.local_concrete_fields), returning=False)
+    for page in pages:
+        page._state.adding = False
+        page._state.db = connection.alias
+
+
+def _child_relations_detach(pages: list[Page]) -> dict[int, dict[str, list]]:
+    """Take the in-memory child objects (inline panels) of the unsaved pages, and give every
+    relation an in-memory list so that serialising the pages runs no queries."""
+    items: dict[int, dict[str, list]] = {}
+    for page in pages:
+        pending = getattr(page, "_cluster_related_objects", {})
+        page_items = {}
+        for relation in get_all_child_relations(page):
+            name = relation.get_accessor_name()
+            page_items[name] = list(pending.get(name, []))
+        items[id(page)] = page_items
+    return items
+
+
+def _child_relations_insert(pages: list[Page], items: dict[int, dict[str, list]]) -> None:
+    by_model: dict[type[models.Model], list] = defaultdict(list)
+    for page in pages:
+        for relation in get_all_child_relations(page):
+            name = relation.get_accessor_name()
+            children = items[id(page)][name]
+            for child in children:
+                setattr(child, relation.field.attname, page.pk)
+                by_model[relation.related_model].append(child)
+            # In memory until the revisions are serialised and the references extracted.
+            page._cluster_related_objects = getattr(page, "_cluster_related_objects", {})
+            page._cluster_related_objects[name] = children
+    for model, children in by_model.items():
+        model._base_manager.bulk_create(children, batch_size=BATCH_SIZE)
+    for page in pages:
+        for field in get_all_child_m2m_relations(page):
+            if field.name in getattr(page, "_cluster_related_objects", {}):
+                getattr(page, field.name).commit()  # rare (e.g. machines of a course)
+
+
+def _child_relations_release(pages: list[Page]) -> None:
+    """Back to live SQL for the relations, as after a normal save."""
+    for page in pages:
+        for relation in get_all_child_relations(page):
+            page._cluster_related_objects.pop(relation.get_accessor_name(), None)
+
+
+def _revisions_create(*, pages: list[Page], user: Any, now) -> list[Revision]:
+    base_content_type = ContentType.objects.get_for_model(Page)
+    revisions = [
+        Revision(
+            content_type_id=page.content_type_id,
+            base_content_type=base_content_type,
+            object_id=str(page.pk),
+            created_at=now,
+            user=user,
+            content=page.serializable_data(),
+            object_str=str(page),
+        )
+        for page in pages
+    ]
+    Revision.objects.bulk_create(revisions, batch_size=BATCH_SIZE)
+    for page, revision in zip(pages, revisions, strict=True):
+        page.latest_revision = revision
+        page.live_revision = revision
+    return revisions
+
+
+def _log_entries_create(*, pages: list[Page], revisions: list[Revision], user: Any, now) -> None:
+    entries = []
+    for page, revision in zip(pages, revisions, strict=True):
+        content_type = ContentType.objects.get_for_model(page, for_concrete_model=False)
+        action_id = uuid.uuid4()
+        for action, with_revision in (("wagtail.create", None), ("wagtail.publish", revision)):
+            entries.append(
+                PageLogEntry(
+                    content_type=content_type,
+                    label=page.get_admin_display_title(),
+                    action=action,
+                    timestamp=now,
+                    data={},
+                    page_id=page.pk,
+                    user=user if user is not None else page.owner,
+                    uuid=action_id,
+                    revision=with_revision,
+                    content_changed=True,
+                )
+            )
+    PageLogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+
+
+def _references_index(pages: list[Page]) -> None:
+    """What ReferenceIndex.create_or_update_for_object does for each object, for new pages
+    (nothing to compare or delete) in one INSERT."""
+    rows = []
+    for page in pages:
+        if not ReferenceIndex.is_indexed(type(page)):
+            continue
+        content_type = ContentType.objects.get_for_model(page, for_concrete_model=False)
+        base_content_type = ContentType.objects.get_for_model(Page)
+        for to_ct, to_id, model_path, content_path in set(
+            ReferenceIndex._extract_references_from_object(page)
+        ):
+            rows.append(
+                ReferenceIndex(
+                    content_type=content_type,
+                    base_content_type=base_content_type,
+                    object_id=page.pk,
+                    to_content_type_id=to_ct,
+                    to_object_id=to_id,
+                    model_path=model_path,
+                    content_path=content_path,
+                    content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
+                )
+            )
+    ReferenceIndex.objects.bulk_create(
+        rows,
+        batch_size=BATCH_SIZE,
+        ignore_conflicts=connection.features.supports_ignore_conflicts,
+    )
+
+
+def _search_index(pages: list[Page]) -> None:
+    deferred = _deferred_search.get()
+    if deferred is not None:
+        # Inside search_indexing_deferred(): only pages whose transaction commits are kept.
+        transaction.on_commit(lambda: deferred.extend(pages))
+        return
+    _search_index_now(pages, committed=False)
+
+
+def _search_index_now(pages: list[Page], *, committed: bool) -> None:
+    by_model: dict[type[Page], list[Page]] = defaultdict(list)
+    for page in pages:
+        model = type(page)
+        if search_index.class_is_indexed(model) and getattr(model, "search_auto_update", True):
+            by_model[model].append(page)
+    for name, backend in get_search_backends_with_name(with_auto_update=True):
+        in_database = type(backend).__module__.startswith("modelsearch.backends.database")
+        for model, model_pages in by_model.items():
+            for start in range(0, len(model_pages), BATCH_SIZE):
+                chunk = model_pages[start : start + BATCH_SIZE]
+                if in_database or committed:
+                    _search_add(backend, name, model, chunk)
+                else:
+                    transaction.on_commit(
+                        lambda b=backend, m=model, p=chunk, n=name: _search_add(b, n, m, p)
+                    )
+
+
+def _search_add(backend, name: str, model: type[Page], pages: list[Page]) -> None:
+    try:
+        backend.add_bulk(model, pages)
+    except Exception:
+        if type(backend).__module__.startswith("modelsearch.backends.database"):
+            raise  # in the database: the transaction must fail with it
+        # An external engine: the pages are committed; `update_index` repairs the index.
+        logger.exception("Adding %d %s pages to search backend %s failed", len(pages), model, name)
+
+
+_deferred_search: ContextVar[list[Page] | None] = ContextVar("page_bulk_deferred", default=None)
+
+
+@contextmanager
+def search_indexing_deferred() -> Iterator[None]:
+    """Index the pages of every bulk creation inside the block together, when the block ends.
+
+    For commands that create pages for many sites, each site in its own transaction
+    (`sitegen bulk`, `sitegen sync`): the search backends refresh their statistics once per
+    batch instead of once per page model and site. Pages of a transaction that was rolled back
+    are not indexed. Between a site's commit and the end of the block its pages are not yet
+    searchable; if the process dies there, `manage.py update_index` repairs the index.
+    """
+    if _deferred_search.get() is not None:
+        yield  # nested: the outer block indexes
+        return
+    collected: list[Page] = []
+    token = _deferred_search.set(collected)
+    try:
+        yield
+    finally:
+        _deferred_search.reset(token)
+        if collected:
+            with transaction.atomic():
+                _search_index_now(collected, committed=True)
