@@ -232,6 +232,29 @@ def _reachable(request: HttpRequest, match: ResolverMatch) -> bool:
     return True
 
 
+class AdminHostMiddleware:
+    """The admin, its login and its password reset answer on the admin hostname only.
+
+    On a site's hostname `/admin/...` is a 404 (the site's own 404 page), not a redirect to
+    the admin host: a redirect would advertise the admin's address on ~460 public hostnames,
+    and nobody needs the admin there (editors bookmark the admin host; the userbar's links
+    are not shown on site hosts because the admin session cookie is the admin host's). The
+    session cookie, login throttling and CSRF origin then belong to one hostname.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            settings.ADMIN_HOST_ONLY
+            and request.path_info.startswith(_admin_prefix())
+            and request.get_host().rsplit(":", 1)[0].lower() != settings.ADMIN_HOSTNAME.lower()
+        ):
+            raise Http404
+        return self.get_response(request)
+
+
 class AdminTenancyMiddleware:
     """403 on central-only admin areas and 404 on other sites' objects, for local editors.
 

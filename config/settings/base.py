@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "home.middleware.AdminHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -245,6 +246,9 @@ ADMIN_HOSTNAME = (
     or (WAGTAILADMIN_BASE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0])
 )
 EXTRA_ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# The admin (and its login) answers on ADMIN_HOSTNAME only; elsewhere /admin/ is a 404
+# (home.middleware.AdminHostMiddleware).
+ADMIN_HOST_ONLY = env_bool("ADMIN_HOST_ONLY", True)
 
 # Sites that provisioning creates get `<slug>.<SITE_DOMAIN_SUFFIX>` unless a hostname is given.
 SITE_DOMAIN_SUFFIX = env("SITE_DOMAIN_SUFFIX", "localhost")

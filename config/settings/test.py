@@ -21,4 +21,6 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SITE_PORT = 80
 WAGTAILADMIN_BASE_URL = "http://admin.testserver"
+# Many admin tests still use site hostnames; tests/home/test_admin_host.py turns this on.
+ADMIN_HOST_ONLY = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
