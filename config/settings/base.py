@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "home.middleware.AdminHostMiddleware",
+    "home.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -249,6 +250,8 @@ EXTRA_ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 # The admin (and its login) answers on ADMIN_HOSTNAME only; elsewhere /admin/ is a 404
 # (home.middleware.AdminHostMiddleware).
 ADMIN_HOST_ONLY = env_bool("ADMIN_HOST_ONLY", True)
+# Send the Content-Security-Policy (home.csp) as Report-Only, e.g. while trying a change.
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 
 # Sites that provisioning creates get `<slug>.<SITE_DOMAIN_SUFFIX>` unless a hostname is given.
 SITE_DOMAIN_SUFFIX = env("SITE_DOMAIN_SUFFIX", "localhost")
