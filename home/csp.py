@@ -7,9 +7,11 @@ browsers do not execute), no <style> and no style attributes: the site's colours
 per-site stylesheet (home.views.branding_stylesheet), so no nonce is needed and HTML stays
 cacheable by a CDN.
 
-Wagtail 8's admin still writes inline style attributes and a few inline scripts (see
-docs/multi-site.md for the measured counts), so its policy allows 'unsafe-inline' for those two
-directives and keeps every other directive as strict as on public pages.
+Wagtail 8's admin still initialises widgets with inline scripts and inserts inline styles
+(measured in Chromium by tests/home/test_csp_browser.py; counts in docs/multi-site.md), so its
+policy allows 'unsafe-inline' for those two directives and keeps the others as strict as on
+public pages, except images from any HTTPS host (avatars, media on S3) and Wagtail's upgrade
+check.
 """
 
 from collections.abc import Callable
@@ -49,6 +51,8 @@ ADMIN_POLICY = {
     "style-src": ["'self'", "'unsafe-inline'"],
     # Gravatar avatars of editors, thumbnails of embeds in the chooser.
     "img-src": ["'self'", "data:", "blob:", "https:"],
+    # Wagtail's dashboard asks releases.wagtail.org whether an upgrade exists.
+    "connect-src": ["'self'", "https://releases.wagtail.org"],
     # Page previews are iframes of the admin itself.
     "frame-src": ["'self'", *EMBED_FRAME_SOURCES],
 }

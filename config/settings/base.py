@@ -210,6 +210,8 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Always HTTPS (Wagtail's default follows the page's scheme): the admin's CSP allows https: images.
+WAGTAIL_GRAVATAR_PROVIDER_URL = "https://www.gravatar.com/avatar"
 
 SEARCH_URL = env("SEARCH_URL")  # Elasticsearch/OpenSearch; the database backend otherwise
 if SEARCH_URL:
