@@ -10,7 +10,11 @@ answers 403 on the central-only areas and 404 on any admin URL that names anothe
 page, image, document, setting or site-owned object. Central editors pass untouched.
 
 The rules match resolved URL names and namespaces, never path strings, so they follow the
-admin wherever it is mounted.
+admin wherever it is mounted. Which rule covers which admin URL is listed, as data, in
+home.admin_routes (and checked against the URL resolver by a test).
+
+The same middleware answers 400 to malformed admin input (home.admin_input) for every user,
+and AdminHostMiddleware keeps the admin on the admin hostname.
 """
 
 from collections.abc import Callable
@@ -18,14 +22,17 @@ from collections.abc import Callable
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, ResolverMatch, resolve, reverse
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
+from wagtail.permissions import policy_registry
 
+from home import admin_input
+from home.admin_disclosure import local_editor_request
 from home.selectors import (
     chooser_start_page_for_user,
     media_reachable_by_user,
@@ -59,6 +66,7 @@ BULK_ACTION_VIEW = "wagtail_bulk_action"
 EDITING_SESSION_VIEW = "wagtailadmin_editing_sessions:ping"
 PAGE_CHOOSER_ROOT_VIEW = "wagtailadmin_choose_page"
 TAG_AUTOCOMPLETE_VIEW = "wagtailadmin_tag_autocomplete"
+TAG_MODEL_AUTOCOMPLETE_VIEW = "wagtailadmin_tag_model_autocomplete"
 TAG_AUTOCOMPLETE_LIMIT = 10
 
 # URL keyword arguments that carry a page id, in any admin URL.
@@ -148,10 +156,24 @@ def _view_model(match: ResolverMatch) -> type | None:
     return model if isinstance(model, type) else None
 
 
+def _model_closed_to_user(user, model: type) -> bool:
+    """A snippet or model whose permission policy grants the user nothing (the central
+    snippets of sitegen): its bulk-action screens would list the titles of every row."""
+    if issubclass(model, (Page, _image_model(), _document_model())):
+        return False
+    policy = policy_registry.get_by_type(model, fallback=False)
+    if policy is None:
+        return False  # Wagtail's model permissions apply
+    actions = ["add", "change", "delete", "publish", "unpublish", "view", "lock", "unlock"]
+    return not policy.user_has_any_permission(user, actions)
+
+
 def _bulk_action_reachable(request: HttpRequest, match: ResolverMatch) -> bool:
     model = _model_or_none(match.kwargs.get("app_label", ""), match.kwargs.get("model_name", ""))
     if model is None:
         return True  # Wagtail answers 404
+    if _model_closed_to_user(request.user, model):
+        return False
     ids = request.GET.getlist("id")
     if "all" in ids:
         # "Select all" takes every object of the listing: for pages the children (or, when
@@ -210,6 +232,29 @@ def _reachable(request: HttpRequest, match: ResolverMatch) -> bool:
     return True
 
 
+class AdminHostMiddleware:
+    """The admin, its login and its password reset answer on the admin hostname only.
+
+    On a site's hostname `/admin/...` is a 404 (the site's own 404 page), not a redirect to
+    the admin host: a redirect would advertise the admin's address on ~460 public hostnames,
+    and nobody needs the admin there (editors bookmark the admin host; the userbar's links
+    are not shown on site hosts because the admin session cookie is the admin host's). The
+    session cookie, login throttling and CSRF origin then belong to one hostname.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            settings.ADMIN_HOST_ONLY
+            and request.path_info.startswith(_admin_prefix())
+            and request.get_host().rsplit(":", 1)[0].lower() != settings.ADMIN_HOSTNAME.lower()
+        ):
+            raise Http404
+        return self.get_response(request)
+
+
 class AdminTenancyMiddleware:
     """403 on central-only admin areas and 404 on other sites' objects, for local editors.
 
@@ -220,6 +265,17 @@ class AdminTenancyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.path_info.startswith(_admin_prefix())
+            and not user_is_central(user)
+        ):
+            # Forms re-rendered after a refused save describe nothing of other sites
+            # (home.admin_disclosure); template responses render inside this block.
+            with local_editor_request(user):
+                return self.get_response(request)
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
@@ -227,7 +283,12 @@ class AdminTenancyMiddleware:
         user = getattr(request, "user", None)
         if match is None or user is None or not user.is_authenticated:
             return None  # Wagtail sends anonymous users to the login form
-        if not request.path_info.startswith(_admin_prefix()) or user_is_central(user):
+        if not request.path_info.startswith(_admin_prefix()):
+            return None
+        malformed = admin_input.malformed_admin_request(request, match)
+        if malformed is not None:
+            return malformed
+        if user_is_central(user):
             return None
         if match_is_central_only(match):
             raise PermissionDenied
@@ -235,9 +296,30 @@ class AdminTenancyMiddleware:
             return self._page_chooser_start(request)
         if match.view_name == TAG_AUTOCOMPLETE_VIEW:
             return self._tag_autocomplete(request)
+        if match.view_name == TAG_MODEL_AUTOCOMPLETE_VIEW:
+            return self._tag_model_autocomplete(request, match)
         if not _reachable(request, match):
             return TemplateResponse(request, "wagtailadmin/404.html", status=404)
         return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not request.path_info.startswith(_admin_prefix()):
+            return None
+        return admin_input.bad_request_for_exception(request, exception)
+
+    @classmethod
+    def _tag_model_autocomplete(cls, request: HttpRequest, match: ResolverMatch) -> HttpResponse:
+        """The autocomplete of one tag model: Wagtail answers from the whole network's tags.
+        The project's images and documents use taggit's Tag; no other tag model belongs to a
+        site, so local editors get nothing from any other."""
+        model = _model_or_none(match.kwargs.get("app_name", ""), match.kwargs.get("model_name", ""))
+        if model is None:
+            raise Http404
+        from taggit.models import Tag
+
+        if model is Tag:
+            return cls._tag_autocomplete(request)
+        return JsonResponse([], safe=False)
 
     @staticmethod
     def _tag_autocomplete(request: HttpRequest) -> HttpResponse:

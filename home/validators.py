@@ -12,9 +12,10 @@ from django.db import models
 from django.utils.translation import gettext as _
 from wagtail import blocks
 from wagtail.documents.models import AbstractDocument
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.images.models import AbstractImage
 from wagtail.models import Collection, Page, Site
+from wagtail.rich_text import RichText, extract_references_from_rich_text
 
 # Page bookkeeping keys that are not content references.
 IGNORED_FOREIGN_KEYS = frozenset(
@@ -50,12 +51,29 @@ def _collection_tenant_id(collection: Collection) -> int | None:
     return owner
 
 
+def _rich_text_references(html: str) -> Iterator[models.Model]:
+    """Pages and documents linked, and images embedded, in rich text: `<a linktype="page"
+    id="...">` publishes the other site's page URL (and so its slug) as soon as it is saved."""
+    for model, object_id, _model_path, _content_path in extract_references_from_rich_text(
+        html or ""
+    ):
+        if not issubclass(model, (Page, AbstractImage, AbstractDocument)):
+            continue
+        if not str(object_id).isdigit():
+            continue  # a broken link; the rich text converter drops it
+        target = model._default_manager.filter(pk=int(object_id)).first()
+        if target is not None:
+            yield target
+
+
 def _stream_references(block: blocks.Block, value: Any) -> Iterator[models.Model]:
     if value is None:
         return
     if isinstance(value, (Page, AbstractImage, AbstractDocument)):
         # chooser blocks, and ImageBlock, which returns the image with its alt text set on it
         yield value
+    elif isinstance(value, RichText):
+        yield from _rich_text_references(value.source)
     elif isinstance(block, blocks.StreamBlock):
         for child in value:
             yield from _stream_references(child.block, child.value)
@@ -78,6 +96,8 @@ def references_of(instance: models.Model) -> Iterable[models.Model]:
         elif isinstance(field, StreamField):
             value = getattr(instance, field.name)
             yield from _stream_references(field.stream_block, value)
+        elif isinstance(field, RichTextField):
+            yield from _rich_text_references(getattr(instance, field.name))
 
 
 def validate_site_references(instance: models.Model, *, site: Site | None = None) -> None:
@@ -93,14 +113,17 @@ def validate_site_references(instance: models.Model, *, site: Site | None = None
     for target in references_of(instance):
         if isinstance(target, Page):
             if not target.path.startswith(root_path):
+                # Name nothing of the other site: the error would let an editor read the
+                # titles of another site's pages by trying ids in turn.
                 raise ValidationError(
-                    _("De pagina \u201c%(title)s\u201d hoort bij een andere website.")
-                    % {"title": target.title}
+                    _("Een gekozen of gelinkte pagina hoort bij een andere website.")
                 )
         else:
             owner = _collection_tenant_id(target.collection)
             if owner is not None and owner != tenant_id:
                 raise ValidationError(
-                    _("\u201c%(title)s\u201d hoort bij de mediabibliotheek van een andere website.")
-                    % {"title": target.title}
+                    _(
+                        "Een gekozen of gelinkte afbeelding of document hoort bij de "
+                        "mediabibliotheek van een andere website."
+                    )
                 )

@@ -87,3 +87,25 @@ def network_root(request: HttpRequest) -> HttpResponse:
         sites = Site.objects.select_related("root_page").order_by("site_name")
         return render(request, "home/network.html", {"network_sites": sites})
     return serve(request, "")
+
+
+BRANDING_MAX_AGE = 365 * 24 * 3600  # the URL carries a version of the colours
+
+
+@require_GET
+def branding_stylesheet(request: HttpRequest, site_id: int) -> HttpResponse:
+    """A site's colours as CSS custom properties (linked from base.html instead of an inline
+    <style>, which the Content-Security-Policy forbids)."""
+    from home.branding import branding_css, branding_version
+    from home.models import BrandingSettings
+
+    site = Site.objects.filter(pk=site_id).first()
+    if site is None:
+        raise Http404
+    branding = BrandingSettings.for_site(site)
+    response = HttpResponse(branding_css(branding), content_type="text/css; charset=utf-8")
+    if request.GET.get("v") == branding_version(branding):
+        response["Cache-Control"] = f"public, max-age={BRANDING_MAX_AGE}, immutable"
+    else:
+        response["Cache-Control"] = "public, max-age=300"
+    return response

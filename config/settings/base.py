@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # Before every other reader of REMOTE_ADDR, so they see the visitor behind trusted proxies.
     "home.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "home.middleware.AdminHostMiddleware",
+    "home.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -242,6 +244,8 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Always HTTPS (Wagtail's default follows the page's scheme): the admin's CSP allows https: images.
+WAGTAIL_GRAVATAR_PROVIDER_URL = "https://www.gravatar.com/avatar"
 
 SEARCH_URL = env("SEARCH_URL")  # Elasticsearch/OpenSearch; the database backend otherwise
 if SEARCH_URL:
@@ -279,6 +283,11 @@ ADMIN_HOSTNAME = (
     or (WAGTAILADMIN_BASE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0])
 )
 EXTRA_ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# The admin (and its login) answers on ADMIN_HOSTNAME only; elsewhere /admin/ is a 404
+# (home.middleware.AdminHostMiddleware).
+ADMIN_HOST_ONLY = env_bool("ADMIN_HOST_ONLY", True)
+# Send the Content-Security-Policy (home.csp) as Report-Only, e.g. while trying a change.
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 
 # Sites that provisioning creates get `<slug>.<SITE_DOMAIN_SUFFIX>` unless a hostname is given.
 SITE_DOMAIN_SUFFIX = env("SITE_DOMAIN_SUFFIX", "localhost")

@@ -14,3 +14,14 @@ def jsonld(value) -> str:
     Escapes <, > and & so that no value can close the script element.
     """
     return mark_safe(json.dumps(value, ensure_ascii=False).translate(_json_script_escapes))
+
+
+@register.simple_tag
+def branding_stylesheet_url(site, branding) -> str:
+    """URL of the site's colour stylesheet, versioned by its colours (see home.branding)."""
+    from django.urls import reverse
+
+    from home.branding import branding_version
+
+    url = reverse("branding_stylesheet", args=[site.pk])
+    return f"{url}?v={branding_version(branding)}"

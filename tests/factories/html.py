@@ -29,10 +29,12 @@ def footer_contact_text(soup: BeautifulSoup) -> str:
 
 
 def branding_properties(soup: BeautifulSoup) -> dict[str, str]:
-    """The CSS custom properties that base.html sets from the site's BrandingSettings."""
+    """The CSS custom properties that base.html sets from the site's BrandingSettings: in the
+    per-site stylesheet it links (no inline <style> under the Content-Security-Policy)."""
+    from django.test import Client
+
     properties: dict[str, str] = {}
-    for style in soup.find_all("style"):
-        properties.update(
-            (name, value.strip()) for name, value in CUSTOM_PROPERTY.findall(style.get_text())
-        )
+    for link in soup.select("link[data-branding]"):
+        css = Client().get(link["href"]).content.decode()
+        properties.update((name, value.strip()) for name, value in CUSTOM_PROPERTY.findall(css))
     return properties
