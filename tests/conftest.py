@@ -15,10 +15,12 @@ a snapshot taken after it was built (see `pytest_runtest_teardown`).
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -172,11 +174,15 @@ def network_restore() -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Create the test database (pytest-django), then build and commit the network once."""
-    import time
+def _database_setup_started() -> float:
+    return time.perf_counter()
 
+
+@pytest.fixture(scope="session")
+def django_db_setup(_database_setup_started, django_db_setup, django_db_blocker):
+    """Create the test database (pytest-django), then build and commit the network once."""
     NETWORK.blocker = django_db_blocker
+    NETWORK.timings["database_create"] = time.perf_counter() - _database_setup_started
     with django_db_blocker.unblock():
         started = time.perf_counter()
         NETWORK.migrated = database_snapshot()
@@ -222,13 +228,37 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
         network_restore()
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+def network_report() -> str | None:
     if NETWORK.built is None:
-        return
-    terminalreporter.write_line(
-        f"session network: built in {NETWORK.timings['network_build']:.1f} s, "
+        return None
+    return (
+        f"test database created and migrated in {NETWORK.timings['database_create']:.1f} s, "
+        f"network built in {NETWORK.timings['network_build']:.1f} s, "
         f"restored {NETWORK.restores} time(s) after transactional tests"
     )
+
+
+NETWORK_REPORTS: list[str] = []
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # In an xdist worker: hand the figures to the controller (pytest_testnodedown).
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None and network_report() is not None:
+        workeroutput["network_report"] = network_report()
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown without xdist
+def pytest_testnodedown(node, error) -> None:
+    report = getattr(node, "workeroutput", {}).get("network_report")
+    if report:
+        NETWORK_REPORTS.append(f"{node.gateway.id}: {report}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    lines = sorted(NETWORK_REPORTS) or ([network_report()] if network_report() else [])
+    for line in lines:
+        terminalreporter.write_line(f"session network: {line}")
 
 
 # --- the fixtures ------------------------------------------------------------------------------
@@ -267,6 +297,24 @@ def admin_client_central(central_editor) -> Client:
     client = Client()
     client.force_login(central_editor)
     return client
+
+
+@pytest.fixture
+def network_empty(db) -> None:
+    """A network without sites, for the few tests about one (an empty site list, a first
+    provisioning): removes the session network inside the test's transaction, which rolls
+    back. The central editor stays."""
+    User = get_user_model()
+    for tenant in Tenant.objects.select_related("site", "collection"):
+        home = Page.objects.get(pk=tenant.site.root_page_id)
+        groups = [tenant.editors_group_id, tenant.moderators_group_id]
+        collection = tenant.collection
+        User.objects.filter(groups__in=groups).delete()
+        tenant.site.delete()  # and the tenant with it
+        home.delete()
+        Group.objects.filter(pk__in=groups).delete()
+        collection.delete()
+    cache.clear()
 
 
 postgres_only = pytest.mark.skipif(
