@@ -299,7 +299,9 @@ def _result_titles(response) -> list[str]:
 
 def test_search_finds_pages_of_the_same_site_only(network):
     site_a, site_b = network
-    StandardPageFactory(parent=site_a.fixture.home, title="Walvisavond in Gent")
+    StandardPageFactory(
+        parent=site_a.fixture.home, title="Walvisavond in Gent", slug="walvisavond-in-gent"
+    )
     StandardPageFactory(parent=site_b.fixture.home, title="Walvisavond in Strombeek")
 
     response_a = _search(site_a, "q=walvisavond")
