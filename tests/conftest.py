@@ -10,6 +10,15 @@ nothing for the next one.
 Transactional tests (`django_db(transaction=True)`, `transactional_db`, `live_server`) commit
 for real and pytest-django empties every table after them; the network is then restored from
 a snapshot taken after it was built (see `pytest_runtest_teardown`).
+
+Consequences for test authors:
+- every test sees both sites, so `Page.url` is an absolute URL (Wagtail gives a path only when
+  there is one site): compare paths with `page.relative_url(site_a.site)`;
+- a test about a network without sites asks for `network_empty`;
+- a test that needs a third site provisions it itself (`site_provision`), inside its
+  transaction; for a large network, `tests.factories.sitegen.bare_site_create` is cheap;
+- with `--reuse-db` (local runs only) the network of the previous run is reused, and the
+  browser checks then start their demo network on top of it.
 """
 
 from __future__ import annotations
