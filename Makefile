@@ -31,8 +31,17 @@ demo: migrate ## Build the demo network of sites (idempotent) and print the logi
 run: demo ## Install, migrate, build the demo network; web on http://localhost:8000, worker and scheduler (Ctrl-C stops all)
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
-test: $(STAMP) ## Run the whole test suite
-	$(PY) -m pytest
+# Tests run in 2 processes (pytest-xdist), each with its own test database and its own network
+# of sites; a file stays in one process, so module-scoped fixtures are built once.
+# TEST_WORKERS=0 runs in this process only (pdb, -x).
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
+
+test: $(STAMP) ## Run the whole test suite, browser checks included (2 processes)
+	$(PY) -m pytest $(PYTEST_PARALLEL)
+
+test-fast: $(STAMP) ## Run the test suite without the browser checks (2 processes)
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not browser"
 
 lint: $(STAMP) ## ruff: lint and format check
 	$(BIN)/ruff check .
@@ -47,7 +56,7 @@ check: $(STAMP) ## Django system checks and the missing-migrations check
 	$(PY) manage.py makemigrations --check --dry-run
 
 browser-test: $(STAMP) ## Accessibility and keyboard checks of every page type in headless Chromium
-	$(PY) -m pytest tests/browser
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m browser
 
 bench: bench-network bench-events bench-registrations bench-catalogue bench-sync ## Run every benchmark (PostgreSQL on 127.0.0.1, database bibnet_bench)
 

@@ -1,10 +1,37 @@
 """Shared fixtures: a network of two provisioned sites (A: a library, B: a cultural centre),
-each with a local editor, plus a central editor."""
+each with a local editor and a moderator, plus a central editor.
 
-from dataclasses import dataclass
+The network is built ONCE per test session (per xdist worker), committed into the test
+database right after the migrations; every test runs inside a transaction that is rolled back
+at its end, so it sees the network as built and leaves nothing behind. The fixtures hand each
+test fresh instances read from the database, so a test that changes a Python object changes
+nothing for the next one.
+
+Transactional tests (`django_db(transaction=True)`, `transactional_db`, `live_server`) commit
+for real and pytest-django empties every table after them; the network is then restored from
+a snapshot taken after it was built (see `pytest_runtest_teardown`).
+
+Consequences for test authors:
+- every test sees both sites, so `Page.url` is an absolute URL (Wagtail gives a path only when
+  there is one site): compare paths with `page.relative_url(site_a.site)`;
+- a test about a network without sites asks for `network_empty`;
+- a test that needs a third site provisions it itself (`site_provision`), inside its
+  transaction; for a large network, `tests.factories.sitegen.bare_site_create` is cheap;
+- with `--reuse-db` (local runs only) the network of the previous run is reused, and the
+  browser checks then start their demo network on top of it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from wagtail.models import Page
@@ -13,6 +40,11 @@ from home.models import Tenant
 from sitegen.blueprints import BLUEPRINTS
 from sitegen.services import SiteRequest, provision_site
 from tests.factories.users import UserFactory
+
+# (slug, name, blueprint kind) of the session network. The slugs are the fixtures' contract.
+SITE_A = ("gent", "Bibliotheek Gent", "bibliotheek")
+SITE_B = ("strombeek", "Cultuurcentrum Strombeek", "cultuurcentrum")
+CENTRAL_USERNAME = "centraal"
 
 
 @dataclass
@@ -43,6 +75,7 @@ class SiteFixture:
 
 
 def site_provision(slug: str, name: str, kind: str = "bibliotheek") -> SiteFixture:
+    """Provision one more site with its editor and moderator (for tests that need a third)."""
     result = provision_site(
         blueprint=BLUEPRINTS[kind],
         request=SiteRequest(
@@ -62,6 +95,184 @@ def site_provision(slug: str, name: str, kind: str = "bibliotheek") -> SiteFixtu
     return SiteFixture(tenant=tenant, editor=editor, moderator=moderator)
 
 
+def site_fixture_load(slug: str) -> SiteFixture:
+    """The SiteFixture of an already provisioned site, read afresh from the database."""
+    User = get_user_model()
+    return SiteFixture(
+        tenant=Tenant.objects.select_related("site").get(slug=slug),
+        editor=User.objects.get(username=f"redacteur-{slug}"),
+        moderator=User.objects.get(username=f"moderator-{slug}"),
+    )
+
+
+# --- the session network ---------------------------------------------------------------------
+
+
+@dataclass
+class NetworkState:
+    """What this process knows about the network in its test database."""
+
+    blocker: object = None
+    # Everything in the database right after the migrations (content types, permissions,
+    # Wagtail's root page and locale): the starting point of the browser checks' demo network.
+    migrated: str | None = None
+    # Everything in the database once the network is built: what a flush is undone with.
+    built: str | None = None
+    restores: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+NETWORK = NetworkState()
+
+
+def network_build() -> None:
+    site_provision(*SITE_A)
+    site_provision(*SITE_B)
+    UserFactory(username=CENTRAL_USERNAME, is_superuser=True)
+
+
+def network_intact() -> bool:
+    User = get_user_model()
+    return (
+        Tenant.objects.filter(slug__in=[SITE_A[0], SITE_B[0]]).count() == 2
+        and User.objects.filter(username=CENTRAL_USERNAME).exists()
+    )
+
+
+def database_snapshot() -> str:
+    """Every row of the database as JSON (Django's serialized-rollback format), content types
+    first.
+
+    Loading a Wagtail task or page whose model has a parent table looks its content type up
+    (`Task.__init__`, `Page.__init__`); where the content types come later in the file, that
+    lookup creates the row, and loading the file's own row then breaks the unique constraint.
+    """
+    objects = json.loads(connection.creation.serialize_db_to_string())
+    objects.sort(key=lambda obj: obj["model"] != "contenttypes.contenttype")
+    return json.dumps(objects)
+
+
+def database_replace(snapshot: str) -> None:
+    """Empty every table and load `snapshot` (from `database_snapshot`)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    call_command(
+        "flush",
+        interactive=False,
+        verbosity=0,
+        # Sequences keep counting, so that restored rows never collide with new ids.
+        reset_sequences=False,
+        # The snapshot holds the content types and permissions that post_migrate would add.
+        inhibit_post_migrate=True,
+    )
+    # A flush followed by post_migrate (the end of a plain transactional test) recreated the
+    # content types under other ids, and they are cached: the snapshot brings the old ids back.
+    ContentType.objects.clear_cache()
+    connection.creation.deserialize_db_from_string(snapshot)
+    ContentType.objects.clear_cache()
+    cache.clear()
+
+
+def network_restore() -> None:
+    """Put the network back after a transactional test emptied the database."""
+    with NETWORK.blocker.unblock():
+        if network_intact():
+            return
+        database_replace(NETWORK.built)
+        NETWORK.restores += 1
+
+
+@pytest.fixture(scope="session")
+def _database_setup_started() -> float:
+    return time.perf_counter()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_database_setup_started, django_db_setup, django_db_blocker):
+    """Create the test database (pytest-django), then build and commit the network once."""
+    NETWORK.blocker = django_db_blocker
+    NETWORK.timings["database_create"] = time.perf_counter() - _database_setup_started
+    with django_db_blocker.unblock():
+        started = time.perf_counter()
+        NETWORK.migrated = database_snapshot()
+        if not network_intact():  # with --reuse-db it is there already
+            network_build()
+        cache.clear()
+        NETWORK.built = database_snapshot()
+        # A `serialized_rollback` test would load Django's post-migration snapshot on top of the
+        # committed network (resetting, e.g., the child count of Wagtail's root page). The
+        # network is in place before every test anyway (restored after each transactional
+        # test), so there is nothing for Django to load.
+        connection._test_serialized_contents = "[]"
+        NETWORK.timings["network_build"] = time.perf_counter() - started
+    yield
+
+
+def item_is_transactional(item: pytest.Item) -> bool:
+    """Whether pytest-django runs `item` in a TransactionTestCase (which flushes at its end)."""
+    from django.test import TestCase, TransactionTestCase
+    from pytest_django.fixtures import validate_django_db
+
+    test_cls = getattr(item, "cls", None)
+    if test_cls is not None and issubclass(test_cls, TransactionTestCase):
+        return not issubclass(test_cls, TestCase)
+    fixtures = getattr(item, "fixturenames", ())
+    if "transactional_db" in fixtures or "live_server" in fixtures:
+        return True
+    if "django_db_reset_sequences" in fixtures:
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    transaction, reset_sequences, *_ = validate_django_db(marker)
+    return bool(transaction or reset_sequences)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    yield
+    # Only after a transactional test: a module-scoped fixture (the browser checks' demo
+    # network) may replace the database on purpose between ordinary tests.
+    if NETWORK.built is not None and item_is_transactional(item):
+        network_restore()
+
+
+def network_report() -> str | None:
+    if NETWORK.built is None:
+        return None
+    return (
+        f"test database created and migrated in {NETWORK.timings['database_create']:.1f} s, "
+        f"network built in {NETWORK.timings['network_build']:.1f} s, "
+        f"restored {NETWORK.restores} time(s) after transactional tests"
+    )
+
+
+NETWORK_REPORTS: list[str] = []
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # In an xdist worker: hand the figures to the controller (pytest_testnodedown).
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None and network_report() is not None:
+        workeroutput["network_report"] = network_report()
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown without xdist
+def pytest_testnodedown(node, error) -> None:
+    report = getattr(node, "workeroutput", {}).get("network_report")
+    if report:
+        NETWORK_REPORTS.append(f"{node.gateway.id}: {report}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    lines = sorted(NETWORK_REPORTS) or ([network_report()] if network_report() else [])
+    for line in lines:
+        terminalreporter.write_line(f"session network: {line}")
+
+
+# --- the fixtures ------------------------------------------------------------------------------
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Wagtail caches site root paths; a rolled-back test must not leave them behind."""
@@ -72,12 +283,12 @@ def _clear_cache():
 
 @pytest.fixture
 def site_a(db) -> SiteFixture:
-    return site_provision("gent", "Bibliotheek Gent")
+    return site_fixture_load(SITE_A[0])
 
 
 @pytest.fixture
 def site_b(db) -> SiteFixture:
-    return site_provision("strombeek", "Cultuurcentrum Strombeek", kind="cultuurcentrum")
+    return site_fixture_load(SITE_B[0])
 
 
 @pytest.fixture
@@ -87,7 +298,7 @@ def two_sites(site_a, site_b) -> tuple[SiteFixture, SiteFixture]:
 
 @pytest.fixture
 def central_editor(db):
-    return UserFactory(username="centraal", is_superuser=True)
+    return get_user_model().objects.get(username=CENTRAL_USERNAME)
 
 
 @pytest.fixture
@@ -95,6 +306,24 @@ def admin_client_central(central_editor) -> Client:
     client = Client()
     client.force_login(central_editor)
     return client
+
+
+@pytest.fixture
+def network_empty(db) -> None:
+    """A network without sites, for the few tests about one (an empty site list, a first
+    provisioning): removes the session network inside the test's transaction, which rolls
+    back. The central editor stays."""
+    User = get_user_model()
+    for tenant in Tenant.objects.select_related("site", "collection"):
+        home = Page.objects.get(pk=tenant.site.root_page_id)
+        groups = [tenant.editors_group_id, tenant.moderators_group_id]
+        collection = tenant.collection
+        User.objects.filter(groups__in=groups).delete()
+        tenant.site.delete()  # and the tenant with it
+        home.delete()
+        Group.objects.filter(pk__in=groups).delete()
+        collection.delete()
+    cache.clear()
 
 
 postgres_only = pytest.mark.skipif(

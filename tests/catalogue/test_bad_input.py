@@ -52,5 +52,6 @@ def test_fuzzed_queries_never_fail(site_a, records, q, facet, page, sort):
         "/catalogus/",
         {"q": q, "materiaal": facet, "onderwerp": facet, "pagina": page, "sorteer": sort},
     )
-    assert response.status_code in (200, 400)
-    assert client.get("/catalogus/suggesties/", {"q": q}).status_code in (200, 400)
+    # Every odd value is cleaned or falls back to its default: the search page always answers.
+    assert response.status_code == 200
+    assert client.get("/catalogus/suggesties/", {"q": q}).status_code == 200

@@ -144,6 +144,8 @@ def test_pagination_keeps_filters(site_a, frozen_now):
     assert "thema=1.42.0.0.0" in next_link and "pagina=2" in next_link
     assert len(titles(client.get(agenda.url + next_link))) == 5
     feeds = [a["href"] for a in soup.select(".feed-links a")]
+    # (an empty list would pass the all() below)
+    assert feeds
     assert all("thema=1.42.0.0.0" in href for href in feeds)
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from home.models import BrandingSettings, ContactSettings, NavigationSettings
 from library_pages.models import ContactPage, LocationIndexPage
@@ -29,6 +29,7 @@ from tests.factories.pages import (
     StandardPageFactory,
     news_index_of,
 )
+from tests.factories.sitegen import bare_site_create
 
 pytestmark = pytest.mark.django_db
 
@@ -255,9 +256,12 @@ def test_home_page_queries_do_not_grow_with_the_network(network):
     with_2, _ = _queries_of_view(site_a.client(), "/")
 
     # Provisioning time is a figure of `make bench-network`, not something a test can assert
-    # on a shared machine.
-    for number in range(48):
-        site_provision(f"extra-{number}", f"Bibliotheek Extra{number}")
+    # on a shared machine. One more fully provisioned site, and 47 bare ones (a site, its
+    # tenant and home page): 48 full provisionings took minutes of the suite.
+    site_provision("extra-0", "Bibliotheek Extra0")
+    for number in range(1, 48):
+        bare_site_create(slug=f"extra-{number}", name=f"Bibliotheek Extra{number}")
+    assert Site.objects.count() == 50
     with_50_a, response = _queries_of_view(site_a.client(), "/")
     with_50_b, _ = _queries_of_view(site_b.client(), "/")
 
@@ -295,7 +299,9 @@ def _result_titles(response) -> list[str]:
 
 def test_search_finds_pages_of_the_same_site_only(network):
     site_a, site_b = network
-    StandardPageFactory(parent=site_a.fixture.home, title="Walvisavond in Gent")
+    StandardPageFactory(
+        parent=site_a.fixture.home, title="Walvisavond in Gent", slug="walvisavond-in-gent"
+    )
     StandardPageFactory(parent=site_b.fixture.home, title="Walvisavond in Strombeek")
 
     response_a = _search(site_a, "q=walvisavond")
@@ -305,7 +311,7 @@ def test_search_finds_pages_of_the_same_site_only(network):
     assert _result_titles(response_a) == ["Walvisavond in Gent"]
     assert _result_titles(response_b) == ["Walvisavond in Strombeek"]
     links = [a["href"] for a in soup_of(response_a).select("ol.search-results a")]
-    assert links == ["/walvisavond-in-gent/"] or all(href.startswith("/") for href in links)
+    assert links == ["/walvisavond-in-gent/"]
 
 
 def test_search_finds_blueprint_content_and_never_the_other_sites_pages(network):
@@ -316,9 +322,9 @@ def test_search_finds_blueprint_content_and_never_the_other_sites_pages(network)
     titles = _result_titles(response)
     assert "Nieuws uit Gent" in titles
     assert "Nieuws uit Strombeek" not in titles
-    assert all(
-        not a["href"].startswith("http") for a in soup_of(response).select("ol.search-results a")
-    )
+    links = [a["href"] for a in soup_of(response).select("ol.search-results a")]
+    assert len(links) == len(titles)
+    assert all(not href.startswith("http") for href in links)
 
 
 def test_search_does_not_find_draft_pages(network):
@@ -352,13 +358,14 @@ def test_search_survives_odd_input(network, query_string):
 
     response = _search(site_a, query_string)
 
-    assert response.status_code in (200, 400)
-    if response.status_code == 200:
-        soup = soup_of(response)
-        assert soup.find("h1").get_text(strip=True) == "Zoeken op deze website"
-        field = soup.find("input", id="search-page-q")
-        assert len(field["value"]) <= 200
-        assert "\x00" not in field["value"]
+    # Odd input is cleaned (NUL bytes dropped, length capped, bad page numbers mean page 1):
+    # the search page always answers.
+    assert response.status_code == 200
+    soup = soup_of(response)
+    assert soup.find("h1").get_text(strip=True) == "Zoeken op deze website"
+    field = soup.find("input", id="search-page-q")
+    assert len(field["value"]) <= 200
+    assert "\x00" not in field["value"]
 
 
 def test_search_escapes_the_query(network):

@@ -83,8 +83,8 @@ def test_course_page_shows_sessions_in_belgian_time_and_the_practical_details(si
         "Basiskennis",
     ):
         assert text in details, text
-    assert soup.select_one(f"dl.details a[href='{beginners.url}']")
-    assert soup.select_one(f"dl.details a[href='{location.url}']")
+    assert soup.select_one(f"dl.details a[href='{beginners.relative_url(site_a.site)}']")
+    assert soup.select_one(f"dl.details a[href='{location.relative_url(site_a.site)}']")
 
 
 def test_index_lists_upcoming_courses_of_its_own_site_with_availability(two_sites):

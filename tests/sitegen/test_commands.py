@@ -13,6 +13,14 @@ from home.models import IdentitySettings, Tenant
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _network_empty_unless_asked(request):
+    """These tests read the whole network: those that do not ask for the two sites get none."""
+    if not {"site_a", "site_b", "two_sites"} & set(request.fixturenames):
+        request.getfixturevalue("network_empty")
+
+
 REGISTER_HEADER = (
     '"NIS_code","municipality_NL","municipality_FR","arrondissement_NL","arrondissement_FR",'
     '"province_NL","province_FR","region_NL","region_FR","inhabitants","zip"'
