@@ -232,8 +232,9 @@ def item_is_transactional(item: pytest.Item) -> bool:
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     yield
     # Only after a transactional test: a module-scoped fixture (the browser checks' demo
-    # network) may replace the database on purpose between ordinary tests.
-    if NETWORK.built is not None and item_is_transactional(item):
+    # network) may replace the database on purpose between ordinary tests. After the last test
+    # the session's fixtures, the test database among them, are already torn down here.
+    if nextitem is not None and NETWORK.built is not None and item_is_transactional(item):
         network_restore()
 
 

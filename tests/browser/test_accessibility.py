@@ -46,7 +46,11 @@ CHECKED_SITES = _one_site_per_kind()
 
 
 def _open(browser: Browser, width: int) -> Page:
-    context = browser.new_context(viewport={"width": width, "height": HEIGHT}, locale="nl-BE")
+    # The pages forbid inline scripts (CSP); axe-core is injected as one, so this context lets
+    # the test tool in. tests/home/test_csp_browser.py checks the policy itself.
+    context = browser.new_context(
+        viewport={"width": width, "height": HEIGHT}, locale="nl-BE", bypass_csp=True
+    )
     context.set_default_timeout(TIMEOUT_MS)
     return context.new_page()
 

@@ -104,12 +104,12 @@ def test_the_same_client_has_a_budget_per_site(two_sites):
 def test_axes_locks_out_the_real_client_only(client):
     from axes.models import AccessAttempt
 
-    UserFactory(username="centraal", password="juist-wachtwoord-123", is_superuser=True)
+    UserFactory(username="beheerder-axes", password="juist-wachtwoord-123", is_superuser=True)
 
     def login(password: str, forwarded_for: str):
         return client.post(
             "/admin/login/",
-            {"username": "centraal", "password": password},
+            {"username": "beheerder-axes", "password": password},
             REMOTE_ADDR=PROXY,
             HTTP_X_FORWARDED_FOR=forwarded_for,
         )
