@@ -31,7 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from network import database_recreate, register_csv  # noqa: E402
+from network import register_csv  # noqa: E402
+
+from benchmarks.database import database_recreate  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bibnet_bench_events"
 THEME = "1.10.0.0.0"  # Literatuur
@@ -219,10 +221,15 @@ def uitdatabank_documents(count: int, seed: int = 11) -> list[dict]:
     return documents
 
 
-def import_figures(site, count: int, out) -> None:
+def import_figures(site, count: int, out, *, kinds: tuple[str, ...] = (), label: str = "") -> None:
+    """Import `count` generated documents into the site from files, twice (first run, then
+    unchanged); `kinds` keeps only those calendar types."""
+    from events.models import Occurrence
     from events.services import items_from_files, uitdatabank_import
 
-    documents = uitdatabank_documents(count)
+    documents = uitdatabank_documents(count * (4 if kinds else 1))
+    if kinds:
+        documents = [d for d in documents if d["calendarType"] in kinds][:count]
     with tempfile.TemporaryDirectory() as folder:
         paths = []
         for index in range(0, count, 500):
@@ -231,14 +238,18 @@ def import_figures(site, count: int, out) -> None:
                 json.dumps({"totalItems": count, "member": documents[index : index + 500]})
             )
             paths.append(path)
-        for label in ("first run", "second run (unchanged)"):
-            started = time.perf_counter()
+        for run_label in ("first run", "second run (unchanged)"):
+            rows_before = Occurrence.objects.count()
+            started, cpu = time.perf_counter(), time.process_time()
             run = uitdatabank_import(site=site, items=items_from_files(paths), source="bench")
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            rows = Occurrence.objects.count() - rows_before
             out.write(
-                f"import {count} UiTdatabank documents, {label}: {elapsed:.1f} s, "
-                f"{count / elapsed:.0f} documents/s (created {run.created}, updated "
-                f"{run.updated}, unchanged {run.unchanged}, rejected {run.rejected})\n"
+                f"import {count} {label}UiTdatabank documents, {run_label}: {elapsed:.1f} s, "
+                f"{count / elapsed:.0f} documents/s, Python CPU {cpu:.1f} s "
+                f"(created {run.created}, updated "
+                f"{run.updated}, unchanged {run.unchanged}, rejected {run.rejected}; "
+                f"{rows} occurrence rows written)\n"
             )
 
 
@@ -369,6 +380,14 @@ def main() -> None:
     if args.import_docs and not args.reuse:
         # into another site, so that a re-measurement with --reuse sees a typical agenda
         import_figures(tenants[0].site, args.import_docs, out)
+        # The occurrence-row cost alone: permanent events without hours (one row a day).
+        import_figures(
+            tenants[1].site,
+            max(args.import_docs // 4, 1),
+            out,
+            kinds=("permanent",),
+            label="permanent (no hours) ",
+        )
     if not args.reuse:
         incremental_figures(out)
 

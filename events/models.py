@@ -434,6 +434,12 @@ class EventPage(RegistrableMixin, BasePage):
             exclude = {*(exclude or ()), "event_type", "theme"}
         return super().full_clean(*args, exclude=exclude, **kwargs)
 
+    def clean_fields(self, exclude=None):
+        # The same for the bulk creator of the import, which validates with clean_fields only.
+        if self.uitdatabank_id:
+            exclude = {*(exclude or ()), "event_type", "theme"}
+        return super().clean_fields(exclude=exclude)
+
     @property
     def event_type_label(self) -> str:
         return taxonomy.EVENT_TYPES.get(self.event_type, "") or self.event_type_name

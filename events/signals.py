@@ -6,10 +6,14 @@ from events.models import EventPage
 def event_published(sender, instance, **kwargs) -> None:
     """Expand the published version's dates into occurrence rows.
 
-    The importer never publishes revisions, so a publish of an imported event is an editor's:
-    clear its fingerprint so the next import writes the UiTdatabank fields back.
+    The importer publishes only the pages it creates in bulk (marked `_uitdatabank_import`),
+    so any other publish of an imported event is an editor's: clear its fingerprint so the
+    next import writes the UiTdatabank fields back.
     """
     if not isinstance(instance, EventPage):
+        return
+    if getattr(instance, "_uitdatabank_import", False):
+        # Created in bulk by the import, which writes its occurrences itself.
         return
     from events.services import occurrences_sync
 
