@@ -361,11 +361,21 @@ def _email(value: Any) -> str:
     return ""
 
 
+# Where one HTML block ends and the next begins, plain text needs a space: "<p>Eén.</p><p>Twee"
+# must not become "Eén.Twee".
+BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|blockquote|tr|td|th)\s*>", re.IGNORECASE)
+
+
+def plain_text(html: str) -> str:
+    """The text of an HTML fragment on one line, block boundaries kept as spaces."""
+    return " ".join(strip_tags(BLOCK_END.sub(" ", html)).split())
+
+
 def _short(value: Any, length: int) -> str:
     value = _first(value)
     if not isinstance(value, str):
         return ""
-    return Truncator(strip_tags(value).strip()).chars(length)
+    return Truncator(plain_text(value)).chars(length)
 
 
 def description_sanitise(html: str) -> str:
@@ -843,7 +853,7 @@ def document_parse(doc: Any, *, today: dt.date, horizon_days: int = 400) -> Impo
     return ImportedEvent(
         uitdatabank_id=uid[:300],
         title=Truncator(strip_tags(title)).chars(MAX_NAME_CHARS),
-        intro=Truncator(strip_tags(description).replace("\n", " ")).chars(300),
+        intro=Truncator(plain_text(description)).chars(300),
         description=description,
         image_url=_url(image),
         event_type=event_type,

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -22,3 +24,8 @@ def register_jobs_menu_item():
     return CentralMenuItem(
         _("Achtergrondtaken"), reverse("jobs_overview"), icon_name="cogs", order=920
     )
+
+
+@hooks.register("insert_global_admin_css")
+def jobs_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("jobs/admin.css"))

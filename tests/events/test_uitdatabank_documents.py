@@ -391,3 +391,15 @@ def test_a_malformed_document_is_one_rejected_line_and_the_rest_imports(site_a):
     assert "Datum 2 overgeslagen" in reasons[bad_date["@id"]]
     assert page_of(bad_date).dates.count() == 1
     assert agenda_of(site_a.home).get_children().count() == 2
+
+
+def test_the_intro_keeps_a_space_between_the_description_s_paragraphs():
+    event = document_parse(
+        document(
+            description={
+                "nl": "<p>Twintig jaar prentenboeken.</p><p>Met een doe-hoek.<br>En thee.</p>"
+            }
+        ),
+        today=TODAY,
+    )
+    assert event.intro == "Twintig jaar prentenboeken. Met een doe-hoek. En thee."
