@@ -90,5 +90,5 @@ restore: $(STAMP) ## Restore BACKUP_DIR into a fresh database (DATABASE_URL) and
 bench-tasks: $(STAMP) ## 1,000 small tasks through the database task backend and a real worker: throughput
 	$(PY) benchmarks/tasks.py
 
-bench-sync-latency: $(STAMP) ## UiTdatabank change -> agenda through the real scheduler and worker, 5 rounds (about 8 min)
+bench-sync-latency: $(STAMP) ## UiTdatabank change -> agenda through the real scheduler and worker, 5 rounds (about 6 min)
 	$(PY) benchmarks/uitdatabank_latency.py
