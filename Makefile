@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-sync bench-tasks clean
+.PHONY: help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-sync bench-tasks bench-sync-latency clean
 
 help: ## List the entry points
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -89,3 +89,6 @@ restore: $(STAMP) ## Restore BACKUP_DIR into a fresh database (DATABASE_URL) and
 
 bench-tasks: $(STAMP) ## 1,000 small tasks through the database task backend and a real worker: throughput
 	$(PY) benchmarks/tasks.py
+
+bench-sync-latency: $(STAMP) ## UiTdatabank change -> agenda through the real scheduler and worker, 5 rounds (about 6 min)
+	$(PY) benchmarks/uitdatabank_latency.py
