@@ -18,7 +18,8 @@ What is the same as the normal way: `path`, `depth`, `numchild`, `url_path`, `dr
 `live_revision`, the revision content (`serializable_data()`), child relations given in memory
 (modelcluster `ParentalKey` inlines, e.g. an event's dates), the page log entries
 `wagtail.create` and `wagtail.publish`, and `page_published`, which is sent for every page
-inside the transaction exactly as `Revision.publish()` sends it.
+inside the transaction exactly as `Revision.publish()` sends it (with the page marked
+`CREATED_IN_BULK` meanwhile, so that receivers can skip queries a brand-new page does not need).
 
 What differs, on purpose:
 - `pre_save`/`post_save` are not sent for the pages and revisions (`bulk` inserts never send
@@ -66,6 +67,10 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 # Validating these runs a query each (foreign keys) or they are computed here (tree fields).
 _UNCHECKED_FIELDS = ("path", "depth", "numchild", "url_path", "draft_title", "translation_key")
+# Set (True) on a page while `page_published` is sent for it here: the page did not exist
+# before this call, so nothing refers to it yet (no registrations, no former revisions). A
+# receiver reads it with `getattr(instance, CREATED_IN_BULK, False)` to skip per-page queries.
+CREATED_IN_BULK = "_created_in_bulk"
 
 
 def pages_bulk_create(*, parent: Page, pages: Sequence[Page], user: Any = None) -> list[Page]:
@@ -106,7 +111,12 @@ def page_tree_bulk_create(
     _references_index(pages)
     _child_relations_release(pages)
     for page, revision in zip(pages, revisions, strict=True):
-        page_published.send(sender=type(page), instance=page, revision=revision)
+        # Receivers may skip work that only existing pages need (see CREATED_IN_BULK).
+        setattr(page, CREATED_IN_BULK, True)
+        try:
+            page_published.send(sender=type(page), instance=page, revision=revision)
+        finally:
+            delattr(page, CREATED_IN_BULK)
     _search_index(pages)
     logger.info("Created %d pages in bulk", len(pages))
     return pages
