@@ -106,7 +106,7 @@ def page_tree_bulk_create(
     _pages_insert(pages)
     _child_relations_insert(pages, child_items)
     revisions = _revisions_create(pages=pages, user=user, now=now)
-    Page.objects.bulk_update(pages, ["latest_revision", "live_revision"], batch_size=BATCH_SIZE)
+    _revisions_point(pages, revisions)
     _log_entries_create(pages=pages, revisions=revisions, user=user, now=now)
     _references_index(pages)
     _child_relations_release(pages)
@@ -342,6 +342,24 @@ def _revisions_create(*, pages: list[Page], user: Any, now) -> list[Revision]:
         page.latest_revision = revision
         page.live_revision = revision
     return revisions
+
+
+def _revisions_point(pages: list[Page], revisions: list[Revision]) -> None:
+    """Point the pages at their revision. On PostgreSQL one UPDATE joined to two integer
+    arrays: `bulk_update` builds a CASE expression with two branches per page, which cost an
+    import about a tenth of its Python time."""
+    if connection.vendor != "postgresql":
+        Page.objects.bulk_update(pages, ["latest_revision", "live_revision"], batch_size=BATCH_SIZE)
+        return
+    table = connection.ops.quote_name(Page._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET latest_revision_id = v.revision_id, "
+            "live_revision_id = v.revision_id "
+            "FROM unnest(%s::integer[], %s::integer[]) AS v(page_id, revision_id) "
+            f"WHERE {table}.id = v.page_id",
+            [[page.pk for page in pages], [revision.pk for revision in revisions]],
+        )
 
 
 def _log_entries_create(*, pages: list[Page], revisions: list[Revision], user: Any, now) -> None:
