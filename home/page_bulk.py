@@ -245,7 +245,9 @@ def _concrete_levels(model: type[Page]) -> list[type[models.Model]]:
     return [*parents, model]
 
 
-def _insert(model: type[models.Model], objs: list, fields: list, returning: bool) -> list:
+def _insert(
+    model: type[models.Model], objs: list, fields: list, returning: bool, values: bool = False
+) -> list:
     """One INSERT per batch through the manager's `_insert`, the call Model.save() makes:
     `bulk_create` refuses models with multi-table inheritance, so each level is written here."""
     batch = max(1, min(BATCH_SIZE, connection.ops.bulk_batch_size(fields, objs)))
@@ -255,21 +257,26 @@ def _insert(model: type[models.Model], objs: list, fields: list, returning: bool
         chunk = objs[start : start + batch]
         if returning and not connection.features.can_return_rows_from_bulk_insert:
             for obj in chunk:  # old databases: one row at a time
-                rows.extend(_insert_values(model, [obj], fields, returning_fields))
+                rows.extend(_insert_query(model, [obj], fields, returning_fields, values))
             continue
-        result = _insert_values(model, chunk, fields, returning_fields)
+        result = _insert_query(model, chunk, fields, returning_fields, values)
         if returning:
             rows.extend(result)
     return rows
 
 
-def _insert_values(model: type[models.Model], objs: list, fields: list, returning_fields):
-    """What `manager._insert` does, but always as INSERT ... VALUES: on PostgreSQL Django sends
-    each column as one array (UNNEST), which psycopg's client-side binding quotes element by
-    element in Python; for revisions (JSON) and pages that cost three times the CPU."""
+def _insert_query(
+    model: type[models.Model], objs: list, fields: list, returning_fields, values: bool
+):
+    """What `manager._insert` does; with `values`, as INSERT ... VALUES on PostgreSQL too.
+
+    On PostgreSQL Django sends each column as one array (UNNEST), which psycopg's client-side
+    binding quotes element by element in Python: for the JSON content of revisions that costs
+    three times the CPU of VALUES. For rows of many short columns (pages) UNNEST is cheaper
+    (VALUES spends more on one placeholder per value), so only revisions use VALUES."""
     query = InsertQuery(model)
     query.insert_values(fields, objs, raw=False)
-    if connection.vendor == "postgresql":
+    if values and connection.vendor == "postgresql":
         compiler = SQLInsertCompiler(query, connection, connection.alias)
     else:
         compiler = query.get_compiler(connection=connection)
@@ -350,7 +357,7 @@ def _revisions_create(*, pages: list[Page], user: Any, now) -> list[Revision]:
         for page in pages
     ]
     fields = [field for field in Revision._meta.concrete_fields if not field.primary_key]
-    rows = _insert(Revision, revisions, fields, returning=True)
+    rows = _insert(Revision, revisions, fields, returning=True, values=True)
     for revision, row in zip(revisions, rows, strict=True):
         revision.pk = row[0]
         revision._state.adding = False
@@ -399,8 +406,7 @@ def _log_entries_create(*, pages: list[Page], revisions: list[Revision], user: A
                     content_changed=True,
                 )
             )
-    fields = [field for field in PageLogEntry._meta.concrete_fields if not field.primary_key]
-    _insert(PageLogEntry, entries, fields, returning=False)
+    PageLogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
 
 
 def _references_index(pages: list[Page]) -> None:
