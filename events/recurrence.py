@@ -12,6 +12,7 @@ does not exist falls after the jump; an ambiguous one means its first occurrence
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ HORIZON_DAYS = 400
 # Never expand more than this per date row: a daily rule over the horizon stays far below it.
 MAX_OCCURRENCES_PER_ROW = 1000
 RULE_ALLOWED = re.compile(r"^[A-Z0-9=;,:+-]+$")
+_WEEKDAYS = frozenset(range(7))  # Monday 0 .. Sunday 6, as date.weekday()
+_WEEK = dt.timedelta(days=7)
 
 
 class RecurrenceError(ValueError):
@@ -97,6 +100,9 @@ def _excluded(day: dt.date, periods: list[tuple[dt.date, dt.date]]) -> bool:
     return any(start <= day <= end for start, end in periods)
 
 
+# Many events share the same days and hours (every permanent event covers the same days up
+# to the horizon): the wall-time conversion is done once per distinct span, not per event.
+@functools.lru_cache(maxsize=65536)
 def _span(
     day: dt.date, start_time: dt.time | None, end_time: dt.time | None, end_day: dt.date | None
 ) -> tuple[dt.datetime, dt.datetime, bool]:
@@ -130,12 +136,19 @@ def row_days(*, row: Any, today: dt.date, horizon_days: int = HORIZON_DAYS) -> l
         # No end date: open-ended (a permanent UiTdatabank event), up to the rolling horizon.
         last = min(row.end_date or horizon, horizon)
         # Past occurrences of long periods are of no use to the agenda: start near today.
-        days, day = [], max(row.start_date, today - dt.timedelta(days=1))
-        while day <= last and len(days) < MAX_OCCURRENCES_PER_ROW:
-            if day.weekday() in weekdays and not _excluded(day, excluded):
+        first = max(row.start_date, today - dt.timedelta(days=1))
+        # A week at a time per weekday rather than testing every day: a permanent event
+        # open every day is about 400 days, and the import expands thousands of them.
+        days = []
+        for weekday in weekdays & _WEEKDAYS:
+            day = first + dt.timedelta(days=(weekday - first.weekday()) % 7)
+            while day <= last:
                 days.append(day)
-            day += dt.timedelta(days=1)
-        return days
+                day += _WEEK
+        days.sort()
+        if excluded:
+            days = [day for day in days if not _excluded(day, excluded)]
+        return days[:MAX_OCCURRENCES_PER_ROW]
     if row.repeat == Repeat.RULE:
         rule = (row.rule or "").strip().upper().removeprefix("RRULE:")
         rule_validate(rule=rule)

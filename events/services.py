@@ -588,9 +588,47 @@ def _occurrence_rows_insert(rows: list[tuple]) -> None:
     fields = {field.attname: field.column for field in Occurrence._meta.concrete_fields}
     columns = ", ".join(connection.ops.quote_name(fields[name]) for name in _OCCURRENCE_COLUMNS)
     table = connection.ops.quote_name(Occurrence._meta.db_table)
+    # COPY's text format written here rather than row by row through `write_row`: the rows of
+    # a batch repeat the same instants and values (permanent events share their days), so
+    # each distinct value is formatted once.
+    instants: dict[dt.datetime | None, str] = {None: "\\N"}
+    strings: dict[str, str] = {}
+
+    def instant(value: dt.datetime | None) -> str:
+        if value not in instants:
+            instants[value] = value.isoformat()
+        return instants[value]
+
+    def string(value: str) -> str:
+        if value not in strings:
+            strings[value] = value.translate(_COPY_ESCAPES)
+        return strings[value]
+
+    # In _OCCURRENCE_COLUMNS order.
+    lines = [
+        f"{page_id}\t{agenda_id}\t{instant(start)}\t{instant(end)}\t{'t' if all_day else 'f'}\t"
+        f"{string(status)}\t{string(availability)}\t{instant(original)}\t{string(note)}\t"
+        f"{'t' if live else 'f'}"
+        for (
+            page_id,
+            agenda_id,
+            start,
+            end,
+            all_day,
+            status,
+            availability,
+            original,
+            note,
+            live,
+        ) in rows
+    ]
     with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+        for start in range(0, len(lines), 10_000):
+            copy.write("\n".join(lines[start : start + 10_000]) + "\n")
+
+
+# Backslash, tab and line ends are special in COPY's text format.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _upsert(

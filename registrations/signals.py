@@ -11,6 +11,12 @@ def offer_after_publish(sender, instance, **kwargs) -> None:
     when the offer has just been cancelled (once per registration)."""
     if not isinstance(instance, RegistrableMixin):
         return
+    from home.page_bulk import CREATED_IN_BULK
+
+    if getattr(instance, CREATED_IN_BULK, False):
+        # Created just now (an import, a provisioned site): no registrations to promote or
+        # to tell, and a query per page would cost a bulk import about a tenth of its time.
+        return
     from registrations.models import EmailKind, Registration, RegistrationStatus
     from registrations.services import registrations_promote
     from registrations.tasks import registration_email_task
