@@ -25,6 +25,7 @@ from home.models import (
     NavigationSettings,
     Tenant,
 )
+from registrations.models import RegistrationSettings
 from sitegen.blueprints import Blueprint
 from sitegen.models import BlueprintPage, PageOrigin, PageTemplate, SharedSection
 from sitegen.selectors import blueprint_missing, page_template_changes
@@ -223,6 +224,7 @@ SETTING_MODELS = (
     ContactSettings,
     IntegrationSettings,
     NavigationSettings,
+    RegistrationSettings,
 )
 
 

@@ -548,6 +548,9 @@ def _settings_initialise(*, tenant: Tenant, blueprint: Blueprint, request: SiteR
         site=site, catalogue_profile=request.slug if blueprint.catalogue else ""
     )
     NavigationSettings.objects.create(site=site)
+    # Created here so that no visitor's GET has to write it (Wagtail's `for_site` creates a
+    # missing row on first read).
+    RegistrationSettings.objects.create(site=site)
 
 
 def slug_for(name: str) -> str:

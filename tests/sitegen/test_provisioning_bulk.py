@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Collection, Page, PageLogEntry
 
 from home.models import SiteKind, Tenant
+from registrations.models import RegistrationSettings
 from sitegen.blueprints import BLUEPRINTS
 from sitegen.csv_import import csv_rows
 from sitegen.services import SiteRequest, provision_site
@@ -128,3 +129,10 @@ def test_bulk_command_indexes_the_committed_sites_once_at_the_end():
         home = tenant.site.root_page
         found = Page.objects.live().descendant_of(home).search("Agenda")
         assert [page.title for page in found] == ["Agenda"], tenant.slug
+
+
+def test_every_per_site_setting_row_exists_after_provisioning(two_sites):
+    """A missing row would be created by the first visitor's GET (Wagtail's `for_site`): a
+    write on a public read, which fails on a busy SQLite file."""
+    for fixture in two_sites:
+        assert RegistrationSettings.objects.filter(site=fixture.site).exists()
