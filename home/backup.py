@@ -123,10 +123,15 @@ def _pg_env(database: dict[str, Any]) -> dict[str, str]:
 def _pg_counts(connection) -> dict[str, int]:
     from psycopg import sql
 
+    # Permanent tables only: pg_dump leaves out temporary tables, and any session's (an import's
+    # COPY staging table, say) would otherwise count here and never in the restored database.
     tables = connection.execute(
-        "SELECT schemaname, tablename FROM pg_tables"
-        " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
-        " ORDER BY schemaname, tablename"
+        "SELECT n.nspname, c.relname FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't'"
+        " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+        " AND n.nspname NOT LIKE 'pg\\_toast%'"
+        " ORDER BY n.nspname, c.relname"
     ).fetchall()
     counts = {}
     for schema, table in tables:
