@@ -7,14 +7,14 @@ inspect view's object), and home.middleware also refuses another site's pk.
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -76,6 +76,18 @@ class ImportRunInspectView(InspectView):
             return gettext("nog geen")
         return date_format(localtime(last.started), "j F Y H:i")
 
+    # Booleans and empty dates in the editor's words, not Python's True/False/None.
+    def get_selection_display_value(self):
+        return gettext("Ja") if self.object.selection else gettext("Nee")
+
+    def get_full_display_value(self):
+        return gettext("Ja") if self.object.full else gettext("Nee")
+
+    def get_modified_from_display_value(self):
+        if self.object.modified_from is None:
+            return gettext("alle documenten")
+        return date_format(localtime(self.object.modified_from), "j F Y H:i")
+
     def get_rejections_display_value(self):
         # One line per refused document (or lost date), with the Dutch reason.
         if not self.object.rejections:
@@ -111,10 +123,20 @@ class ImportRunViewSet(ModelViewSet):
     inspect_view_class = ImportRunInspectView
     inspect_view_enabled = True
     list_display = [
-        Column("site", label=_("Website")),
+        # The row leads to the run's detail: its rejected documents with their reasons and the
+        # site's last successful sync.
+        TitleColumn(
+            "site",
+            label=_("Website"),
+            get_url=lambda run: reverse("events_importrun:inspect", args=(run.pk,)),
+        ),
         DateColumn("started", label=_("Gestart")),
         Column("outcome", label=_("Resultaat")),
-        Column("full", label=_("Volledig")),
+        Column(
+            "full",
+            label=_("Volledig"),
+            accessor=lambda run: _("Ja") if run.full else _("Nee"),
+        ),
         DateColumn("modified_from", label=_("Gewijzigd sinds")),
         Column("seen", label=_("Gezien")),
         Column("created", label=_("Nieuw")),

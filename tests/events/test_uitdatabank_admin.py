@@ -41,3 +41,17 @@ def test_moderator_saves_an_imported_permanent_event_with_an_unknown_theme(site_
     page.refresh_from_db()
     assert page.theme == "1.99.99.0.0" and "Gratis voor kinderen." in page.local_note
     assert page.dates.get().end_date is None
+
+
+def test_local_editor_opens_a_run_from_the_listing_and_reads_it_in_dutch(site_a):
+    from bs4 import BeautifulSoup
+
+    run = uitdatabank_import(site=site_a.site, items=[], source="test")
+    client = admin_client(site_a.editor)
+    listing = BeautifulSoup(client.get("/admin/agenda-imports/").content, "html.parser")
+    link = listing.find("a", href=f"/admin/agenda-imports/inspect/{run.pk}/")
+    assert link is not None and "Bibliotheek Gent" in link.get_text()
+    detail = BeautifulSoup(client.get(link["href"]).content, "html.parser")
+    text = detail.find("main").get_text(" ", strip=True)
+    assert "Nee" in text
+    assert not {"True", "False", "None"} & set(text.split())
