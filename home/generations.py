@@ -1,0 +1,29 @@
+"""Per-site cache generations: one number per site that every cached fragment of that site
+(the page shell, whole pages) puts in its key. Bumping it retires all of them at once without
+knowing their keys; the old entries expire on their own."""
+
+from collections.abc import Iterable
+
+from django.core.cache import cache
+
+_KEY = "site-generation:{}"
+
+
+def site_generation(site_id: int) -> int:
+    """The current generation of a site's cached fragments (1 until the first bump)."""
+    key = _KEY.format(site_id)
+    generation = cache.get(key)
+    if generation is None:
+        cache.add(key, 1, timeout=None)
+        generation = cache.get(key, 1)
+    return int(generation)
+
+
+def bump_site_generations(site_ids: Iterable[int]) -> None:
+    """Retire every cached fragment of the given sites."""
+    for site_id in set(site_ids):
+        key = _KEY.format(site_id)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 2, timeout=None)
