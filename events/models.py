@@ -678,6 +678,10 @@ class Occurrence(models.Model):
     )
     original_start = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
+    # Beyond the daily window (events.recurrence.DAILY_WINDOW_DAYS) one row stands for a run
+    # of sessions on consecutive days with the same hours: from `start` on the first day to
+    # `end` on the last. 1 for an ordinary occurrence.
+    sessions = models.PositiveIntegerField(default=1)
     # The page's `live`, copied (publish, unpublish, import) so that the unfiltered agenda
     # reads occurrence rows only, without joining the page tables.
     live = models.BooleanField(default=True)
@@ -698,6 +702,11 @@ class Occurrence(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED
+
+    @property
+    def is_run(self) -> bool:
+        """Stands for several sessions on consecutive days (see `sessions`)."""
+        return self.sessions > 1
 
 
 class ImportRun(models.Model):

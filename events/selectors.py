@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, DateTimeField, Min, Prefetch, Q, QuerySet, Value
+from django.db.models import DateTimeField, Min, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,7 +173,8 @@ def agenda_page(
         .annotate(
             sort_key=Min(Greatest("start", Value(start, output_field=DateTimeField()))),
             first_start=Min("start"),
-            count=Count("id"),
+            # A row beyond the daily window stands for a run of sessions (Occurrence.sessions).
+            count=Sum("sessions"),
         )
         .order_by("sort_key", "page_id")
     )

@@ -22,7 +22,7 @@ from events.models import (
     ImportRun,
     Occurrence,
 )
-from events.recurrence import OccurrenceSpec, occurrences_expand
+from events.recurrence import OccurrenceSpec, occurrences_compact, occurrences_expand
 from events.uitdatabank import (
     ImportedEvent,
     RecordRejected,
@@ -59,7 +59,12 @@ def occurrences_sync(
     today = today or timezone.localdate()
     dates = list(page.dates.all()) if dates is None else dates
     changes = list(page.changes.all()) if changes is None else changes
-    specs = occurrences_expand(dates=dates, changes=changes, event_status=page.status, today=today)
+    specs = occurrences_compact(
+        specs=occurrences_expand(
+            dates=dates, changes=changes, event_status=page.status, today=today
+        ),
+        today=today,
+    )
     agenda_id = getattr(page, "_agenda_id", None) or (
         Page.objects.filter(path=page.path[: -page.steplen]).values_list("pk", flat=True).first()
     )
@@ -89,6 +94,7 @@ def occurrences_sync(
                 "booking_availability",
                 "original_start",
                 "note",
+                "sessions",
                 "live",
             ],
         )
@@ -109,6 +115,7 @@ def _fill(row: Occurrence, spec: OccurrenceSpec, agenda_id: int, live: bool) -> 
     row.booking_availability = spec.booking_availability
     row.original_start = spec.original_start
     row.note = spec.note
+    row.sessions = spec.sessions
 
 
 def _differs(row: Occurrence, spec: OccurrenceSpec, agenda_id: int, live: bool) -> bool:
@@ -120,6 +127,7 @@ def _differs(row: Occurrence, spec: OccurrenceSpec, agenda_id: int, live: bool) 
         or row.booking_availability != spec.booking_availability
         or row.original_start != spec.original_start
         or row.note != spec.note
+        or row.sessions != spec.sessions
     )
 
 
@@ -532,8 +540,11 @@ def _occurrences_create(
     occurrences_sync writes for each of them (same expansion, one row per start and end)."""
     rows: list[tuple] = []
     for page, page_dates in zip(pages, dates, strict=True):
-        specs = occurrences_expand(
-            dates=page_dates, changes=[], event_status=page.status, today=today
+        specs = occurrences_compact(
+            specs=occurrences_expand(
+                dates=page_dates, changes=[], event_status=page.status, today=today
+            ),
+            today=today,
         )
         wanted = {spec.key: spec for spec in specs}
         live = bool(page.live)
@@ -548,6 +559,7 @@ def _occurrences_create(
                 spec.booking_availability,
                 spec.original_start,
                 spec.note,
+                spec.sessions,
                 live,
             )
             for spec in wanted.values()
@@ -566,6 +578,7 @@ _OCCURRENCE_COLUMNS = (
     "booking_availability",
     "original_start",
     "note",
+    "sessions",
     "live",
 )
 
@@ -608,7 +621,7 @@ def _occurrence_rows_insert(rows: list[tuple]) -> None:
     lines = [
         f"{page_id}\t{agenda_id}\t{instant(start)}\t{instant(end)}\t{'t' if all_day else 'f'}\t"
         f"{string(status)}\t{string(availability)}\t{instant(original)}\t{string(note)}\t"
-        f"{'t' if live else 'f'}"
+        f"{sessions}\t{'t' if live else 'f'}"
         for (
             page_id,
             agenda_id,
@@ -619,6 +632,7 @@ def _occurrence_rows_insert(rows: list[tuple]) -> None:
             availability,
             original,
             note,
+            sessions,
             live,
         ) in rows
     ]
