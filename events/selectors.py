@@ -109,7 +109,9 @@ def agenda_occurrences(
     now = now or _now()
     start, end = when_window(filters=filters, now=now)
     occurrences = Occurrence.objects.filter(agenda_scope(index=index), live=True)
-    occurrences = occurrences.filter(end__gte=start)
+    # An occurrence that ended exactly when the window starts (an all-day one at midnight)
+    # is not in it; a zero-length one at that instant is.
+    occurrences = occurrences.filter(end__gte=start).exclude(end=start, start__lt=start)
     if end is not None:
         occurrences = occurrences.filter(start__lt=end)
     if filters.get("type"):
