@@ -35,6 +35,7 @@ from events.uitdatabank import (
     search_url_modified_from,
 )
 from home.page_bulk import pages_bulk_create
+from home.signals import pages_changed
 
 logger = logging.getLogger(__name__)
 
@@ -220,6 +221,8 @@ def uitdatabank_import(
         selection=selection,
         modified_from=modified_from,
     )
+    # The pages this run created, changed or withdrew: sent once with pages_changed.
+    run.changed_page_ids = set()
     error = ""
     if agenda is None:
         error = "Deze website heeft geen agenda."
@@ -265,7 +268,7 @@ def uitdatabank_import(
                         pending=pending,
                     )
                 pending.flush()
-        run.withdrawn += _availability_apply(agenda=agenda)
+        run.withdrawn += _availability_apply(agenda=agenda, changed=run.changed_page_ids)
     except SourceError as error:
         run.outcome = ImportRun.Outcome.FAILED
         run.error = str(error)[:2000]
@@ -276,15 +279,59 @@ def uitdatabank_import(
         run.rejections = rejections[:MAX_REJECTIONS_KEPT]
         run.finished = timezone.now()
         run.save()
+        pages_changed_send(page_ids=run.changed_page_ids, site_ids={site.pk})
         raise
     else:
         if full:
-            run.withdrawn += _withdraw_missing(existing=existing, seen_ids=seen_ids)
+            run.withdrawn += _withdraw_missing(
+                existing=existing, seen_ids=seen_ids, changed=run.changed_page_ids
+            )
         run.outcome = ImportRun.Outcome.DONE
     run.rejections = rejections[:MAX_REJECTIONS_KEPT]
     run.finished = timezone.now()
     run.save()
+    # Batches that committed before a failure changed pages too: they are announced as well.
+    pages_changed_send(page_ids=run.changed_page_ids, site_ids={site.pk})
     return run
+
+
+def pages_changed_send(*, page_ids: Iterable[int], site_ids: Iterable[int] = ()) -> None:
+    """Announce pages an import or the availability job created, changed or withdrew through
+    `home.signals.pages_changed` (caches purge on it), once the transaction commits: their
+    sites, plus the sites whose agenda shows regional events of the changed pages' province.
+    Nothing is sent when nothing changed."""
+    page_ids = sorted(set(page_ids))
+    if not page_ids:
+        return
+    sites = set(site_ids) | set(_site_ids_of_pages(page_ids=page_ids))
+
+    def send() -> None:
+        pages_changed.send(sender=EventPage, site_ids=sorted(sites), page_ids=page_ids)
+
+    transaction.on_commit(send)
+
+
+def _site_ids_of_pages(*, page_ids: list[int]) -> set[int]:
+    pages = list(
+        EventPage.objects.filter(pk__in=page_ids).values_list("path", "regional", "region")
+    )
+    roots = dict(Site.objects.values_list("root_page__path", "pk"))
+    step = Page.steplen
+
+    def site_of(path: str) -> int | None:
+        for length in range(step, len(path) + 1, step):
+            site_id = roots.get(path[:length])
+            if site_id is not None:
+                return site_id
+        return None
+
+    found = {site_of(path) for path, _regional, _region in pages}
+    regions = {region for _path, regional, region in pages if regional and region}
+    if regions:
+        agendas = EventIndexPage.objects.filter(include_regional=True, region__in=regions)
+        found |= {site_of(path) for path in agendas.values_list("path", flat=True)}
+    found.discard(None)
+    return found
 
 
 @dataclass
@@ -392,6 +439,8 @@ def _record_save(
         run.withdrawn += 1
     else:
         run.unchanged += 1
+    if outcome != "unchanged":
+        run.changed_page_ids.add(existing[event.uitdatabank_id].pk)
 
 
 def _slug_for(event: ImportedEvent) -> str:
@@ -531,6 +580,7 @@ class _PendingEvents:
                 pk=page.pk, hash=entry.digest, live=page.live
             )
         self.run.created += len(entries)
+        self.run.changed_page_ids.update(page.pk for page in pages)
 
 
 def _occurrences_create(
@@ -700,34 +750,61 @@ def _upsert(
     return outcome
 
 
-def _availability_apply(*, agenda: EventIndexPage) -> int:
+def _availability_apply(
+    *,
+    agenda: EventIndexPage | None = None,
+    changed: set[int],
+    now: dt.datetime | None = None,
+) -> int:
     """Publish imported events whose availableFrom has come and take offline the ones whose
-    availableTo has passed, also when their document did not change since."""
-    now = timezone.now()
-    pages = EventPage.objects.child_of(agenda).exclude(uitdatabank_id="")
+    availableTo has passed, also when their document did not change since: of one agenda
+    (after its import) or of every agenda (the per-minute job). Returns how many went
+    offline; the pages published or taken offline are added to `changed`."""
+    now = now or timezone.now()
+    pages = EventPage.objects.exclude(uitdatabank_id="")
+    if agenda is not None:
+        pages = pages.child_of(agenda)
     due = pages.filter(live=False, go_live_at__lte=now).exclude(expire_at__lte=now)
     for page in due:
         page.live, page.expired = True, False
         page.go_live_at = None
         page.last_published_at = now
         page.first_published_at = page.first_published_at or now
+        page.has_unpublished_changes = False
         page.save(clean=False)
-        page._agenda_id = agenda.pk
+        if agenda is not None:
+            page._agenda_id = agenda.pk
         occurrences_sync(page=page)
+        changed.add(page.pk)
     withdrawn = 0
     for page in pages.filter(live=True, expire_at__lte=now):
         page.expired = True
         page.save(update_fields=["expired"], clean=False)
         page.unpublish(log_action=False)
+        changed.add(page.pk)
         withdrawn += 1
     return withdrawn
 
 
-def _withdraw_missing(*, existing: dict[str, ExistingEvent], seen_ids: set[str]) -> int:
+def events_availability_apply(*, now: dt.datetime | None = None) -> int:
+    """The per-minute job: imported events go public at their availableFrom and offline at
+    their availableTo on the minute, not at the next sync of their site. Returns how many
+    pages changed."""
+    changed: set[int] = set()
+    with transaction.atomic():
+        _availability_apply(changed=changed, now=now)
+        pages_changed_send(page_ids=changed)
+    return len(changed)
+
+
+def _withdraw_missing(
+    *, existing: dict[str, ExistingEvent], seen_ids: set[str], changed: set[int]
+) -> int:
     missing = [item.pk for uid, item in existing.items() if uid not in seen_ids and item.live]
     withdrawn = 0
     for page in EventPage.objects.filter(pk__in=missing):
         page.unpublish(log_action=False)
+        changed.add(page.pk)
         withdrawn += 1
     # Forget their source hash: when a document comes back unchanged, it is imported again.
     EventPage.objects.filter(pk__in=missing).update(uitdatabank_hash="")
