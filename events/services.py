@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 from wagtail.models import Page, Site
 
 from events.models import (
@@ -22,6 +23,7 @@ from events.models import (
     ImportRun,
     Occurrence,
 )
+from events.reasons import Reason, reason_entry
 from events.recurrence import OccurrenceSpec, occurrences_compact, occurrences_expand
 from events.uitdatabank import (
     ImportedEvent,
@@ -145,12 +147,19 @@ def occurrences_refresh(*, today: dt.date | None = None) -> int:
 # --- UiTdatabank import ----------------------------------------------------------------------
 
 
+def run_error_set(*, run: ImportRun, reason: Reason | str) -> None:
+    """Why the run failed: the message id and parameters (rendered in the reader's language
+    by ImportRun.error_display) and the text in the active language."""
+    run.error = str(reason)[:2000]
+    run.error_message = reason.as_json() if isinstance(reason, Reason) else {}
+
+
 @dataclass
 class SourceItem:
     """A document to import, or a failure that stands for records we could not read."""
 
     document: Any = None
-    failure: str = ""
+    failure: Reason | str = ""
     origin: str = ""
 
 
@@ -161,7 +170,11 @@ def items_from_files(paths: Iterable[str | Path]) -> Iterable[SourceItem]:
             payload = json.loads(path.read_text(encoding="utf-8"))
             documents = documents_from_payload(payload)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, SourceError) as error:
-            yield SourceItem(failure=f"{path.name}: {error}", origin=path.name)
+            reason = error.reason if isinstance(error, SourceError) else str(error)
+            yield SourceItem(
+                failure=Reason(gettext_noop("%(file)s: %(error)s"), file=path.name, error=reason),
+                origin=path.name,
+            )
             continue
         for document in documents:
             yield SourceItem(document=document, origin=path.name)
@@ -223,14 +236,16 @@ def uitdatabank_import(
     )
     # The pages this run created, changed or withdrew: sent once with pages_changed.
     run.changed_page_ids = set()
-    error = ""
+    error = None
     if agenda is None:
-        error = "Deze website heeft geen agenda."
+        error = Reason(gettext_noop("Deze website heeft geen agenda."))
     elif busy:
-        error = "Er loopt al een import voor deze website; probeer het later opnieuw."
+        error = Reason(
+            gettext_noop("Er loopt al een import voor deze website; probeer het later opnieuw.")
+        )
     if error:
         run.outcome = ImportRun.Outcome.FAILED
-        run.error = error
+        run_error_set(run=run, reason=error)
         run.finished = timezone.now()
         run.save()
         return run
@@ -254,7 +269,7 @@ def uitdatabank_import(
                 for item in batch:
                     if item.failure:
                         run.rejected += 1
-                        rejections.append({"id": item.origin, "reason": item.failure[:500]})
+                        rejections.append(reason_entry(ident=item.origin, reason=item.failure))
                         continue
                     run.seen += 1
                     _import_item(
@@ -271,11 +286,14 @@ def uitdatabank_import(
         run.withdrawn += _availability_apply(agenda=agenda, changed=run.changed_page_ids)
     except SourceError as error:
         run.outcome = ImportRun.Outcome.FAILED
-        run.error = str(error)[:2000]
+        run_error_set(run=run, reason=error.reason)
     except Exception as error:
         # Not a record's fault (the database went away, a bug): record it, then let it surface.
         run.outcome = ImportRun.Outcome.FAILED
-        run.error = f"Onverwachte fout: {error}"[:2000]
+        run_error_set(
+            run=run,
+            reason=Reason(gettext_noop("Onverwachte fout: %(error)s"), error=str(error)[:1500]),
+        )
         run.rejections = rejections[:MAX_REJECTIONS_KEPT]
         run.finished = timezone.now()
         run.save()
@@ -386,11 +404,11 @@ def _import_item(
         event = document_parse(document, today=today)
     except RecordRejected as error:
         run.rejected += 1
-        rejections.append({"id": str(ident or item.origin)[:300], "reason": str(error)})
+        rejections.append(reason_entry(ident=str(ident or item.origin), reason=error.reason))
         return
     seen_ids.add(event.uitdatabank_id)
     for warning in event.warnings:
-        rejections.append({"id": event.uitdatabank_id, "reason": warning[:500]})
+        rejections.append(reason_entry(ident=event.uitdatabank_id, reason=warning))
     digest = document_hash(document)
     if pending is not None and pending.accepts(event):
         pending.add(event=event, digest=digest)
@@ -429,7 +447,12 @@ def _record_save(
     except Exception as error:  # noqa: BLE001 - any failure is this record's, reported
         logger.warning("UiTdatabank record %s failed", event.uitdatabank_id, exc_info=True)
         run.rejected += 1
-        rejections.append({"id": event.uitdatabank_id, "reason": f"Opslaan mislukt: {error}"[:500]})
+        rejections.append(
+            reason_entry(
+                ident=event.uitdatabank_id,
+                reason=Reason(gettext_noop("Opslaan mislukt: %(error)s"), error=str(error)[:400]),
+            )
+        )
         return
     if outcome == "created":
         run.created += 1
@@ -847,14 +870,20 @@ def uitdatabank_import_site(
         )
     url = selection_url_for_site(site=site)
     if url is None:
-        run = ImportRun.objects.create(
+        run = ImportRun(
             site=site,
             source="",
             selection=True,
             outcome=ImportRun.Outcome.FAILED,
-            error="Geen selectie: kies organisatoren, locaties, labels of postcodes.",
             finished=timezone.now(),
         )
+        run_error_set(
+            run=run,
+            reason=Reason(
+                gettext_noop("Geen selectie: kies organisatoren, locaties, labels of postcodes.")
+            ),
+        )
+        run.save()
         return run
     modified_from = None
     if not full:
