@@ -64,6 +64,14 @@ SCHEDULE = [
         retry=NO_RETRY,
     ),
     Schedule(
+        name="events_availability",
+        label=_("Agenda: activiteiten uit UiTdatabank online en offline zetten (beschikbaarheid)"),
+        task="events.tasks.events_availability_task",
+        cron="* * * * *",
+        # Runs again next minute, like publish_scheduled.
+        retry=NO_RETRY,
+    ),
+    Schedule(
         name="tasks_recover",
         label=_("Achtergrondtaken: taken van gestopte workers opnieuw inplannen"),
         task="jobs.tasks.tasks_recover_task",

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.utils import feedgenerator, timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from events.models import EventStatus, Occurrence
@@ -33,9 +34,28 @@ def _place(occurrence: Occurrence) -> str:
     return ", ".join(part for part in parts if part)
 
 
+def _first_session_end(occurrence: Occurrence) -> dt.datetime:
+    """The end of the first session of a row that stands for a run of daily sessions, in
+    Brussels time (wall-clock hours repeat across a DST change)."""
+    end = occurrence.end.astimezone(BRUSSELS)
+    if occurrence.sessions <= 1:
+        return end
+    wall = end.replace(tzinfo=None) - dt.timedelta(days=occurrence.sessions - 1)
+    return wall.replace(tzinfo=BRUSSELS)
+
+
 def when_label(occurrence: Occurrence) -> str:
     start = occurrence.start.astimezone(BRUSSELS)
     end = occurrence.end.astimezone(BRUSSELS)
+    if occurrence.sessions > 1 and not occurrence.all_day:
+        last = start.date() + dt.timedelta(days=occurrence.sessions - 1)
+        first_end = _first_session_end(occurrence)
+        hours = f"{start:%H:%M}–{first_end:%H:%M}" if first_end > start else f"{start:%H:%M}"
+        return _("%(first)s tot %(last)s, elke dag %(hours)s") % {
+            "first": date_format(start, "l j F Y"),
+            "last": date_format(last, "l j F Y"),
+            "hours": hours,
+        }
     if occurrence.all_day:
         last = (occurrence.end - dt.timedelta(seconds=1)).astimezone(BRUSSELS).date()
         if last > start.date():
@@ -60,6 +80,7 @@ def _calendar(title: str) -> Calendar:
 def ical_calendar(*, title: str, occurrences: Iterable[Occurrence], request) -> bytes:
     calendar = _calendar(title)
     _add_occurrences(calendar, occurrences, request)
+    calendar.add_missing_timezones()  # a run of daily sessions is in Brussels time
     return calendar.to_ical()
 
 
@@ -70,7 +91,17 @@ def _add_occurrences(calendar: Calendar, occurrences: Iterable[Occurrence], requ
         event.add("uid", _uid(occurrence, request))
         event.add("dtstamp", stamp)
         event.add("summary", occurrence.page.title)
-        if occurrence.all_day:
+        if occurrence.sessions > 1:
+            # A row for a run of daily sessions: the first session and a daily rule.
+            start = occurrence.start.astimezone(BRUSSELS)
+            if occurrence.all_day:
+                event.add("dtstart", start.date())
+                event.add("dtend", start.date() + dt.timedelta(days=1))
+            else:
+                event.add("dtstart", start)
+                event.add("dtend", max(_first_session_end(occurrence), start))
+            event.add("rrule", {"freq": "daily", "count": occurrence.sessions})
+        elif occurrence.all_day:
             event.add("dtstart", occurrence.start.astimezone(BRUSSELS).date())
             event.add("dtend", occurrence.end.astimezone(BRUSSELS).date())
         else:
@@ -103,6 +134,7 @@ def ical_event_calendar(*, event, occurrences: list[Occurrence], request) -> byt
     weekly = [row for row in rows if row.repeat == Repeat.WEEKLY]
     if not weekly:
         _add_occurrences(calendar, occurrences, request)
+        calendar.add_missing_timezones()
         return calendar.to_ical()
     cancelled = {
         occurrence.start.astimezone(BRUSSELS).date()

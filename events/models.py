@@ -678,6 +678,10 @@ class Occurrence(models.Model):
     )
     original_start = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
+    # Beyond the daily window (events.recurrence.DAILY_WINDOW_DAYS) one row stands for a run
+    # of sessions on consecutive days with the same hours: from `start` on the first day to
+    # `end` on the last. 1 for an ordinary occurrence.
+    sessions = models.PositiveIntegerField(default=1)
     # The page's `live`, copied (publish, unpublish, import) so that the unfiltered agenda
     # reads occurrence rows only, without joining the page tables.
     live = models.BooleanField(default=True)
@@ -698,6 +702,11 @@ class Occurrence(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED
+
+    @property
+    def is_run(self) -> bool:
+        """Stands for several sessions on consecutive days (see `sessions`)."""
+        return self.sessions > 1
 
 
 class ImportRun(models.Model):
@@ -734,6 +743,9 @@ class ImportRun(models.Model):
         _("resultaat"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING
     )
     error = models.TextField(_("fout"), blank=True)
+    # The error as message id and parameters (events.reasons.Reason.as_json), shown in the
+    # reader's language; empty for runs recorded before, which show `error`.
+    error_message = models.JSONField(default=dict, blank=True, editable=False)
     seen = models.PositiveIntegerField(_("gezien"), default=0)
     created = models.PositiveIntegerField(_("nieuw"), default=0)
     updated = models.PositiveIntegerField(_("bijgewerkt"), default=0)
@@ -750,3 +762,22 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site} {self.started:%Y-%m-%d %H:%M}"
+
+    @property
+    def error_display(self) -> str:
+        """The error in the active language (the editor's, in the admin)."""
+        from events.reasons import reason_display
+
+        if self.error_message:
+            return reason_display(self.error_message)
+        return self.error
+
+    def rejection_lines(self) -> list[tuple[str, str]]:
+        """(document id, reason in the active language) per refused document or lost date."""
+        from events.reasons import reason_display
+
+        return [
+            (str(item.get("id", "")), reason_display(item))
+            for item in self.rejections or []
+            if isinstance(item, dict)
+        ]

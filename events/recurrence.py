@@ -11,6 +11,7 @@ does not exist falls after the jump; an ambiguous one means its first occurrence
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -25,6 +26,13 @@ from django.utils.translation import gettext as _
 BRUSSELS = ZoneInfo("Europe/Brussels")
 UTC = dt.UTC
 HORIZON_DAYS = 400
+# Occurrence rows are one per session up to this many days ahead (what the agenda lists and
+# the "vandaag", "weekend", "week" and "maand" filters show hour by hour). Beyond it, a run of
+# sessions on consecutive days with the same hours and state is stored as one row standing
+# for all of them (OccurrenceSpec.sessions): a permanent event open every day is about 35
+# rows instead of 400, and the agenda still finds it on each of its days and on no other,
+# since its closed and changed days break the run. The nightly horizon job rolls the window.
+DAILY_WINDOW_DAYS = 35
 # Never expand more than this per date row: a daily rule over the horizon stays far below it.
 MAX_OCCURRENCES_PER_ROW = 1000
 RULE_ALLOWED = re.compile(r"^[A-Z0-9=;,:+-]+$")
@@ -45,6 +53,9 @@ class OccurrenceSpec:
     booking_availability: str
     original_start: dt.datetime | None = None
     note: str = ""
+    # How many sessions on consecutive days this row stands for (see DAILY_WINDOW_DAYS):
+    # from `start` on the first day to `end` on the last.
+    sessions: int = 1
 
     @property
     def key(self) -> tuple:
@@ -236,3 +247,52 @@ def _apply_change(spec: OccurrenceSpec, change: Any, row: Any) -> OccurrenceSpec
         original_start=spec.start,
         note=change.note or "",
     )
+
+
+def occurrences_compact(
+    *, specs: list[OccurrenceSpec], today: dt.date, daily_days: int = DAILY_WINDOW_DAYS
+) -> list[OccurrenceSpec]:
+    """The rows to store for an event's expanded occurrences: one per session up to
+    `daily_days` ahead, then one per run of sessions on consecutive days that share their
+    wall-clock hours, status, availability and note (a closed, cancelled or moved day ends a
+    run). A query for any whole day beyond the window matches a run exactly when one of its
+    sessions falls on that day."""
+    limit = today + dt.timedelta(days=daily_days)
+    rows: list[OccurrenceSpec] = []
+    run: OccurrenceSpec | None = None
+    run_shape: tuple | None = None
+    run_last: dt.date | None = None
+    for spec in specs:
+        start = spec.start.astimezone(BRUSSELS)
+        day = start.date()
+        end = spec.end.astimezone(BRUSSELS)
+        if (
+            day <= limit
+            or spec.original_start is not None
+            or spec.sessions != 1
+            or (end.date() - day).days > 1  # a continuous period, not a session a day
+        ):
+            if run is not None:
+                rows.append(run)
+                run = None
+            rows.append(spec)
+            continue
+        shape = (
+            start.time(),
+            end.time(),
+            (end.date() - day).days,
+            spec.all_day,
+            spec.status,
+            spec.booking_availability,
+            spec.note,
+        )
+        if run is not None and shape == run_shape and day == run_last + dt.timedelta(days=1):
+            run = dataclasses.replace(run, end=spec.end, sessions=run.sessions + 1)
+            run_last = day
+            continue
+        if run is not None:
+            rows.append(run)
+        run, run_shape, run_last = spec, shape, day
+    if run is not None:
+        rows.append(run)
+    return rows

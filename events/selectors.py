@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, DateTimeField, Min, Prefetch, Q, QuerySet, Value
+from django.db.models import DateTimeField, Min, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -109,7 +109,9 @@ def agenda_occurrences(
     now = now or _now()
     start, end = when_window(filters=filters, now=now)
     occurrences = Occurrence.objects.filter(agenda_scope(index=index), live=True)
-    occurrences = occurrences.filter(end__gte=start)
+    # An occurrence that ended exactly when the window starts (an all-day one at midnight)
+    # is not in it; a zero-length one at that instant is.
+    occurrences = occurrences.filter(end__gte=start).exclude(end=start, start__lt=start)
     if end is not None:
         occurrences = occurrences.filter(start__lt=end)
     if filters.get("type"):
@@ -173,7 +175,8 @@ def agenda_page(
         .annotate(
             sort_key=Min(Greatest("start", Value(start, output_field=DateTimeField()))),
             first_start=Min("start"),
-            count=Count("id"),
+            # A row beyond the daily window stands for a run of sessions (Occurrence.sessions).
+            count=Sum("sessions"),
         )
         .order_by("sort_key", "page_id")
     )

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 from wagtail.models import Page, Site
 
 from events.models import (
@@ -22,7 +23,8 @@ from events.models import (
     ImportRun,
     Occurrence,
 )
-from events.recurrence import OccurrenceSpec, occurrences_expand
+from events.reasons import Reason, reason_entry
+from events.recurrence import OccurrenceSpec, occurrences_compact, occurrences_expand
 from events.uitdatabank import (
     ImportedEvent,
     RecordRejected,
@@ -35,6 +37,7 @@ from events.uitdatabank import (
     search_url_modified_from,
 )
 from home.page_bulk import pages_bulk_create
+from home.signals import pages_changed
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +62,12 @@ def occurrences_sync(
     today = today or timezone.localdate()
     dates = list(page.dates.all()) if dates is None else dates
     changes = list(page.changes.all()) if changes is None else changes
-    specs = occurrences_expand(dates=dates, changes=changes, event_status=page.status, today=today)
+    specs = occurrences_compact(
+        specs=occurrences_expand(
+            dates=dates, changes=changes, event_status=page.status, today=today
+        ),
+        today=today,
+    )
     agenda_id = getattr(page, "_agenda_id", None) or (
         Page.objects.filter(path=page.path[: -page.steplen]).values_list("pk", flat=True).first()
     )
@@ -89,6 +97,7 @@ def occurrences_sync(
                 "booking_availability",
                 "original_start",
                 "note",
+                "sessions",
                 "live",
             ],
         )
@@ -109,6 +118,7 @@ def _fill(row: Occurrence, spec: OccurrenceSpec, agenda_id: int, live: bool) -> 
     row.booking_availability = spec.booking_availability
     row.original_start = spec.original_start
     row.note = spec.note
+    row.sessions = spec.sessions
 
 
 def _differs(row: Occurrence, spec: OccurrenceSpec, agenda_id: int, live: bool) -> bool:
@@ -120,6 +130,7 @@ def _differs(row: Occurrence, spec: OccurrenceSpec, agenda_id: int, live: bool) 
         or row.booking_availability != spec.booking_availability
         or row.original_start != spec.original_start
         or row.note != spec.note
+        or row.sessions != spec.sessions
     )
 
 
@@ -136,12 +147,19 @@ def occurrences_refresh(*, today: dt.date | None = None) -> int:
 # --- UiTdatabank import ----------------------------------------------------------------------
 
 
+def run_error_set(*, run: ImportRun, reason: Reason | str) -> None:
+    """Why the run failed: the message id and parameters (rendered in the reader's language
+    by ImportRun.error_display) and the text in the active language."""
+    run.error = str(reason)[:2000]
+    run.error_message = reason.as_json() if isinstance(reason, Reason) else {}
+
+
 @dataclass
 class SourceItem:
     """A document to import, or a failure that stands for records we could not read."""
 
     document: Any = None
-    failure: str = ""
+    failure: Reason | str = ""
     origin: str = ""
 
 
@@ -152,7 +170,11 @@ def items_from_files(paths: Iterable[str | Path]) -> Iterable[SourceItem]:
             payload = json.loads(path.read_text(encoding="utf-8"))
             documents = documents_from_payload(payload)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, SourceError) as error:
-            yield SourceItem(failure=f"{path.name}: {error}", origin=path.name)
+            reason = error.reason if isinstance(error, SourceError) else str(error)
+            yield SourceItem(
+                failure=Reason(gettext_noop("%(file)s: %(error)s"), file=path.name, error=reason),
+                origin=path.name,
+            )
             continue
         for document in documents:
             yield SourceItem(document=document, origin=path.name)
@@ -212,14 +234,18 @@ def uitdatabank_import(
         selection=selection,
         modified_from=modified_from,
     )
-    error = ""
+    # The pages this run created, changed or withdrew: sent once with pages_changed.
+    run.changed_page_ids = set()
+    error = None
     if agenda is None:
-        error = "Deze website heeft geen agenda."
+        error = Reason(gettext_noop("Deze website heeft geen agenda."))
     elif busy:
-        error = "Er loopt al een import voor deze website; probeer het later opnieuw."
+        error = Reason(
+            gettext_noop("Er loopt al een import voor deze website; probeer het later opnieuw.")
+        )
     if error:
         run.outcome = ImportRun.Outcome.FAILED
-        run.error = error
+        run_error_set(run=run, reason=error)
         run.finished = timezone.now()
         run.save()
         return run
@@ -243,7 +269,7 @@ def uitdatabank_import(
                 for item in batch:
                     if item.failure:
                         run.rejected += 1
-                        rejections.append({"id": item.origin, "reason": item.failure[:500]})
+                        rejections.append(reason_entry(ident=item.origin, reason=item.failure))
                         continue
                     run.seen += 1
                     _import_item(
@@ -257,26 +283,73 @@ def uitdatabank_import(
                         pending=pending,
                     )
                 pending.flush()
-        run.withdrawn += _availability_apply(agenda=agenda)
+        run.withdrawn += _availability_apply(agenda=agenda, changed=run.changed_page_ids)
     except SourceError as error:
         run.outcome = ImportRun.Outcome.FAILED
-        run.error = str(error)[:2000]
+        run_error_set(run=run, reason=error.reason)
     except Exception as error:
         # Not a record's fault (the database went away, a bug): record it, then let it surface.
         run.outcome = ImportRun.Outcome.FAILED
-        run.error = f"Onverwachte fout: {error}"[:2000]
+        run_error_set(
+            run=run,
+            reason=Reason(gettext_noop("Onverwachte fout: %(error)s"), error=str(error)[:1500]),
+        )
         run.rejections = rejections[:MAX_REJECTIONS_KEPT]
         run.finished = timezone.now()
         run.save()
+        pages_changed_send(page_ids=run.changed_page_ids, site_ids={site.pk})
         raise
     else:
         if full:
-            run.withdrawn += _withdraw_missing(existing=existing, seen_ids=seen_ids)
+            run.withdrawn += _withdraw_missing(
+                existing=existing, seen_ids=seen_ids, changed=run.changed_page_ids
+            )
         run.outcome = ImportRun.Outcome.DONE
     run.rejections = rejections[:MAX_REJECTIONS_KEPT]
     run.finished = timezone.now()
     run.save()
+    # Batches that committed before a failure changed pages too: they are announced as well.
+    pages_changed_send(page_ids=run.changed_page_ids, site_ids={site.pk})
     return run
+
+
+def pages_changed_send(*, page_ids: Iterable[int], site_ids: Iterable[int] = ()) -> None:
+    """Announce pages an import or the availability job created, changed or withdrew through
+    `home.signals.pages_changed` (caches purge on it), once the transaction commits: their
+    sites, plus the sites whose agenda shows regional events of the changed pages' province.
+    Nothing is sent when nothing changed."""
+    page_ids = sorted(set(page_ids))
+    if not page_ids:
+        return
+    sites = set(site_ids) | set(_site_ids_of_pages(page_ids=page_ids))
+
+    def send() -> None:
+        pages_changed.send(sender=EventPage, site_ids=sorted(sites), page_ids=page_ids)
+
+    transaction.on_commit(send)
+
+
+def _site_ids_of_pages(*, page_ids: list[int]) -> set[int]:
+    pages = list(
+        EventPage.objects.filter(pk__in=page_ids).values_list("path", "regional", "region")
+    )
+    roots = dict(Site.objects.values_list("root_page__path", "pk"))
+    step = Page.steplen
+
+    def site_of(path: str) -> int | None:
+        for length in range(step, len(path) + 1, step):
+            site_id = roots.get(path[:length])
+            if site_id is not None:
+                return site_id
+        return None
+
+    found = {site_of(path) for path, _regional, _region in pages}
+    regions = {region for _path, regional, region in pages if regional and region}
+    if regions:
+        agendas = EventIndexPage.objects.filter(include_regional=True, region__in=regions)
+        found |= {site_of(path) for path in agendas.values_list("path", flat=True)}
+    found.discard(None)
+    return found
 
 
 @dataclass
@@ -331,11 +404,11 @@ def _import_item(
         event = document_parse(document, today=today)
     except RecordRejected as error:
         run.rejected += 1
-        rejections.append({"id": str(ident or item.origin)[:300], "reason": str(error)})
+        rejections.append(reason_entry(ident=str(ident or item.origin), reason=error.reason))
         return
     seen_ids.add(event.uitdatabank_id)
     for warning in event.warnings:
-        rejections.append({"id": event.uitdatabank_id, "reason": warning[:500]})
+        rejections.append(reason_entry(ident=event.uitdatabank_id, reason=warning))
     digest = document_hash(document)
     if pending is not None and pending.accepts(event):
         pending.add(event=event, digest=digest)
@@ -374,7 +447,12 @@ def _record_save(
     except Exception as error:  # noqa: BLE001 - any failure is this record's, reported
         logger.warning("UiTdatabank record %s failed", event.uitdatabank_id, exc_info=True)
         run.rejected += 1
-        rejections.append({"id": event.uitdatabank_id, "reason": f"Opslaan mislukt: {error}"[:500]})
+        rejections.append(
+            reason_entry(
+                ident=event.uitdatabank_id,
+                reason=Reason(gettext_noop("Opslaan mislukt: %(error)s"), error=str(error)[:400]),
+            )
+        )
         return
     if outcome == "created":
         run.created += 1
@@ -384,6 +462,8 @@ def _record_save(
         run.withdrawn += 1
     else:
         run.unchanged += 1
+    if outcome != "unchanged":
+        run.changed_page_ids.add(existing[event.uitdatabank_id].pk)
 
 
 def _slug_for(event: ImportedEvent) -> str:
@@ -523,6 +603,7 @@ class _PendingEvents:
                 pk=page.pk, hash=entry.digest, live=page.live
             )
         self.run.created += len(entries)
+        self.run.changed_page_ids.update(page.pk for page in pages)
 
 
 def _occurrences_create(
@@ -532,8 +613,11 @@ def _occurrences_create(
     occurrences_sync writes for each of them (same expansion, one row per start and end)."""
     rows: list[tuple] = []
     for page, page_dates in zip(pages, dates, strict=True):
-        specs = occurrences_expand(
-            dates=page_dates, changes=[], event_status=page.status, today=today
+        specs = occurrences_compact(
+            specs=occurrences_expand(
+                dates=page_dates, changes=[], event_status=page.status, today=today
+            ),
+            today=today,
         )
         wanted = {spec.key: spec for spec in specs}
         live = bool(page.live)
@@ -548,6 +632,7 @@ def _occurrences_create(
                 spec.booking_availability,
                 spec.original_start,
                 spec.note,
+                spec.sessions,
                 live,
             )
             for spec in wanted.values()
@@ -566,6 +651,7 @@ _OCCURRENCE_COLUMNS = (
     "booking_availability",
     "original_start",
     "note",
+    "sessions",
     "live",
 )
 
@@ -608,7 +694,7 @@ def _occurrence_rows_insert(rows: list[tuple]) -> None:
     lines = [
         f"{page_id}\t{agenda_id}\t{instant(start)}\t{instant(end)}\t{'t' if all_day else 'f'}\t"
         f"{string(status)}\t{string(availability)}\t{instant(original)}\t{string(note)}\t"
-        f"{'t' if live else 'f'}"
+        f"{sessions}\t{'t' if live else 'f'}"
         for (
             page_id,
             agenda_id,
@@ -619,6 +705,7 @@ def _occurrence_rows_insert(rows: list[tuple]) -> None:
             availability,
             original,
             note,
+            sessions,
             live,
         ) in rows
     ]
@@ -686,34 +773,61 @@ def _upsert(
     return outcome
 
 
-def _availability_apply(*, agenda: EventIndexPage) -> int:
+def _availability_apply(
+    *,
+    agenda: EventIndexPage | None = None,
+    changed: set[int],
+    now: dt.datetime | None = None,
+) -> int:
     """Publish imported events whose availableFrom has come and take offline the ones whose
-    availableTo has passed, also when their document did not change since."""
-    now = timezone.now()
-    pages = EventPage.objects.child_of(agenda).exclude(uitdatabank_id="")
+    availableTo has passed, also when their document did not change since: of one agenda
+    (after its import) or of every agenda (the per-minute job). Returns how many went
+    offline; the pages published or taken offline are added to `changed`."""
+    now = now or timezone.now()
+    pages = EventPage.objects.exclude(uitdatabank_id="")
+    if agenda is not None:
+        pages = pages.child_of(agenda)
     due = pages.filter(live=False, go_live_at__lte=now).exclude(expire_at__lte=now)
     for page in due:
         page.live, page.expired = True, False
         page.go_live_at = None
         page.last_published_at = now
         page.first_published_at = page.first_published_at or now
+        page.has_unpublished_changes = False
         page.save(clean=False)
-        page._agenda_id = agenda.pk
+        if agenda is not None:
+            page._agenda_id = agenda.pk
         occurrences_sync(page=page)
+        changed.add(page.pk)
     withdrawn = 0
     for page in pages.filter(live=True, expire_at__lte=now):
         page.expired = True
         page.save(update_fields=["expired"], clean=False)
         page.unpublish(log_action=False)
+        changed.add(page.pk)
         withdrawn += 1
     return withdrawn
 
 
-def _withdraw_missing(*, existing: dict[str, ExistingEvent], seen_ids: set[str]) -> int:
+def events_availability_apply(*, now: dt.datetime | None = None) -> int:
+    """The per-minute job: imported events go public at their availableFrom and offline at
+    their availableTo on the minute, not at the next sync of their site. Returns how many
+    pages changed."""
+    changed: set[int] = set()
+    with transaction.atomic():
+        _availability_apply(changed=changed, now=now)
+        pages_changed_send(page_ids=changed)
+    return len(changed)
+
+
+def _withdraw_missing(
+    *, existing: dict[str, ExistingEvent], seen_ids: set[str], changed: set[int]
+) -> int:
     missing = [item.pk for uid, item in existing.items() if uid not in seen_ids and item.live]
     withdrawn = 0
     for page in EventPage.objects.filter(pk__in=missing):
         page.unpublish(log_action=False)
+        changed.add(page.pk)
         withdrawn += 1
     # Forget their source hash: when a document comes back unchanged, it is imported again.
     EventPage.objects.filter(pk__in=missing).update(uitdatabank_hash="")
@@ -756,14 +870,20 @@ def uitdatabank_import_site(
         )
     url = selection_url_for_site(site=site)
     if url is None:
-        run = ImportRun.objects.create(
+        run = ImportRun(
             site=site,
             source="",
             selection=True,
             outcome=ImportRun.Outcome.FAILED,
-            error="Geen selectie: kies organisatoren, locaties, labels of postcodes.",
             finished=timezone.now(),
         )
+        run_error_set(
+            run=run,
+            reason=Reason(
+                gettext_noop("Geen selectie: kies organisatoren, locaties, labels of postcodes.")
+            ),
+        )
+        run.save()
         return run
     modified_from = None
     if not full:

@@ -4,12 +4,14 @@ uitdatabank_sync_all_task.enqueue()            every 15 minutes: incremental, ev
 uitdatabank_sync_all_task.enqueue(full=True)   nightly: whole selections, withdraw what left
 uitdatabank_import_task.enqueue(site_id=site.pk, full=False)
 occurrences_refresh_task.enqueue()
+events_availability_task.enqueue()             every minute: availableFrom / availableTo
 """
 
 from django_tasks import task
 from wagtail.models import Site
 
 from events.services import (
+    events_availability_apply,
     occurrences_refresh,
     sites_with_selection,
     uitdatabank_import_site,
@@ -51,3 +53,10 @@ uitdatabank_import_all_task = uitdatabank_sync_all_task
 @task()
 def occurrences_refresh_task() -> int:
     return occurrences_refresh()
+
+
+@task()
+def events_availability_task() -> int:
+    """Imported events go public at their availableFrom and offline at their availableTo on
+    the minute; returns how many pages changed."""
+    return events_availability_apply()

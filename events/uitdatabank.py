@@ -26,7 +26,9 @@ from typing import Any
 import nh3
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext_noop
 
+from events.reasons import Reason
 from events.recurrence import BRUSSELS
 
 logger = logging.getLogger(__name__)
@@ -63,12 +65,30 @@ STATUS_MAP = {
 AGE_RANGE = re.compile(r"^\s*(\d{0,3})\s*-\s*(\d{0,3})\s*$")
 
 
-class RecordRejected(Exception):
-    """A document that cannot be imported; the message is the Dutch reason."""
+class _ReasonError(Exception):
+    """An error whose message is a Reason: stored as message id and parameters, rendered in
+    the reader's language (str() gives the active language)."""
+
+    def __init__(self, reason: Reason | str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
-class SourceError(Exception):
+class RecordRejected(_ReasonError):
+    """A document that cannot be imported, with the reason."""
+
+
+class SourceError(_ReasonError):
     """The source as a whole failed (timeout, HTTP error, not JSON)."""
+
+
+# The fields a reason names.
+START = Reason(gettext_noop("De begindatum"))
+END = Reason(gettext_noop("De einddatum"))
+BIRTHDATE = Reason(gettext_noop("Geboortedatum"))
+CLOSED_DAY = Reason(gettext_noop("Sluitingsdag"))
+ADJUSTED_HOURS = Reason(gettext_noop("Aangepaste uren"))
+END_BEFORE_START = Reason(gettext_noop("De einddatum ligt voor de begindatum."))
 
 
 # --- Client ---------------------------------------------------------------------------------
@@ -107,18 +127,43 @@ class UitdatabankClient:
                     rate_limited += 1
                     if rate_limited > self.rate_limit_retries:
                         raise SourceError(
-                            f"UiTdatabank weigert verdere vragen (429, te veel verzoeken): {url}"
+                            Reason(
+                                gettext_noop(
+                                    "UiTdatabank weigert verdere vragen (429, te veel "
+                                    "verzoeken): %(url)s"
+                                ),
+                                url=url,
+                            )
                         ) from error
                     self.sleep(self._retry_after(error))
                     continue
                 if error.code < 500:
-                    raise SourceError(f"{url} antwoordt {error.code}: {error.reason}") from error
+                    raise SourceError(
+                        Reason(
+                            gettext_noop("%(url)s antwoordt %(code)s: %(reason)s"),
+                            url=url,
+                            code=error.code,
+                            reason=str(error.reason),
+                        )
+                    ) from error
             except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as error:
                 last_error = error
             except (json.JSONDecodeError, UnicodeDecodeError) as error:
-                raise SourceError(f"Geen geldige JSON van {url}: {error}") from error
+                raise SourceError(
+                    Reason(
+                        gettext_noop("Geen geldige JSON van %(url)s: %(error)s"),
+                        url=url,
+                        error=str(error),
+                    )
+                ) from error
             if attempt >= self.retries:
-                raise SourceError(f"{url} antwoordt niet: {last_error}")
+                raise SourceError(
+                    Reason(
+                        gettext_noop("%(url)s antwoordt niet: %(error)s"),
+                        url=url,
+                        error=str(last_error),
+                    )
+                )
             self.sleep(self.backoff * (2**attempt))
             attempt += 1
 
@@ -220,7 +265,11 @@ def documents_from_payload(payload: Any) -> list[Any]:
             return [payload]
         if payload.get("@type") == "PagedCollection" or "totalItems" in payload:
             return []
-    raise SourceError("Onbekende vorm: verwacht een activiteit, een lijst of een zoekresultaat.")
+    raise SourceError(
+        Reason(
+            gettext_noop("Onbekende vorm: verwacht een activiteit, een lijst of een zoekresultaat.")
+        )
+    )
 
 
 # --- Parser ---------------------------------------------------------------------------------
@@ -288,7 +337,7 @@ class ImportedEvent:
     withdrawn: bool = False
     workflow_status: str = ""
     # Problems that lost part of the document (a bad date) but not the event: reported.
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Reason] = field(default_factory=list)
 
     def fingerprint(self) -> str:
         data = asdict(self)
@@ -393,17 +442,41 @@ def description_sanitise(html: str) -> str:
     return cleaned
 
 
-def _datetime(value: Any, what: str) -> dt.datetime:
+def _missing(what: Reason | str) -> RecordRejected:
+    return RecordRejected(Reason(gettext_noop("%(what)s ontbreekt."), what=what))
+
+
+def _not_a_date(what: Reason | str, value: str) -> RecordRejected:
+    return RecordRejected(
+        Reason(
+            gettext_noop("%(what)s is geen geldige datum: %(value)s."),
+            what=what,
+            value=repr(value[:40]),
+        )
+    )
+
+
+def _out_of_range(what: Reason | str, value: str) -> RecordRejected:
+    return RecordRejected(
+        Reason(
+            gettext_noop("%(what)s ligt buiten 1990-2100: %(value)s."),
+            what=what,
+            value=repr(value[:40]),
+        )
+    )
+
+
+def _datetime(value: Any, what: Reason | str) -> dt.datetime:
     if not isinstance(value, str) or not value.strip():
-        raise RecordRejected(f"{what} ontbreekt.")
+        raise _missing(what)
     try:
         moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError as error:
-        raise RecordRejected(f"{what} is geen geldige datum: {value[:40]!r}.") from error
+        raise _not_a_date(what, value) from error
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=BRUSSELS)
     if not (1990 <= moment.year <= 2100):
-        raise RecordRejected(f"{what} ligt buiten 1990-2100: {value[:40]!r}.")
+        raise _out_of_range(what, value)
     return moment.astimezone(BRUSSELS)
 
 
@@ -411,26 +484,26 @@ def _is_date_only(value: Any) -> bool:
     return isinstance(value, str) and "T" not in value.strip() and " " not in value.strip()
 
 
-def _date(value: Any, what: str) -> dt.date:
+def _date(value: Any, what: Reason) -> dt.date:
     if not isinstance(value, str) or not value.strip():
-        raise RecordRejected(f"{what} ontbreekt.")
+        raise _missing(what)
     try:
         day = dt.date.fromisoformat(value.strip()[:10])
     except ValueError as error:
-        raise RecordRejected(f"{what} is geen geldige datum: {value[:40]!r}.") from error
+        raise _not_a_date(what, value) from error
     if not (1990 <= day.year <= 2100):
-        raise RecordRejected(f"{what} ligt buiten 1990-2100: {value[:40]!r}.")
+        raise _out_of_range(what, value)
     return day
 
 
-def _local_date(value: Any, what: str) -> dt.date:
+def _local_date(value: Any, what: Reason) -> dt.date:
     """A calendar day in Brussels: "2021-02-26T23:00:00+00:00" is 27 February."""
     if _is_date_only(value):
         return _date(value, what)
     return _datetime(value, what).date()
 
 
-def _optional_datetime(value: Any, what: str) -> dt.datetime | None:
+def _optional_datetime(value: Any, what: Reason | str) -> dt.datetime | None:
     if not value:
         return None
     try:
@@ -461,20 +534,20 @@ def _date_span(start_raw: Any, end_raw: Any, **extra: Any) -> ImportedDate:
     """One dated span. A date without a time (or midnight to midnight, or to 23:59) is a
     whole day or a run of whole days: it never gets an hour of 00:00."""
     if _is_date_only(start_raw):
-        first = _date(start_raw, "De begindatum")
-        last = _date(end_raw, "De einddatum") if end_raw else first
+        first = _date(start_raw, START)
+        last = _date(end_raw, END) if end_raw else first
         if last < first:
-            raise RecordRejected("De einddatum ligt voor de begindatum.")
+            raise RecordRejected(END_BEFORE_START)
         return ImportedDate(
             repeat="eenmalig",
             start_date=first,
             end_date=last if last > first else None,
             **extra,
         )
-    start = _datetime(start_raw, "De begindatum")
-    end = _datetime(end_raw or start_raw, "De einddatum")
+    start = _datetime(start_raw, START)
+    end = _datetime(end_raw or start_raw, END)
     if end < start:
-        raise RecordRejected("De einddatum ligt voor de begindatum.")
+        raise RecordRejected(END_BEFORE_START)
     all_day = start.time() == dt.time(0) and (
         end.time() >= dt.time(23, 59) or end.time() == dt.time(0)
     )
@@ -504,7 +577,11 @@ def _hours(item: dict) -> tuple[list[int], dt.time, dt.time]:
         closes = dt.time.fromisoformat(str(item.get("closes")).zfill(5))
     except ValueError as error:
         raise RecordRejected(
-            f"Ongeldige openingsuren: {item.get('opens')!s:.10}–{item.get('closes')!s:.10}."
+            Reason(
+                gettext_noop("Ongeldige openingsuren: %(opens)s–%(closes)s."),
+                opens=f"{item.get('opens')!s:.10}",
+                closes=f"{item.get('closes')!s:.10}",
+            )
         ) from error
     return weekdays, opens, closes
 
@@ -518,7 +595,7 @@ def _weekly_rows(
     status: str,
     reason: str = "",
     booking: str = "beschikbaar",
-    warnings: list[str],
+    warnings: list[Reason],
 ) -> list[ImportedDate]:
     rows = []
     if not isinstance(hours, list):
@@ -529,7 +606,7 @@ def _weekly_rows(
         try:
             weekdays, opens, closes = _hours(item)
         except RecordRejected as error:
-            warnings.append(str(error))
+            warnings.append(error.reason)
             continue
         if not weekdays:
             continue
@@ -550,20 +627,27 @@ def _weekly_rows(
     return rows
 
 
-def _ranges(value: Any, what: str, language: str, warnings: list[str]) -> list[dict]:
+def _ranges(value: Any, what: Reason, language: str, warnings: list[Reason]) -> list[dict]:
     """openingHoursClosedDays / openingHoursAdjustedDays: inclusive date ranges."""
     ranges = []
     for item in value if isinstance(value, list) else []:
         if not isinstance(item, dict):
             continue
         try:
-            first = _date(item.get("startDate"), f"{what}: de begindatum")
-            last = _date(item.get("endDate") or item.get("startDate"), f"{what}: de einddatum")
+            first = _date(
+                item.get("startDate"), Reason(gettext_noop("%(what)s: de begindatum"), what=what)
+            )
+            last = _date(
+                item.get("endDate") or item.get("startDate"),
+                Reason(gettext_noop("%(what)s: de einddatum"), what=what),
+            )
         except RecordRejected as error:
-            warnings.append(str(error))
+            warnings.append(error.reason)
             continue
         if last < first:
-            warnings.append(f"{what}: de einddatum ligt voor de begindatum.")
+            warnings.append(
+                Reason(gettext_noop("%(what)s: de einddatum ligt voor de begindatum."), what=what)
+            )
             continue
         ranges.append(
             {
@@ -584,11 +668,13 @@ def _excluded_text(ranges: list[dict]) -> str:
 
 
 def _calendar(
-    doc: dict, *, today: dt.date, language: str, warnings: list[str], closed: list[dict]
+    doc: dict, *, today: dt.date, language: str, warnings: list[Reason], closed: list[dict]
 ) -> list[ImportedDate]:
     kind = doc.get("calendarType")
     if kind not in CALENDAR_TYPES:
-        raise RecordRejected(f"Onbekend calendarType: {str(kind)[:40]!r}.")
+        raise RecordRejected(
+            Reason(gettext_noop("Onbekend calendarType: %(value)s."), value=repr(str(kind)[:40]))
+        )
     status, reason = _status(doc.get("status"), language)
     booking = _availability(doc.get("bookingAvailability"))
     if kind in ("single", "multiple"):
@@ -598,7 +684,7 @@ def _calendar(
             for index, sub in enumerate(sub_events, start=1):
                 try:
                     if not isinstance(sub, dict):
-                        raise RecordRejected("geen object.")
+                        raise RecordRejected(Reason(gettext_noop("geen object.")))
                     sub_status, sub_reason = _status(sub.get("status"), language)
                     rows.append(
                         _date_span(
@@ -612,9 +698,20 @@ def _calendar(
                         )
                     )
                 except RecordRejected as error:
-                    warnings.append(f"Datum {index} overgeslagen: {error}")
+                    warnings.append(
+                        Reason(
+                            gettext_noop("Datum %(index)s overgeslagen: %(reason)s"),
+                            index=index,
+                            reason=error.reason,
+                        )
+                    )
             if not rows:
-                raise RecordRejected("Geen enkele geldige datum: " + "; ".join(warnings[:3]))
+                raise RecordRejected(
+                    Reason(
+                        gettext_noop("Geen enkele geldige datum: %(reasons)s"),
+                        reasons=warnings[:3],
+                    )
+                )
             return rows
         return [
             _date_span(
@@ -627,20 +724,18 @@ def _calendar(
         ]
     closed.extend(
         {key: item[key] for key in ("start", "end", "description")}
-        for item in _ranges(doc.get("openingHoursClosedDays"), "Sluitingsdag", language, warnings)
+        for item in _ranges(doc.get("openingHoursClosedDays"), CLOSED_DAY, language, warnings)
     )
-    adjusted = _ranges(doc.get("openingHoursAdjustedDays"), "Aangepaste uren", language, warnings)
+    adjusted = _ranges(doc.get("openingHoursAdjustedDays"), ADJUSTED_HOURS, language, warnings)
     if kind == "periodic":
-        first = _local_date(doc.get("startDate"), "De begindatum")
-        last = _local_date(doc.get("endDate"), "De einddatum")
+        first = _local_date(doc.get("startDate"), START)
+        last = _local_date(doc.get("endDate"), END)
         if last < first:
-            raise RecordRejected("De einddatum ligt voor de begindatum.")
+            raise RecordRejected(END_BEFORE_START)
     else:
         # A permanent event has no end. Its start only bounds the display; a fixed date
         # from the document keeps re-imports of the same document identical.
-        first = _local_date(
-            doc.get("startDate") or doc.get("created") or today.isoformat(), "De begindatum"
-        )
+        first = _local_date(doc.get("startDate") or doc.get("created") or today.isoformat(), START)
         last = None
     # Closed days win over adjusted hours, and both over the usual week.
     rows = _weekly_rows(
@@ -789,7 +884,7 @@ def _birthdate_range(value: Any) -> tuple[dt.date | None, dt.date | None]:
     if not isinstance(value, dict):
         return None, None
     try:
-        return _date(value.get("from"), "Geboortedatum"), _date(value.get("to"), "Geboortedatum")
+        return _date(value.get("from"), BIRTHDATE), _date(value.get("to"), BIRTHDATE)
     except RecordRejected:
         return None, None
 
@@ -797,10 +892,10 @@ def _birthdate_range(value: Any) -> tuple[dt.date | None, dt.date | None]:
 def document_parse(doc: Any, *, today: dt.date, horizon_days: int = 400) -> ImportedEvent:
     """One UiTdatabank event document to the values of an EventPage."""
     if not isinstance(doc, dict):
-        raise RecordRejected("Geen JSON-object.")
+        raise RecordRejected(Reason(gettext_noop("Geen JSON-object.")))
     uid = doc.get("@id")
     if not isinstance(uid, str) or not _url(uid):
-        raise RecordRejected("@id ontbreekt of is geen URL.")
+        raise RecordRejected(Reason(gettext_noop("@id ontbreekt of is geen URL.")))
     workflow = doc.get("workflowStatus")
     if workflow in WITHDRAWN_WORKFLOW:
         return ImportedEvent(
@@ -809,15 +904,20 @@ def document_parse(doc: Any, *, today: dt.date, horizon_days: int = 400) -> Impo
     language = doc.get("mainLanguage") if isinstance(doc.get("mainLanguage"), str) else "nl"
     title = _text(doc.get("name"), language)
     if not title:
-        raise RecordRejected("De naam ontbreekt.")
+        raise RecordRejected(Reason(gettext_noop("De naam ontbreekt.")))
     raw_description = _text(doc.get("description"), language)
     if len(raw_description) > MAX_DESCRIPTION_CHARS:
         raise RecordRejected(
-            f"De beschrijving is te lang ({len(raw_description)} tekens, "
-            f"maximum {MAX_DESCRIPTION_CHARS})."
+            Reason(
+                gettext_noop(
+                    "De beschrijving is te lang (%(length)s tekens, maximum %(maximum)s)."
+                ),
+                length=len(raw_description),
+                maximum=MAX_DESCRIPTION_CHARS,
+            )
         )
     description = description_sanitise(raw_description) if raw_description else ""
-    warnings: list[str] = []
+    warnings: list[Reason] = []
     closed: list[dict] = []
     dates = _calendar(doc, today=today, language=language, warnings=warnings, closed=closed)
 

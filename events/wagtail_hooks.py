@@ -89,7 +89,7 @@ class ImportRunInspectView(InspectView):
         return date_format(localtime(self.object.modified_from), "j F Y H:i")
 
     def get_rejections_display_value(self):
-        # One line per refused document (or lost date), with the Dutch reason.
+        # One line per refused document (or lost date), the reason in the editor's language.
         if not self.object.rejections:
             return "-"
         return format_html(
@@ -97,13 +97,13 @@ class ImportRunInspectView(InspectView):
             format_html_join(
                 "",
                 "<li><code>{}</code>: {}</li>",
-                (
-                    (item.get("id", ""), item.get("reason", ""))
-                    for item in self.object.rejections
-                    if isinstance(item, dict)
-                ),
+                self.object.rejection_lines(),
             ),
         )
+
+    def get_error_display_value(self):
+        # In the editor's language (stored as message id and parameters).
+        return self.object.error_display or "-"
 
     def get_edit_url(self):
         return None

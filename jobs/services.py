@@ -215,6 +215,20 @@ def tasks_recover(*, now: dt.datetime | None = None, stale: dt.timedelta | None 
             kind=Heartbeat.Kind.WORKER, last_seen_at__lt=now - stale
         ).values_list("process_id", flat=True)
     )
+    return _tasks_requeue(dead=dead, now=now)
+
+
+def worker_stopped(*, process_id: str, now: dt.datetime | None = None) -> int:
+    """A worker process is exiting without finishing its loop (the dev autoreloader replaces
+    it, SIGTERM under the reloader): requeue the task it was running, which dies with it,
+    and remove its heartbeat, so "Achtergrondtaken" shows no dead worker. Returns the number
+    of tasks requeued."""
+    requeued = _tasks_requeue(dead={process_id}, now=now or timezone.now())
+    heartbeat_forget(process_id=process_id)
+    return requeued
+
+
+def _tasks_requeue(*, dead: set[str], now: dt.datetime) -> int:
     if not dead:
         return 0
     recovered = 0

@@ -393,7 +393,7 @@ def _page_counts() -> dict[str, int]:
 def _upcoming_events() -> tuple[bool, dict[str, int]]:
     """Upcoming event occurrences per site root, if the events app provides occurrences."""
     from django.apps import apps
-    from django.db.models import Count
+    from django.db.models import Count, Sum
     from django.db.models.functions import Substr
 
     try:
@@ -403,11 +403,14 @@ def _upcoming_events() -> tuple[bool, dict[str, int]]:
     names = {f.name for f in occurrence._meta.get_fields()}
     if not {"page", "start"} <= names:
         return False, {}
+    # Beyond its daily window one occurrence row can stand for a run of daily sessions
+    # (events.models.Occurrence.sessions): count sessions, not rows.
+    count = Sum("sessions") if "sessions" in names else Count("pk")
     rows = (
         occurrence.objects.filter(start__gte=timezone.now(), page__live=True)
         .annotate(prefix=Substr("page__path", 1, _root_prefix_length()))
         .values("prefix")
-        .annotate(n=Count("pk"))
+        .annotate(n=count)
         .order_by()
     )
     return True, {row["prefix"]: row["n"] for row in rows}

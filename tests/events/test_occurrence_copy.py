@@ -29,6 +29,7 @@ def test_copy_rows_round_trip_special_characters_nulls_and_instants(site_a):
             "beschikbaar",
             start - dt.timedelta(days=1),
             note,
+            1,
             True,
         ),
         (
@@ -41,6 +42,7 @@ def test_copy_rows_round_trip_special_characters_nulls_and_instants(site_a):
             "niet-beschikbaar",
             None,
             "",
+            12,
             False,
         ),
     ]
@@ -58,6 +60,7 @@ def test_copy_rows_round_trip_special_characters_nulls_and_instants(site_a):
             "booking_availability",
             "original_start",
             "note",
+            "sessions",
             "live",
         )
     )

@@ -29,6 +29,8 @@ def test_every_periodic_job_is_declared_with_its_task():
         == "registrations.tasks.registrations_anonymise_task"
     )
     assert by_name["publish_scheduled"].cron == "* * * * *"
+    assert by_name["events_availability"].task == "events.tasks.events_availability_task"
+    assert by_name["events_availability"].cron == "* * * * *"
     assert by_name["results_prune"].task == "jobs.tasks.results_prune_task"
     assert by_name["tasks_recover"].task == "jobs.tasks.tasks_recover_task"
 
@@ -113,4 +115,4 @@ def test_run_scheduler_lists_the_schedules_in_force(monkeypatch):
     lines = {line.split()[0]: line for line in out.getvalue().splitlines()}
     assert "*/15 * * * *" in lines["uitdatabank_sync"]
     assert lines["results_prune"].split()[1] == "off"
-    assert len(lines) == 8
+    assert len(lines) == 9

@@ -69,7 +69,7 @@ class Command(BaseCommand):
                 )
         self._report(run)
         if run.error:
-            raise CommandError(run.error)
+            raise CommandError(run.error_display)
 
     def _report(self, run: ImportRun, prefix: str = "") -> None:
         self.stdout.write(
@@ -77,5 +77,5 @@ class Command(BaseCommand):
             f"{run.updated} bijgewerkt, {run.unchanged} ongewijzigd, {run.rejected} geweigerd, "
             f"{run.withdrawn} teruggetrokken."
         )
-        for rejection in run.rejections:
-            self.stdout.write(f"  {rejection['id']}: {rejection['reason']}")
+        for ident, reason in run.rejection_lines():
+            self.stdout.write(f"  {ident}: {reason}")

@@ -4,6 +4,7 @@ and used to recover the tasks of a worker that died) and, at start, that recover
     manage.py jobs_worker [--queue-name '*'] [--batch] [--max-tasks N] ...   (db_worker's options)
 """
 
+import atexit
 import logging
 import os
 import threading
@@ -15,12 +16,16 @@ from django_tasks_db.management.commands.db_worker import Command as DBWorkerCom
 from django_tasks_db.management.commands.db_worker import Worker
 
 from jobs.models import Heartbeat
-from jobs.services import heartbeat_beat, heartbeat_forget, tasks_recover
+from jobs.services import heartbeat_beat, heartbeat_forget, tasks_recover, worker_stopped
 
 logger = logging.getLogger("jobs.worker")
 
 
 class HeartbeatWorker(Worker):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._stop_beating = threading.Event()
+
     def _beat_forever(self, stop: threading.Event) -> None:
         while not stop.wait(settings.JOBS_HEARTBEAT_SECONDS):
             try:
@@ -36,7 +41,7 @@ class HeartbeatWorker(Worker):
         recovered = tasks_recover()
         if recovered:
             logger.warning("Requeued %d task(s) of stopped workers", recovered)
-        stop = threading.Event()
+        stop = self._stop_beating
         beater = threading.Thread(target=self._beat_forever, args=(stop,), daemon=True)
         beater.start()
         try:
@@ -45,6 +50,20 @@ class HeartbeatWorker(Worker):
             stop.set()
             close_old_connections()
             heartbeat_forget(process_id=self.worker_id)
+
+    def exit_abruptly(self) -> None:
+        """At interpreter exit while `run` may still be going (under the autoreloader the
+        worker runs in a daemon thread, and a reload or SIGTERM ends the process with
+        sys.exit in the main thread: `run`'s `finally` never executes). Stops the heartbeat
+        and removes this worker's row, requeueing the task it was running, so the admin
+        shows no dead worker after a reload."""
+        self._stop_beating.set()
+        try:
+            worker_stopped(process_id=self.worker_id)
+        except Exception:
+            logger.exception("Heartbeat of worker %s not removed", self.worker_id)
+        finally:
+            connection.close()
 
 
 class Command(DBWorkerCommand):
@@ -81,6 +100,9 @@ class Command(DBWorkerCommand):
         if reload:
             if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
                 worker.configure_signals()
+                # The process the reloader replaces on a code change exits from its main
+                # thread while worker.run (a daemon thread) is cut off: clean up at exit.
+                atexit.register(worker.exit_abruptly)
             run_with_reloader(worker.run)
         else:
             worker.configure_signals()
