@@ -169,18 +169,19 @@ def _send(
         outcome = "bijgewerkt"
     else:
         outcome = "ongewijzigd"
-    # The top-level status and availability have endpoints of their own; the whole document
-    # already carries them per date, these keep a periodic event's in step too.
+    # The top-level status and availability have endpoints of their own. The whole document
+    # already carries both per date; these calls keep UiTdatabank's summary in step at once
+    # (UiTdatabank takes a top-level availability for events with dates only).
     if outcome != "aangemaakt" and status["type"] != publication.sent_status:
         client.event_status(publication.event_id, status)
         outcome = "bijgewerkt" if outcome == "ongewijzigd" else outcome
     if (
-        outcome == "ongewijzigd"
-        and publication.sent_availability
+        outcome != "aangemaakt"
+        and "subEvent" in document
         and availability != publication.sent_availability
     ):
         client.event_booking_availability(publication.event_id, {"type": availability})
-        outcome = "beschikbaarheid"
+        outcome = "beschikbaarheid" if outcome == "ongewijzigd" else outcome
     publication.sent_hash = digest
     publication.sent_status = status["type"]
     publication.sent_availability = availability

@@ -16,10 +16,11 @@ from uitpublish.services import PublishRefused, publication_request
 
 
 def _event_for_editor(request, page_id: int) -> EventPage:
-    """The event, when this user may publish it; another site's event answers 404."""
+    """The event, when this user may edit it (only a live page is sent, see the service);
+    another site's event answers 404."""
     page = EventPage.objects.filter(pk=page_id).first()
-    if page is None or not page.permissions_for_user(request.user).can_publish():
-        raise Http404(_("Deze activiteit bestaat niet of je mag ze niet publiceren."))
+    if page is None or not page.permissions_for_user(request.user).can_edit():
+        raise Http404(_("Deze activiteit bestaat niet of je mag ze niet bewerken."))
     return page
 
 
