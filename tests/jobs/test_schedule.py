@@ -113,4 +113,4 @@ def test_run_scheduler_lists_the_schedules_in_force(monkeypatch):
     lines = {line.split()[0]: line for line in out.getvalue().splitlines()}
     assert "*/15 * * * *" in lines["uitdatabank_sync"]
     assert lines["results_prune"].split()[1] == "off"
-    assert len(lines) == 8
+    assert len(lines) == 9
