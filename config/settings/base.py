@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "registrations",
     "events",
     "uitpublish",
+    "opendata",
     "catalogue",
     "makerspace",
     "wagtail.contrib.forms",
