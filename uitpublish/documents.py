@@ -14,6 +14,7 @@ import hashlib
 import json
 from typing import Any
 
+from django.conf import settings
 from django.utils.html import strip_tags
 from wagtail.models import Site
 
@@ -143,8 +144,6 @@ def event_document(*, page: EventPage, site: Site | None = None) -> dict[str, An
             "Deze website heeft geen UiTdatabank-locatie. Vul er een in bij Instellingen → "
             "Koppelingen."
         )
-    from django.conf import settings
-
     entry_url = settings.UITDATABANK_ENTRY_URL.rstrip("/")
     page_url = page.get_full_url() or ""
     availability = event_booking_availability(page=page)
