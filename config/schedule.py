@@ -56,6 +56,14 @@ SCHEDULE = [
         retry=NIGHTLY_RETRY,
     ),
     Schedule(
+        name="uitpublish_retry",
+        label=_("UiTdatabank: mislukte publicaties van lokale activiteiten opnieuw proberen"),
+        task="uitpublish.tasks.publications_retry_task",
+        cron="*/5 * * * *",
+        # The sweep itself runs again in five minutes.
+        retry=NO_RETRY,
+    ),
+    Schedule(
         name="publish_scheduled",
         label=_("Pagina's: geplande publicaties en depublicaties"),
         task="jobs.tasks.publish_scheduled_task",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("huisstijl/<int:site_id>.css", home_views.branding_stylesheet, name="branding_stylesheet"),
     path("netwerknieuws/", include("sitegen.urls")),
+    path("open-data/", include("opendata.urls")),
 ]
 
 if settings.DEBUG:

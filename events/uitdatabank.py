@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -38,6 +38,10 @@ SEARCH_URL_ENV = "UITDATABANK_SEARCH_URL"  # e.g. the test environment, search-t
 API_KEY_ENV = "UITDATABANK_API_KEY"
 PAGE_SIZE = 50
 MAX_PAGES = 200
+# Lookups naming which document @ids are this platform's own local events, published to
+# UiTdatabank (uitpublish registers one): the import leaves those out, so that no second page
+# is made of them.
+LOCAL_DOCUMENT_LOOKUPS: list[Callable[[list[str]], set[str]]] = []
 MAX_DESCRIPTION_CHARS = 50_000
 MAX_NAME_CHARS = 255
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "h3", "h4"}
@@ -185,8 +189,8 @@ class UitdatabankClient:
         for _page in range(MAX_PAGES):
             page_url = _with_query(url, start=start, limit=self.page_size)
             payload = self.get_json(page_url)
-            members = documents_from_payload(payload)
-            yield from members
+            members = _payload_members(payload)
+            yield from documents_without_local(members)
             total = payload.get("totalItems") if isinstance(payload, dict) else None
             if not isinstance(total, int) or not members:
                 return
@@ -254,7 +258,21 @@ def document_hash(doc: Any) -> str:
     return hashlib.sha256((PARSER_VERSION + body).encode()).hexdigest()
 
 
+def documents_without_local(documents: list[Any]) -> list[Any]:
+    """The documents minus our own published local events (one lookup per batch)."""
+    ids = [
+        doc["@id"] for doc in documents if isinstance(doc, dict) and isinstance(doc.get("@id"), str)
+    ]
+    local = set().union(*(lookup(ids) for lookup in LOCAL_DOCUMENT_LOOKUPS)) if ids else set()
+    return [doc for doc in documents if not (isinstance(doc, dict) and doc.get("@id") in local)]
+
+
 def documents_from_payload(payload: Any) -> list[Any]:
+    """The documents of a payload to import (without our own local events)."""
+    return documents_without_local(_payload_members(payload))
+
+
+def _payload_members(payload: Any) -> list[Any]:
     """A single JSON-LD document, a list of them, or the Search API's paged shape."""
     if isinstance(payload, list):
         return payload

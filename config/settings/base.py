@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "sitegen",
     "registrations",
     "events",
+    "uitpublish",
+    "opendata",
     "catalogue",
     "makerspace",
     "wagtail.contrib.forms",
@@ -232,6 +234,17 @@ JOBS_HEARTBEAT_SECONDS = int(env("JOBS_HEARTBEAT_SECONDS", "15"))
 JOBS_STALE_SECONDS = int(env("JOBS_STALE_SECONDS", "120"))
 # Finished task results and job runs older than this are pruned every night (days).
 JOBS_RESULT_RETENTION_DAYS = int(env("JOBS_RESULT_RETENTION_DAYS", "30"))
+
+# Local events published to UiTdatabank through its Entry API (uitpublish, docs/uitpublish.md):
+# OAuth2 client credentials from publiq; without them a request fails with a Dutch message.
+UITDATABANK_ENTRY_URL = env("UITDATABANK_ENTRY_URL", "https://io.uitdatabank.be")
+UITPUBLISH_TOKEN_URL = env("UITPUBLISH_TOKEN_URL", "https://account.uitid.be/oauth/token")
+UITPUBLISH_AUDIENCE = env("UITPUBLISH_AUDIENCE", "https://api.publiq.be")
+UITPUBLISH_CLIENT_ID = env("UITPUBLISH_CLIENT_ID", "")
+UITPUBLISH_CLIENT_SECRET = env("UITPUBLISH_CLIENT_SECRET", "")
+UITPUBLISH_TIMEOUT = float(env("UITPUBLISH_TIMEOUT", "10"))
+# The task backend alias the syncs are enqueued on (TASKS).
+UITPUBLISH_TASK_BACKEND = env("UITPUBLISH_TASK_BACKEND", "default")
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Bibliotheeknetwerk Vlaanderen"
