@@ -29,6 +29,7 @@ class Record(models.Model):
     year = models.PositiveSmallIntegerField(_("jaar"), null=True, blank=True)
     physical_description = models.CharField(_("beschrijving"), max_length=300, blank=True)
     series = models.JSONField(_("reeks"), default=list, blank=True)
+    other_titles = models.JSONField(_("andere titels"), default=list, blank=True)
     subjects = models.JSONField(_("onderwerpen"), default=list, blank=True)
     theme_words = models.JSONField(_("Vlaamse trefwoorden"), default=list, blank=True)
     genres = models.JSONField(_("genres"), default=list, blank=True)

@@ -1,9 +1,10 @@
 """The local index: records imported from Open Vlacc into this database.
 
-PostgreSQL: full-text search on a weighted tsvector ('dutch' configuration, GIN index), an exact
-title bonus, trigram word similarity on the normalised title when the text search finds nothing
-(typos), ISBNs and facets through a GIN-indexed jsonb array of facet keys, editions grouped on
-the work key, all in one SQL statement for the hits and one for the facet counts.
+PostgreSQL: full-text search on a weighted tsvector ('bibnet_dutch': Dutch stemming after
+unaccent, GIN index), an exact title bonus, trigram word similarity on the normalised title
+when the text search finds nothing (typos), ISBNs and facets through a GIN-indexed jsonb array
+of facet keys, editions grouped on the work key, all in one SQL statement for the hits and one
+for the facet counts.
 SQLite: a plain substring search over the normalised text, filtered and counted in Python; it
 keeps `make run` working on small demo data and is not meant for scale.
 """
@@ -35,7 +36,7 @@ from catalogue.backends.base import (
     SortOrder,
     Suggestion,
 )
-from catalogue.marc import isbn_normalise, language_label, normalise_text
+from catalogue.marc import isbn_normalise, language_label, normalise_text, other_title_label
 from catalogue.models import Holding, Record, Word
 
 SQLITE_CANDIDATES = 5000
@@ -189,10 +190,10 @@ class _PostgresSearch:
             where.append("r.facet_keys @> %(isbn)s::jsonb")
             self.params["isbn"] = json.dumps([f"i:{isbn}"])
         elif text:
-            where.append("r.search_vector @@ websearch_to_tsquery('dutch', %(q)s)")
+            where.append("r.search_vector @@ websearch_to_tsquery('bibnet_dutch', %(q)s)")
             self.params["q"] = text
             self.rank = (
-                "ts_rank(r.search_vector, websearch_to_tsquery('dutch', %(q)s))"
+                "ts_rank(r.search_vector, websearch_to_tsquery('bibnet_dutch', %(q)s))"
                 " + CASE WHEN r.title_norm = %(qn)s THEN 10"
                 " WHEN r.title_norm LIKE %(qprefix)s THEN 1 ELSE 0 END"
             )
@@ -648,7 +649,7 @@ class LocalBackend:
                 if len(words[-1]) >= 3:
                     cursor.execute(
                         "SELECT title, author_text FROM catalogue_record "
-                        "WHERE search_vector @@ to_tsquery('simple', %s) LIMIT 40",
+                        "WHERE search_vector @@ to_tsquery('bibnet_simple', %s) LIMIT 40",
                         [tsquery],
                     )
                     rows += cursor.fetchall()
@@ -686,6 +687,10 @@ class LocalBackend:
             year=record.year,
             physical_description=record.physical_description,
             series=record.series,
+            other_titles=[
+                {**other, "label": other_title_label(other.get("kind", ""))}
+                for other in record.other_titles
+            ],
             subjects=record.subjects,
             theme_words=record.theme_words,
             genres=record.genres,

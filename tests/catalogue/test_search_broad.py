@@ -48,7 +48,7 @@ def _matches(query: str) -> list[tuple[str, str, int | None, str]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT record_id, work_key, year, title_norm FROM catalogue_record "
-            "WHERE search_vector @@ websearch_to_tsquery('dutch', %s)",
+            "WHERE search_vector @@ websearch_to_tsquery('bibnet_dutch', %s)",
             [query],
         )
         return cursor.fetchall()
