@@ -224,6 +224,7 @@ class LocalBackend:
                 "age_min",
                 "language",
                 "cover_url",
+                "isbns",
             )
         }
         availability = self.availability(ids)
@@ -244,6 +245,7 @@ class LocalBackend:
                     age_min=record.age_min,
                     language=language_label(record.language) if record.language else "",
                     cover_url=record.cover_url,
+                    isbn=record.isbns[0] if record.isbns else "",
                     editions=editions,
                     availability=availability.get(record_id, []),
                 )
