@@ -37,6 +37,7 @@ from catalogue.backends.base import (
     SortOrder,
     Suggestion,
 )
+from catalogue.marc import isbn_normalise
 
 logger = logging.getLogger(__name__)
 
@@ -340,6 +341,7 @@ class CultuurconnectBackend:
             audience=", ".join(_texts(result, "target-audiences/target-audience")).lower(),
             language=", ".join(_texts(result, "languages/language")),
             cover_url=_text(cover, "url") if cover is not None else "",
+            isbn=next(iter(_isbn13s(_texts(result, "identifiers/isbn-id"))), ""),
             editions=max(editions, 1),
         )
 
@@ -443,3 +445,8 @@ class CultuurconnectBackend:
                     )
             result[record_id] = branches
         return result
+
+
+def _isbn13s(values: list[str]) -> list[str]:
+    """ISBN-13s of the service's <isbn-id> texts (which may carry hyphens or an ISBN-10)."""
+    return [forms[0] for forms in map(isbn_normalise, values) if forms]

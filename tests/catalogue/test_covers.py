@@ -153,3 +153,12 @@ def test_cover_url_template_validation(value):
     with pytest.raises(ValidationError):
         validate_cover_url_template(value)
     validate_cover_url_template("https://c.example/{isbn}.jpg")
+
+
+def test_cultuurconnect_hits_carry_their_isbn_13_for_the_template():
+    from catalogue.backends.cultuurconnect import _isbn13s
+
+    assert _isbn13s(["90-223-3908-4", "geen", "978-90-234-2576-2"]) == [
+        "9789022339084",
+        "9789023425762",
+    ]
