@@ -15,6 +15,7 @@ from wagtail.models import Site
 from catalogue.backends import CatalogueUnavailable, backend_for
 from catalogue.backends.base import FACETS, RecordDetail, SearchQuery, SearchResults, SortOrder
 from catalogue.forms import clean_text, search_query_from
+from catalogue.marc import isbn_normalise
 from catalogue.models import CatalogueSearchPage
 from catalogue.selectors import catalogue_profile_for_site, cover_for
 
@@ -213,7 +214,7 @@ def catalogue_record(
             "cover": cover_for(
                 template=page.cover_url_template,
                 record_id=detail.record_id,
-                isbn=detail.isbns[0] if detail.isbns else "",
+                isbn=next((forms[0] for forms in map(isbn_normalise, detail.isbns) if forms), ""),
                 stored=detail.cover_url,
                 title=detail.title,
                 author=detail.authors[0]["name"] if detail.authors else "",

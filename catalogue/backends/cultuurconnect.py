@@ -37,7 +37,7 @@ from catalogue.backends.base import (
     SortOrder,
     Suggestion,
 )
-from catalogue.marc import isbn_normalise
+from catalogue.marc import isbn_normalise, other_title_label
 
 logger = logging.getLogger(__name__)
 
@@ -408,6 +408,11 @@ class CultuurconnectBackend:
             year=int(year) if year.isdigit() else None,
             physical_description=_text(root, "description/physical-description"),
             series=_texts(root, "series/series-title"),
+            other_titles=[
+                {"kind": "original", "title": text, "label": other_title_label("original")}
+                for text in _texts(root, "titles/origin-title")
+                if text != title
+            ],
             subjects=_texts(root, "subjects/topical-subject"),
             genres=_texts(root, "genres/genre"),
             summary=" ".join(_texts(root, "summaries/summary")),
