@@ -5,6 +5,10 @@
 (function () {
   "use strict";
 
+  // Every "Nieuw in de bib" block includes this script: set up the listeners once.
+  if (window.bibnetCovers) return;
+  window.bibnetCovers = true;
+
   var MIN_WIDTH = 20;
 
   function hide(img) {
