@@ -166,7 +166,8 @@ def main() -> None:
     url = os.environ.get("BENCH_CATALOGUE_DATABASE_URL", DEFAULT_URL)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    python = str(ROOT / ".venv" / "bin" / "python")
+    # The interpreter running this script: the project virtualenv, wherever it lives.
+    python = sys.executable
     env = {**os.environ, "DATABASE_URL": url}
 
     if not args.skip_import:

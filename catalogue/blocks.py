@@ -73,6 +73,7 @@ class NewAcquisitionsBlock(blocks.StructBlock):
         from catalogue.selectors import (
             catalogue_page_for_site,
             catalogue_profile_for_site,
+            cover_for,
             new_acquisitions,
         )
 
@@ -89,5 +90,15 @@ class NewAcquisitionsBlock(blocks.StructBlock):
             base = page.url
             for title in titles:
                 title.url = base + page.reverse_subpage("record_view", args=[title.record_id])
+        for title in titles:
+            title.cover = cover_for(
+                template=page.cover_url_template if page is not None else "",
+                record_id=title.record_id,
+                isbn=title.isbn,
+                stored=title.cover_url,
+                title=title.title,
+                author=title.author,
+                material=title.material,
+            )
         context["titles"] = titles
         return context

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
 from pymarc import Record as MarcRecord
 
 # Codes of MARC relators (100/700 $4 and $e) that visitors see, in Dutch.
@@ -124,6 +125,9 @@ class RecordDescription:
     year: int | None = None
     physical_description: str = ""
     series: list[str] = field(default_factory=list)
+    # Uniform, original, variant and related titles (130, 240, 246, 534, 740, 765, 800-811 $t),
+    # each {"kind": a key of OTHER_TITLE_LABELS, "title": ...}: searchable, on the record page.
+    other_titles: list[dict[str, str]] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
     theme_words: list[str] = field(default_factory=list)
     genres: list[str] = field(default_factory=list)
@@ -243,7 +247,10 @@ def _year(value: str) -> int | None:
 
 
 def _person(field_, default_role: str) -> dict[str, str]:
-    name = _clean(" ".join(_subfields(field_, "a")))
+    # 100/700: $a name, $b numeration, $c titles, $q fuller form; 110/710: $a and subordinate
+    # units $b; 111/711: $a meeting, $n number, $c place (its $d is the meeting's date).
+    name_codes = {"00": "abcq", "10": "ab", "11": "anc"}.get(field_.tag[1:], "a")
+    name = _clean(" ".join(_clean(v) for v in _subfields(field_, name_codes) if _clean(v)))
     dates = _clean(" ".join(_subfields(field_, "d")))
     codes = [c.strip().lower() for c in _subfields(field_, "4")]
     terms = [_clean(t).lower() for t in _subfields(field_, "e")]
@@ -256,6 +263,51 @@ def _person(field_, default_role: str) -> dict[str, str]:
 def _heading(field_) -> str:
     parts = [_clean(v) for code, v in _pairs(field_) if code in "abcdvxyz" and _clean(v)]
     return " ; ".join(parts)
+
+
+# Subject fields whose heading starts with a name or a title (MARC 21 600, 610, 611, 630): the
+# name parts form one term ("Maigret, Jules"), the title and subdivisions follow after " ; ".
+NAME_SUBJECT_PARTS = {
+    "600": ("abcq", "tvxyz"),
+    "610": ("abc", "tvxyz"),
+    "611": ("acen", "tvxyz"),
+    "630": ("adfklmnoprs", "vxyz"),
+}
+SUBJECT_TAGS = ("600", "610", "611", "630", "648", "650", "651", "655")
+LOCAL_SUBJECT_TAGS = ("690", "691", "692", "693", "695", "699")
+
+
+def _name_heading(field_, name_codes: str, rest_codes: str) -> str:
+    name = " ".join(_clean(v) for code, v in _pairs(field_) if code in name_codes and _clean(v))
+    rest = [_clean(v) for code, v in _pairs(field_) if code in rest_codes and _clean(v)]
+    return " ; ".join([name, *rest] if name else rest)
+
+
+# Other titles of the work: the subfields that form the title and its kind (MARC 21).
+TITLE_FIELDS = {
+    "130": ("adfklmnoprs", "uniform"),
+    "240": ("adfklmnoprs", "uniform"),
+    "246": ("abnp", "variant"),
+    "534": ("t", "original"),
+    "740": ("anp", "related"),
+    "765": ("t", "original"),
+    "700": ("tnp", "part"),
+    "800": ("tnpv", "series"),
+    "810": ("tnpv", "series"),
+    "811": ("tnpv", "series"),
+}
+OTHER_TITLE_LABELS = {
+    "uniform": _("Uniforme titel"),
+    "variant": _("Andere titel"),
+    "original": _("Originele titel"),
+    "related": _("Verwante titel"),
+    "part": _("Titel van een deel"),
+    "series": _("Reeks"),
+}
+
+
+def other_title_label(kind: str) -> str:
+    return str(OTHER_TITLE_LABELS.get(kind, _("Andere titel")))
 
 
 def _material(
@@ -347,6 +399,19 @@ def _fiction(f008: str, kind: str, genres: list[str], siso: str) -> bool | None:
     return None
 
 
+def _other_titles(fields: _TagIndex, title: str) -> list[dict[str, str]]:
+    seen = {normalise_text(title)}
+    titles = []
+    for tag, (codes, kind) in TITLE_FIELDS.items():
+        for field_ in fields.get_fields(tag):
+            value = _clean(" ".join(_clean(v) for v in _subfields(field_, codes) if _clean(v)))
+            key = normalise_text(value)
+            if value and key not in seen:
+                seen.add(key)
+                titles.append({"kind": kind, "title": value[:300]})
+    return titles[:20]
+
+
 def work_key_for(title: str, author: str) -> str:
     """Editions of one work share a normalised title and main author surname."""
     surname = normalise_text(author.split(",")[0]) if author else ""
@@ -401,19 +466,40 @@ def _holdings(record: MarcRecord | _TagIndex) -> list[dict[str, object]]:
     return holdings
 
 
+F008_LENGTH = 40
+# 008/06-10: type of date and the first year. An 008 that starts with them lacks its date
+# entered on file (00-05), as the Open Vlacc records in the catalogue service's answers do.
+F008_WITHOUT_DATE_ENTERED = re.compile(r"[bcdeikmnpqrstu|][0-9u|]{4}")
+
+
+def f008_repair(value: str) -> str:
+    """The 008 at its 40 positions: an 008 without its date entered (00-05) is shifted into
+    place, a short one is padded with blanks (no information) so that every position the
+    mapping reads (07-10 year, 22 audience, 23 form, 33 literary form, 35-37 language) is at
+    its place or blank."""
+    value = (value or "").replace("\x00", " ")
+    if len(value) >= F008_LENGTH:
+        return value
+    if not value[:6].isdigit() and F008_WITHOUT_DATE_ENTERED.match(value):
+        value = " " * 6 + value
+    return value.ljust(F008_LENGTH)
+
+
 def record_map(record: MarcRecord) -> MappedRecord:
     """Map one MARC record. Raises ValueError when it lacks a usable 001."""
     fields = _TagIndex(record)
     control = fields.get_fields("001")
     record_id = (control[0].data if control else "").strip().replace("\x00", "")
     if not record_id or len(record_id) > 64:
-        raise ValueError("geen geldig recordnummer (001)")
-    leader = str(record.leader)
+        raise ValueError(
+            "geen geldig recordnummer: veld 001 ontbreekt, is leeg of langer dan 64 tekens"
+        )
+    leader = str(record.leader).ljust(24)
     mapped = MappedRecord(record_id=record_id, deleted=leader[5:6] == "d")
     if mapped.deleted:
         return mapped
 
-    f008 = next((f.data for f in fields.get_fields("008")), "")
+    f008 = f008_repair(next((f.data or "" for f in fields.get_fields("008")), ""))
     f007 = next((f.data for f in fields.get_fields("007")), "")
     kind = leader[6:7]
 
@@ -426,13 +512,21 @@ def record_map(record: MarcRecord) -> MappedRecord:
     else:
         medium = ""
     if not mapped.title:
-        raise ValueError("geen titel (245 $a)")
+        if title_field is None:
+            raise ValueError("geen titel: het record heeft geen veld 245")
+        if not title_field.subfields:
+            raise ValueError(
+                "geen titel: veld 245 is beschadigd (zonder deelvelden, het scheidingsteken "
+                "ontbreekt)"
+            )
+        raise ValueError("geen titel: veld 245 heeft geen deelveld $a met tekst")
 
-    for field_ in fields.get_fields("100", "110"):
+    for field_ in fields.get_fields("100", "110", "111"):
         mapped.authors.append(_person(field_, "auteur"))
-    for field_ in fields.get_fields("700", "710"):
+    for field_ in fields.get_fields("700", "710", "711"):
         mapped.authors.append(_person(field_, "medewerker"))
     mapped.authors = [a for a in mapped.authors if a["name"]]
+    mapped.other_titles = _other_titles(fields, mapped.title)
 
     mapped.edition = _clean(_first(fields, "250", "a"))
     for tag in ("264", "260"):
@@ -450,23 +544,33 @@ def record_map(record: MarcRecord) -> MappedRecord:
         " ; ".join(_clean(v) for v in _subfields(f, "av") if _clean(v))
         for f in fields.get_fields("490", "830")
     ]
+    mapped.series += [
+        " ; ".join(_clean(v) for v in _subfields(f, "tv") if _clean(v))
+        for f in fields.get_fields("800", "810", "811")
+    ]
     mapped.series = [s for s in dict.fromkeys(mapped.series) if s]
 
-    for field_ in fields.get_fields("650", "651", "690", "691", "692", "693", "695", "699"):
-        source = (field_.get("9") or "").strip().lower()
-        heading = _heading(field_)
+    # 655 last: the local 69X genres come first, as the record page always listed them.
+    for field_ in fields.get_fields(*SUBJECT_TAGS[:-1], *LOCAL_SUBJECT_TAGS, "655"):
+        # $9 carries the Flemish theme words (vth, jth) and genres (vge, jge) in any subject
+        # field, also on a person as subject (600 "Maigret, Jules" $9 vth).
+        source = " ".join(field_.get_subfields("9")).strip().lower()
+        if field_.tag in NAME_SUBJECT_PARTS:
+            heading = _name_heading(field_, *NAME_SUBJECT_PARTS[field_.tag])
+        elif field_.tag == "655":
+            heading = " ; ".join(
+                _clean(v) for code, v in _pairs(field_) if code in "avxyz" and _clean(v)
+            )
+        else:
+            heading = _heading(field_)
         if not heading:
             continue
-        if source in ("vge", "jge"):
+        if "vge" in source or "jge" in source or (field_.tag == "655" and not source):
             mapped.genres.append(heading)
-        elif source in ("vth", "jth"):
+        elif "vth" in source or "jth" in source:
             mapped.theme_words.append(heading)
         else:
             mapped.subjects.append(heading)
-    for field_ in fields.get_fields("655"):
-        heading = _clean(field_.get("a") or "")
-        if heading:
-            mapped.genres.append(heading)
     mapped.subjects = list(dict.fromkeys(mapped.subjects))
     mapped.theme_words = list(dict.fromkeys(mapped.theme_words))
     mapped.genres = list(dict.fromkeys(g[:1].upper() + g[1:] for g in mapped.genres))

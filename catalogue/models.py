@@ -2,6 +2,7 @@
 branch), the import log, and the catalogue search page every library site gets."""
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Coalesce
@@ -29,6 +30,7 @@ class Record(models.Model):
     year = models.PositiveSmallIntegerField(_("jaar"), null=True, blank=True)
     physical_description = models.CharField(_("beschrijving"), max_length=300, blank=True)
     series = models.JSONField(_("reeks"), default=list, blank=True)
+    other_titles = models.JSONField(_("andere titels"), default=list, blank=True)
     subjects = models.JSONField(_("onderwerpen"), default=list, blank=True)
     theme_words = models.JSONField(_("Vlaamse trefwoorden"), default=list, blank=True)
     genres = models.JSONField(_("genres"), default=list, blank=True)
@@ -156,6 +158,21 @@ class ImportRun(models.Model):
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
 
 
+COVER_PLACEHOLDERS = ("{isbn}", "{id}")
+
+
+def validate_cover_url_template(value: str) -> None:
+    """An https address (the site's CSP allows images from https: only) with {isbn} or {id}."""
+    if not value:
+        return
+    if not value.startswith("https://") or any(ch.isspace() for ch in value):
+        raise ValidationError(_("Geef een adres dat met https:// begint, zonder spaties."))
+    if not any(placeholder in value for placeholder in COVER_PLACEHOLDERS):
+        raise ValidationError(
+            _("Zet {isbn} of {id} in het adres, op de plaats van het ISBN of recordnummer.")
+        )
+
+
 class CatalogueBackend(models.TextChoices):
     LOCAL = "local", _("Lokale index (geïmporteerde Open Vlacc-records)")
     CULTUURCONNECT = "cultuurconnect", _("Catalogus-webservice van Cultuurconnect")
@@ -184,10 +201,28 @@ class CatalogueSearchPage(RoutablePageMixin, BasePage):
         ),
     )
 
+    cover_url_template = models.CharField(
+        _("adres van omslagen"),
+        max_length=500,
+        blank=True,
+        validators=[validate_cover_url_template],
+        help_text=_(
+            "Adres van de omslag bij de omslagdienst van deze bibliotheek, met {isbn} voor het "
+            "ISBN-13 of {id} voor het recordnummer, bijvoorbeeld "
+            "https://omslagen.example.be/{isbn}.jpg. De browser van de bezoeker haalt de "
+            "omslag op; zonder omslag toont de pagina een getekende omslag met titel en auteur. "
+            "Leeg: alleen omslagen die in de records zelf staan."
+        ),
+    )
+
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     settings_panels = [
         MultiFieldPanel(
-            [FieldPanel("backend"), FieldPanel("reserve_url_template")],
+            [
+                FieldPanel("backend"),
+                FieldPanel("reserve_url_template"),
+                FieldPanel("cover_url_template"),
+            ],
             heading=_("Catalogus"),
         ),
         *Page.settings_panels,

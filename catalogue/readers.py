@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import mmap
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pymarc import JSONReader
+from pymarc import Field, Indicators, Leader, Subfield
 from pymarc import Record as MarcRecord
-from pymarc.marcxml import parse_xml_to_array
+from pymarc import exceptions as marc_errors
+from pymarc.marcxml import XmlHandler, parse_xml
 
 RECORD_TERMINATOR = 0x1D
 FORMATS = ("marc21", "marcxml", "json")
@@ -55,16 +55,130 @@ def _raw_id(chunk: bytes) -> str:
         return ""
 
 
+LEADER_LENGTH = 24
+# A leader without its record length (the five digits at 00-04) starts with a record status
+# (05) and a type of record (06): the MARC inside the catalogue service's extended answers.
+SHORT_LEADER = re.compile(r"[acdnp][acdefgijkmoprt]")
+
+
+class LeaderError(ValueError):
+    pass
+
+
+def leader_repair(value: str | None) -> str:
+    """A 24-character leader from what an export carries, or LeaderError with a Dutch reason.
+
+    Accepted: the full leader; a leader without its record length (00-04), as the catalogue
+    service's `detaillevel=extended` answers give it (19 characters); a leader cut short at
+    the end (padded with blanks). The record length and base address are recomputed when the
+    record is written, so only positions 05-09 and 17-19 matter to the import."""
+    if value is None:
+        raise LeaderError("de leader ontbreekt")
+    text = value.replace("\n", "").replace("\r", "")
+    if len(text) == LEADER_LENGTH:
+        return text
+    if not text.strip():
+        raise LeaderError("de leader is leeg")
+    if len(text) < LEADER_LENGTH and not text[:5].isdigit() and SHORT_LEADER.match(text):
+        text = "00000" + text
+    if len(text) < 10 or not SHORT_LEADER.match(text[5:7]):
+        raise LeaderError(
+            f"de leader is onleesbaar ({len(value)} tekens in plaats van 24, zonder recordstatus "
+            "en recordtype op positie 05-06)"
+        )
+    return text[:LEADER_LENGTH].ljust(LEADER_LENGTH)
+
+
+def _value_repair(value: str) -> str:
+    """A value read with surrogateescape: bytes that were no UTF-8 are read as Windows-1252
+    (the usual other encoding in Flemish exports)."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    return value.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
+
+
+def _encoding_repair(record: MarcRecord) -> None:
+    for field_ in record.fields:
+        if field_.is_control_field():
+            field_.data = _value_repair(field_.data or "")
+        else:
+            field_.subfields = [
+                Subfield(code=sub.code, value=_value_repair(sub.value)) for sub in field_.subfields
+            ]
+
+
+def _looks_utf8(chunk: bytes) -> bool:
+    if chunk.isascii():
+        return False
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _record_parse(chunk: bytes) -> MarcRecord:
-    utf8 = chunk[9:10] == b"a"
     # Leader/09 'a' means UTF-8; blank means MARC-8, which pymarc converts with to_unicode.
-    return MarcRecord(
-        data=chunk,
-        to_unicode=True,
-        force_utf8=utf8,
-        hide_utf8_warnings=True,
-        utf8_handling="strict" if utf8 else "replace",
-    )
+    # Exports mix them up: a MARC-8 flag on UTF-8 text (which never decodes as UTF-8 when it
+    # is MARC-8 with diacritics), and Windows-1252 bytes in a UTF-8 record.
+    utf8 = chunk[9:10] == b"a" or _looks_utf8(chunk)
+    if not utf8:
+        return MarcRecord(
+            data=chunk,
+            to_unicode=True,
+            force_utf8=False,
+            hide_utf8_warnings=True,
+            utf8_handling="replace",
+        )
+    try:
+        return MarcRecord(
+            data=chunk,
+            to_unicode=True,
+            force_utf8=True,
+            hide_utf8_warnings=True,
+            utf8_handling="strict",
+        )
+    except UnicodeDecodeError:
+        record = MarcRecord(
+            data=chunk,
+            to_unicode=True,
+            force_utf8=True,
+            hide_utf8_warnings=True,
+            utf8_handling="surrogateescape",
+        )
+        _encoding_repair(record)
+        return record
+
+
+# pymarc's exceptions in words a librarian understands.
+PARSE_REASONS: tuple[tuple[type[Exception], str], ...] = (
+    (marc_errors.RecordLeaderInvalid, "de leader is onvolledig of beschadigd"),
+    (marc_errors.BaseAddressNotFound, "het begin van de gegevens (leader 12-16) ontbreekt"),
+    (
+        marc_errors.BaseAddressInvalid,
+        "het begin van de gegevens (leader 12-16) wijst buiten het record",
+    ),
+    (
+        marc_errors.RecordDirectoryInvalid,
+        "de inhoudstabel (directory) van het record is beschadigd",
+    ),
+    (marc_errors.NoFieldsFound, "het record bevat geen velden"),
+    (
+        marc_errors.TruncatedRecord,
+        "het record is korter dan de recordlengte in de leader",
+    ),
+    (marc_errors.EndOfRecordNotFound, "het einde van het record ontbreekt"),
+    (UnicodeDecodeError, "tekens die in geen enkele gangbare codering leesbaar zijn"),
+    (LeaderError, ""),
+)
+
+
+def parse_reason(exc: Exception) -> str:
+    """A Dutch reason for a record that could not be read."""
+    for kind, reason in PARSE_REASONS:
+        if isinstance(exc, kind):
+            return f"onleesbaar record: {reason or exc}"
+    return "onleesbaar record: de opbouw van het record klopt niet met MARC 21"
 
 
 @dataclass
@@ -120,7 +234,7 @@ def frame_parse(frame: Frame) -> ReadResult:
         record = _record_parse(frame.chunk)
     except Exception as exc:  # noqa: BLE001 - every parse error is a rejected record
         return ReadResult(
-            frame.position, frame.offset, None, f"onleesbaar record: {exc}", _raw_id(frame.chunk)
+            frame.position, frame.offset, None, parse_reason(exc), _raw_id(frame.chunk)
         )
     return ReadResult(frame.position, frame.offset, record)
 
@@ -130,14 +244,102 @@ def iso2709_read(path: Path) -> Iterator[ReadResult]:
         yield frame_parse(frame)
 
 
+class _TolerantXmlHandler(XmlHandler):
+    """pymarc's MARCXML handler, keeping each record's problem instead of failing the file:
+    leaders are repaired (leader_repair), a record without a usable leader is reported."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: list[tuple[MarcRecord, str]] = []
+        self._error = ""
+        self._leader_seen = False
+
+    def startElementNS(self, name, qname, attrs):
+        if name[1] == "record":
+            self._error = ""
+            self._leader_seen = False
+        super().startElementNS(name, qname, attrs)
+
+    def endElementNS(self, name, qname):
+        element = name[1]
+        if element == "leader" and self._record is not None:
+            self._leader_seen = True
+            try:
+                self._record.leader = Leader(leader_repair("".join(self._text)))
+            except LeaderError as exc:
+                self._error = f"onleesbaar record: {exc}"
+            self._text = []
+            return
+        if element == "record" and self._record is not None and not self._leader_seen:
+            try:
+                leader_repair(None)
+            except LeaderError as exc:
+                self._error = f"onleesbaar record: {exc}"
+        super().endElementNS(name, qname)
+
+    def process_record(self, record):
+        self.results.append((record, self._error))
+
+
+def _control_id(record: MarcRecord) -> str:
+    field_ = record.get("001")
+    return (field_.data or "").strip()[:64] if field_ is not None else ""
+
+
 def marcxml_read(path: Path) -> Iterator[ReadResult]:
+    handler = _TolerantXmlHandler()
     try:
-        records = parse_xml_to_array(str(path))
-    except (ET.ParseError, Exception) as exc:  # noqa: BLE001
-        yield ReadResult(1, -1, None, f"ongeldig MARCXML-bestand: {exc}")
+        parse_xml(str(path), handler)
+    except Exception as exc:  # noqa: BLE001 - the records before the damage still count
+        for position, (record, error) in enumerate(handler.results, start=1):
+            yield _xml_result(position, record, error)
+        yield ReadResult(
+            len(handler.results) + 1,
+            -1,
+            None,
+            f"ongeldig MARCXML-bestand: het bestand is geen leesbare XML vanaf hier ({exc})",
+        )
         return
-    for position, record in enumerate(records, start=1):
-        yield ReadResult(position, -1, record)
+    for position, (record, error) in enumerate(handler.results, start=1):
+        yield _xml_result(position, record, error)
+
+
+def _xml_result(position: int, record: MarcRecord, error: str) -> ReadResult:
+    if error:
+        return ReadResult(position, -1, None, error, _control_id(record))
+    return ReadResult(position, -1, record)
+
+
+def json_record(item: object) -> MarcRecord:
+    """One MARC-in-JSON object as a pymarc Record, repairing the leader (leader_repair) and
+    skipping subfields that are no {code: value} pair. Raises LeaderError or ValueError."""
+    if not isinstance(item, dict):
+        raise ValueError("het record is geen MARC-in-JSON-object")
+    record = MarcRecord()
+    record.leader = Leader(leader_repair(item.get("leader")))
+    fields = item.get("fields")
+    if not isinstance(fields, list):
+        raise ValueError("het record heeft geen lijst van velden ('fields')")
+    for entry in fields:
+        if not isinstance(entry, dict) or len(entry) != 1:
+            continue
+        tag, content = next(iter(entry.items()))
+        tag = str(tag)[:3]
+        if isinstance(content, dict):
+            subfields = [
+                Subfield(code=str(code)[:1], value=str(value))
+                for sub in content.get("subfields") or []
+                if isinstance(sub, dict)
+                for code, value in sub.items()
+                if str(code)[:1].strip() and value is not None
+            ]
+            indicators = Indicators(
+                str(content.get("ind1") or " ")[:1], str(content.get("ind2") or " ")[:1]
+            )
+            record.add_field(Field(tag=tag, indicators=indicators, subfields=subfields))
+        elif content is not None:
+            record.add_field(Field(tag=tag, data=str(content)))
+    return record
 
 
 def json_read(path: Path) -> Iterator[ReadResult]:
@@ -150,11 +352,23 @@ def json_read(path: Path) -> Iterator[ReadResult]:
     items = parsed if isinstance(parsed, list) else [parsed]
     for position, item in enumerate(items, start=1):
         try:
-            record = next(iter(JSONReader(json.dumps(item))))
-        except Exception as exc:  # noqa: BLE001
-            yield ReadResult(position, -1, None, f"onleesbaar record: {exc}")
+            record = json_record(item)
+        except (LeaderError, ValueError) as exc:
+            raw_id = _json_id(item)
+            yield ReadResult(position, -1, None, f"onleesbaar record: {exc}", raw_id)
+        except Exception as exc:  # noqa: BLE001 - every parse error is a rejected record
+            yield ReadResult(position, -1, None, parse_reason(exc), _json_id(item))
         else:
             yield ReadResult(position, -1, record)
+
+
+def _json_id(item: object) -> str:
+    if not isinstance(item, dict):
+        return ""
+    for entry in item.get("fields") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("001"), str):
+            return entry["001"].strip()[:64]
+    return ""
 
 
 def records_read(path: Path, fmt: str) -> Iterator[ReadResult]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.db import connection
+from django.utils.text import slugify
 from wagtail.models import Site
 
 from catalogue.marc import language_label
@@ -36,6 +38,8 @@ class NewTitle:
     language: str
     cover_url: str
     url: str = ""
+    isbn: str = ""
+    cover: Cover | None = None
 
 
 def new_acquisitions(
@@ -74,8 +78,59 @@ def new_acquisitions(
                 audience=record.audience,
                 language=language_label(record.language) if record.language else "",
                 cover_url=record.cover_url,
+                isbn=record.isbns[0] if record.isbns else "",
             )
         )
         if len(result) >= limit:
             break
     return result
+
+
+@dataclass
+class Cover:
+    """What a cover shows: the image at `url` (loaded by the visitor's browser) over a generated
+    cover with the title, the author and the colour of the material, which stays when there is
+    no image or it does not load."""
+
+    title: str
+    author: str = ""
+    material: str = ""
+    url: str = ""
+
+    @property
+    def material_class(self) -> str:
+        return slugify(self.material) or "ander-materiaal"
+
+
+def cover_url_for(*, template: str, record_id: str, isbn: str, stored: str = "") -> str:
+    """The record's own cover (856) or the catalogue page's cover URL template filled in with
+    the ISBN-13 ({isbn}) or the record id ({id}); "" when the template needs what the record
+    lacks. Only https addresses: the CSP allows no other images."""
+    if stored.startswith("https://"):
+        return stored
+    if not template.startswith("https://"):
+        return ""
+    if "{isbn}" in template and not isbn:
+        return ""
+    url = template.replace("{isbn}", quote(isbn, safe="")).replace(
+        "{id}", quote(record_id, safe="")
+    )
+    return url
+
+
+def cover_for(
+    *,
+    template: str,
+    record_id: str,
+    isbn: str,
+    stored: str,
+    title: str,
+    author: str,
+    material: str,
+) -> Cover:
+    return Cover(
+        title=title,
+        author=author,
+        material=material,
+        url=cover_url_for(template=template, record_id=record_id, isbn=isbn, stored=stored),
+    )

@@ -97,6 +97,7 @@ def record_values(mapped: MappedRecord, *, with_search_text: bool = True) -> dic
             " ".join(
                 [
                     title_full,
+                    " ".join(t["title"] for t in mapped.other_titles),
                     mapped.responsibility,
                     author_text,
                     subject_text,
@@ -120,6 +121,7 @@ def record_values(mapped: MappedRecord, *, with_search_text: bool = True) -> dic
         "year": mapped.year,
         "physical_description": _cut(mapped.physical_description, 300),
         "series": mapped.series[:10],
+        "other_titles": mapped.other_titles[:20],
         "subjects": mapped.subjects[:50],
         "theme_words": mapped.theme_words[:50],
         "genres": mapped.genres[:20],
@@ -152,7 +154,14 @@ def words_for(batch: dict[str, MappedRecord]) -> list[str]:
     """Words of titles and author names, the vocabulary that typo correction draws on."""
     words: set[str] = set()
     for mapped in batch.values():
-        text = " ".join([mapped.title, mapped.subtitle, *(a["name"] for a in mapped.authors[:4])])
+        text = " ".join(
+            [
+                mapped.title,
+                mapped.subtitle,
+                *(t["title"] for t in mapped.other_titles[:6]),
+                *(a["name"] for a in mapped.authors[:4]),
+            ]
+        )
         words.update(w for w in normalise_text(text).split() if 3 <= len(w) <= 40)
     return sorted(words)
 
@@ -318,7 +327,12 @@ def _result_map(result: ReadResult) -> MapResult:
         return MapResult(result.position, mapped, row=row)
     except Exception as exc:  # noqa: BLE001 - a mapping error rejects one record
         raw_id = next((f.data for f in result.record.get_fields("001")), "")
-        return MapResult(result.position, None, str(exc), str(raw_id)[:64])
+        reason = (
+            str(exc)
+            if isinstance(exc, ValueError) and not isinstance(exc, UnicodeError)
+            else f"het record kon niet verwerkt worden: een veld is beschadigd ({exc!r})"
+        )
+        return MapResult(result.position, None, reason, str(raw_id or "")[:64])
 
 
 def _frames_map(frames: list[Frame]) -> list[MapResult]:

@@ -15,8 +15,9 @@ from wagtail.models import Site
 from catalogue.backends import CatalogueUnavailable, backend_for
 from catalogue.backends.base import FACETS, RecordDetail, SearchQuery, SearchResults, SortOrder
 from catalogue.forms import clean_text, search_query_from
+from catalogue.marc import isbn_normalise
 from catalogue.models import CatalogueSearchPage
-from catalogue.selectors import catalogue_profile_for_site
+from catalogue.selectors import catalogue_profile_for_site, cover_for
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,15 @@ def catalogue_search(request: HttpRequest, *, page: CatalogueSearchPage) -> Http
     record_base = base_url + page.reverse_subpage("record_view", args=["__id__"])
     for hit in results.hits:
         hit.url = record_base.replace("__id__", quote(hit.record_id, safe=""))
+        hit.cover = cover_for(
+            template=page.cover_url_template,
+            record_id=hit.record_id,
+            isbn=hit.isbn,
+            stored=hit.cover_url,
+            title=hit.title,
+            author=hit.authors[0] if hit.authors else "",
+            material=hit.material,
+        )
     active_filters = []
     for name, values in query.facets.items():
         for value in values:
@@ -201,6 +211,15 @@ def catalogue_record(
         template="catalogue/record_page.html",
         context_overrides={
             "detail": detail,
+            "cover": cover_for(
+                template=page.cover_url_template,
+                record_id=detail.record_id,
+                isbn=next((forms[0] for forms in map(isbn_normalise, detail.isbns) if forms), ""),
+                stored=detail.cover_url,
+                title=detail.title,
+                author=detail.authors[0]["name"] if detail.authors else "",
+                material=detail.material,
+            ),
             "json_ld": record_json_ld(detail, url=url),
             "reserve_url": reserve_url(page.reserve_url_template, detail),
             "back_url": base_url,

@@ -69,6 +69,7 @@ class SearchHit:
     age_min: int | None = None
     language: str = ""
     cover_url: str = ""
+    isbn: str = ""  # the first ISBN-13, for the cover URL template of the catalogue page
     editions: int = 1
     availability: list[BranchAvailability] = field(default_factory=list)
     url: str = ""

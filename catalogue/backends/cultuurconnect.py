@@ -37,6 +37,7 @@ from catalogue.backends.base import (
     SortOrder,
     Suggestion,
 )
+from catalogue.marc import isbn_normalise, other_title_label
 
 logger = logging.getLogger(__name__)
 
@@ -340,6 +341,7 @@ class CultuurconnectBackend:
             audience=", ".join(_texts(result, "target-audiences/target-audience")).lower(),
             language=", ".join(_texts(result, "languages/language")),
             cover_url=_text(cover, "url") if cover is not None else "",
+            isbn=next(iter(_isbn13s(_texts(result, "identifiers/isbn-id"))), ""),
             editions=max(editions, 1),
         )
 
@@ -406,6 +408,11 @@ class CultuurconnectBackend:
             year=int(year) if year.isdigit() else None,
             physical_description=_text(root, "description/physical-description"),
             series=_texts(root, "series/series-title"),
+            other_titles=[
+                {"kind": "original", "title": text, "label": other_title_label("original")}
+                for text in _texts(root, "titles/origin-title")
+                if text != title
+            ],
             subjects=_texts(root, "subjects/topical-subject"),
             genres=_texts(root, "genres/genre"),
             summary=" ".join(_texts(root, "summaries/summary")),
@@ -443,3 +450,8 @@ class CultuurconnectBackend:
                     )
             result[record_id] = branches
         return result
+
+
+def _isbn13s(values: list[str]) -> list[str]:
+    """ISBN-13s of the service's <isbn-id> texts (which may carry hyphens or an ISBN-10)."""
+    return [forms[0] for forms in map(isbn_normalise, values) if forms]

@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.search import search_backends
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -260,18 +262,15 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # Always HTTPS (Wagtail's default follows the page's scheme): the admin's CSP allows https: images.
 WAGTAIL_GRAVATAR_PROVIDER_URL = "https://www.gravatar.com/avatar"
 
-SEARCH_URL = env("SEARCH_URL")  # Elasticsearch/OpenSearch; the database backend otherwise
-if SEARCH_URL:
-    WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "wagtail.search.backends.elasticsearch8",
-            "URLS": [SEARCH_URL],
-            "INDEX": env("SEARCH_INDEX", "bibnet"),
-            "TIMEOUT": 5,
-        }
-    }
-else:
-    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Elasticsearch when SEARCH_URL is set (SEARCH_BACKEND: elasticsearch8 by default, 7 or 9);
+# the database backend otherwise. See config/search.py.
+SEARCH_URL = env("SEARCH_URL")
+WAGTAILSEARCH_BACKENDS = search_backends(
+    url=SEARCH_URL or "",
+    engine=env("SEARCH_BACKEND", ""),
+    index=env("SEARCH_INDEX", "bibnet"),
+    timeout=int(env("SEARCH_TIMEOUT", "5")),
+)
 
 # Cultuurconnect catalogue web service (sites whose catalogue page uses that backend).
 CATALOGUE_API_URL = env("CATALOGUE_API_URL", "https://cataloguswebservices.bibliotheek.be")

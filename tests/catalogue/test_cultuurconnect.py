@@ -104,6 +104,9 @@ def test_page_with_remote_backend_lists_results(site_a, remote_page):
     record = site_a.client_for().get(link)
     assert record.status_code == 200
     assert "Bibliotheek De Krook" in record.content.decode()
+    record_soup = BeautifulSoup(record.content, "html.parser")
+    original = record_soup.find("dt", string="Originele titel").find_next_sibling("dd")
+    assert original.get_text() == "The sea at Ostend"
 
 
 @pytest.mark.parametrize("mode", ["error", "slow"])

@@ -1,8 +1,8 @@
 """Very broad searches on PostgreSQL: counts estimated from the sample, exact sorting by walking
 the year and title indexes, and the same answers as the exact path when the sample is whole.
 
-The bounds of catalogue/backends/local.py are lowered so that 400 generated records behave like a
-broad search in a catalogue of a million."""
+The bounds of catalogue/backends/local/limits.py are lowered so that 400 generated records
+behave like a broad search in a catalogue of a million."""
 
 from datetime import date
 
@@ -10,9 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 
-import catalogue.backends.local as local
 from catalogue.backends.base import SearchQuery, SortOrder
-from catalogue.backends.local import LocalBackend, _round_estimate
+from catalogue.backends.local import LocalBackend, _PostgresSearch, _round_estimate, limits
 from catalogue.services import records_import
 from catalogue.synthetic import synthetic_records
 from tests.conftest import postgres_only
@@ -37,10 +36,10 @@ def generated(tmp_path):
 def broad(monkeypatch):
     """Searches with more than 20 matches count as broad; samples are a quarter or half of the
     catalogue and aim at about 40 records."""
-    monkeypatch.setattr(local, "CANDIDATES", 20)
-    monkeypatch.setattr(local, "TITLE_CANDIDATES", 5)
-    monkeypatch.setattr(local, "SAMPLE_LEVELS", (256, 512))
-    monkeypatch.setattr(local, "SAMPLE_SIZE", 40)
+    monkeypatch.setattr(limits, "CANDIDATES", 20)
+    monkeypatch.setattr(limits, "TITLE_CANDIDATES", 5)
+    monkeypatch.setattr(limits, "SAMPLE_LEVELS", (256, 512))
+    monkeypatch.setattr(limits, "SAMPLE_SIZE", 40)
     return monkeypatch
 
 
@@ -48,7 +47,7 @@ def _matches(query: str) -> list[tuple[str, str, int | None, str]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT record_id, work_key, year, title_norm FROM catalogue_record "
-            "WHERE search_vector @@ websearch_to_tsquery('dutch', %s)",
+            "WHERE search_vector @@ websearch_to_tsquery('bibnet_dutch', %s)",
             [query],
         )
         return cursor.fetchall()
@@ -71,10 +70,10 @@ def test_round_estimate_keeps_two_significant_digits():
 
 def test_a_whole_sample_gives_the_exact_answer(generated, broad):
     catalogue = LocalBackend(profile="gent")
-    broad.setattr(local, "CANDIDATES", 100_000)
+    broad.setattr(limits, "CANDIDATES", 100_000)
     exact = catalogue.search(SearchQuery(text=WORD))
-    broad.setattr(local, "CANDIDATES", 20)
-    broad.setattr(local, "SAMPLE_LEVELS", (1024,))  # every bucket
+    broad.setattr(limits, "CANDIDATES", 20)
+    broad.setattr(limits, "SAMPLE_LEVELS", (1024,))  # every bucket
     whole = catalogue.search(SearchQuery(text=WORD))
     assert whole.approximate is False
     assert whole.total == exact.total == len({work for _i, work, _y, _t in _matches(WORD)})
@@ -88,7 +87,7 @@ def test_broad_counts_are_estimates_from_the_sample(generated, broad):
     assert works / 2 <= results.total <= works * 2
     assert results.total == _round_estimate(results.total)
     assert len(results.hits) == min(20, results.pageable)  # works among the candidates
-    broad.setattr(local, "CANDIDATES", 100_000)
+    broad.setattr(limits, "CANDIDATES", 100_000)
     exact = _facet_counts(LocalBackend(profile="gent").search(SearchQuery(text=WORD)))
     estimated = _facet_counts(results)
     few_values = ("materiaal", "doelgroep", "taal", "fictie")  # all values shown, not a top 10
@@ -103,7 +102,7 @@ def test_broad_counts_are_estimates_from_the_sample(generated, broad):
 def test_broad_newest_and_title_order_are_exact(generated, broad, sort, density):
     """Whether the index is walked (dense matches) or the matches up to the sample's cutoff
     are sorted (sparse matches), the pages follow the order of the whole catalogue."""
-    broad.setattr(local, "WALK_DENSITY", density)
+    broad.setattr(limits, "WALK_DENSITY", density)
     catalogue = LocalBackend(profile="gent")
     seen: list[str] = []
     for page in (1, 2, 3):
@@ -126,7 +125,7 @@ def test_broad_newest_and_title_order_are_exact(generated, broad, sort, density)
 @pytest.mark.parametrize("sort", [SortOrder.NEWEST, SortOrder.TITLE])
 def test_a_cutoff_that_holds_too_few_works_falls_back_to_all_matches(generated, sort):
     query = SearchQuery(text=WORD, sort=sort, page=2, page_size=10)
-    search = local._PostgresSearch(query, text=WORD, isbn="", normalised=WORD)
+    search = _PostgresSearch(query, text=WORD, isbn="", normalised=WORD)
     matches = _matches(WORD)
     # A cutoff that only the very first record in the order passes.
     if sort == SortOrder.NEWEST:
@@ -180,7 +179,7 @@ def test_broad_search_is_a_few_statements(generated, broad, django_assert_max_nu
 
 
 def test_results_page_says_the_counts_are_estimates(generated, broad, site_a):
-    broad.setattr(local, "SAMPLE_SIZE", 10)
+    broad.setattr(limits, "SAMPLE_SIZE", 10)
     response = site_a.client_for().get("/catalogus/", {"q": WORD, "materiaal": "boek"})
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")

@@ -1,0 +1,63 @@
+"""The local index: records imported from Open Vlacc into this database (see docs/catalogue.md).
+
+One package along the seams of a search: `query` (the conditions of a search), `counting`
+(exact counts of narrow searches, the sample of broad ones), `ordering` (exact newest and title
+orders of broad searches), `facets` (facet lists from counts), `words` (typo correction),
+`limits` (the bounds of these strategies) and `backend` (LocalBackend, the SQLite fallback,
+suggestions, record pages and availability).
+"""
+
+import sys
+from types import ModuleType
+
+from catalogue.backends.local import limits
+from catalogue.backends.local.backend import LocalBackend
+from catalogue.backends.local.counting import _round_estimate
+from catalogue.backends.local.facets import facet_label
+from catalogue.backends.local.limits import (
+    BROAD_FACET_KEYS,
+    CANDIDATES,
+    EDITIONS_LIMIT,
+    SAMPLE_BUCKETS,
+    SAMPLE_LEVELS,
+    SAMPLE_SIZE,
+    SQLITE_CANDIDATES,
+    TITLE_CANDIDATES,
+    WALK_DENSITY,
+    WALK_LIMIT,
+)
+from catalogue.backends.local.query import _PostgresSearch, isbn_in_query
+from catalogue.backends.local.words import words_correct
+
+__all__ = [
+    "limits",
+    "BROAD_FACET_KEYS",
+    "CANDIDATES",
+    "EDITIONS_LIMIT",
+    "SAMPLE_BUCKETS",
+    "SAMPLE_LEVELS",
+    "SAMPLE_SIZE",
+    "SQLITE_CANDIDATES",
+    "TITLE_CANDIDATES",
+    "WALK_DENSITY",
+    "WALK_LIMIT",
+    "LocalBackend",
+    "_PostgresSearch",
+    "_round_estimate",
+    "facet_label",
+    "isbn_in_query",
+    "words_correct",
+]
+
+
+class _Package(ModuleType):
+    """Assigning a bound here (`local.CANDIDATES = 20`, as before the split) sets it in
+    `limits`, which the other modules read at run time."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if name.isupper() and hasattr(limits, name):
+            setattr(limits, name, value)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

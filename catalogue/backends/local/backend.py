@@ -1,0 +1,378 @@
+"""The local index: records imported from Open Vlacc into this database.
+
+PostgreSQL: full-text search on a weighted tsvector ('bibnet_dutch': Dutch stemming after
+unaccent, GIN index), an exact title bonus, trigram word similarity on the normalised title
+when the text search finds nothing (typos), ISBNs and facets through a GIN-indexed jsonb array
+of facet keys, editions grouped on the work key, all in one SQL statement for the hits and one
+for the facet counts.
+SQLite: a plain substring search over the normalised text, filtered and counted in Python; it
+keeps `make run` working on small demo data and is not meant for scale.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from django.db import connection, transaction
+from django.db.models import F
+
+from catalogue.backends.base import (
+    MAX_PAGE,
+    BranchAvailability,
+    Edition,
+    RecordDetail,
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+    SortOrder,
+    Suggestion,
+)
+from catalogue.backends.local import limits
+from catalogue.backends.local.counting import _Ranked, _round_estimate, _Sample
+from catalogue.backends.local.facets import _facets_build
+from catalogue.backends.local.query import _facet_filters, _PostgresSearch, isbn_in_query
+from catalogue.backends.local.words import words_correct
+from catalogue.marc import language_label, normalise_text, other_title_label
+from catalogue.models import Holding, Record
+
+
+class LocalBackend:
+    def __init__(self, *, profile: str) -> None:
+        self.profile = profile
+
+    # -- search ------------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        if query.is_empty:
+            return SearchResults(query=query)
+        if connection.vendor == "postgresql":
+            results = self._search_postgres(query)
+        else:
+            results = self._search_sqlite(query)
+        return results
+
+    def _search_postgres(self, query: SearchQuery) -> SearchResults:
+        text = query.text.strip()
+        isbn = isbn_in_query(text)
+        normalised = normalise_text(text)[:200]
+        results = self._postgres_run(query, text=text, isbn=isbn, normalised=normalised)
+        if results.total == 0 and not isbn and len(normalised) >= 3:
+            corrected = words_correct(normalised)
+            if corrected and corrected != normalised:
+                results = self._postgres_run(query, text=corrected, isbn="", normalised=corrected)
+                results.corrected_text = corrected
+        return results
+
+    def _postgres_run(
+        self, query: SearchQuery, *, text: str, isbn: str, normalised: str
+    ) -> SearchResults:
+        """Exact below limits.CANDIDATES matches; above it, counts estimated from a fixed uniform
+        sample of the catalogue and hits ranked among the candidates (relevance) or found by
+        walking the year or title index (newest, title), which is exact."""
+        search = _PostgresSearch(query, text=text, isbn=isbn, normalised=normalised)
+        if search.conditions is None:
+            return SearchResults(query=query)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # JIT compilation costs 30-90 ms per statement and never pays off here; parallel
+            # workers would take the other cores of a small web server. With the default 4 MB
+            # the bitmaps of a broad search turn lossy and every row of their pages is
+            # rechecked.
+            cursor.execute(
+                "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
+                "SET LOCAL work_mem = '32MB'"
+            )
+            relevance = query.sort == SortOrder.RELEVANCE
+            ranked = None
+
+            def measure(buckets: int) -> _Sample:
+                # For relevance the sample is ranked in the same statement: it is both the
+                # candidates and what the counts come from.
+                nonlocal ranked
+                if not relevance:
+                    return search.sample(cursor, buckets)
+                ranked = search.ranked(cursor, buckets=buckets)
+                return _Sample(
+                    records=ranked.candidates,
+                    works=ranked.matching_works,
+                    counts=ranked.counts,
+                    buckets=buckets,
+                )
+
+            sample = measure(limits.SAMPLE_LEVELS[0])
+            # Clearly narrow: exact at once. Otherwise first a sample large enough to tell,
+            # which a broad search needs anyway.
+            narrow = sample.estimate < limits.CANDIDATES / 4
+            if not narrow and sample.records < limits.SAMPLE_SIZE / 2:
+                per_bucket = sample.records / sample.buckets
+                level = next(
+                    (n for n in limits.SAMPLE_LEVELS if per_bucket * n >= limits.SAMPLE_SIZE / 2),
+                    limits.SAMPLE_LEVELS[-1],
+                )
+                if level > sample.buckets:
+                    sample = measure(level)
+            if narrow or sample.estimate < limits.CANDIDATES:
+                exact = search.ranked(cursor)
+                if exact.candidates < limits.CANDIDATES:
+                    return self._exact(query, exact)
+            if relevance:
+                page, reachable = ranked.page, ranked.works
+            else:
+                # Without the planner's count of the catalogue (never analysed), walk.
+                dense = (
+                    sample.catalogue <= 0
+                    or sample.estimate >= limits.WALK_DENSITY * sample.catalogue
+                )
+                walk = dense and not (query.sort == SortOrder.NEWEST and query.facets.get("jaar"))
+                page = search.sorted_page(cursor, walk=walk, cutoff=sample.cutoff)
+                reachable = MAX_PAGE * query.page_size
+        if sample.exact:
+            counts, total = sample.counts, sample.works
+        else:
+            counts = Counter(
+                {key: _round_estimate(c * sample.scale) for key, c in sample.counts.items()}
+            )
+            total = _round_estimate(sample.works * sample.scale)
+        return SearchResults(
+            query=query,
+            total=total,
+            hits=self._hits(page),
+            facets=_facets_build(counts, query),
+            approximate=not sample.exact,
+            pageable=min(total, reachable),
+        )
+
+    def _exact(self, query: SearchQuery, ranked: _Ranked) -> SearchResults:
+        return SearchResults(
+            query=query,
+            total=ranked.works,
+            hits=self._hits(ranked.page),
+            facets=_facets_build(ranked.counts, query),
+        )
+
+    def _search_sqlite(self, query: SearchQuery) -> SearchResults:
+        text = query.text.strip()
+        isbn = isbn_in_query(text)
+        normalised = normalise_text(text)
+        queryset = Record.objects.all()
+        if isbn:
+            queryset = queryset.filter(search_text__contains=isbn)
+        else:
+            for token in normalised.split()[:10]:
+                queryset = queryset.filter(search_text__contains=token)
+        rows = list(
+            queryset.values_list("record_id", "work_key", "year", "title_norm", "facet_keys")[
+                : limits.SQLITE_CANDIDATES
+            ]
+        )
+        corrected = ""
+        if not rows and not isbn and len(normalised) >= 3:
+            corrected = words_correct(normalised)
+            if corrected and corrected != normalised:
+                queryset = Record.objects.all()
+                for token in corrected.split()[:10]:
+                    queryset = queryset.filter(search_text__contains=token)
+                rows = list(
+                    queryset.values_list(
+                        "record_id", "work_key", "year", "title_norm", "facet_keys"
+                    )[: limits.SQLITE_CANDIDATES]
+                )
+                normalised = corrected
+        groups = _facet_filters(query)
+        rows = [row for row in rows if all(set(group) & set(row[4]) for group in groups)]
+        counts: Counter = Counter(key for row in rows for key in row[4] if not key.startswith("i:"))
+
+        def rank(row) -> float:
+            if normalised and row[3] == normalised:
+                return 10
+            if normalised and row[3].startswith(normalised):
+                return 2
+            return 1
+
+        works: dict[str, list] = {}
+        for row in sorted(rows, key=lambda r: (-rank(r), -(r[2] or 0))):
+            works.setdefault(row[1], []).append(row)
+        ordered = list(works.values())
+        if query.sort == SortOrder.NEWEST:
+            ordered.sort(key=lambda g: -(max(r[2] or 0 for r in g)))
+        elif query.sort == SortOrder.TITLE:
+            ordered.sort(key=lambda g: g[0][3])
+        start = (query.page - 1) * query.page_size
+        page = ordered[start : start + query.page_size]
+        hits = self._hits([(group[0][0], len(group)) for group in page])
+        return SearchResults(
+            query=query,
+            total=len(ordered),
+            hits=hits,
+            facets=_facets_build(counts, query),
+            corrected_text=corrected if rows else "",
+        )
+
+    def _hits(self, rows: list[tuple[str, int]]) -> list[SearchHit]:
+        if not rows:
+            return []
+        ids = [record_id for record_id, _e in rows]
+        records = {
+            r.record_id: r
+            for r in Record.objects.filter(record_id__in=ids).only(
+                "record_id",
+                "title",
+                "subtitle",
+                "authors",
+                "year",
+                "material",
+                "audience",
+                "age_min",
+                "language",
+                "cover_url",
+                "isbns",
+            )
+        }
+        availability = self.availability(ids)
+        hits = []
+        for record_id, editions in rows:
+            record = records.get(record_id)
+            if record is None:
+                continue
+            hits.append(
+                SearchHit(
+                    record_id=record_id,
+                    title=record.title,
+                    subtitle=record.subtitle,
+                    authors=[a["name"] for a in record.authors[:3]],
+                    year=record.year,
+                    material=record.material,
+                    audience=record.audience,
+                    age_min=record.age_min,
+                    language=language_label(record.language) if record.language else "",
+                    cover_url=record.cover_url,
+                    isbn=record.isbns[0] if record.isbns else "",
+                    editions=editions,
+                    availability=availability.get(record_id, []),
+                )
+            )
+        return hits
+
+    # -- suggestions, record, availability ---------------------------------------------------
+
+    def suggest(self, prefix: str) -> list[Suggestion]:
+        normalised = normalise_text(prefix)[:100]
+        if len(normalised) < 2:
+            return []
+        if connection.vendor == "postgresql":
+            words = normalised.split()[:6]
+            tsquery = " & ".join(words[:-1])
+            tsquery = f"{tsquery} & {words[-1]}:*" if tsquery else f"{words[-1]}:*"
+            # Titles that start with the text come from the title index; words that start
+            # with it from the text index, without ORDER BY so the scan stops at the limit.
+            # Two-letter prefixes of words match too many lexemes to be worth it.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute(
+                    "SELECT title, author_text FROM catalogue_record "
+                    "WHERE title_norm LIKE %s LIMIT 12",
+                    [normalised + "%"],
+                )
+                rows = cursor.fetchall()
+                if len(words[-1]) >= 3:
+                    cursor.execute(
+                        "SELECT title, author_text FROM catalogue_record "
+                        "WHERE search_vector @@ to_tsquery('bibnet_simple', %s) LIMIT 40",
+                        [tsquery],
+                    )
+                    rows += cursor.fetchall()
+        else:
+            rows = list(
+                Record.objects.filter(search_text__contains=normalised).values_list(
+                    "title", "author_text"
+                )[:40]
+            )
+        titles: list[str] = []
+        authors: list[str] = []
+        for title, author_text in rows:
+            if normalised in normalise_text(title) and title not in titles:
+                titles.append(title)
+            for name in _author_names(author_text):
+                if normalised.split()[-1] in normalise_text(name) and name not in authors:
+                    authors.append(name)
+        return [Suggestion(t, "titel") for t in titles[:6]] + [
+            Suggestion(a, "auteur") for a in authors[:3]
+        ]
+
+    def record(self, record_id: str) -> RecordDetail | None:
+        record = Record.objects.filter(record_id=record_id).first()
+        if record is None:
+            return None
+        return RecordDetail(
+            record_id=record.record_id,
+            title=record.title,
+            subtitle=record.subtitle,
+            responsibility=record.responsibility,
+            authors=record.authors,
+            edition=record.edition,
+            publisher=record.publisher,
+            place=record.place,
+            year=record.year,
+            physical_description=record.physical_description,
+            series=record.series,
+            other_titles=[
+                {**other, "label": other_title_label(other.get("kind", ""))}
+                for other in record.other_titles
+            ],
+            subjects=record.subjects,
+            theme_words=record.theme_words,
+            genres=record.genres,
+            summary=record.summary,
+            audience=record.audience,
+            audience_note=record.audience_note,
+            age_min=record.age_min,
+            isbns=record.isbns,
+            languages=[language_label(code) for code in record.languages],
+            siso=record.siso,
+            material=record.material,
+            cover_url=record.cover_url,
+            availability=self.availability([record.record_id]).get(record.record_id, []),
+            editions=self.editions(record),
+        )
+
+    @staticmethod
+    def editions(record: Record) -> list[Edition]:
+        """The other editions of the record's work (same work key), newest first."""
+        others = (
+            Record.objects.filter(work_key=record.work_key)
+            .exclude(record_id=record.record_id)
+            .only("record_id", "title", "year", "material", "language")
+            .order_by(F("year").desc(nulls_last=True), "record_id")[: limits.EDITIONS_LIMIT]
+        )
+        return [
+            Edition(
+                record_id=other.record_id,
+                title=other.title,
+                year=other.year,
+                material=other.material,
+                language=language_label(other.language) if other.language else "",
+            )
+            for other in others
+        ]
+
+    def availability(self, record_ids: list[str]) -> dict[str, list[BranchAvailability]]:
+        result: dict[str, list[BranchAvailability]] = defaultdict(list)
+        if not self.profile or not record_ids:
+            return result
+        holdings = Holding.objects.filter(record_id__in=record_ids, profile=self.profile).order_by(
+            "branch", "pk"
+        )
+        for holding in holdings:
+            result[holding.record_id].append(
+                BranchAvailability(
+                    branch=holding.branch,
+                    available=holding.available,
+                    status=holding.status,
+                    location=holding.location,
+                    shelf_mark=holding.shelf_mark,
+                )
+            )
+        return result
+
+
+def _author_names(author_text: str) -> list[str]:
+    return [name.strip() for name in (author_text or "").split(" ; ") if name.strip()]

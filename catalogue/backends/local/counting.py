@@ -1,0 +1,173 @@
+"""Counting on PostgreSQL: the exact statement for narrow searches (rank, group editions, cut
+the page, count works and facet values) and the sample statement that broad searches
+estimate their counts from."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from catalogue.backends.base import SortOrder
+from catalogue.backends.local import limits
+
+
+def _round_estimate(value: float) -> int:
+    """An estimate rounded to two significant digits (91,840 -> 92,000), at least 1."""
+    number = max(1, round(value))
+    digits = len(str(number))
+    if digits <= 2:
+        return number
+    factor = 10 ** (digits - 2)
+    return round(number / factor) * factor
+
+
+@dataclass
+class _Ranked:
+    page: list[tuple[str, int]]  # (record id, editions) of the requested page
+    works: int  # works among the candidates
+    candidates: int  # matching records among the candidates (not the title matches)
+    matching_works: int  # works of those
+    counts: Counter
+
+
+@dataclass
+class _Sample:
+    records: int  # matching records in the sample
+    works: int
+    counts: Counter
+    buckets: int  # the sample is the first `buckets` of limits.SAMPLE_BUCKETS
+    catalogue: int = 0  # records in the catalogue (the planner's count), when asked
+    cutoff: str | None = None  # see _PostgresSearch.sample
+
+    @property
+    def estimate(self) -> float:
+        """Matching records in the whole catalogue."""
+        return self.records * self.scale
+
+    @property
+    def exact(self) -> bool:
+        return self.buckets >= limits.SAMPLE_BUCKETS
+
+    @property
+    def scale(self) -> float:
+        return limits.SAMPLE_BUCKETS / self.buckets
+
+
+class _Counting:
+    """The counting statements of `query._PostgresSearch` (which holds the conditions)."""
+
+    def sample(self, cursor, buckets: int) -> _Sample:
+        """Facet counts and numbers of records and works among the matches in the first
+        `buckets` sample buckets, and the sort key (year or title) that about three times the
+        records up to the requested page come before in the whole catalogue (a cutoff that
+        lets the page be found among few records)."""
+        scale = limits.SAMPLE_BUCKETS / buckets
+        wanted = self.query.page * self.query.page_size
+        position = max(2, math.ceil(3 * wanted / scale))
+        cutoff = {
+            SortOrder.NEWEST: "SELECT 'k', y::text, 0 FROM s ORDER BY y DESC",
+            SortOrder.TITLE: "SELECT 'k', title_norm, 0 FROM s ORDER BY title_norm COLLATE \"C\"",
+        }.get(self.query.sort)
+        cutoff = f"UNION ALL ({cutoff} LIMIT 1 OFFSET {position})" if cutoff else ""
+        cursor.execute(
+            f"""
+            WITH s AS (
+                SELECT r.work_key, r.facet_keys, COALESCE(r.year, 0) AS y, r.title_norm
+                FROM catalogue_record r
+                WHERE {self.sample_conditions} AND r.sample_key < {int(buckets)}
+            )
+            SELECT 'n', NULL, count(*) FROM s
+            UNION ALL SELECT 'w', NULL, count(DISTINCT work_key) FROM s
+            UNION ALL
+            SELECT 'N', NULL, reltuples::bigint FROM pg_class
+            WHERE oid = 'catalogue_record'::regclass
+            UNION ALL
+            SELECT 'f', key, count(*) FROM s, jsonb_array_elements_text(s.facet_keys) AS key
+            WHERE key NOT LIKE 'i:%%' GROUP BY key
+            {cutoff}
+            """,
+            self.params,
+        )
+        rows = cursor.fetchall()
+        return _Sample(
+            cutoff=next((r[1] for r in rows if r[0] == "k"), None),
+            records=next((r[2] for r in rows if r[0] == "n"), 0),
+            works=next((r[2] for r in rows if r[0] == "w"), 0),
+            counts=Counter({r[1]: r[2] for r in rows if r[0] == "f"}),
+            buckets=buckets,
+            catalogue=max(0, next((r[2] for r in rows if r[0] == "N"), 0)),
+        )
+
+    def ranked(self, cursor, *, buckets: int = 0) -> _Ranked:
+        """One statement: the candidates (at most CANDIDATES matches in storage order or, for a
+        broad search, the matches in the first `buckets` sample buckets; plus exact and prefix
+        title matches), editions grouped per work, the requested page, the number of works and
+        the facet counts of the matches among the candidates, which for a broad search are
+        the sample the estimates come from."""
+        columns = (
+            f"r.record_id, r.work_key, r.year, r.title_norm, r.facet_keys, {self.rank} AS rank"
+        )
+        # No ORDER BY: with one, the planner walks the year or title index and filters, which
+        # is fast for very broad searches and ruinous for selective ones.
+        if buckets:
+            # The limit only guards against a probe that was far off.
+            where = f"{self.sample_conditions} AND r.sample_key < {int(buckets)}"
+            limit = 4 * limits.SAMPLE_SIZE
+        else:
+            where, limit = self.conditions, limits.CANDIDATES
+        candidates = (
+            f"SELECT {columns}, 1 AS part FROM catalogue_record r WHERE {where} LIMIT {limit}"
+        )
+        if self.text_condition:
+            # The title index narrows these down; facets are checked on its rows.
+            title_where = " AND ".join(["r.title_norm LIKE %(qprefix)s", *self.row_facet_where])
+            candidates = (
+                f"({candidates}) UNION ALL (SELECT {columns}, 2 AS part "
+                f"FROM catalogue_record r WHERE {title_where} LIMIT {limits.TITLE_CANDIDATES})"
+            )
+        order = {
+            SortOrder.NEWEST: "year DESC NULLS LAST, rank DESC, record_id",
+            SortOrder.TITLE: 'title_norm COLLATE "C", year DESC NULLS LAST, record_id',
+        }.get(self.query.sort, "rank DESC, year DESC NULLS LAST, record_id")
+        cursor.execute(
+            f"""
+            WITH m AS ({candidates}),
+            d AS (
+                SELECT DISTINCT ON (record_id) record_id, work_key, year, title_norm,
+                       facet_keys, rank, part
+                FROM m ORDER BY record_id, part
+            ),
+            w AS (
+                SELECT work_key, max(rank) AS rank, count(*) AS editions, max(year) AS year,
+                       min(title_norm COLLATE "C") AS title_norm,
+                       (array_agg(record_id ORDER BY rank DESC, year DESC NULLS LAST))[1]
+                           AS record_id
+                FROM d GROUP BY work_key
+            ),
+            page AS (
+                SELECT record_id, editions, row_number() OVER (ORDER BY {order}) AS position
+                FROM w ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s
+            )
+            SELECT 'h', record_id, editions, position FROM page
+            UNION ALL SELECT 't', NULL, (SELECT count(*) FROM w), 0
+            UNION ALL SELECT 'c', NULL, (SELECT count(*) FROM m WHERE part = 1), 0
+            UNION ALL
+            SELECT 's', NULL, (SELECT count(DISTINCT work_key) FROM d WHERE part = 1), 0
+            UNION ALL
+            SELECT 'f', key, count(*), 0
+            FROM d, jsonb_array_elements_text(d.facet_keys) AS key
+            WHERE key NOT LIKE 'i:%%' AND (%(exact)s OR d.part = 1)
+            GROUP BY key
+            """,
+            {**self.params, "exact": not buckets},
+        )
+        rows = cursor.fetchall()
+        hits_rows = sorted((r for r in rows if r[0] == "h"), key=lambda r: r[3])
+        return _Ranked(
+            page=[(record_id, editions) for _k, record_id, editions, _p in hits_rows],
+            works=next((r[2] for r in rows if r[0] == "t"), 0),
+            candidates=next((r[2] for r in rows if r[0] == "c"), 0),
+            matching_works=next((r[2] for r in rows if r[0] == "s"), 0),
+            counts=Counter({r[1]: r[2] for r in rows if r[0] == "f"}),
+        )
