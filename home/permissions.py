@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -124,12 +126,26 @@ class SiteScopedViewMixin:
     def get_object(self, *args, **kwargs):
         # every view that takes the object's id: edit, delete, inspect, history, usage,
         # revisions, copy, unpublish, preview
-        obj = super().get_object(*args, **kwargs)
+        try:
+            obj = super().get_object(*args, **kwargs)
+        except PermissionDenied:
+            # Views that ask the policy themselves (copy) refuse another site's row with 403;
+            # answer 404 as everywhere else, so that a row's existence is not told either.
+            if not self._pk_in_user_sites():
+                raise Http404 from None
+            raise
         if isinstance(obj, self.model) and not self._site_policy().instance_in_user_sites(
             user=self.request.user, instance=obj
         ):
             raise Http404
         return obj
+
+    def _pk_in_user_sites(self) -> bool:
+        pk = unquote(str(self.kwargs.get(getattr(self, "pk_url_kwarg", "pk"), "")))
+        rows = self._site_policy().scope_queryset(
+            user=self.request.user, queryset=self.model._default_manager.filter(pk=pk)
+        )
+        return rows.exists()
 
 
 @cache
