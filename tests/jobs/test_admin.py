@@ -25,8 +25,8 @@ def url():
     return reverse("jobs_overview")
 
 
-def test_local_editor_gets_403_and_no_menu_item(site_a, url):
-    client = site_a.client_for(site_a.editor)
+def test_local_editor_gets_403_and_no_menu_item(site_a, url, admin_client):
+    client = admin_client(site_a.editor)
     assert client.get(url).status_code == 403
     assert client.post(url, {"job": "marker"}).status_code == 403
     assert not ScheduleFire.objects.exists()
