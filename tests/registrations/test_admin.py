@@ -52,7 +52,7 @@ def test_local_editor_of_another_site_cannot_reach_registrations_by_url(network,
         ("registration", [holder.pk]),
     ]:
         response = intruder.get(reverse(f"registrations_admin:{name}", args=args))
-        assert response.status_code in (403, 404), name
+        assert response.status_code == 404, name
         assert b"Gentse Deelnemer" not in response.content
 
     posts = [
@@ -64,7 +64,7 @@ def test_local_editor_of_another_site_cannot_reach_registrations_by_url(network,
     ]
     for name, args, data in posts:
         response = intruder.post(reverse(f"registrations_admin:{name}", args=args), data)
-        assert response.status_code in (403, 404), name
+        assert response.status_code == 404, name
 
     privacy = intruder.get(reverse("registrations_admin:privacy"), {"email": "gent@example.org"})
     assert "Gentse Deelnemer" not in privacy.content.decode()
