@@ -1,12 +1,10 @@
 """Admin: the UiTdatabank import runs, read-only, each editor seeing their own sites' runs.
 
 The runs are written by the importer only. The viewset offers just the listing and the
-inspect view; both look rows up through the user's sites (the listing's queryset and the
-inspect view's object), and home.middleware also refuses another site's pk.
+inspect view; its site-aware permission policy (home.permissions) narrows the listing to the
+user's sites and answers 404 on another site's run.
 """
 
-from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -17,52 +15,24 @@ from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from events.models import ImportRun
-from home.selectors import sites_for_user, tenants_for_user, user_is_central
+from home.permissions import SiteOwnedPermissionPolicy, SiteScopedViewSetMixin
 
-
-def import_runs_for_user(*, user) -> QuerySet[ImportRun]:
-    runs = ImportRun.objects.select_related("site")
-    if user_is_central(user):
-        return runs
-    return runs.filter(site__in=sites_for_user(user=user))
-
-
-class ImportRunPermissionPolicy(ModelPermissionPolicy):
-    """Central editors and the editors of a site may look; nobody edits by hand."""
-
-    def user_has_permission(self, user, action):
-        if action != "view" or not user.is_active:
-            return False
-        return user_is_central(user) or tenants_for_user(user=user).exists()
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def instances_user_has_permission_for(self, user, action):
-        if action != "view":
-            return ImportRun.objects.none()
-        return import_runs_for_user(user=user)
-
-
-register_permission_policy(ImportRun, ImportRunPermissionPolicy(ImportRun))
+# Read-only for everyone; a local editor sees the runs of their own sites only.
+register_permission_policy(ImportRun, SiteOwnedPermissionPolicy(ImportRun, actions=("view",)))
 
 
 class ImportRunIndexView(IndexView):
     def get_base_queryset(self):
-        return import_runs_for_user(user=self.request.user)
+        return super().get_base_queryset().select_related("site")
 
     def get_edit_url(self, instance):
         return self.get_inspect_url(instance)
 
 
 class ImportRunInspectView(InspectView):
-    def get_object(self, queryset=None):
-        return get_object_or_404(import_runs_for_user(user=self.request.user), pk=self.pk)
-
     def get_field_label(self, field_name, field):
         if field_name == "last_success":
             return gettext("Laatste geslaagde synchronisatie van deze website")
@@ -112,7 +82,7 @@ class ImportRunInspectView(InspectView):
         return None
 
 
-class ImportRunViewSet(ModelViewSet):
+class ImportRunViewSet(SiteScopedViewSetMixin, ModelViewSet):
     model = ImportRun
     icon = "download"
     menu_label = _("UiTdatabank-imports")

@@ -24,7 +24,7 @@ from wagtail.images.models import AbstractImage
 from wagtail.images.rich_text.contentstate import ImageElementHandler
 from wagtail.models import Page
 
-from home.selectors import media_reachable_by_user, page_within_user_sites, site_owned
+from home.scoping import media_reachable_by_user, page_within_user_sites, site_owned
 
 _local_editor: ContextVar[Any] = ContextVar("bibnet_admin_local_editor", default=None)
 

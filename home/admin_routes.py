@@ -3,8 +3,11 @@
 An admin URL with an id in it can show or change another site's object. Each such URL pattern
 is classified here, by its resolved view name (shell-style patterns), into one category:
 
+- POLICY: a generic view of a viewset whose model has a site-aware permission policy
+  (home.permissions.SiteScopedViewSetMixin): the listing and every object lookup are narrowed
+  to the user's sites, another site's id answers 404.
 - GUARDED: home.middleware looks the id up and answers 404 for another site's object (pages,
-  images, documents, site settings, site-owned rows, bulk actions, editing sessions).
+  images, documents, site settings, bulk actions, editing sessions).
 - SCOPED: the view itself (or a hook, or a chooser viewset) looks the object up in a queryset
   narrowed to the user's sites, or answers from such a queryset.
 - CENTRAL_ONLY: the whole area answers 403 to local editors (home.middleware's namespaces,
@@ -13,15 +16,15 @@ is classified here, by its resolved view name (shell-style patterns), into one c
   own upload or editing session, a password-reset token).
 
 tests/home/test_admin_routes.py walks the URL resolver and fails on any admin pattern with an
-argument that no rule here classifies, so a new Wagtail view cannot open silently. The rules
-are data on purpose: the later move to site-aware permission policies can walk the same list.
+argument that no rule here classifies, so a new Wagtail view cannot open silently, and on any
+generic view of a site-owned model that is neither policy-scoped nor central-only.
 """
 
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Literal
 
-Category = Literal["guarded", "scoped", "central_only", "harmless"]
+Category = Literal["policy", "guarded", "scoped", "central_only", "harmless"]
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,10 @@ ADMIN_ROUTES: tuple[AdminRoute, ...] = (
     AdminRoute("wagtaildocs_chooser:*", "guarded", "pk"),
     AdminRoute("wagtailadmin_api:images:*", "guarded", "pk of the images namespace"),
     AdminRoute("wagtailadmin_api:documents:*", "guarded", "pk of the documents namespace"),
-    # --- site settings, site-owned rows, bulk actions, editing sessions
+    # --- site-owned rows: the viewset's site-aware permission policy
+    AdminRoute("events_importrun:*", "policy", "SiteOwnedPermissionPolicy of ImportRun"),
+    # --- site settings, bulk actions, editing sessions
     AdminRoute("wagtailsettings:*", "guarded", "pk is the site; identity settings central"),
-    AdminRoute("events_importrun:*", "guarded", "pk of a model with a site foreign key"),
     AdminRoute("wagtail_bulk_action", "guarded", "?id= per model; closed models refused"),
     AdminRoute("wagtailadmin_editing_sessions:ping", "guarded", "object_id per model"),
     # --- scoped by their own querysets
@@ -87,6 +91,29 @@ ADMIN_ROUTES: tuple[AdminRoute, ...] = (
     AdminRoute("wagtailadmin_editing_sessions:release", "harmless", "the user's own session"),
     AdminRoute("wagtailadmin_password_reset_confirm", "harmless", "uid and token"),
 )
+
+
+def view_class_of(callback) -> type | None:
+    """The class of a class-based view, through Wagtail's wrappers."""
+    view = callback
+    while view is not None:
+        view_class = getattr(view, "view_class", None)
+        if view_class is not None:
+            return view_class
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def view_model_of(callback) -> type | None:
+    """The model of a generic admin view (SnippetViewSet, ModelViewSet), if it has one."""
+    view = callback
+    while view is not None:
+        initkwargs = getattr(view, "view_initkwargs", None) or {}
+        model = initkwargs.get("model") or getattr(getattr(view, "view_class", None), "model", None)
+        if isinstance(model, type):
+            return model
+        view = getattr(view, "__wrapped__", None)
+    return None
 
 
 def admin_route_for(view_name: str) -> AdminRoute | None:

@@ -1,13 +1,19 @@
-"""Keep local editors inside their own sites in the one Wagtail admin.
+"""Keep local editors inside their own sites in the one Wagtail admin, where Wagtail's
+permission policies cannot.
 
-Wagtail checks permissions per view, but some admin views look an object up by the id in
-the URL and show it before (or without) asking whether the user may see it: the page chooser
-browsing another site's page, the move confirmation, the "chosen" endpoints of the choosers,
-the bulk-action confirmation pages (which list the objects the user may *not* touch, by
-title). Other admin areas cannot be scoped per site at all (users, groups, sites, workflows,
-redirects, search promotions, collections, reports). For local editors this middleware
-answers 403 on the central-only areas and 404 on any admin URL that names another site's
-page, image, document, setting or site-owned object. Central editors pass untouched.
+Site-owned rows are scoped by their site-aware permission policies and viewsets
+(home.permissions): the middleware leaves their generic views alone. What remains here:
+
+- admin areas that cannot be scoped per site at all (users, groups, sites, workflows,
+  redirects, search promotions, collections, reports): 403 for local editors;
+- Wagtail views that look a page, image, document or site setting up by the id in the URL and
+  show it before (or without) asking whether the user may see it: the page chooser browsing
+  another site's page, the move confirmation, the "chosen" endpoints of the choosers, the
+  bulk-action confirmation pages (which list the objects the user may *not* touch, by title),
+  editing sessions: 404 on another site's object, decided through the same scoping functions
+  (home.scoping) and policies;
+- the tag autocompletes, answered from the editor's own media.
+Central editors pass untouched.
 
 The rules match resolved URL names and namespaces, never path strings, so they follow the
 admin wherever it is mounted. Which rule covers which admin URL is listed, as data, in
@@ -33,16 +39,16 @@ from wagtail.permissions import policy_registry
 
 from home import admin_input
 from home.admin_disclosure import local_editor_request
-from home.selectors import (
+from home.permissions import site_owned_policy
+from home.scoping import (
     chooser_start_page_for_user,
     media_reachable_by_user,
     media_tags_for_user,
     pages_reachable_by_user,
     site_owned,
     site_owned_reachable_by_user,
-    sites_for_user,
-    user_is_central,
 )
+from home.selectors import sites_for_user, user_is_central
 
 # Admin areas that cannot be scoped per site, or whose screens list other sites' titles and
 # users (the reports): central editors only.
@@ -142,18 +148,12 @@ def objects_reachable(*, user, model: type, ids: list) -> bool:
         return pages_reachable_by_user(user=user, page_ids=ids)
     if issubclass(model, (_image_model(), _document_model())):
         return media_reachable_by_user(user=user, model=model, ids=ids)
-    if site_owned(model):
+    policy = site_owned_policy(model)
+    if policy is not None:
+        return policy.ids_reachable(user=user, ids=ids)
+    if site_owned(model):  # site settings and site-owned rows without a policy of their own
         return site_owned_reachable_by_user(user=user, model=model, ids=ids)
     return True
-
-
-def _view_model(match: ResolverMatch) -> type | None:
-    """The model of a generic admin view (SnippetViewSet, ModelViewSet), if it has one."""
-    initkwargs = getattr(match.func, "view_initkwargs", None) or {}
-    model = initkwargs.get("model") or getattr(
-        getattr(match.func, "view_class", None), "model", None
-    )
-    return model if isinstance(model, type) else None
 
 
 def _model_closed_to_user(user, model: type) -> bool:
@@ -225,10 +225,10 @@ def _reachable(request: HttpRequest, match: ResolverMatch) -> bool:
         model = _model_or_none(kwargs.get("app_label", ""), kwargs.get("model_name", ""))
         if model is not None:
             return objects_reachable(user=user, model=model, ids=[kwargs.get("object_id")])
-
-    model = _view_model(match)
-    if model is not None and "pk" in kwargs and site_owned(model):
-        return site_owned_reachable_by_user(user=user, model=model, ids=[kwargs["pk"]])
+    # Generic views of site-owned models (ModelViewSet, SnippetViewSet) are not checked here:
+    # their viewsets scope the listing and every object lookup through the model's site-aware
+    # permission policy (home.permissions.SiteScopedViewSetMixin); the route test fails on a
+    # viewset of a site-owned model that does not.
     return True
 
 

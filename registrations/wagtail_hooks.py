@@ -6,10 +6,20 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
+from wagtail.permissions import register_permission_policy
 
+from home.permissions import SiteOwnedPermissionPolicy
 from home.selectors import sites_for_user, user_is_central
 from registrations import admin_urls
-from registrations.models import RegistrableMixin
+from registrations.models import RegistrableMixin, Registration
+
+# Registrations belong to the site of their offer: a local editor views and changes (cancels,
+# moves) those of their own sites only. The area's own views look rows up the same way
+# (registrations.selectors); the policy answers Wagtail's generic machinery (bulk actions,
+# editing sessions, any future viewset).
+register_permission_policy(
+    Registration, SiteOwnedPermissionPolicy(Registration, actions=("view", "change"))
+)
 
 
 @hooks.register("register_admin_urls")

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -68,6 +70,7 @@ class SiteFixture:
         return self.tenant.site.hostname
 
     def client_for(self, user=None) -> Client:
+        """A client on the site's public hostname (the admin is not there: admin_client)."""
         client = Client(HTTP_HOST=self.hostname)
         if user is not None:
             client.force_login(user)
@@ -302,11 +305,26 @@ def central_editor(db):
     return get_user_model().objects.get(username=CENTRAL_USERNAME)
 
 
+def admin_client_for(user=None) -> Client:
+    """A test client on the admin hostname (settings.ADMIN_HOSTNAME), logged in as `user`
+    (force_login) when one is given. The test settings answer the admin on that hostname
+    only (ADMIN_HOST_ONLY), as production does."""
+    client = Client(HTTP_HOST=settings.ADMIN_HOSTNAME)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_client(db) -> Callable[..., Client]:
+    """`admin_client(user)`: the one way tests call the admin (replaces pytest-django's
+    superuser `admin_client`; log in as `central_editor` for that)."""
+    return admin_client_for
+
+
 @pytest.fixture
 def admin_client_central(central_editor) -> Client:
-    client = Client()
-    client.force_login(central_editor)
-    return client
+    return admin_client_for(central_editor)
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def test_5_the_next_transactional_test_finds_the_network_without_the_commits(two
     assert site_b.client_for().get("/").status_code == 200
 
 
-def test_6_an_ordinary_test_after_the_transactional_ones_finds_the_network(request):
+def test_6_an_ordinary_test_after_the_transactional_ones_finds_the_network(request, admin_client):
     # Asks for the fixtures at run time, so that pytest-django sorts it after the
     # transactional tests (it sorts on the fixture names a test declares).
     site_a = request.getfixturevalue("site_a")
@@ -72,7 +72,7 @@ def test_6_an_ordinary_test_after_the_transactional_ones_finds_the_network(reque
     assert Tenant.objects.filter(slug__in=["gent", "strombeek"]).count() == 2
     assert Site.objects.filter(pk__in=[site_a.site.pk, site_b.site.pk]).count() == 2
     assert not Page.objects.filter(slug="vastgelegd").exists()
-    response = site_a.client_for(site_a.editor).get("/admin/")
+    response = admin_client(site_a.editor).get("/admin/")
     assert response.status_code == 200
     assert site_b.home.url == f"{site_b.site.root_url}/"
     assert site_b.client_for().get("/").status_code == 200

@@ -194,7 +194,10 @@ def demo_network(django_db_setup, django_db_blocker) -> Iterator[DemoNetwork]:
             for site in Site.objects.select_related("root_page").order_by("hostname"):
                 demo = _demo_site(site)
                 sites[demo.slug] = demo
-        yield DemoNetwork(port=server.thread.port, sites=sites)
+        # The browser reaches the admin on http://localhost:<port>/admin/, as in development;
+        # the sites are on <slug>.localhost.
+        with override_settings(ADMIN_HOSTNAME="localhost"):
+            yield DemoNetwork(port=server.thread.port, sites=sites)
     finally:
         server.stop()
         with django_db_blocker.unblock():

@@ -6,19 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
 from events.models import EventPage, ImportRun
 from events.services import items_from_files, uitdatabank_import
 from tests.factories.events import EventPageFactory, agenda_of, event_date
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def admin_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -52,31 +45,31 @@ def runs(two_sites):
         "/admin/pages/{pk}/revisions/",
     ],
 )
-def test_editor_of_another_site_cannot_see_or_edit_an_event(two_sites, event_a, url):
+def test_editor_of_another_site_cannot_see_or_edit_an_event(two_sites, event_a, url, admin_client):
     _site_a, site_b = two_sites
     response = admin_client(site_b.editor).get(url.format(pk=event_a.pk))
-    assert response.status_code in (302, 403, 404)
+    assert response.status_code == 404  # home.middleware: a page id of another site
     assert b"Alleen voor Gent" not in response.content
 
 
-def test_editor_of_another_site_cannot_post_changes(two_sites, event_a):
+def test_editor_of_another_site_cannot_post_changes(two_sites, event_a, admin_client):
     _site_a, site_b = two_sites
     response = admin_client(site_b.editor).post(
         f"/admin/pages/{event_a.pk}/edit/", {"title": "Overgenomen", "slug": "x"}
     )
-    assert response.status_code in (302, 403, 404)
+    assert response.status_code == 404  # home.middleware: a page id of another site
     event_a.refresh_from_db()
     assert event_a.title == "Alleen voor Gent"
 
 
-def test_own_editor_edits_the_event(two_sites, event_a):
+def test_own_editor_edits_the_event(two_sites, event_a, admin_client):
     site_a, _site_b = two_sites
     response = admin_client(site_a.editor).get(f"/admin/pages/{event_a.pk}/edit/")
     assert response.status_code == 200
     assert b"Alleen voor Gent" in response.content
 
 
-def test_import_runs_are_scoped_per_site(two_sites, runs):
+def test_import_runs_are_scoped_per_site(two_sites, runs, admin_client):
     site_a, _site_b = two_sites
     run_a, run_b = runs
     client = admin_client(site_a.editor)
@@ -90,7 +83,7 @@ def test_import_runs_are_scoped_per_site(two_sites, runs):
     assert b"strombeek.json" not in other.content
 
 
-def test_central_editor_sees_every_run(runs, central_editor):
+def test_central_editor_sees_every_run(runs, central_editor, admin_client):
     run_a, run_b = runs
     client = admin_client(central_editor)
     listing = client.get("/admin/agenda-imports/")
@@ -98,7 +91,7 @@ def test_central_editor_sees_every_run(runs, central_editor):
     assert client.get(f"/admin/agenda-imports/inspect/{run_b.pk}/").status_code == 200
 
 
-def test_nobody_edits_or_deletes_runs_by_hand(runs, central_editor):
+def test_nobody_edits_or_deletes_runs_by_hand(runs, central_editor, admin_client):
     run_a, _ = runs
     client = admin_client(central_editor)
     for url in (
@@ -109,7 +102,7 @@ def test_nobody_edits_or_deletes_runs_by_hand(runs, central_editor):
         assert client.get(url).status_code == 404
 
 
-def test_imported_fields_are_read_only_and_local_extras_editable(site_a):
+def test_imported_fields_are_read_only_and_local_extras_editable(site_a, admin_client):
     uitdatabank_import(
         site=site_a.site,
         items=items_from_files([FIXTURES / "single.jsonld.json"]),
@@ -182,7 +175,7 @@ def test_editor_form_refuses_bad_rules_and_parses_prices(site_a):
     assert form_class is not None
 
 
-def test_local_editor_adds_a_recurring_event_in_the_admin(site_a):
+def test_local_editor_adds_a_recurring_event_in_the_admin(site_a, admin_client):
     agenda = agenda_of(site_a.home)
     client = admin_client(site_a.moderator)
     url = f"/admin/pages/add/events/eventpage/{agenda.pk}/"
@@ -221,7 +214,7 @@ def test_local_editor_adds_a_recurring_event_in_the_admin(site_a):
     assert days == [start + dt.timedelta(weeks=week) for week in (0, 1, 3, 4)]
 
 
-def test_admin_refuses_an_invalid_rule(site_a):
+def test_admin_refuses_an_invalid_rule(site_a, admin_client):
     agenda = agenda_of(site_a.home)
     client = admin_client(site_a.moderator)
     url = f"/admin/pages/add/events/eventpage/{agenda.pk}/"

@@ -226,7 +226,7 @@ def test_command_reads_every_file_option_and_all_sites(selection, search_api, tm
 
 
 def test_local_editor_sees_own_sync_state_with_reasons_and_nothing_of_another_site(
-    two_sites, search_api
+    two_sites, search_api, admin_client
 ):
     site_a, site_b = two_sites
     for site in (site_a, site_b):
@@ -238,7 +238,7 @@ def test_local_editor_sees_own_sync_state_with_reasons_and_nothing_of_another_si
     run_a = uitdatabank_import_site(site=site_a.site, client=client())
     run_b = uitdatabank_import_site(site=site_b.site, client=client())
 
-    browser = site_a.client_for(site_a.editor)
+    browser = admin_client(site_a.editor)
     page = browser.get(f"/admin/agenda-imports/inspect/{run_a.pk}/")
     assert page.status_code == 200
     text = BeautifulSoup(page.content, "html.parser").get_text(" ", strip=True)

@@ -5,15 +5,20 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_admin_host_only")]
+pytestmark = pytest.mark.django_db
 
 ADMIN_URLS = ["/admin/", "/admin/login/", "/admin/password_reset/", "/admin/pages/"]
 
 
-@pytest.fixture
-def _admin_host_only():
-    with override_settings(ADMIN_HOST_ONLY=True):
-        yield
+def test_the_suite_runs_with_the_admin_on_its_hostname_only(central_editor, admin_client):
+    """The test settings keep the production default, so every admin test of the suite goes
+    through the admin hostname (the admin_client fixture) or fails."""
+    assert settings.ADMIN_HOST_ONLY is True
+    assert settings.ADMIN_HOSTNAME != "testserver"
+    assert admin_client(central_editor).get("/admin/").status_code == 200
+    plain = Client()  # Django's default host, "testserver"
+    plain.force_login(central_editor)
+    assert plain.get("/admin/").status_code == 404
 
 
 @pytest.mark.parametrize("url", ADMIN_URLS)

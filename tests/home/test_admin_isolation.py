@@ -161,8 +161,8 @@ CENTRAL_ONLY = {
 }
 
 
-def test_every_admin_url_of_another_sites_objects_is_refused(network):
-    client = network.a.client_for(network.a.editor)
+def test_every_admin_url_of_another_sites_objects_is_refused(network, admin_client):
+    client = admin_client(network.a.editor)
     refused = {}
     for name, url in _b_urls(network).items():
         response = client.get(url)
@@ -171,8 +171,8 @@ def test_every_admin_url_of_another_sites_objects_is_refused(network):
     assert refused == {}, f"reachable by the editor of A: {refused}"
 
 
-def test_the_central_editor_reaches_the_same_urls(network, central_editor):
-    client = network.b.client_for(central_editor)
+def test_the_central_editor_reaches_the_same_urls(network, central_editor, admin_client):
+    client = admin_client(central_editor)
     urls = _b_urls(network)
     for name in ("edit", "history", "image edit", "document edit", "explorer"):
         assert client.get(urls[name]).status_code == 200, name
@@ -180,17 +180,17 @@ def test_the_central_editor_reaches_the_same_urls(network, central_editor):
 
 
 @pytest.mark.parametrize("name,url", sorted(SCREENS.items()))
-def test_screens_show_nothing_of_another_site(network, name, url):
-    response = network.a.client_for(network.a.editor).get(url, follow=True)
+def test_screens_show_nothing_of_another_site(network, name, url, admin_client):
+    response = admin_client(network.a.editor).get(url, follow=True)
 
     assert response.status_code == 200
     body = response.content.decode()
     assert [secret for secret in SECRETS if secret in body] == []
 
 
-def test_the_screens_do_show_the_sites_own_objects(network):
+def test_the_screens_do_show_the_sites_own_objects(network, admin_client):
     """The positive control for the test above: the editor of B sees B's objects there."""
-    client = network.b.client_for(network.b.editor)
+    client = admin_client(network.b.editor)
     assert "Strombeekgeheim" in client.get(SCREENS["page search results"]).content.decode()
     assert "Strombeekfoto" in client.get(SCREENS["images"]).content.decode()
     assert "strombeektag" in client.get(SCREENS["images"]).content.decode()
@@ -201,20 +201,22 @@ def test_the_screens_do_show_the_sites_own_objects(network):
 
 
 @pytest.mark.parametrize("name,url", sorted(CENTRAL_ONLY.items()))
-def test_central_only_areas_are_refused_to_local_editors(network, central_editor, name, url):
-    assert network.a.client_for(network.a.editor).get(url).status_code == 403
-    assert network.a.client_for(central_editor).get(url, follow=True).status_code == 200
+def test_central_only_areas_are_refused_to_local_editors(
+    network, central_editor, name, url, admin_client
+):
+    assert admin_client(network.a.editor).get(url).status_code == 403
+    assert admin_client(central_editor).get(url, follow=True).status_code == 200
 
 
-def test_central_only_areas_are_not_in_the_menu(network):
-    body = network.a.client_for(network.a.editor).get("/admin/").content.decode()
+def test_central_only_areas_are_not_in_the_menu(network, admin_client):
+    body = admin_client(network.a.editor).get("/admin/").content.decode()
     for url in ("/admin/users/", "/admin/groups/", "/admin/sites/", "/admin/redirects/"):
         assert f'"{url}"' not in body
 
 
-def test_posts_to_another_sites_objects_change_nothing(network):
+def test_posts_to_another_sites_objects_change_nothing(network, admin_client):
     n = network
-    client = n.a.client_for(n.a.editor)
+    client = admin_client(n.a.editor)
     urls = _b_urls(n)
     contact = ContactSettings.for_site(n.b.site)
     before = (contact.street, contact.email)
@@ -252,8 +254,8 @@ def test_posts_to_another_sites_objects_change_nothing(network):
     assert (contact.street, contact.email) == before
 
 
-def test_a_local_editor_still_edits_their_own_site(network):
-    client = network.a.client_for(network.a.editor)
+def test_a_local_editor_still_edits_their_own_site(network, admin_client):
+    client = admin_client(network.a.editor)
     assert client.get(f"/admin/pages/{network.page_a.pk}/edit/").status_code == 200
     assert client.get(f"/admin/pages/{network.a.home.pk}/").status_code == 200
     own_contact = f"/admin/settings/home/contactsettings/{network.a.site.pk}/"

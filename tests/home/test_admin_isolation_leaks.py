@@ -88,11 +88,11 @@ def _contentstate_link(entity_type: str, data: dict) -> str:
 # --- 1. A refused reference names nothing of the other site ---------------------------------
 
 
-def test_a_refused_image_shows_no_title_and_makes_no_rendition(b_objects):
+def test_a_refused_image_shows_no_title_and_makes_no_rendition(b_objects, admin_client):
     a, page_a, image_b = b_objects["a"], b_objects["page_a"], b_objects["image"]
     revisions = page_a.revisions.count()
 
-    response = a.client_for(a.editor).post(
+    response = admin_client(a.editor).post(
         f"/admin/pages/{page_a.pk}/edit/", _edit_data(page_a, social_image=str(image_b.pk))
     )
 
@@ -104,14 +104,14 @@ def test_a_refused_image_shows_no_title_and_makes_no_rendition(b_objects):
     assert page_a.revisions.count() == revisions
 
 
-def test_a_refused_page_link_shows_no_title_url_or_parent(b_objects):
+def test_a_refused_page_link_shows_no_title_url_or_parent(b_objects, admin_client):
     a, page_a, page_b = b_objects["a"], b_objects["page_a"], b_objects["page_b"]
     block = {
         "type": "paragraph",
         "value": _contentstate_link("LINK", {"id": page_b.pk, "url": "/", "parentId": 1}),
     }
 
-    response = a.client_for(a.editor).post(
+    response = admin_client(a.editor).post(
         f"/admin/pages/{page_a.pk}/edit/", _edit_data(page_a, [block])
     )
 
@@ -126,14 +126,14 @@ def test_a_refused_page_link_shows_no_title_url_or_parent(b_objects):
 
 
 @pytest.mark.parametrize("kind", ["page", "document"])
-def test_rich_text_links_to_another_site_are_refused(b_objects, kind):
+def test_rich_text_links_to_another_site_are_refused(b_objects, kind, admin_client):
     a, page_a = b_objects["a"], b_objects["page_a"]
     if kind == "page":
         value = _contentstate_link("LINK", {"id": b_objects["page_b"].pk, "url": "/"})
     else:
         value = _contentstate_link("DOCUMENT", {"id": b_objects["doc"].pk})
 
-    response = a.client_for(a.editor).post(
+    response = admin_client(a.editor).post(
         f"/admin/pages/{page_a.pk}/edit/",
         _edit_data(page_a, [{"type": "paragraph", "value": value}], **{"action-publish": "1"}),
     )
@@ -145,13 +145,13 @@ def test_rich_text_links_to_another_site_are_refused(b_objects, kind):
     assert _secrets_in(a.client_for().get(page.url).content.decode()) == []
 
 
-def test_rich_text_link_to_the_own_site_is_accepted(b_objects):
+def test_rich_text_link_to_the_own_site_is_accepted(b_objects, admin_client):
     """The positive control: a link to a page of A is saved."""
     a, page_a = b_objects["a"], b_objects["page_a"]
     target = StandardPageFactory(parent=a.home, title="Andere Gentpagina", slug="andere")
     value = _contentstate_link("LINK", {"id": target.pk, "url": "/andere/"})
 
-    response = a.client_for(a.editor).post(
+    response = admin_client(a.editor).post(
         f"/admin/pages/{page_a.pk}/edit/",
         _edit_data(page_a, [{"type": "paragraph", "value": value}]),
     )
@@ -174,12 +174,12 @@ def test_a_rich_text_field_linking_another_site_fails_validation(b_objects):
 # --- 3. Tag autocomplete by model -------------------------------------------------------------
 
 
-def test_tag_autocomplete_by_model_shows_only_own_tags(b_objects):
+def test_tag_autocomplete_by_model_shows_only_own_tags(b_objects, admin_client):
     a, b = b_objects["a"], b_objects["b"]
     url = "/admin/tag-autocomplete/taggit/tag/?term=strom"
 
-    assert a.client_for(a.editor).get(url).json() == []
-    assert "strombeektag" in b.client_for(b.editor).get(url).json()
+    assert admin_client(a.editor).get(url).json() == []
+    assert "strombeektag" in admin_client(b.editor).get(url).json()
 
 
 # --- 4. Central snippets: choosers and bulk screens -------------------------------------------
@@ -196,9 +196,11 @@ def central_items(b_objects):
     return {"campaign_b": only_b, "campaign_all": for_all, "news_b": news_b}
 
 
-def test_campaign_chooser_lists_only_campaigns_for_the_editors_site(b_objects, central_items):
+def test_campaign_chooser_lists_only_campaigns_for_the_editors_site(
+    b_objects, central_items, admin_client
+):
     a, b = b_objects["a"], b_objects["b"]
-    client = a.client_for(a.editor)
+    client = admin_client(a.editor)
 
     listing = client.get("/admin/snippets/choose/sitegen/campaign/").content.decode()
     assert "Campagne voor iedereen" in listing
@@ -210,13 +212,15 @@ def test_campaign_chooser_lists_only_campaigns_for_the_editors_site(b_objects, c
     )
     assert chosen.status_code == 404
     # B's editor does see B's campaign
-    listing_b = b.client_for(b.editor).get("/admin/snippets/choose/sitegen/campaign/")
+    listing_b = admin_client(b.editor).get("/admin/snippets/choose/sitegen/campaign/")
     assert "Strombeekgeheim campagne" in listing_b.content.decode()
 
 
-def test_central_news_chooser_lists_only_news_for_the_editors_site(b_objects, central_items):
+def test_central_news_chooser_lists_only_news_for_the_editors_site(
+    b_objects, central_items, admin_client
+):
     a = b_objects["a"]
-    client = a.client_for(a.editor)
+    client = admin_client(a.editor)
     listing = client.get("/admin/snippets/choose/sitegen/centralnewsitem/").content.decode()
     assert _secrets_in(listing) == []
     news = central_items["news_b"].pk
@@ -232,7 +236,7 @@ def test_central_news_chooser_lists_only_news_for_the_editors_site(b_objects, ce
 
 @pytest.mark.parametrize("model", ["campaign", "centralnewsitem", "sharedsection", "pagetemplate"])
 def test_bulk_screens_of_central_snippets_are_refused(
-    b_objects, central_items, model, central_editor
+    b_objects, central_items, model, central_editor, admin_client
 ):
     a = b_objects["a"]
     ids = {
@@ -241,9 +245,9 @@ def test_bulk_screens_of_central_snippets_are_refused(
     }.get(model, 1)
     url = f"/admin/bulk/sitegen/{model}/delete/?id={ids}"
 
-    response = a.client_for(a.editor).get(url)
+    response = admin_client(a.editor).get(url)
 
     assert response.status_code == 404
     assert _secrets_in(response.content.decode()) == []
     if model == "campaign":
-        assert "Strombeekgeheim" in a.client_for(central_editor).get(url).content.decode()
+        assert "Strombeekgeheim" in admin_client(central_editor).get(url).content.decode()

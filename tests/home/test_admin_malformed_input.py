@@ -8,6 +8,7 @@ parse, a non-integer id in the agenda-import inspect view."""
 import pytest
 from django.test import Client
 
+from tests.conftest import admin_client_for
 from tests.factories.pages import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ POST_CASES = {
 
 
 def _client(user, site) -> Client:
-    client = site.client_for(user)
+    client = admin_client_for(user)
     client.raise_request_exception = True  # a 500 fails the test with its traceback
     return client
 

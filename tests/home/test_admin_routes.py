@@ -7,7 +7,9 @@ import sys
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from home import middleware
-from home.admin_routes import ADMIN_ROUTES, admin_route_for
+from home.admin_routes import ADMIN_ROUTES, admin_route_for, view_class_of, view_model_of
+from home.permissions import SiteScopedViewMixin, site_owned_policy
+from home.scoping import site_owned
 from sitegen.permissions import central_only
 
 ADMIN_PREFIX = "admin/"
@@ -44,10 +46,20 @@ def _guarded_by_middleware(view_name, namespaces, pattern, args) -> bool:
         return True
     if "pk" in args and namespace in GUARDED_PK_NAMESPACES:
         return True
-    if view_name in middleware.SETTINGS_VIEWS:
-        return True  # the site's pk, and the model name for central-only settings
-    model = middleware._view_model(type("Match", (), {"func": pattern.callback})())
-    return "pk" in args and model is not None and middleware.site_owned(model)
+    return view_name in middleware.SETTINGS_VIEWS  # the site's pk; central-only settings
+
+
+def _policy_scoped(pattern) -> bool:
+    """A view that a viewset built through SiteScopedViewSetMixin, for a model whose
+    registered permission policy is site-aware."""
+    view_class = view_class_of(pattern.callback)
+    model = view_model_of(pattern.callback)
+    return (
+        view_class is not None
+        and issubclass(view_class, SiteScopedViewMixin)
+        and model is not None
+        and site_owned_policy(model) is not None
+    )
 
 
 def _central_only(namespaces, pattern) -> bool:
@@ -95,7 +107,35 @@ def test_the_classification_matches_the_guards():
             wrong.append(f"{route}: classified guarded, the middleware checks none of {args}")
         if rule.category == "central_only" and not _central_only(namespaces, pattern):
             wrong.append(f"{route}: classified central_only, but open to local editors")
+        if rule.category == "policy" and not _policy_scoped(pattern):
+            wrong.append(f"{route}: classified policy, but its view is not site-scoped")
     assert wrong == [], "\n".join(wrong)
+
+
+def test_every_view_of_a_site_owned_model_is_scoped_by_its_policy():
+    """A ModelViewSet or SnippetViewSet of a model with a `site` foreign key, listing or
+    detail, must scope its views through the model's site-aware permission policy (or be
+    central-only): the middleware no longer guards generic views by model."""
+    open_views = []
+    for route, namespaces, pattern in _walk(get_resolver()):
+        if not route.startswith(ADMIN_PREFIX):
+            continue
+        model = view_model_of(pattern.callback)
+        if model is None or not site_owned(model):
+            continue
+        if not (_policy_scoped(pattern) or _central_only(namespaces, pattern)):
+            open_views.append(f"{route} ({model._meta.label})")
+    assert open_views == [], "scope these with home.permissions:\n" + "\n".join(open_views)
+
+
+def test_the_site_owned_check_sees_the_agenda_import_runs():
+    """The check above is not vacuous: the UiTdatabank import runs are site-owned views."""
+    scoped = [
+        route
+        for route, _namespaces, pattern in _walk(get_resolver())
+        if route.startswith(ADMIN_PREFIX) and _policy_scoped(pattern)
+    ]
+    assert any("agenda-imports/inspect/" in route for route in scoped), scoped
 
 
 def test_every_rule_is_used():

@@ -119,8 +119,8 @@ def test_the_site_colours_come_from_a_versioned_stylesheet(site_a):
     assert new_soup.select_one("link[data-branding]")["href"] != href  # a new cache key
 
 
-def test_the_admin_sends_its_own_policy(site_a, central_editor):
-    client = site_a.client_for(central_editor)
+def test_the_admin_sends_its_own_policy(site_a, central_editor, admin_client):
+    client = admin_client(central_editor)
     for url in ("/admin/", f"/admin/pages/{site_a.home.pk}/edit/", "/admin/login/"):
         response = client.get(url)
         assert response["Content-Security-Policy"] == ADMIN_HEADER, url

@@ -254,14 +254,14 @@ def test_course_page_query_count_does_not_grow_with_sessions_and_registrations(
     assert len(soup_of(response).select(".course-sessions li")) == 6
 
 
-def test_editor_creates_a_course_in_the_admin_with_times_in_belgian_time(site_a):
+def test_editor_creates_a_course_in_the_admin_with_times_in_belgian_time(site_a, admin_client):
     from django.urls import reverse
     from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
     from makerspace.models import Machine
 
     index = CourseIndexPageFactory(parent=site_a.home)
-    client = site_a.client_for(site_a.moderator)
+    client = admin_client(site_a.moderator)
     add_url = reverse("wagtailadmin_pages:add", args=["makerspace", "coursepage", index.pk])
     assert client.get(add_url).status_code == 200
     printer = Machine.objects.get(slug="3d-printer")

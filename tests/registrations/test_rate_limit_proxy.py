@@ -101,9 +101,10 @@ def test_the_same_client_has_a_budget_per_site(two_sites):
 
 
 @override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
-def test_axes_locks_out_the_real_client_only(client):
+def test_axes_locks_out_the_real_client_only(admin_client):
     from axes.models import AccessAttempt
 
+    client = admin_client()
     UserFactory(username="beheerder-axes", password="juist-wachtwoord-123", is_superuser=True)
 
     def login(password: str, forwarded_for: str):

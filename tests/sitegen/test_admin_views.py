@@ -67,8 +67,8 @@ def test_existing_slug_is_refused_in_the_form(admin_client_central, site_a):
 
 
 @pytest.mark.parametrize("url_name", ["sitegen_sites", "sitegen_provision"])
-def test_local_editors_cannot_reach_provisioning(site_a, url_name):
-    client = site_a.client_for(site_a.moderator)
+def test_local_editors_cannot_reach_provisioning(site_a, url_name, admin_client):
+    client = admin_client(site_a.moderator)
 
     # Wagtail turns PermissionDenied in admin views into a redirect to the dashboard.
     for response in (

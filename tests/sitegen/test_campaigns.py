@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -118,12 +117,11 @@ def test_campaigns_cost_one_query_whatever_their_number(two_sites):
     assert len(soup_of(client.get("/contact/")).select(".campaign-banner")) == 11
 
 
-def test_local_editor_reads_the_campaigns_of_their_site(two_sites):
+def test_local_editor_reads_the_campaigns_of_their_site(two_sites, admin_client):
     site_a, site_b = two_sites
     CampaignFactory(title="Voor iedereen")
     CampaignFactory(title="Alleen B", audience=Audience.SITES, target_sites=[site_b.site])
-    client = Client()
-    client.force_login(site_a.editor)
+    client = admin_client(site_a.editor)
 
     response = client.get(reverse("sitegen_campaigns"))
 

@@ -7,7 +7,6 @@ import io
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import Page, PageLogEntry
@@ -137,9 +136,8 @@ def test_bad_parameters_fall_back_to_defaults(network, admin_client_central):
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_local_editor_gets_403(site_a, method):
-    client = Client()
-    client.force_login(site_a.moderator)
+def test_local_editor_gets_403(site_a, method, admin_client):
+    client = admin_client(site_a.moderator)
 
     response = getattr(client, method)(reverse("sitegen_network_overview"), {"formaat": "csv"})
 

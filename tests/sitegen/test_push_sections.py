@@ -2,7 +2,7 @@
 front-end cache purged on change, detachable into a local copy."""
 
 import pytest
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 
@@ -166,10 +166,9 @@ def _section_urls(section) -> list[str]:
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_local_editor_gets_403_on_every_section_url(site_a, method):
+def test_local_editor_gets_403_on_every_section_url(site_a, method, admin_client):
     section = SharedSectionFactory(title="Privacyverklaring")
-    client = Client()
-    client.force_login(site_a.moderator)
+    client = admin_client(site_a.moderator)
 
     for url in _section_urls(section):
         response = getattr(client, method)(url, {"title": "Gekaapt"})
@@ -179,10 +178,9 @@ def test_local_editor_gets_403_on_every_section_url(site_a, method):
     assert SharedSection.objects.count() == 1
 
 
-def test_local_editor_can_choose_a_section(site_a):
+def test_local_editor_can_choose_a_section(site_a, admin_client):
     SharedSectionFactory(title="Wat is Mijn Bibliotheek?")
-    client = Client()
-    client.force_login(site_a.editor)
+    client = admin_client(site_a.editor)
 
     response = client.get(reverse("wagtailsnippetchoosers_sitegen_sharedsection:choose"))
 
@@ -218,7 +216,7 @@ def test_central_editor_edits_a_section(admin_client_central):
 # --- detach -----------------------------------------------------------------------------------
 
 
-def test_detach_turns_the_block_into_a_local_copy(site_a):
+def test_detach_turns_the_block_into_a_local_copy(site_a, admin_client):
     section = SharedSectionFactory(
         title="Privacyverklaring",
         body=[heading("Je gegevens", "h3"), paragraph("<p>We bewaren niets langer dan nodig.</p>")],
@@ -226,8 +224,7 @@ def test_detach_turns_the_block_into_a_local_copy(site_a):
     page = _page_with_sections(site_a, section)
     draft = page.get_latest_revision_as_object()  # the editor works on the latest revision
     block_id = next(b.id for b in draft.body if b.block_type == "shared_section")
-    client = Client()
-    client.force_login(site_a.editor)
+    client = admin_client(site_a.editor)
     url = reverse("sitegen_shared_sections_on_page", args=[page.pk])
 
     listing = client.get(url)
@@ -249,12 +246,11 @@ def test_detach_turns_the_block_into_a_local_copy(site_a):
     assert "langer dan nodig" in page.get_latest_revision_as_object().body[3].value.source
 
 
-def test_detach_on_another_sites_page_is_404(two_sites):
+def test_detach_on_another_sites_page_is_404(two_sites, admin_client):
     site_a, site_b = two_sites
     section = SharedSectionFactory()
     page_b = _page_with_sections(site_b, section)
-    client = Client()
-    client.force_login(site_a.editor)
+    client = admin_client(site_a.editor)
 
     response = client.post(
         reverse("sitegen_shared_sections_on_page", args=[page_b.pk]), {"block_id": "x"}
@@ -264,12 +260,11 @@ def test_detach_on_another_sites_page_is_404(two_sites):
     assert page_b.get_latest_revision_as_object().body[1].block_type == "shared_section"
 
 
-def test_detach_of_an_unknown_block_changes_nothing(site_a):
+def test_detach_of_an_unknown_block_changes_nothing(site_a, admin_client):
     section = SharedSectionFactory()
     page = _page_with_sections(site_a, section)
     revisions = page.revisions.count()
-    client = Client()
-    client.force_login(site_a.editor)
+    client = admin_client(site_a.editor)
 
     response = client.post(
         reverse("sitegen_shared_sections_on_page", args=[page.pk]), {"block_id": "onbekend"}
@@ -279,11 +274,10 @@ def test_detach_of_an_unknown_block_changes_nothing(site_a):
     assert page.revisions.count() == revisions
 
 
-def test_local_editor_opens_a_page_with_a_shared_section_in_the_editor(site_a):
+def test_local_editor_opens_a_page_with_a_shared_section_in_the_editor(site_a, admin_client):
     section = SharedSectionFactory(title="Wat is Mijn Bibliotheek?")
     page = _page_with_sections(site_a, section)
-    client = Client()
-    client.force_login(site_a.editor)
+    client = admin_client(site_a.editor)
 
     response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
 

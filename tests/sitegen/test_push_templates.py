@@ -2,26 +2,20 @@
 the template changes its editors see what changed and take it over or keep their version."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from library_pages.models import StandardPage
 from sitegen.models import PageOrigin, PageTemplate
 from sitegen.selectors import page_template_changes
+from tests.conftest import admin_client_for
 from tests.factories.html import soup_of
 from tests.factories.sitegen import PageTemplateFactory, heading, paragraph
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _create_from_template(site, template, title="Vakantie-openingsuren 2026"):
-    client = _client(site.editor)
+    client = admin_client_for(site.editor)
     response = client.post(
         reverse("sitegen_page_from_template", args=[site.home.pk]),
         {"template": template.pk, "title": title},
@@ -43,9 +37,9 @@ def test_template_versions_count_content_changes_only(db):
     assert list(template.versions.values_list("number", flat=True).order_by("number")) == [1, 2]
 
 
-def test_local_editor_starts_a_page_from_a_template(site_a):
+def test_local_editor_starts_a_page_from_a_template(site_a, admin_client):
     template = PageTemplateFactory(name="Vakantie-openingsuren")
-    client = _client(site_a.editor)
+    client = admin_client(site_a.editor)
     form = client.get(reverse("sitegen_page_from_template", args=[site_a.home.pk]))
     assert form.status_code == 200
     assert "Vakantie-openingsuren" in soup_of(form).select_one("form").get_text()
@@ -63,11 +57,11 @@ def test_local_editor_starts_a_page_from_a_template(site_a):
     assert (origin.template_id, origin.template_version) == (template.pk, 1)
 
 
-def test_template_for_another_parent_type_is_refused(site_a):
+def test_template_for_another_parent_type_is_refused(site_a, admin_client):
     from tests.factories.pages import news_index_of
 
     template = PageTemplateFactory()  # a standard page cannot go under a news index
-    client = _client(site_a.editor)
+    client = admin_client(site_a.editor)
 
     response = client.post(
         reverse("sitegen_page_from_template", args=[news_index_of(site_a.home).pk]),
@@ -78,11 +72,11 @@ def test_template_for_another_parent_type_is_refused(site_a):
     assert not StandardPage.objects.filter(title="Niet hier").exists()
 
 
-def test_starting_a_page_in_another_site_is_404(two_sites):
+def test_starting_a_page_in_another_site_is_404(two_sites, admin_client):
     site_a, site_b = two_sites
     template = PageTemplateFactory()
 
-    response = _client(site_a.editor).post(
+    response = admin_client(site_a.editor).post(
         reverse("sitegen_page_from_template", args=[site_b.home.pk]),
         {"template": template.pk, "title": "Inbraak"},
     )
@@ -158,12 +152,12 @@ def test_keeping_the_local_version_changes_nothing_and_ends_the_notice(site_a):
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_local_editor_gets_403_on_template_and_campaign_admin(site_a, method):
+def test_local_editor_gets_403_on_template_and_campaign_admin(site_a, method, admin_client):
     from tests.factories.sitegen import CampaignFactory
 
     template = PageTemplateFactory(name="Zomerleesactie")
     campaign = CampaignFactory(title="Zomerleesactie")
-    client = _client(site_a.moderator)
+    client = admin_client(site_a.moderator)
     urls = []
     for namespace, pk in (
         ("wagtailsnippets_sitegen_pagetemplate", template.pk),
@@ -185,12 +179,12 @@ def test_local_editor_gets_403_on_template_and_campaign_admin(site_a, method):
     assert (template.name, campaign.title) == ("Zomerleesactie", "Zomerleesactie")
 
 
-def test_dashboard_lists_pages_with_a_changed_template_for_their_own_site(two_sites):
+def test_dashboard_lists_pages_with_a_changed_template_for_their_own_site(two_sites, admin_client):
     site_a, site_b = two_sites
     _template, client, page = _changed_template(site_a)
 
     dashboard = client.get(reverse("wagtailadmin_home"))
-    other = _client(site_b.editor).get(reverse("wagtailadmin_home"))
+    other = admin_client(site_b.editor).get(reverse("wagtailadmin_home"))
 
     panel = soup_of(dashboard).select_one("#sitegen-outdated-templates-title")
     assert panel is not None
