@@ -17,7 +17,7 @@ help: ## List the entry points
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,search]'
 	touch $(STAMP)
 
 install: $(STAMP) ## Create the virtualenv and install the project with its dev tools
