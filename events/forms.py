@@ -261,10 +261,43 @@ class EventPageForm(WagtailAdminPageForm):
                     )
         for row in self._rows("dates"):
             self._date_row_clean(row)
+        if self._publishing() and not self.instance.uitdatabank_id:
+            self._publish_requirements_clean(cleaned_data)
         age_min, age_max = cleaned_data.get("age_min"), cleaned_data.get("age_max")
         if age_min is not None and age_max is not None and age_min > age_max:
             self.add_error("age_max", _("De maximumleeftijd ligt onder de minimumleeftijd."))
         return cleaned_data
+
+    def _publishing(self) -> bool:
+        # Publishing directly or submitting to the moderator who publishes it.
+        return any(action in self.data for action in ("action-publish", "action-submit"))
+
+    def _publish_requirements_clean(self, cleaned_data: dict) -> None:
+        """A published event says where and when: a location of the website or an address
+        (street and municipality), and at least one date row."""
+        has_address = cleaned_data.get("street") and cleaned_data.get("city")
+        if not cleaned_data.get("location_page") and not has_address:
+            self.add_error(
+                "location_page",
+                _(
+                    "Waar gaat het door? Kies een locatie van de website of vul hieronder "
+                    "straat en gemeente in voor je publiceert."
+                ),
+            )
+        formset = self.formsets.get("dates")
+        rows = []
+        if formset is not None:
+            rows = [
+                form
+                for form in formset.forms
+                if form.is_valid()
+                and not form.cleaned_data.get("DELETE")
+                and form.cleaned_data.get("start_date")
+            ]
+        if not rows:
+            self.add_error(
+                None, _("Wanneer gaat het door? Geef minstens één datum voor je publiceert.")
+            )
 
     def _rows(self, name: str) -> list:
         formset = self.formsets.get(name)

@@ -7,6 +7,7 @@ inspect view's object), and home.middleware also refuses another site's pk.
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -177,3 +178,13 @@ class ImportRunViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_import_runs():
     return ImportRunViewSet("events_importrun")
+
+
+@hooks.register("insert_editor_js")
+def recurrence_editor_js():
+    return format_html('<script src="{}" defer></script>', static("js/admin/recurrence.js"))
+
+
+@hooks.register("insert_editor_css")
+def recurrence_editor_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin/recurrence.css"))
