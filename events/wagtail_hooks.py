@@ -21,7 +21,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from events.dashboard import AgendaFiguresPanel
 from events.models import ImportRun
+from home.dashboard import dashboard_hook
 from home.selectors import sites_for_user, tenants_for_user, user_is_central
 
 
@@ -188,3 +190,6 @@ def recurrence_editor_js():
 @hooks.register("insert_editor_css")
 def recurrence_editor_css():
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin/recurrence.css"))
+
+
+hooks.register("construct_homepage_panels", dashboard_hook(AgendaFiguresPanel))

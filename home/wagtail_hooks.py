@@ -26,6 +26,13 @@ from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.images.views.chooser import ImageChooseViewMixin
 from wagtail.models import Page
 
+from home.dashboard import (
+    DraftsPanel,
+    ModerationPanel,
+    NetworkSitesPanel,
+    StalePagesPanel,
+    dashboard_hook,
+)
 from home.middleware import admin_url_is_central_only
 from home.selectors import (
     media_for_user,
@@ -217,3 +224,10 @@ def settings_menu_for_local_editors(request, menu_items):
 @hooks.register("construct_reports_menu")
 def reports_menu_for_local_editors(request, menu_items):
     _hide_central_only(request, menu_items)
+
+
+# --- Dashboard panels for the job (home.dashboard) -----------------------------------------
+hooks.register("construct_homepage_panels", dashboard_hook(DraftsPanel))
+hooks.register("construct_homepage_panels", dashboard_hook(ModerationPanel))
+hooks.register("construct_homepage_panels", dashboard_hook(StalePagesPanel))
+hooks.register("construct_homepage_panels", dashboard_hook(NetworkSitesPanel))

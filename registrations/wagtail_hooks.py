@@ -7,8 +7,10 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
+from home.dashboard import dashboard_hook
 from home.selectors import sites_for_user, user_is_central
 from registrations import admin_urls
+from registrations.dashboard import ComingSessionsPanel, RegistrationFiguresPanel
 from registrations.models import RegistrableMixin
 
 
@@ -39,3 +41,7 @@ def registrations_page_button(page, user, next_url=None):
             icon_name="form",
             priority=15,
         )
+
+
+hooks.register("construct_homepage_panels", dashboard_hook(ComingSessionsPanel))
+hooks.register("construct_homepage_panels", dashboard_hook(RegistrationFiguresPanel))
