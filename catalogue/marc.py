@@ -13,6 +13,8 @@ from datetime import date
 
 from pymarc import Record as MarcRecord
 
+from catalogue.messages import NO_RECORD_ID, NO_TITLE, StoredMessage
+
 # Codes of MARC relators (100/700 $4 and $e) that visitors see, in Dutch.
 RELATORS = {
     "aut": "auteur",
@@ -407,7 +409,7 @@ def record_map(record: MarcRecord) -> MappedRecord:
     control = fields.get_fields("001")
     record_id = (control[0].data if control else "").strip().replace("\x00", "")
     if not record_id or len(record_id) > 64:
-        raise ValueError("geen geldig recordnummer (001)")
+        raise ValueError(StoredMessage.of(NO_RECORD_ID))
     leader = str(record.leader)
     mapped = MappedRecord(record_id=record_id, deleted=leader[5:6] == "d")
     if mapped.deleted:
@@ -426,7 +428,7 @@ def record_map(record: MarcRecord) -> MappedRecord:
     else:
         medium = ""
     if not mapped.title:
-        raise ValueError("geen titel (245 $a)")
+        raise ValueError(StoredMessage.of(NO_TITLE))
 
     for field_ in fields.get_fields("100", "110"):
         mapped.authors.append(_person(field_, "auteur"))

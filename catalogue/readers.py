@@ -19,6 +19,16 @@ from pymarc import JSONReader
 from pymarc import Record as MarcRecord
 from pymarc.marcxml import parse_xml_to_array
 
+from catalogue.messages import (
+    INVALID_JSON,
+    INVALID_LEADER_LENGTH,
+    INVALID_MARCXML,
+    LENGTH_MISMATCH,
+    TRUNCATED_RECORD,
+    UNREADABLE_RECORD,
+    StoredMessage,
+)
+
 RECORD_TERMINATOR = 0x1D
 FORMATS = ("marc21", "marcxml", "json")
 
@@ -28,7 +38,7 @@ class ReadResult:
     position: int  # 1-based record number in the file
     offset: int  # byte offset (ISO 2709) or -1
     record: MarcRecord | None
-    error: str = ""
+    error: StoredMessage | str = ""
     raw_id: str = ""
 
 
@@ -72,7 +82,7 @@ class Frame:
     position: int
     offset: int
     chunk: bytes
-    error: str = ""
+    error: StoredMessage | str = ""
     raw_id: str = ""
 
 
@@ -101,11 +111,11 @@ def iso2709_frames(path: Path) -> Iterator[Frame]:
                     next_offset = size if terminator == -1 else terminator + 1
                     chunk = bytes(data[offset:next_offset])
                     if length < 24:
-                        reason = "ongeldige recordlengte in de leader"
+                        reason = StoredMessage.of(INVALID_LEADER_LENGTH)
                     elif end > size:
-                        reason = "record afgebroken: het bestand eindigt te vroeg"
+                        reason = StoredMessage.of(TRUNCATED_RECORD)
                     else:
-                        reason = "recordlengte klopt niet met het einde van het record"
+                        reason = StoredMessage.of(LENGTH_MISMATCH)
                     yield Frame(position, offset, b"", reason, _raw_id(chunk))
                     offset = next_offset
                     continue
@@ -120,7 +130,11 @@ def frame_parse(frame: Frame) -> ReadResult:
         record = _record_parse(frame.chunk)
     except Exception as exc:  # noqa: BLE001 - every parse error is a rejected record
         return ReadResult(
-            frame.position, frame.offset, None, f"onleesbaar record: {exc}", _raw_id(frame.chunk)
+            frame.position,
+            frame.offset,
+            None,
+            StoredMessage.of(UNREADABLE_RECORD, detail=exc),
+            _raw_id(frame.chunk),
         )
     return ReadResult(frame.position, frame.offset, record)
 
@@ -134,7 +148,7 @@ def marcxml_read(path: Path) -> Iterator[ReadResult]:
     try:
         records = parse_xml_to_array(str(path))
     except (ET.ParseError, Exception) as exc:  # noqa: BLE001
-        yield ReadResult(1, -1, None, f"ongeldig MARCXML-bestand: {exc}")
+        yield ReadResult(1, -1, None, StoredMessage.of(INVALID_MARCXML, detail=exc))
         return
     for position, record in enumerate(records, start=1):
         yield ReadResult(position, -1, record)
@@ -145,14 +159,14 @@ def json_read(path: Path) -> Iterator[ReadResult]:
         text = path.read_text(encoding="utf-8")
         parsed = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        yield ReadResult(1, -1, None, f"ongeldig JSON-bestand: {exc}")
+        yield ReadResult(1, -1, None, StoredMessage.of(INVALID_JSON, detail=exc))
         return
     items = parsed if isinstance(parsed, list) else [parsed]
     for position, item in enumerate(items, start=1):
         try:
             record = next(iter(JSONReader(json.dumps(item))))
         except Exception as exc:  # noqa: BLE001
-            yield ReadResult(position, -1, None, f"onleesbaar record: {exc}")
+            yield ReadResult(position, -1, None, StoredMessage.of(UNREADABLE_RECORD, detail=exc))
         else:
             yield ReadResult(position, -1, record)
 

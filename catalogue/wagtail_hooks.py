@@ -27,6 +27,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from catalogue.dashboard import CatalogueImportsPanel
+from catalogue.messages import message_display
 from catalogue.models import ImportRun
 from home.dashboard import dashboard_hook
 from home.selectors import user_is_central
@@ -97,7 +98,7 @@ def rejected_rows(run: ImportRun) -> list[RejectedRow]:
                 source=str(error.get("source", "")),
                 position=error.get("position", ""),
                 record_id=str(error.get("id", "")),
-                reason=str(error.get("reason", "")),
+                reason=message_display(error.get("message"), str(error.get("reason", ""))),
             )
         )
     return rows
