@@ -61,3 +61,25 @@ def test_the_guide_renders_every_chapter(site_a):
         assert chapter.title in response.content.decode()
     assert client.get("/admin/handleiding/bestaat-niet/").status_code == 404
     assert Client().get("/admin/handleiding/").status_code == 302  # login first
+
+
+def test_boolean_cells_say_ja_and_nee():
+    from django.template.loader import render_to_string
+
+    titles = []
+    for value in (True, False, None):
+        html = render_to_string(
+            "wagtailadmin/tables/boolean_cell.html", {"value": value, "column": None}
+        )
+        cell = BeautifulSoup(html, "html.parser").select_one(".w-sr-only")
+        titles.append(cell.get_text(strip=True))
+    assert titles == ["Ja", "Nee", "Onbekend"]
+
+
+def test_wagtail_english_is_overridden_in_dutch():
+    from django.utils import translation
+
+    with translation.override("nl-be"):
+        assert translation.gettext("Dashboard") == "Startscherm"
+        assert translation.gettext("Site summary") == "Overzicht van de website"
+        assert translation.gettext("Live") == "Gepubliceerd"

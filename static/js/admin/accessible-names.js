@@ -1,8 +1,8 @@
 /*
  * Wagtail's rich-text editor (Draftail) renders its editable area as role="textbox" with a
- * placeholder description only; the field's visible label points at a hidden input. Give each
- * such textbox its field's label as accessible name (axe: aria-input-field-name), also for
- * editors added later (StreamField blocks, inline rows).
+ * placeholder description only; the field's visible label or panel heading names a hidden
+ * input. Give each such textbox that label or heading as accessible name (axe rule
+ * aria-input-field-name), also for editors added later (StreamField blocks, inline rows).
  */
 (() => {
   const SELECTOR = '[role="textbox"][contenteditable="true"]';
@@ -10,7 +10,12 @@
   const name = (textbox) => {
     if (textbox.hasAttribute("aria-label") || textbox.hasAttribute("aria-labelledby")) return;
     const wrapper = textbox.closest("[data-field-wrapper]");
-    const label = wrapper && wrapper.querySelector(".w-field__label[id]");
+    if (!wrapper) return;
+    // A field of its own panel is named by the panel's heading ("…-wrapper" -> "…-heading");
+    // a field inside a StreamField block or a row by its label.
+    const headingId = wrapper.id ? wrapper.id.replace(/-wrapper$/, "-heading") : "";
+    const heading = headingId && document.getElementById(headingId);
+    const label = heading || wrapper.querySelector(".w-field__label[id]");
     if (label) textbox.setAttribute("aria-labelledby", label.id);
   };
 
