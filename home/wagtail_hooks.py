@@ -12,9 +12,7 @@ permission, which provisioning grants on the site's own collection only (and whi
 shared collection usable if central editors open one to every site).
 """
 
-from django.templatetags.static import static
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import BaseMediaFilterSet
@@ -268,8 +266,3 @@ def help_menu_in_dutch(request, menu_items):
             order=1000,
         ),
     )
-
-
-@hooks.register("insert_editor_js")
-def rich_text_accessible_names_js():
-    return format_html('<script src="{}" defer></script>', static("js/admin/accessible-names.js"))

@@ -2,8 +2,8 @@
 no violation of any impact (minor included), and the event's recurrence editor shows only the
 fields of the chosen kind.
 
-Exclusions are by axe rule id, only for Wagtail core's own markup that the project cannot fix
-from its templates, each with its reason (ADMIN_AXE_EXCLUSIONS).
+Exclusions are by axe rule id and limited to the nodes of Wagtail core's own markup that the
+project cannot fix from its templates, each with its reason (ADMIN_AXE_EXCLUSIONS).
 """
 
 from __future__ import annotations
@@ -23,8 +23,17 @@ WIDTH = 1280
 HEIGHT = 800
 TIMEOUT_MS = 20_000
 SLUG = "gent"  # the demo library: it has events, courses with registrations, news
-# Rule id -> why it is excluded. Only Wagtail core markup that no project template renders.
-ADMIN_AXE_EXCLUSIONS: dict[str, str] = {}
+# Rule id -> (marker in the offending node's HTML, why). A violation is excluded only when every
+# node it names carries the marker: Wagtail core markup that no project template renders.
+ADMIN_AXE_EXCLUSIONS: dict[str, tuple[str, str]] = {
+    "aria-input-field-name": (
+        "public-DraftEditor-content",
+        "Draftail (Wagtail core's rich-text editor, rendered by React in the browser) gives its "
+        "role=textbox area no accessible name; its label names a hidden input. Wagtail passes "
+        "no ariaLabelledBy option to Draftail, and a script setting the attribute afterwards "
+        "did not hold in our check.",
+    ),
+}
 
 
 def _login(browser: Browser, network: DemoNetwork) -> tuple[Page, str]:
@@ -52,8 +61,13 @@ def _axe(page: Page, axe_source: str, label: str) -> list[str]:
         f"{label}: {v['id']} ({v['impact']}) {v['help']}; "
         f"targets: {[node['target'] for node in v['nodes']][:5]}"
         for v in violations
-        if v["id"] not in ADMIN_AXE_EXCLUSIONS
+        if not _excluded(v)
     ]
+
+
+def _excluded(violation: dict) -> bool:
+    marker, _reason = ADMIN_AXE_EXCLUSIONS.get(violation["id"], ("", ""))
+    return bool(marker) and all(marker in node["html"] for node in violation["nodes"])
 
 
 def _screens() -> dict[str, str]:
