@@ -14,6 +14,14 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 from pymarc import Record as MarcRecord
 
+from catalogue.messages import (
+    NO_RECORD_ID,
+    NO_TITLE,
+    NO_TITLE_FIELD,
+    TITLE_FIELD_DAMAGED,
+    StoredMessage,
+)
+
 # Codes of MARC relators (100/700 $4 and $e) that visitors see, in Dutch.
 RELATORS = {
     "aut": "auteur",
@@ -491,9 +499,7 @@ def record_map(record: MarcRecord) -> MappedRecord:
     control = fields.get_fields("001")
     record_id = (control[0].data if control else "").strip().replace("\x00", "")
     if not record_id or len(record_id) > 64:
-        raise ValueError(
-            "geen geldig recordnummer: veld 001 ontbreekt, is leeg of langer dan 64 tekens"
-        )
+        raise ValueError(StoredMessage.of(NO_RECORD_ID))
     leader = str(record.leader).ljust(24)
     mapped = MappedRecord(record_id=record_id, deleted=leader[5:6] == "d")
     if mapped.deleted:
@@ -513,13 +519,10 @@ def record_map(record: MarcRecord) -> MappedRecord:
         medium = ""
     if not mapped.title:
         if title_field is None:
-            raise ValueError("geen titel: het record heeft geen veld 245")
+            raise ValueError(StoredMessage.of(NO_TITLE_FIELD))
         if not title_field.subfields:
-            raise ValueError(
-                "geen titel: veld 245 is beschadigd (zonder deelvelden, het scheidingsteken "
-                "ontbreekt)"
-            )
-        raise ValueError("geen titel: veld 245 heeft geen deelveld $a met tekst")
+            raise ValueError(StoredMessage.of(TITLE_FIELD_DAMAGED))
+        raise ValueError(StoredMessage.of(NO_TITLE))
 
     for field_ in fields.get_fields("100", "110", "111"):
         mapped.authors.append(_person(field_, "auteur"))

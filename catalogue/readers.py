@@ -19,6 +19,14 @@ from pymarc import Record as MarcRecord
 from pymarc import exceptions as marc_errors
 from pymarc.marcxml import XmlHandler, parse_xml
 
+from catalogue.messages import (
+    INVALID_JSON,
+    INVALID_LEADER_LENGTH,
+    LENGTH_MISMATCH,
+    TRUNCATED_RECORD,
+    StoredMessage,
+)
+
 RECORD_TERMINATOR = 0x1D
 FORMATS = ("marc21", "marcxml", "json")
 
@@ -28,7 +36,7 @@ class ReadResult:
     position: int  # 1-based record number in the file
     offset: int  # byte offset (ISO 2709) or -1
     record: MarcRecord | None
-    error: str = ""
+    error: StoredMessage | str = ""
     raw_id: str = ""
 
 
@@ -186,7 +194,7 @@ class Frame:
     position: int
     offset: int
     chunk: bytes
-    error: str = ""
+    error: StoredMessage | str = ""
     raw_id: str = ""
 
 
@@ -215,11 +223,11 @@ def iso2709_frames(path: Path) -> Iterator[Frame]:
                     next_offset = size if terminator == -1 else terminator + 1
                     chunk = bytes(data[offset:next_offset])
                     if length < 24:
-                        reason = "ongeldige recordlengte in de leader"
+                        reason = StoredMessage.of(INVALID_LEADER_LENGTH)
                     elif end > size:
-                        reason = "record afgebroken: het bestand eindigt te vroeg"
+                        reason = StoredMessage.of(TRUNCATED_RECORD)
                     else:
-                        reason = "recordlengte klopt niet met het einde van het record"
+                        reason = StoredMessage.of(LENGTH_MISMATCH)
                     yield Frame(position, offset, b"", reason, _raw_id(chunk))
                     offset = next_offset
                     continue
@@ -347,7 +355,7 @@ def json_read(path: Path) -> Iterator[ReadResult]:
         text = path.read_text(encoding="utf-8")
         parsed = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        yield ReadResult(1, -1, None, f"ongeldig JSON-bestand: {exc}")
+        yield ReadResult(1, -1, None, StoredMessage.of(INVALID_JSON, detail=exc))
         return
     items = parsed if isinstance(parsed, list) else [parsed]
     for position, item in enumerate(items, start=1):

@@ -14,6 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from catalogue.marc import MappedRecord, normalise_text, record_map
+from catalogue.messages import NOT_STORED, StoredMessage
 from catalogue.models import Holding, ImportRun, Record, Word
 from catalogue.readers import (
     Frame,
@@ -40,15 +41,20 @@ class RejectedRecord:
     source: str
     position: int
     record_id: str
-    reason: str
+    reason: StoredMessage | str
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        # "reason" is the text at import time (for exports and older readers); "message" is
+        # what the admin translates when it shows the run.
+        data: dict[str, object] = {
             "source": self.source,
             "position": self.position,
             "id": self.record_id,
-            "reason": self.reason,
+            "reason": str(self.reason)[:300],
         }
+        if isinstance(self.reason, StoredMessage):
+            data["message"] = self.reason.as_dict()
+        return data
 
 
 @dataclass
@@ -286,7 +292,9 @@ def _batch_flush(
             source, position = positions[record_id]
             report.rejected += 1
             report.errors.append(
-                RejectedRecord(source, position, record_id, f"niet op te slaan: {exc}"[:300])
+                RejectedRecord(
+                    source, position, record_id, StoredMessage.of(NOT_STORED, detail=exc)
+                )
             )
 
 
@@ -311,7 +319,7 @@ def delete_file_read(path: Path) -> list[str]:
 class MapResult:
     position: int
     mapped: MappedRecord | None
-    error: str = ""
+    error: StoredMessage | str = ""
     raw_id: str = ""
     # On PostgreSQL the COPY row, built where the record was parsed (in a worker process
     # when there are several): it takes work off the process that writes to the database.
@@ -327,11 +335,12 @@ def _result_map(result: ReadResult) -> MapResult:
         return MapResult(result.position, mapped, row=row)
     except Exception as exc:  # noqa: BLE001 - a mapping error rejects one record
         raw_id = next((f.data for f in result.record.get_fields("001")), "")
-        reason = (
-            str(exc)
-            if isinstance(exc, ValueError) and not isinstance(exc, UnicodeError)
-            else f"het record kon niet verwerkt worden: een veld is beschadigd ({exc!r})"
-        )
+        if exc.args and isinstance(exc.args[0], StoredMessage):
+            reason = exc.args[0]
+        elif isinstance(exc, ValueError) and not isinstance(exc, UnicodeError):
+            reason = str(exc)
+        else:
+            reason = f"het record kon niet verwerkt worden: een veld is beschadigd ({exc!r})"
         return MapResult(result.position, None, reason, str(raw_id or "")[:64])
 
 

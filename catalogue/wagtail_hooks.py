@@ -26,7 +26,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from catalogue.dashboard import CatalogueImportsPanel
+from catalogue.messages import message_display
 from catalogue.models import ImportRun
+from home.dashboard import dashboard_hook
 from home.selectors import user_is_central
 from sitegen.permissions import central_only_urlpatterns
 
@@ -95,7 +98,7 @@ def rejected_rows(run: ImportRun) -> list[RejectedRow]:
                 source=str(error.get("source", "")),
                 position=error.get("position", ""),
                 record_id=str(error.get("id", "")),
-                reason=str(error.get("reason", "")),
+                reason=message_display(error.get("message"), str(error.get("reason", ""))),
             )
         )
     return rows
@@ -211,3 +214,6 @@ class ImportRunViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_catalogue_import_runs():
     return ImportRunViewSet("catalogue_importrun")
+
+
+hooks.register("construct_homepage_panels", dashboard_hook(CatalogueImportsPanel))

@@ -8,9 +8,21 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 from events import taxonomy
+from events.recurrence import (
+    MAX_INTERVAL,
+    MONTH_POSITIONS,
+    RecurrenceError,
+    RuleKind,
+    RuleParts,
+    position_label,
+    rule_compose,
+    rule_decompose,
+    rule_describe,
+    rule_validate,
+)
 
 MAX_QUERY_LENGTH = 100
 PRICE_LINE = re.compile(
@@ -44,6 +56,149 @@ def price_lines_format(prices: list[dict]) -> str:
         price = f"{item.get('price', 0):.2f}".replace(".", ",")
         lines.append(f"{item.get('name', '')}: {price}")
     return "\n".join(lines)
+
+
+# --- The recurrence editor ---------------------------------------------------------------
+
+RULE_KIND_CHOICES = [
+    ("", _("Kies hoe het zich herhaalt")),
+    (RuleKind.DAILY, _("Elke dag")),
+    (RuleKind.WEEKLY, _("Elke week, op vaste dagen")),
+    (RuleKind.MONTHLY, _("Elke maand, bv. de eerste zaterdag")),
+    (RuleKind.CUSTOM, _("Eigen herhalingsregel (iCalendar)")),
+]
+_DAY_NAMES = (
+    _("maandag"),
+    _("dinsdag"),
+    _("woensdag"),
+    _("donderdag"),
+    _("vrijdag"),
+    _("zaterdag"),
+    _("zondag"),
+)
+DAY_CHOICES = [(str(day), name) for day, name in enumerate(_DAY_NAMES)]
+POSITION_CHOICES = [("", "—")] + [
+    (str(position), _("de %(position)s") % {"position": position_label(position)})
+    for position in MONTH_POSITIONS
+]
+MONTH_DAY_CHOICES = [("", "—"), *DAY_CHOICES]
+# The order of the editor's parts; the empty suffix keeps the raw rule posted as "<prefix>-rule".
+RULE_PARTS = ("soort", "interval", "dagen", "behalve", "positie", "weekdag", "")
+
+
+class RecurrenceWidget(forms.MultiWidget):
+    """The rule as a few choices in Dutch; only the parts of the chosen kind are shown
+    (static/events/js/recurrence.js); without JavaScript every part shows, labelled."""
+
+    template_name = "events/widgets/recurrence.html"
+
+    def __init__(self, attrs=None):
+        widgets = {
+            "soort": forms.Select(choices=RULE_KIND_CHOICES),
+            "interval": forms.NumberInput(attrs={"min": 1, "max": MAX_INTERVAL, "size": 3}),
+            "dagen": forms.CheckboxSelectMultiple(choices=DAY_CHOICES),
+            "behalve": forms.CheckboxSelectMultiple(choices=DAY_CHOICES),
+            "positie": forms.Select(choices=POSITION_CHOICES),
+            "weekdag": forms.Select(choices=MONTH_DAY_CHOICES),
+            "": forms.TextInput(attrs={"placeholder": "FREQ=WEEKLY;BYDAY=WE"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        parts = rule_decompose(rule=value or "")
+        return [
+            parts.kind,
+            parts.interval,
+            [str(day) for day in parts.weekdays],
+            [str(day) for day in parts.except_weekdays],
+            "" if parts.position is None else str(parts.position),
+            "" if parts.month_weekday is None else str(parts.month_weekday),
+            parts.raw,
+        ]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        subwidgets = context["widget"]["subwidgets"]
+        names = [part or "regel" for part in RULE_PARTS]
+        context["parts"] = dict(zip(names, subwidgets, strict=True))
+        rule = value if isinstance(value, str) else ""
+        context["summary"] = rule_describe(rule=rule) if rule else ""
+        return context
+
+
+class RecurrenceField(forms.MultiValueField):
+    """Composes the RRULE from the editor's parts; Dutch errors for an incomplete choice."""
+
+    widget = RecurrenceWidget
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_length", None)
+        kwargs.pop("empty_value", None)
+        fields = (
+            forms.ChoiceField(choices=RULE_KIND_CHOICES, required=False),
+            forms.IntegerField(
+                min_value=1,
+                max_value=MAX_INTERVAL,
+                required=False,
+                error_messages={
+                    "invalid": _("Geef een getal."),
+                    "min_value": _("Kies een tussenafstand van 1 tot %(limit_value)s."),
+                    "max_value": _("Kies een tussenafstand van 1 tot %(limit_value)s."),
+                },
+            ),
+            forms.MultipleChoiceField(choices=DAY_CHOICES, required=False),
+            forms.MultipleChoiceField(choices=DAY_CHOICES, required=False),
+            forms.ChoiceField(choices=POSITION_CHOICES, required=False),
+            forms.ChoiceField(choices=MONTH_DAY_CHOICES, required=False),
+            forms.CharField(max_length=200, required=False),
+        )
+        kwargs.setdefault("error_messages", {"invalid_choice": _("Kies een van de mogelijkheden.")})
+        super().__init__(fields, require_all_fields=False, required=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list:
+            return ""
+        kind, interval, weekdays, except_weekdays, position, month_weekday, raw = data_list
+        parts = RuleParts(
+            kind=kind or "",
+            interval=interval or 1,
+            weekdays=tuple(int(day) for day in weekdays or ()),
+            except_weekdays=tuple(int(day) for day in except_weekdays or ()),
+            position=int(position) if position else None,
+            month_weekday=int(month_weekday) if month_weekday else None,
+            raw=raw or "",
+        )
+        try:
+            rule = rule_compose(parts=parts)
+            if rule:
+                rule_validate(rule=rule)
+        except RecurrenceError as error:
+            raise forms.ValidationError(str(error)) from error
+        return rule
+
+
+class EventDateForm(WagtailAdminModelForm):
+    """One "Wanneer" row: the rule through the recurrence editor."""
+
+    rule = RecurrenceField(
+        label=_("Herhaling"),
+        help_text=_(
+            "Bv. elke eerste zaterdag van de maand, elke week op dinsdag en donderdag, of "
+            "elke dag behalve maandag. De begin- en einddatum hierboven bepalen van wanneer "
+            "tot wanneer; ‘Behalve op’ hieronder sluit losse datums uit."
+        ),
+    )
+
+    def clean(self):
+        from events.models import Repeat
+
+        cleaned_data = super().clean()
+        # The rule only counts for a repeating row: a half-filled editor on a one-off date
+        # (visible without JavaScript) is no reason to refuse the page.
+        if cleaned_data.get("repeat") != Repeat.RULE:
+            self._errors.pop("rule", None)
+            cleaned_data["rule"] = ""
+        return cleaned_data
 
 
 class EventPageForm(WagtailAdminPageForm):
@@ -106,10 +261,43 @@ class EventPageForm(WagtailAdminPageForm):
                     )
         for row in self._rows("dates"):
             self._date_row_clean(row)
+        if self._publishing() and not self.instance.uitdatabank_id:
+            self._publish_requirements_clean(cleaned_data)
         age_min, age_max = cleaned_data.get("age_min"), cleaned_data.get("age_max")
         if age_min is not None and age_max is not None and age_min > age_max:
             self.add_error("age_max", _("De maximumleeftijd ligt onder de minimumleeftijd."))
         return cleaned_data
+
+    def _publishing(self) -> bool:
+        # Publishing directly or submitting to the moderator who publishes it.
+        return any(action in self.data for action in ("action-publish", "action-submit"))
+
+    def _publish_requirements_clean(self, cleaned_data: dict) -> None:
+        """A published event says where and when: a location of the website or an address
+        (street and municipality), and at least one date row."""
+        has_address = cleaned_data.get("street") and cleaned_data.get("city")
+        if not cleaned_data.get("location_page") and not has_address:
+            self.add_error(
+                "location_page",
+                _(
+                    "Waar gaat het door? Kies een locatie van de website of vul hieronder "
+                    "straat en gemeente in voor je publiceert."
+                ),
+            )
+        formset = self.formsets.get("dates")
+        rows = []
+        if formset is not None:
+            rows = [
+                form
+                for form in formset.forms
+                if form.is_valid()
+                and not form.cleaned_data.get("DELETE")
+                and form.cleaned_data.get("start_date")
+            ]
+        if not rows:
+            self.add_error(
+                None, _("Wanneer gaat het door? Geef minstens één datum voor je publiceert.")
+            )
 
     def _rows(self, name: str) -> list:
         formset = self.formsets.get(name)
@@ -124,7 +312,7 @@ class EventPageForm(WagtailAdminPageForm):
     @staticmethod
     def _date_row_clean(row) -> None:
         from events.models import Repeat
-        from events.recurrence import RecurrenceError, excluded_dates_parse, rule_validate
+        from events.recurrence import excluded_dates_parse
 
         data = row.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
@@ -138,7 +326,9 @@ class EventPageForm(WagtailAdminPageForm):
                 row.add_error("end_date", _("Een periode heeft een einddatum."))
             if not data.get("start_time") or not data.get("end_time"):
                 row.add_error("start_time", _("Geef het begin- en einduur."))
-        if repeat == Repeat.RULE:
+        if repeat == Repeat.RULE and not data.get("rule"):
+            row.add_error("rule", _("Kies hoe de activiteit zich herhaalt."))
+        elif repeat == Repeat.RULE:
             try:
                 rule_validate(rule=data.get("rule") or "")
             except RecurrenceError as error:

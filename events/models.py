@@ -27,6 +27,7 @@ from wagtail.search import index
 
 from events import taxonomy
 from events.forms import EventPageForm
+from events.panels import EventDatesPanel
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import BasePage
 from home.models.tenancy import Province
@@ -366,7 +367,7 @@ class EventPage(RegistrableMixin, BasePage):
             ],
             heading=_("Soort en publiek"),
         ),
-        InlinePanel("dates", heading=_("Wanneer"), label=_("Datum"), min_num=0),
+        EventDatesPanel("dates", heading=_("Wanneer"), label=_("Datum"), min_num=0),
         InlinePanel(
             "changes",
             heading=_("Eén datum annuleren of verplaatsen"),

@@ -296,3 +296,177 @@ def occurrences_compact(
     if run is not None:
         rows.append(run)
     return rows
+
+
+# --- The recurrence editor: a rule in words -----------------------------------------------
+#
+# Editors choose a kind (every day, every week, every month, or a rule of their own) and its
+# few parts; the admin composes the RRULE the expansion above reads, and reads a stored rule
+# back into those parts (an imported or hand-written rule that fits none stays "own rule").
+
+
+class RuleKind:
+    DAILY = "dagelijks"
+    WEEKLY = "wekelijks"
+    MONTHLY = "maandelijks"
+    CUSTOM = "eigen"
+
+
+RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # index = date.weekday()
+MONTH_POSITIONS = (1, 2, 3, 4, -1)
+MAX_INTERVAL = 99
+_BYDAY_ITEM = re.compile(r"^([+-]?\d)?(MO|TU|WE|TH|FR|SA|SU)$")
+
+
+@dataclass(frozen=True)
+class RuleParts:
+    kind: str = ""
+    interval: int = 1
+    weekdays: tuple[int, ...] = ()  # weekly: on these days
+    except_weekdays: tuple[int, ...] = ()  # daily: not on these days
+    position: int | None = None  # monthly: 1..4 or -1 (the last)
+    month_weekday: int | None = None
+    raw: str = ""
+
+
+def rule_compose(*, parts: RuleParts) -> str:
+    """The RRULE for the parts the editor chose; RecurrenceError (Dutch) when incomplete."""
+    if parts.kind in ("", RuleKind.CUSTOM):
+        return parts.raw.strip().upper().removeprefix("RRULE:")
+    if not 1 <= parts.interval <= MAX_INTERVAL:
+        raise RecurrenceError(
+            _("Kies een tussenafstand van 1 tot %(max)s.") % {"max": MAX_INTERVAL}
+        )
+    interval = f";INTERVAL={parts.interval}" if parts.interval > 1 else ""
+    if parts.kind == RuleKind.DAILY:
+        days = [day for day in range(7) if day not in set(parts.except_weekdays)]
+        if not days:
+            raise RecurrenceError(_("Elke dag behalve alle dagen: laat minstens één dag over."))
+        byday = "" if len(days) == 7 else ";BYDAY=" + ",".join(RRULE_DAYS[d] for d in days)
+        return f"FREQ=DAILY{interval}{byday}"
+    if parts.kind == RuleKind.WEEKLY:
+        if not parts.weekdays:
+            raise RecurrenceError(_("Kies minstens één dag van de week."))
+        days = ",".join(RRULE_DAYS[day] for day in sorted(set(parts.weekdays)))
+        return f"FREQ=WEEKLY{interval};BYDAY={days}"
+    if parts.kind == RuleKind.MONTHLY:
+        if parts.position not in MONTH_POSITIONS or parts.month_weekday not in _WEEKDAYS:
+            raise RecurrenceError(
+                _("Kies welke dag van de maand, bv. de eerste zaterdag of de laatste vrijdag.")
+            )
+        return f"FREQ=MONTHLY{interval};BYDAY={parts.position}{RRULE_DAYS[parts.month_weekday]}"
+    raise RecurrenceError(_("Kies hoe de activiteit zich herhaalt."))
+
+
+def rule_decompose(*, rule: str) -> RuleParts:
+    """The editor's parts of a stored rule; a rule the simple kinds cannot say is CUSTOM."""
+    text = (rule or "").strip().upper().removeprefix("RRULE:")
+    if not text:
+        return RuleParts()
+    custom = RuleParts(kind=RuleKind.CUSTOM, raw=text)
+    items: dict[str, str] = {}
+    for item in text.split(";"):
+        key, sep, value = item.partition("=")
+        if not sep or key in items:
+            return custom
+        items[key] = value
+    freq = items.pop("FREQ", "")
+    interval_text = items.pop("INTERVAL", "1")
+    if not interval_text.isdigit() or not 1 <= int(interval_text) <= MAX_INTERVAL:
+        return custom
+    interval = int(interval_text)
+    byday = items.pop("BYDAY", "")
+    setpos = items.pop("BYSETPOS", "")
+    if items:  # COUNT, UNTIL, BYMONTH, ...: the row's end date says when it stops
+        return custom
+    parsed = []
+    for item in byday.split(",") if byday else []:
+        match = _BYDAY_ITEM.match(item)
+        if match is None:
+            return custom
+        parsed.append((match[1], RRULE_DAYS.index(match[2])))
+    if freq in ("DAILY", "WEEKLY") and not setpos and all(pos is None for pos, _day in parsed):
+        days = tuple(sorted({day for _pos, day in parsed}))
+        if freq == "DAILY":
+            excluded = tuple(day for day in range(7) if days and day not in days)
+            return RuleParts(kind=RuleKind.DAILY, interval=interval, except_weekdays=excluded)
+        if days:
+            return RuleParts(kind=RuleKind.WEEKLY, interval=interval, weekdays=days)
+        return custom
+    if freq == "MONTHLY" and len(parsed) == 1:
+        position_text, day = parsed[0]
+        if setpos and position_text is None:
+            position_text = setpos
+        elif setpos:
+            return custom
+        try:
+            position = int(position_text or "")
+        except ValueError:
+            return custom
+        if position in MONTH_POSITIONS:
+            return RuleParts(
+                kind=RuleKind.MONTHLY, interval=interval, position=position, month_weekday=day
+            )
+    return custom
+
+
+def _weekday_label(day: int) -> str:
+    from events.models import WEEKDAY_CHOICES
+
+    return str(dict(WEEKDAY_CHOICES)[str(day)])
+
+
+def words_join(words: list[str]) -> str:
+    """ "maandag, dinsdag en donderdag"."""
+    if len(words) > 1:
+        return _("%(first)s en %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
+    return words[0] if words else ""
+
+
+def position_label(position: int) -> str:
+    return {
+        1: _("eerste"),
+        2: _("tweede"),
+        3: _("derde"),
+        4: _("vierde"),
+        -1: _("laatste"),
+    }[position]
+
+
+def rule_describe(*, rule: str) -> str:
+    """A stored rule in Dutch: "elke eerste zaterdag van de maand", "elke week op dinsdag en
+    donderdag", "elke dag behalve maandag". A rule of one's own is named as it is."""
+    from django.utils.translation import ngettext
+
+    parts = rule_decompose(rule=rule)
+    if parts.kind == RuleKind.DAILY:
+        if parts.interval > 1:
+            text = ngettext("elke dag", "om de %(count)s dagen", parts.interval) % {
+                "count": parts.interval
+            }
+        else:
+            text = _("elke dag")
+        if parts.except_weekdays:
+            days = words_join([_weekday_label(day) for day in parts.except_weekdays])
+            text += " " + _("behalve %(days)s") % {"days": days}
+        return text
+    if parts.kind == RuleKind.WEEKLY:
+        days = words_join([_weekday_label(day) for day in parts.weekdays])
+        if parts.interval > 1:
+            return _("om de %(count)s weken op %(days)s") % {
+                "count": parts.interval,
+                "days": days,
+            }
+        return _("elke week op %(days)s") % {"days": days}
+    if parts.kind == RuleKind.MONTHLY:
+        values = {
+            "position": position_label(parts.position),
+            "day": _weekday_label(parts.month_weekday),
+            "count": parts.interval,
+        }
+        if parts.interval > 1:
+            return _("om de %(count)s maanden op de %(position)s %(day)s") % values
+        return _("elke %(position)s %(day)s van de maand") % values
+    if parts.kind == RuleKind.CUSTOM:
+        return _("volgens de herhalingsregel %(rule)s") % {"rule": parts.raw}
+    return ""

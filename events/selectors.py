@@ -22,7 +22,7 @@ from events.models import (
     EventStatus,
     Occurrence,
 )
-from events.recurrence import BRUSSELS
+from events.recurrence import BRUSSELS, rule_describe
 
 PER_PAGE = 20
 FEED_LIMIT = 200
@@ -388,17 +388,20 @@ def _day(value: dt.date | str) -> str:
 
 def event_series_summary(*, event: EventPage, dates: list | None = None) -> list[str]:
     """A repeating event in words ("elke dinsdag en donderdag, 10:00–12:00, tot 30 juni
-    2027"), with its closed days, instead of hundreds of listed dates. Empty when the
-    event has no weekly dates."""
+    2027", "elke eerste zaterdag van de maand, 10:00–12:00"), with its closed days, instead
+    of hundreds of listed dates. Empty when the event has no weekly or rule dates."""
     from events.models import Repeat
 
     dates = list(event.dates.all()) if dates is None else dates
-    weekly = [row for row in dates if row.repeat == Repeat.WEEKLY]
+    weekly = [row for row in dates if row.repeat in (Repeat.WEEKLY, Repeat.RULE)]
     if not weekly:
         return []
     lines = []
     for row in weekly:
-        parts = [_weekday_names(row.weekdays)]
+        if row.repeat == Repeat.RULE:
+            parts = [rule_describe(rule=row.rule)]
+        else:
+            parts = [_weekday_names(row.weekdays)]
         if row.start_time and row.end_time:
             parts.append(f"{row.start_time:%H:%M}–{row.end_time:%H:%M}")
         elif row.start_time:

@@ -5,6 +5,7 @@ inspect view; its site-aware permission policy (home.permissions) narrows the li
 user's sites and answers 404 on another site's run.
 """
 
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -17,7 +18,9 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from events.dashboard import AgendaFiguresPanel
 from events.models import ImportRun
+from home.dashboard import dashboard_hook
 from home.permissions import SiteOwnedPermissionPolicy, SiteScopedViewSetMixin
 
 # Read-only for everyone; a local editor sees the runs of their own sites only.
@@ -147,3 +150,16 @@ class ImportRunViewSet(SiteScopedViewSetMixin, ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_import_runs():
     return ImportRunViewSet("events_importrun")
+
+
+@hooks.register("insert_editor_js")
+def recurrence_editor_js():
+    return format_html('<script src="{}" defer></script>', static("js/admin/recurrence.js"))
+
+
+@hooks.register("insert_editor_css")
+def recurrence_editor_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin/recurrence.css"))
+
+
+hooks.register("construct_homepage_panels", dashboard_hook(AgendaFiguresPanel))

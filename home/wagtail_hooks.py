@@ -12,8 +12,11 @@ permission, which provisioning grants on the site's own collection only (and whi
 shared collection usable if central editors open one to every site).
 """
 
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import BaseMediaFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.home import (
     LockedPagesPanel,
     RecentEditsPanel,
@@ -26,6 +29,14 @@ from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.images.views.chooser import ImageChooseViewMixin
 from wagtail.models import Page
 
+from home.dashboard import (
+    DraftsPanel,
+    ModerationPanel,
+    NetworkSitesPanel,
+    StalePagesPanel,
+    dashboard_hook,
+)
+from home.editor_guide import editor_guide
 from home.middleware import admin_url_is_central_only
 from home.selectors import (
     media_for_user,
@@ -217,3 +228,41 @@ def settings_menu_for_local_editors(request, menu_items):
 @hooks.register("construct_reports_menu")
 def reports_menu_for_local_editors(request, menu_items):
     _hide_central_only(request, menu_items)
+
+
+# --- Dashboard panels for the job (home.dashboard) -----------------------------------------
+hooks.register("construct_homepage_panels", dashboard_hook(DraftsPanel))
+hooks.register("construct_homepage_panels", dashboard_hook(ModerationPanel))
+hooks.register("construct_homepage_panels", dashboard_hook(StalePagesPanel))
+hooks.register("construct_homepage_panels", dashboard_hook(NetworkSitesPanel))
+
+
+# --- The Dutch editor guide replaces Wagtail's English one -----------------------------------
+
+
+@hooks.register("register_admin_urls")
+def editor_guide_urls():
+    return [
+        path("handleiding/", editor_guide, name="bibnet_editor_guide"),
+        path("handleiding/<slug:slug>/", editor_guide, name="bibnet_editor_guide_chapter"),
+    ]
+
+
+@hooks.register("construct_help_menu")
+def help_menu_in_dutch(request, menu_items):
+    # Wagtail's "Editor Guide" and "What's new" lead to English pages about Wagtail itself.
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")
+    ]
+    menu_items.insert(
+        0,
+        MenuItem(
+            _("Handleiding voor redacteurs"),
+            reverse("bibnet_editor_guide"),
+            name="bibnet-editor-guide",
+            icon_name="help",
+            order=1000,
+        ),
+    )

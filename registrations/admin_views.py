@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
@@ -196,9 +196,12 @@ def offer_capacity(request, page_id: int):
         else:
             messages.success(
                 request,
-                _(
-                    "Het aantal plaatsen is nu %(capacity)d. %(promoted)d persoon/personen van de "
-                    "wachtlijst doorgeschoven."
+                ngettext(
+                    "Het aantal plaatsen is nu %(capacity)d. %(promoted)d persoon van de "
+                    "wachtlijst doorgeschoven.",
+                    "Het aantal plaatsen is nu %(capacity)d. %(promoted)d personen van de "
+                    "wachtlijst doorgeschoven.",
+                    len(promoted),
                 )
                 % {"capacity": form.cleaned_data["capacity"], "promoted": len(promoted)},
             )
@@ -224,7 +227,13 @@ def offer_message(request, page_id: int):
             messages.error(request, error.message)
         else:
             messages.success(
-                request, _("Bericht verstuurd naar %(count)d deelnemer(s).") % {"count": count}
+                request,
+                ngettext(
+                    "Bericht verstuurd naar %(count)d deelnemer.",
+                    "Bericht verstuurd naar %(count)d deelnemers.",
+                    count,
+                )
+                % {"count": count},
             )
     return redirect("registrations_admin:offer", page_id=offer.pk)
 

@@ -8,9 +8,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.permissions import register_permission_policy
 
+from home.dashboard import dashboard_hook
 from home.permissions import SiteOwnedPermissionPolicy
 from home.selectors import sites_for_user, user_is_central
 from registrations import admin_urls
+from registrations.dashboard import ComingSessionsPanel, RegistrationFiguresPanel
 from registrations.models import RegistrableMixin, Registration
 
 # Registrations belong to the site of their offer: a local editor views and changes (cancels,
@@ -49,3 +51,7 @@ def registrations_page_button(page, user, next_url=None):
             icon_name="form",
             priority=15,
         )
+
+
+hooks.register("construct_homepage_panels", dashboard_hook(ComingSessionsPanel))
+hooks.register("construct_homepage_panels", dashboard_hook(RegistrationFiguresPanel))

@@ -20,8 +20,10 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from home.dashboard import dashboard_hook
 from home.selectors import pages_within_user_sites, sites_for_user, user_is_central
 from sitegen import push_views, views
+from sitegen.dashboard import RunningCampaignsPanel
 from sitegen.models import Campaign, CentralNewsItem, PageTemplate, SharedSection
 from sitegen.permissions import CentralOnlyPermissionPolicy, central_only_urlpatterns
 from sitegen.selectors import (
@@ -288,3 +290,6 @@ def outdated_templates_panel(request, panels):
     origins = list(pages_with_outdated_template(pages=pages)[:20])
     if origins:
         panels.append(OutdatedTemplatesPanel(origins))
+
+
+hooks.register("construct_homepage_panels", dashboard_hook(RunningCampaignsPanel))

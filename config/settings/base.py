@@ -182,7 +182,9 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 LANGUAGE_CODE = "nl-be"
 LANGUAGES = [("nl-be", _("Nederlands"))]
 WAGTAIL_CONTENT_LANGUAGES = [("nl-be", "Nederlands")]
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl-be", "Nederlands"), ("en", "English")]
+# Only complete languages: the admin is used in Dutch, and Wagtail's English would meet our
+# Dutch labels half-way (issue #13.5).
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl-be", "Nederlands")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
@@ -249,7 +251,8 @@ UITPUBLISH_TIMEOUT = float(env("UITPUBLISH_TIMEOUT", "10"))
 UITPUBLISH_TASK_BACKEND = env("UITPUBLISH_TASK_BACKEND", "default")
 
 # Wagtail
-WAGTAIL_SITE_NAME = "Bibliotheeknetwerk Vlaanderen"
+# The admin's brand: the login page, the browser title and the dashboard welcome.
+WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", "Bibnet")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx"]

@@ -357,7 +357,7 @@ def test_broken_title_field_is_reported_and_the_others_import(tmp_path):
     assert (report.read, report.imported, report.rejected) == (2, 1, 1)
     [error] = report.errors
     assert (error.position, error.record_id) == (2, "B2")
-    assert error.reason == (
+    assert str(error.reason) == (
         "geen titel: veld 245 is beschadigd (zonder deelvelden, het scheidingsteken ontbreekt)"
     )
 

@@ -199,6 +199,8 @@ def test_local_editor_adds_a_recurring_event_in_the_admin(site_a, admin_client):
             "dates-0-end_time": "16:00",
             "dates-0-rule": "FREQ=WEEKLY;BYDAY=WE",
             "dates-0-excluded_dates": (start + dt.timedelta(weeks=2)).isoformat(),
+            "street": "Kouter 1",
+            "city": "Gent",
             "dates-0-status": "gepland",
             "dates-0-booking_availability": "beschikbaar",
             "dates-0-ORDER": "1",
