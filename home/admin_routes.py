@@ -67,6 +67,7 @@ ADMIN_ROUTES: tuple[AdminRoute, ...] = (
     AdminRoute("wagtailadmin_editing_sessions:ping", "guarded", "object_id per model"),
     # --- scoped by their own querysets
     AdminRoute("registrations_admin:*", "scoped", "offers_for_user, registrations_for_user"),
+    AdminRoute("uitpublish_admin:*", "scoped", "page_id: page permissions (can_edit), else 404"),
     AdminRoute(
         "wagtailsnippetchoosers_sitegen_*",
         "scoped",
