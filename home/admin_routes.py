@@ -91,6 +91,7 @@ ADMIN_ROUTES: tuple[AdminRoute, ...] = (
     # --- arguments that name nothing of a site
     AdminRoute("wagtailadmin_editing_sessions:release", "harmless", "the user's own session"),
     AdminRoute("wagtailadmin_password_reset_confirm", "harmless", "uid and token"),
+    AdminRoute("bibnet_editor_guide_chapter", "harmless", "slug of a chapter of the editor guide"),
 )
 
 

@@ -37,7 +37,7 @@ def test_messages_are_translated_when_shown(monkeypatch):
     assert message_display({"msgid": "iets anders", "params": None}) == "iets anders"
 
 
-def test_inspect_view_shows_the_message(central_editor, client):
+def test_inspect_view_shows_the_message(admin_client_central):
     run = ImportRun.objects.create(
         sources=["x.mrc"],
         format="marc21",
@@ -54,7 +54,6 @@ def test_inspect_view_shows_the_message(central_editor, client):
             }
         ],
     )
-    client.force_login(central_editor)
-    soup = soup_of(client.get(f"/admin/catalogus-imports/inspect/{run.pk}/"))
+    soup = soup_of(admin_client_central.get(f"/admin/catalogus-imports/inspect/{run.pk}/"))
     table = soup.select_one("table[aria-labelledby=rejected-records]")
     assert "niet op te slaan: te lang" in table.get_text(" ", strip=True)

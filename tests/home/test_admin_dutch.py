@@ -3,13 +3,14 @@ guide where Wagtail links its English one."""
 
 from bs4 import BeautifulSoup
 from django.conf import settings
-from django.test import Client, override_settings
+from django.test import override_settings
 
 from home.editor_guide import guide_chapters
+from tests.conftest import admin_client_for
 
 
 def test_login_page_is_branded_and_dutch(db):
-    response = Client().get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en")
+    response = admin_client_for().get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en")
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.h1.get_text(strip=True) == "Inloggen in Bibnet"
     assert soup.title.get_text(strip=True) == "Inloggen - Bibnet"
@@ -26,20 +27,20 @@ def test_login_page_is_branded_and_dutch(db):
 
 @override_settings(WAGTAIL_SITE_NAME="Bibliotheken Limburg")
 def test_login_page_takes_the_configured_name(db):
-    soup = BeautifulSoup(Client().get("/admin/login/").content, "html.parser")
+    soup = BeautifulSoup(admin_client_for().get("/admin/login/").content, "html.parser")
     assert soup.h1.get_text(strip=True) == "Inloggen in Bibliotheken Limburg"
 
 
 def test_the_admin_offers_only_dutch(site_a):
     assert [code for code, _name in settings.WAGTAILADMIN_PERMITTED_LANGUAGES] == ["nl-be"]
     soup = BeautifulSoup(
-        site_a.client_for(site_a.editor).get("/admin/account/").content, "html.parser"
+        admin_client_for(site_a.editor).get("/admin/account/").content, "html.parser"
     )
     assert soup.select_one("select[name$=preferred_language]") is None
 
 
 def test_help_menu_and_dashboard_link_the_dutch_guide(site_a):
-    client = site_a.client_for(site_a.editor)
+    client = admin_client_for(site_a.editor)
     content = client.get("/admin/").content.decode()
     assert "guide.wagtail.org" not in content
     soup = BeautifulSoup(content, "html.parser")
@@ -48,7 +49,7 @@ def test_help_menu_and_dashboard_link_the_dutch_guide(site_a):
 
 
 def test_the_guide_renders_every_chapter(site_a):
-    client = site_a.client_for(site_a.editor)
+    client = admin_client_for(site_a.editor)
     chapters = guide_chapters()
     assert {chapter.slug for chapter in chapters} >= {"index", "activiteiten", "startscherm"}
     soup = BeautifulSoup(client.get("/admin/handleiding/").content, "html.parser")
@@ -60,7 +61,7 @@ def test_the_guide_renders_every_chapter(site_a):
         assert response.status_code == 200
         assert chapter.title in response.content.decode()
     assert client.get("/admin/handleiding/bestaat-niet/").status_code == 404
-    assert Client().get("/admin/handleiding/").status_code == 302  # login first
+    assert admin_client_for().get("/admin/handleiding/").status_code == 302  # login first
 
 
 def test_boolean_cells_say_ja_and_nee():

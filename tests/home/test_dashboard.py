@@ -11,6 +11,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from events.models import ImportRun
+from tests.conftest import admin_client_for
 from tests.factories.pages import StandardPageFactory
 
 
@@ -37,7 +38,7 @@ def test_local_editor_sees_own_drafts_of_own_site_only(two_sites):
     _draft(site_a, site_a.editor, "Mijn concept in Gent")
     _draft(site_b, site_b.editor, "Concept in Strombeek")
     _draft(site_a, site_a.moderator, "Concept van de moderator")
-    soup = _dashboard(site_a.client_for(site_a.editor))
+    soup = _dashboard(admin_client_for(site_a.editor))
     text = _panel_text(soup, "bibnet-drafts")
     assert "Mijn concept in Gent" in text
     assert "nooit gepubliceerd" in text
@@ -55,7 +56,7 @@ def test_pages_waiting_for_moderation_on_the_site(two_sites):
         workflow = page.get_workflow()
         assert workflow is not None
         workflow.start(page, site.editor)
-    soup = _dashboard(site_a.client_for(site_a.editor))
+    soup = _dashboard(admin_client_for(site_a.editor))
     text = _panel_text(soup, "bibnet-moderation")
     assert "Ter goedkeuring Gent" in text
     assert "ingediend door" in text
@@ -69,7 +70,7 @@ def test_pages_not_reviewed_for_a_year(two_sites):
     other = StandardPageFactory(parent=site_b.home, title="Oud in Strombeek")
     long_ago = timezone.now() - dt.timedelta(days=400)
     Page.objects.filter(pk__in=[old.pk, other.pk]).update(last_published_at=long_ago)
-    soup = _dashboard(site_a.client_for(site_a.editor))
+    soup = _dashboard(admin_client_for(site_a.editor))
     text = _panel_text(soup, "bibnet-stale-pages")
     assert "Oude openingsuren" in text
     assert fresh.title not in text
@@ -80,7 +81,7 @@ def test_local_editor_gets_no_network_figures_and_central_no_local_lists(
     two_sites, admin_client_central
 ):
     site_a, _site_b = two_sites
-    local = _dashboard(site_a.client_for(site_a.editor))
+    local = _dashboard(admin_client_for(site_a.editor))
     assert local.find("section", id="bibnet-network-sites-section") is None
     central = _dashboard(admin_client_central)
     assert central.find("section", id="bibnet-drafts-section") is None
@@ -105,7 +106,7 @@ def test_central_editor_sees_the_networks_figures(two_sites, admin_client_centra
 @pytest.mark.parametrize("who", ["editor", "central"])
 def test_dashboard_queries_do_not_grow_with_the_rows(two_sites, admin_client_central, who):
     site_a, _site_b = two_sites
-    client = admin_client_central if who == "central" else site_a.client_for(site_a.editor)
+    client = admin_client_central if who == "central" else admin_client_for(site_a.editor)
     user = site_a.editor
 
     def measure() -> int:

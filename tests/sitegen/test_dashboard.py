@@ -6,6 +6,7 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from sitegen.models import Audience
+from tests.conftest import admin_client_for
 from tests.factories.sitegen import CampaignFactory
 
 
@@ -16,7 +17,7 @@ def test_running_campaigns_of_the_editors_site(two_sites):
     CampaignFactory(title="Voor iedereen", audience=Audience.ALL, starts_at=now - hour)
     CampaignFactory(title="Alleen Strombeek", audience=Audience.SITES, target_sites=[site_b.site])
     CampaignFactory(title="Voorbij", starts_at=now - 3 * hour, ends_at=now - hour)
-    soup = BeautifulSoup(site_a.client_for(site_a.editor).get("/admin/").content, "html.parser")
+    soup = BeautifulSoup(admin_client_for(site_a.editor).get("/admin/").content, "html.parser")
     section = soup.find("section", id="bibnet-running-campaigns-section")
     text = section.get_text(" ", strip=True)
     assert "Voor iedereen" in text

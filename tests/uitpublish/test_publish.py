@@ -14,6 +14,7 @@ from django.utils import timezone
 from events.models import EventPage, EventStatus
 from events.services import items_from_files, uitdatabank_import
 from registrations.services import RegistrationData, registration_create
+from tests.conftest import admin_client_for
 from tests.factories.events import agenda_of
 from uitpublish.models import Publication, PublicationState
 from uitpublish.services import RETRY, publication_request, publications_retry
@@ -318,7 +319,7 @@ def test_the_admin_screen_publishes_and_shows_the_failure_in_dutch(
     standin, local_event, site_a, site_b, django_capture_on_commit_callbacks
 ):
     url = reverse("uitpublish_admin:page", args=[local_event.pk])
-    client = site_a.client_for(site_a.editor)
+    client = admin_client_for(site_a.editor)
     response = client.get(url)
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
@@ -335,7 +336,7 @@ def test_the_admin_screen_publishes_and_shows_the_failure_in_dutch(
     assert "UiTdatabank weigerde de activiteit" in soup.select_one(".uitpublish-error").get_text()
 
     # the editor of another site does not see it, nor publish it
-    other = site_b.client_for(site_b.editor)
+    other = admin_client_for(site_b.editor)
     assert other.get(url).status_code == 404
     assert other.post(url).status_code == 404
 
