@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from events.models import EventPage
 from events.services import SourceItem, uitdatabank_import
-from tests.events.test_admin import _form_data, admin_client
+from tests.events.test_admin import _form_data
 
 
-def test_moderator_saves_an_imported_permanent_event_with_an_unknown_theme(site_a):
+def test_moderator_saves_an_imported_permanent_event_with_an_unknown_theme(site_a, admin_client):
     doc = {
         "@id": f"https://io.uitdatabank.be/events/{uuid.uuid4()}",
         "mainLanguage": "nl",
@@ -43,7 +43,7 @@ def test_moderator_saves_an_imported_permanent_event_with_an_unknown_theme(site_
     assert page.dates.get().end_date is None
 
 
-def test_local_editor_opens_a_run_from_the_listing_and_reads_it_in_dutch(site_a):
+def test_local_editor_opens_a_run_from_the_listing_and_reads_it_in_dutch(site_a, admin_client):
     from bs4 import BeautifulSoup
 
     run = uitdatabank_import(site=site_a.site, items=[], source="test")
