@@ -18,6 +18,10 @@ class SitegenConfig(AppConfig):
             _shared_section_deleting, sender=SharedSection, dispatch_uid="sitegen_section_deleted"
         )
 
+        from sitegen import cache_purges
+
+        cache_purges.connect()
+
 
 def _shared_section_saved(sender, instance, **kwargs) -> None:
     from sitegen.push import shared_section_changed

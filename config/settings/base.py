@@ -35,6 +35,7 @@ SECRET_KEY = env("SECRET_KEY")  # production.py refuses to start without it
 
 INSTALLED_APPS = [
     "home",
+    "pagecache",
     "library_pages",
     "sitegen",
     "registrations",
@@ -80,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "home.middleware.AdminHostMiddleware",
     "home.csp.ContentSecurityPolicyMiddleware",
+    # Answers anonymous GET/HEAD of public pages from the cache, before sessions, CSRF and
+    # authentication run (docs/caching.md); checks posts of forms on cached pages.
+    "pagecache.middleware.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -264,6 +268,11 @@ else:
 CATALOGUE_API_URL = env("CATALOGUE_API_URL", "https://cataloguswebservices.bibliotheek.be")
 CATALOGUE_API_KEY = env("CATALOGUE_API_KEY", "")
 CATALOGUE_API_TIMEOUT = float(env("CATALOGUE_API_TIMEOUT", "3"))
+
+# Full-page cache for anonymous visitors (pagecache, docs/caching.md): on/off, and the longest
+# a page is kept (seconds; time-bound content and purges retire it earlier).
+PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
+PAGECACHE_SECONDS = int(env("PAGECACHE_SECONDS", "21600"))
 
 # Front-end cache (CDN/Varnish) purging when a purge endpoint is configured.
 FRONTEND_CACHE_URL = env("FRONTEND_CACHE_URL")

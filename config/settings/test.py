@@ -29,3 +29,5 @@ WAGTAILADMIN_BASE_URL = "http://admin.testserver"
 # Many admin tests still use site hostnames; tests/home/test_admin_host.py turns this on.
 ADMIN_HOST_ONLY = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Tests of other areas render every request; tests/pagecache turns the page cache on.
+PAGECACHE_ENABLED = False
