@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from pagecache import keys, registry
+from pagecache.backends import Outage
 from pagecache.forms import form_guard
 from pagecache.lifetime import lifetime_end, lifetime_start
 
@@ -33,24 +34,6 @@ CACHEABLE_STATUSES = frozenset({200, 404})
 EXCLUDED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/healthz")
 # Headers that belong to one answer, not to the page.
 UNSTORED_HEADERS = frozenset({"cache-control", "set-cookie", "expires", "date", HEADER.lower()})
-
-
-class _Outage:
-    """A cache backend that fails is logged once per outage, not once per request."""
-
-    logged = False
-
-    @classmethod
-    def failed(cls, exc: Exception) -> None:
-        if not cls.logged:
-            cls.logged = True
-            logger.error("Page cache unavailable, rendering pages without it: %s", exc)
-
-    @classmethod
-    def recovered(cls) -> None:
-        if cls.logged:
-            cls.logged = False
-            logger.warning("Page cache available again")
 
 
 def _now() -> dt.datetime:
@@ -79,16 +62,21 @@ class PageCacheMiddleware:
         site_id = self._site_for(request)
         if site_id is None:
             return self.get_response(request)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            # Possibly logged in (or past a page's password): rendered for this visitor only.
+            response = self.get_response(request)
+            patch_cache_control(response, private=True)
+            response[HEADER] = "bypass"
+            return response
         host = request.META["HTTP_HOST"].lower()
         path = request.path
         try:
             cached, record, generation = self._lookup(request, site_id=site_id, host=host)
         except Exception as exc:  # a cache outage must never cost a page
-            _Outage.failed(exc)
+            Outage.failed(exc)
             response = self.get_response(request)
             response[HEADER] = "bypass"
             return response
-        _Outage.recovered()
         if cached is not None:
             return self._answer(request, cached)
         return self._render_and_store(
@@ -103,8 +91,6 @@ class PageCacheMiddleware:
             return None
         if not getattr(settings, "PAGECACHE_ENABLED", True):
             return None
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
-            return None  # possibly logged in (or a password-protected page passed)
         if request.path.startswith(EXCLUDED_PREFIXES):
             return None
         raw_host = request.META.get("HTTP_HOST", "")
@@ -205,11 +191,12 @@ class PageCacheMiddleware:
                 seconds=seconds,
             )
         except Exception as exc:
-            _Outage.failed(exc)
+            Outage.failed(exc)
             response[HEADER] = "bypass"
             return response
         patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
-        response[HEADER] = "miss"
+        # A tolerant backend skips writes during an outage without raising.
+        response[HEADER] = "bypass" if Outage.down else "miss"
         return response
 
     @staticmethod
