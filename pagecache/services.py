@@ -121,23 +121,79 @@ def site_page_urls(*, site_ids: Iterable[int]) -> list[str]:
     return urls
 
 
+class _Batch:
+    """The purges of one transaction, enqueued as one task when it commits (discarded with
+    it on a rollback)."""
+
+    def __init__(self) -> None:
+        self.urls: dict[str, None] = {}
+        self.site_ids: set[int] = set()
+        # Pages created in bulk (an import): what lists them is worked out once per parent and
+        # region after the commit, not once per page inside the import's transaction.
+        self.bulk_pages: dict[tuple, Page] = {}
+
+    def __call__(self) -> None:
+        urls = list(self.urls)
+        try:
+            for page in self.bulk_pages.values():
+                urls += page_purge_urls(page=page)
+        except Exception:
+            logger.exception("Page cache purge of bulk-created pages not computed")
+        _enqueue(urls=list(dict.fromkeys(urls)), site_ids=sorted(self.site_ids))
+
+
+def _batch() -> _Batch | None:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    for _savepoints, callback, *_rest in connection.run_on_commit:
+        if isinstance(callback, _Batch):
+            return callback
+    batch = _Batch()
+    transaction.on_commit(batch)
+    return batch
+
+
+def _enqueue(*, urls: list[str], site_ids: list[int]) -> None:
+    if not urls and not site_ids:
+        return
+    from pagecache.tasks import pagecache_purge_task
+
+    try:
+        pagecache_purge_task.enqueue(urls=urls, site_ids=site_ids, attempt=1)
+    except Exception:
+        # The task backend itself is down: never let that fail the publish.
+        logger.exception("Page cache purge could not be enqueued (%d URLs)", len(urls))
+
+
 def purge_enqueue(*, urls: Iterable[str] = (), site_ids: Iterable[int] = ()) -> None:
     """Purge once the current transaction commits, through the task worker (retried there)."""
     urls = list(dict.fromkeys(urls))
     site_ids = sorted(set(site_ids))
     if not urls and not site_ids:
         return
+    batch = _batch()
+    if batch is None:
+        _enqueue(urls=urls, site_ids=site_ids)
+        return
+    batch.urls.update(dict.fromkeys(urls))
+    batch.site_ids.update(site_ids)
 
-    def enqueue() -> None:
-        from pagecache.tasks import pagecache_purge_task
 
-        try:
-            pagecache_purge_task.enqueue(urls=urls, site_ids=site_ids, attempt=1)
-        except Exception:
-            # The task backend itself is down: never let that fail the publish.
-            logger.exception("Page cache purge could not be enqueued (%d URLs)", len(urls))
-
-    transaction.on_commit(enqueue)
+def purge_bulk_created(*, page: Page) -> None:
+    """A page just created in bulk: its own URL now (no query), what lists it after the
+    commit, once for all the pages of the batch under the same parent and region."""
+    batch = _batch()
+    if batch is None:
+        purge_pages(pages=[page])
+        return
+    batch.urls.update(dict.fromkeys(page_urls(page=page)))
+    key = (
+        page.path[: -page.steplen],
+        getattr(page, "regional", None),
+        getattr(page, "region", None),
+    )
+    batch.bulk_pages.setdefault(key, page)
 
 
 def purge_targets(targets: PurgeTargets) -> None:

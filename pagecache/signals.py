@@ -9,6 +9,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
+from home.page_bulk import CREATED_IN_BULK
 from home.signals import pages_changed
 from pagecache import keys, registry, services
 from pagecache.registry import PurgeTargets
@@ -35,6 +36,9 @@ def _safely(handler):
 @_safely
 def page_changed(sender, instance, **kwargs) -> None:
     """Published or unpublished: the page and what lists it."""
+    if getattr(instance, CREATED_IN_BULK, False):
+        services.purge_bulk_created(page=instance)
+        return
     services.purge_pages(pages=[instance])
 
 
@@ -112,7 +116,9 @@ def _model_targets(instance) -> PurgeTargets:
     if rule is None:
         return targets
     if rule.references and instance.pk is not None:
-        targets.pages += services.referencing_pages(instance=instance)
+        # The embedding pages themselves changed; what lists them did not.
+        for page in services.referencing_pages(instance=instance):
+            targets.urls += services.page_urls(page=page)
     if rule.targets is not None:
         targets.extend(rule.targets(instance))
     return targets

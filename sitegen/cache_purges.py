@@ -55,6 +55,7 @@ def connect() -> None:
     from pagecache import registry
     from sitegen.models import SharedSection
 
-    registry.register_model(SharedSection)
+    # A save does not change which pages embed the section: no purge of the previous state.
+    registry.register_model(SharedSection, previous=False)
     registry.register_model(Campaign, targets=campaign_sites)
     registry.register_model(CentralNewsItem, targets=central_news_pages)
