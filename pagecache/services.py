@@ -121,39 +121,6 @@ def site_page_urls(*, site_ids: Iterable[int]) -> list[str]:
     return urls
 
 
-class _Batch:
-    """The purges of one transaction, enqueued as one task when it commits (discarded with
-    it on a rollback)."""
-
-    def __init__(self) -> None:
-        self.urls: dict[str, None] = {}
-        self.site_ids: set[int] = set()
-        # Pages created in bulk (an import): what lists them is worked out once per parent and
-        # region after the commit, not once per page inside the import's transaction.
-        self.bulk_pages: dict[tuple, Page] = {}
-
-    def __call__(self) -> None:
-        urls = list(self.urls)
-        try:
-            for page in self.bulk_pages.values():
-                urls += page_purge_urls(page=page)
-        except Exception:
-            logger.exception("Page cache purge of bulk-created pages not computed")
-        _enqueue(urls=list(dict.fromkeys(urls)), site_ids=sorted(self.site_ids))
-
-
-def _batch() -> _Batch | None:
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        return None
-    for _savepoints, callback, *_rest in connection.run_on_commit:
-        if isinstance(callback, _Batch):
-            return callback
-    batch = _Batch()
-    transaction.on_commit(batch)
-    return batch
-
-
 def _enqueue(*, urls: list[str], site_ids: list[int]) -> None:
     if not urls and not site_ids:
         return
@@ -170,30 +137,46 @@ def purge_enqueue(*, urls: Iterable[str] = (), site_ids: Iterable[int] = ()) -> 
     """Purge once the current transaction commits, through the task worker (retried there)."""
     urls = list(dict.fromkeys(urls))
     site_ids = sorted(set(site_ids))
-    if not urls and not site_ids:
-        return
-    batch = _batch()
-    if batch is None:
-        _enqueue(urls=urls, site_ids=site_ids)
-        return
-    batch.urls.update(dict.fromkeys(urls))
-    batch.site_ids.update(site_ids)
+    if urls or site_ids:
+        transaction.on_commit(lambda: _enqueue(urls=urls, site_ids=site_ids))
+
+
+class _BulkBatch:
+    """Pages created in bulk in one transaction (an import): their own URLs, and one page per
+    parent and region whose listings are worked out after the commit, not once per page inside
+    the import's transaction. Discarded with the transaction on a rollback."""
+
+    def __init__(self) -> None:
+        self.urls: dict[str, None] = {}
+        self.pages: dict[tuple, Page] = {}
+
+    def __call__(self) -> None:
+        urls = list(self.urls)
+        try:
+            for page in self.pages.values():
+                urls += page_purge_urls(page=page)
+        except Exception:
+            logger.exception("Page cache purge of bulk-created pages not computed")
+        _enqueue(urls=list(dict.fromkeys(urls)), site_ids=[])
 
 
 def purge_bulk_created(*, page: Page) -> None:
-    """A page just created in bulk: its own URL now (no query), what lists it after the
-    commit, once for all the pages of the batch under the same parent and region."""
-    batch = _batch()
-    if batch is None:
+    """A page just created in bulk: see _BulkBatch."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         purge_pages(pages=[page])
         return
-    batch.urls.update(dict.fromkeys(page_urls(page=page)))
-    key = (
-        page.path[: -page.steplen],
-        getattr(page, "regional", None),
-        getattr(page, "region", None),
+    batch = next(
+        (entry[1] for entry in connection.run_on_commit if isinstance(entry[1], _BulkBatch)),
+        None,
     )
-    batch.bulk_pages.setdefault(key, page)
+    if batch is None:
+        batch = _BulkBatch()
+        transaction.on_commit(batch)
+    batch.urls.update(dict.fromkeys(page_urls(page=page)))
+    parent_path = page.path[: -page.steplen]
+    key = (parent_path, getattr(page, "regional", None), getattr(page, "region", None))
+    batch.pages.setdefault(key, page)
 
 
 def purge_targets(targets: PurgeTargets) -> None:

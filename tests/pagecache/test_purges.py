@@ -274,3 +274,20 @@ def test_failed_purge_is_retried_by_the_worker(monkeypatch):
     result = purge_attempt(urls=[], site_ids=[1], attempt=5, backend="database")
     assert result["gave_up"]
     assert DBTaskResult.objects.count() == 1
+
+
+def test_pages_created_in_bulk_purge_their_listings_once_after_the_commit(site_a, commit):
+    from events.models import EventPage
+    from home.page_bulk import pages_bulk_create
+
+    client = site_a.client_for()
+    agenda = agenda_of(site_a.home)
+    agenda_path = agenda.relative_url(site_a.site)
+    warm(client, agenda_path, "/")
+    pages = [
+        EventPage(title=f"Geïmporteerd {n}", slug=f"geimporteerd-{n}", intro="Uit UiTdatabank.")
+        for n in range(3)
+    ]
+    commit(pages_bulk_create, parent=agenda, pages=pages)
+    assert state(client, agenda_path) == "miss"
+    assert state(client, "/") == "miss"
