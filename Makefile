@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-sync bench-tasks bench-sync-latency clean
+.PHONY: help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-sync bench-tasks bench-sync-latency bench-http clean
 
 help: ## List the entry points
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -92,3 +92,7 @@ bench-tasks: $(STAMP) ## 1,000 small tasks through the database task backend and
 
 bench-sync-latency: $(STAMP) ## UiTdatabank change -> agenda through the real scheduler and worker, 5 rounds (about 6 min)
 	$(PY) benchmarks/uitdatabank_latency.py
+
+bench-http: $(STAMP) ## HTTP: every page type cached/uncached vs bare Django under gunicorn + Redis, 471 sites (needs wrk: apt-get install wrk)
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk (Debian package)"; exit 1; }
+	$(PY) benchmarks/http.py

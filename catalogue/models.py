@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
+from catalogue.backends.base import FACETS
 from home.models import BasePage
 
 
@@ -183,6 +184,9 @@ class CatalogueSearchPage(RoutablePageMixin, BasePage):
 
     The backend is chosen here, per site, so that no shared settings migration is needed; the
     library profile comes from the site's IntegrationSettings.catalogue_profile."""
+
+    # What search_query_from and the suggestions read: the page cache keys on these only.
+    cache_query_params = ("q", "sorteer", "pagina", *FACETS)
 
     intro = models.TextField(_("inleiding"), blank=True, max_length=600)
     backend = models.CharField(

@@ -14,3 +14,7 @@ class EventsConfig(AppConfig):
 
         page_published.connect(signals.event_published, dispatch_uid="events_event_published")
         page_unpublished.connect(signals.event_unpublished, dispatch_uid="events_event_unpublished")
+
+        from pagecache import registry
+
+        registry.register_lister(signals.event_listed_on)

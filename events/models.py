@@ -116,6 +116,22 @@ class EventIndexPage(RoutablePageMixin, BasePage):
     """A site's agenda. Also carries the site's UiTdatabank selection beyond organizers and
     places (labels, postal codes), and whether regional events of other sites appear."""
 
+    # The query parameters the agenda and its feeds read (AgendaFilterForm's fields and the
+    # page number): the page cache keys on these and drops any other.
+    cache_query_params = (
+        "q",
+        "wanneer",
+        "van",
+        "tot",
+        "type",
+        "thema",
+        "leeftijdsgroep",
+        "leeftijd",
+        "locatie",
+        "gratis",
+        "pagina",
+    )
+
     intro = models.TextField(_("inleiding"), blank=True, max_length=600)
     include_regional = models.BooleanField(
         _("regionale activiteiten van andere websites tonen"),

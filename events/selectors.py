@@ -23,6 +23,7 @@ from events.models import (
     Occurrence,
 )
 from events.recurrence import BRUSSELS, rule_describe
+from pagecache import expires_at
 
 PER_PAGE = 20
 FEED_LIMIT = 200
@@ -199,7 +200,14 @@ def agenda_page(
         for row in rows
         if row["page_id"] in events and row["page_id"] in first
     ]
+    _expires_with(items=[item.occurrence for item in items], now=now)
     return AgendaResult(page_obj=page_obj, items=items)
+
+
+def _expires_with(*, items: list[Occurrence], now: dt.datetime) -> None:
+    """A cached page listing these occurrences changes when one starts or ends."""
+    moments = [moment for o in items for moment in (o.start, o.end) if moment and moment > now]
+    expires_at(None, min(moments, default=None))
 
 
 def agenda_feed_occurrences(
@@ -239,7 +247,9 @@ def agenda_locations(*, index: EventIndexPage) -> list[tuple[str, str]]:
 def event_occurrences(*, event: EventPage, now: dt.datetime | None = None) -> list[Occurrence]:
     """Every coming occurrence (and the ones still running)."""
     now = now or _now()
-    return list(Occurrence.objects.filter(page=event, end__gte=now).order_by("start", "pk"))
+    occurrences = list(Occurrence.objects.filter(page=event, end__gte=now).order_by("start", "pk"))
+    _expires_with(items=occurrences, now=now)
+    return occurrences
 
 
 def related_events(*, event: EventPage, limit: int = 3) -> list[AgendaItem]:

@@ -27,3 +27,8 @@ def bump_site_generations(site_ids: Iterable[int]) -> None:
             cache.incr(key)
         except ValueError:
             cache.set(key, 2, timeout=None)
+
+
+def site_generation_key(site_id: int) -> str:
+    """The cache key of a site's generation (for readers that fetch it with other keys)."""
+    return _KEY.format(site_id)

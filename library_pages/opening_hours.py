@@ -35,6 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pagecache import expires_at
+
 BRUSSELS = ZoneInfo("Europe/Brussels")
 SEARCH_DAYS = 14
 SCHEMA_EXCEPTION_DAYS = 60
@@ -209,6 +211,8 @@ def opening_status(
             ),
             None,
         )
+        # A cached page showing this status lives until it changes.
+        expires_at(None, min((t for t in (closes_at, changes_at) if t is not None), default=None))
         return OpeningStatus(
             is_open=True,
             unstaffed=unstaffed,
@@ -222,6 +226,7 @@ def opening_status(
 
     upcoming = next((p for p in periods if moment < p.start <= horizon), None)
     opens_at = upcoming.start.astimezone(BRUSSELS) if upcoming else None
+    expires_at(None, opens_at)
     return OpeningStatus(
         is_open=False,
         unstaffed=False,

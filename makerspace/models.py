@@ -58,6 +58,8 @@ class CourseIndexPage(BasePage):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["makerspace.CoursePage"]
     max_count_per_parent = 1
+    # CourseFilterForm's fields and the page number: the page cache keys on these only.
+    cache_query_params = ("machine", "doelgroep", "maand", "pagina")
 
     class Meta:
         verbose_name = _("overzicht van makerspace-cursussen")

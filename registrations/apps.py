@@ -12,3 +12,15 @@ class RegistrationsConfig(AppConfig):
         from registrations.signals import offer_after_publish
 
         page_published.connect(offer_after_publish, dispatch_uid="registrations_offer")
+
+        from pagecache import registry
+        from pagecache.registry import PurgeTargets
+        from registrations.models import Registration
+
+        # The registration box on the offer's page shows the places left.
+        registry.register_model(
+            Registration,
+            targets=lambda registration: PurgeTargets(pages=[registration.page]),
+            references=False,
+            previous=False,
+        )

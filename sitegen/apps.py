@@ -7,25 +7,8 @@ class SitegenConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save, pre_delete
+        # Shared sections, campaigns and central news purge the page cache (and the frontend
+        # cache) of what shows them.
+        from sitegen import cache_purges
 
-        from sitegen.models import SharedSection
-
-        post_save.connect(
-            _shared_section_saved, sender=SharedSection, dispatch_uid="sitegen_section_saved"
-        )
-        pre_delete.connect(
-            _shared_section_deleting, sender=SharedSection, dispatch_uid="sitegen_section_deleted"
-        )
-
-
-def _shared_section_saved(sender, instance, **kwargs) -> None:
-    from sitegen.push import shared_section_changed
-
-    shared_section_changed(section=instance)
-
-
-def _shared_section_deleting(sender, instance, **kwargs) -> None:
-    from sitegen.push import shared_section_deleting
-
-    shared_section_deleting(section=instance)
+        cache_purges.connect()

@@ -1,4 +1,4 @@
-"""Writes of the central push: shared sections (purge, detach), pages from templates, and
+"""Writes of the central push: shared sections (detach), pages from templates, and
 blueprint sync of existing sites. See docs/central-content.md."""
 
 import logging
@@ -50,39 +50,6 @@ def shared_section_pages(*, section: SharedSection) -> list[Page]:
         .values_list("object_id", flat=True)
     )
     return list(Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids]).order_by("path"))
-
-
-def _pages_purge(pages: list[Page]) -> None:
-    """Ask the front-end cache (CDN/Varnish) to drop these pages. A no-op without
-    WAGTAILFRONTENDCACHE (FRONTEND_CACHE_URL unset); the purge itself runs as a background
-    task (wagtail.contrib.frontend_cache)."""
-    from wagtail.contrib.frontend_cache.utils import PurgeBatch
-
-    if pages:
-        batch = PurgeBatch()
-        batch.add_pages(pages)
-        batch.purge()
-
-
-def shared_section_purge(*, section: SharedSection) -> list[Page]:
-    """Purge every live page that shows the section from the front-end cache."""
-    pages = shared_section_pages(section=section)
-    _pages_purge(pages)
-    logger.debug("Shared section %s changed: purge of %d pages requested", section.pk, len(pages))
-    return pages
-
-
-def shared_section_changed(*, section: SharedSection) -> None:
-    """Called after a save: purge once the transaction is committed (pages then read the new
-    version)."""
-    transaction.on_commit(lambda: shared_section_purge(section=section))
-
-
-def shared_section_deleting(*, section: SharedSection) -> None:
-    """Called before a delete, while the reference index still knows the pages: they show
-    nothing in the section's place once it is gone."""
-    pages = shared_section_pages(section=section)
-    transaction.on_commit(lambda: _pages_purge(pages))
 
 
 def _stream_fields(page: Page) -> list[StreamField]:

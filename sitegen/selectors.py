@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
 from home.models import IdentitySettings, Tenant
+from pagecache import expires_at
 from sitegen.blueprints import Blueprint
 from sitegen.models import (
     Audience,
@@ -34,8 +35,10 @@ def campaigns_for_site(*, site: Site, now: dt.datetime | None = None) -> list[Ca
     """
     now = now or timezone.now()
     identity = IdentitySettings.objects.filter(site=site)
-    return list(
-        Campaign.objects.filter(starts_at__lte=now, ends_at__gt=now)
+    # Running and planned ones in one query: a cached page lives until the next one starts or
+    # a running one ends.
+    reaching = list(
+        Campaign.objects.filter(ends_at__gt=now)
         .filter(
             Q(audience=Audience.ALL)
             | Q(audience=Audience.KIND, target_kind=Subquery(identity.values("kind")[:1]))
@@ -52,6 +55,15 @@ def campaigns_for_site(*, site: Site, now: dt.datetime | None = None) -> list[Ca
         )
         .order_by("tone", "starts_at", "pk")  # "alert" before "info"
     )
+    running = [campaign for campaign in reaching if campaign.starts_at <= now]
+    expires_at(
+        None,
+        min(
+            [c.ends_at for c in running] + [c.starts_at for c in reaching if c.starts_at > now],
+            default=None,
+        ),
+    )
+    return running
 
 
 def campaigns_for_sites(*, sites: QuerySet[Site]) -> QuerySet[Campaign]:

@@ -37,6 +37,7 @@ SECRET_KEY = env("SECRET_KEY")  # production.py refuses to start without it
 
 INSTALLED_APPS = [
     "home",
+    "pagecache",
     "library_pages",
     "sitegen",
     "registrations",
@@ -84,6 +85,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "home.middleware.AdminHostMiddleware",
     "home.csp.ContentSecurityPolicyMiddleware",
+    # Answers anonymous GET/HEAD of public pages from the cache, before sessions, CSRF and
+    # authentication run (docs/caching.md); checks posts of forms on cached pages.
+    "pagecache.middleware.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -145,10 +149,13 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache; pages render without it while Redis is down.
+            "BACKEND": "pagecache.backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "bibnet"),
             "TIMEOUT": 300,
+            # Fail fast when Redis is down: pages then render without the cache.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
@@ -279,6 +286,11 @@ WAGTAILSEARCH_BACKENDS = search_backends(
 CATALOGUE_API_URL = env("CATALOGUE_API_URL", "https://cataloguswebservices.bibliotheek.be")
 CATALOGUE_API_KEY = env("CATALOGUE_API_KEY", "")
 CATALOGUE_API_TIMEOUT = float(env("CATALOGUE_API_TIMEOUT", "3"))
+
+# Full-page cache for anonymous visitors (pagecache, docs/caching.md): on/off, and the longest
+# a page is kept (seconds; time-bound content and purges retire it earlier).
+PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
+PAGECACHE_SECONDS = int(env("PAGECACHE_SECONDS", "21600"))
 
 # Front-end cache (CDN/Varnish) purging when a purge endpoint is configured.
 FRONTEND_CACHE_URL = env("FRONTEND_CACHE_URL")

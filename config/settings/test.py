@@ -30,3 +30,5 @@ WAGTAILADMIN_BASE_URL = "http://admin.testserver"
 # admin_client fixture (tests/conftest.py), so the suite proves it.
 ADMIN_HOST_ONLY = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Tests of other areas render every request; tests/pagecache turns the page cache on.
+PAGECACHE_ENABLED = False

@@ -19,6 +19,8 @@ class NewsIndexPage(BasePage):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["library_pages.NewsPage"]
     max_count_per_parent = 1
+    # The page cache keys on the page number and drops any other query parameter.
+    cache_query_params = ("pagina",)
 
     class Meta:
         verbose_name = _("nieuwsoverzicht")

@@ -2,6 +2,7 @@
 registrations, on the site), never on the proxy every visitor shares."""
 
 import http.client
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlencode, urlsplit
@@ -180,6 +181,7 @@ class Visitor:
     def __init__(self, *, address: str, proxy_port: int, host: str):
         self.address, self.proxy_port, self.host = address, proxy_port, host
         self.csrf = ""
+        self.form_token = ""
 
     def request(self, method: str, path: str, *, body: str | None = None, headers=None):
         connection = http.client.HTTPConnection(
@@ -190,7 +192,10 @@ class Visitor:
             all_headers["Cookie"] = f"csrftoken={self.csrf}"
         connection.request(method, path, body=body, headers=all_headers)
         response = connection.getresponse()
-        response.read()
+        content = response.read().decode("utf-8", "replace")
+        token = re.search(r'name="pagecache_form" value="([^"]+)"', content)
+        if token:
+            self.form_token = token.group(1)
         for name, value in response.getheaders():
             if name.lower() == "set-cookie" and value.startswith("csrftoken="):
                 self.csrf = value.split(";", 1)[0].split("=", 1)[1]
@@ -198,10 +203,15 @@ class Visitor:
         return response.status
 
     def register(self, path: str, *, email: str, claims: str | None = None) -> int:
-        if not self.csrf:
+        if not self.form_token:
             assert self.request("GET", path) == 200
-        form = {**VALID, "email": email, "csrfmiddlewaretoken": self.csrf}
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        # The form of a (cacheable) page carries a signed form token instead of a CSRF token,
+        # and a browser sends the page's origin with the post (docs/caching.md).
+        form = {**VALID, "email": email, "pagecache_form": self.form_token}
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": f"http://{self.host}",
+        }
         if claims:  # what a client may write itself; the proxy appends the real peer
             headers["X-Forwarded-For"] = claims
         return self.request("POST", f"{path}inschrijven/", body=urlencode(form), headers=headers)

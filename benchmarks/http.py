@@ -1,0 +1,515 @@
+"""Every public page type over HTTP at network scale, cached and uncached, against bare Django.
+
+    make bench-http   (or: .venv/bin/python benchmarks/http.py [--sites 471] [--events 20000]
+                       [--records 20000] [--duration 10] [--connections 8])
+
+Needs wrk (Debian package `wrk`: apt-get install wrk) and Redis on 127.0.0.1:6379 (REDIS_URL
+overrides; the benchmark uses its own key prefix). Creates a fresh database
+(BENCH_HTTP_DATABASE_URL, default bibnet_bench_http), then:
+  1. builds the network: every site of benchmarks/network.py (libraries of the municipality
+     register, the cultuurcentra and gemeenschapscentra, generated libraries up to --sites) with
+     `sitegen bulk`; events in bulk over every agenda (benchmarks/events.py); synthetic MARC
+     records imported with `import_marc` (benchmarks/catalogue.py); a news item and a makerspace
+     course on the first 40 libraries (published one by one, as editors do);
+  2. starts, under the same gunicorn (2 sync workers), a one-file bare Django "hello", the
+     project with production settings, Redis and persistent connections, and the same project
+     with the page cache off;
+  3. runs wrk (a Lua script that rotates over the hostnames of every site) per page type:
+     bare Django, cached (after one request to every URL) and uncached, all in this run, and
+     prints req/s, p50 and p99 and the ratio of req/s to bare Django;
+  4. worker memory (RSS of the two workers) of a fresh project server after 10,000 requests
+     spread over every hostname, and after 10,000 over 6 hostnames.
+"""
+
+import sys
+from pathlib import Path
+
+# This file is named after the benchmark (make bench-http); its folder must not hide the
+# standard library's `http` package, which urllib and Django import.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import concurrent.futures  # noqa: E402
+import contextlib  # noqa: E402
+import http.client  # noqa: E402, F401
+import os  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.database import database_recreate  # noqa: E402
+from benchmarks.network import CENTRES, REGISTER, extra_sites_csv, register_csv  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bibnet_bench_http"
+LIBRARIES_WITH_PAGES = 40
+PORTS = {"bare": 8731, "cached": 8732, "uncached": 8733, "memory": 8734}
+PAGE_TYPES = (
+    "home",
+    "content",
+    "news index",
+    "news item",
+    "agenda",
+    "event",
+    "course index",
+    "course",
+    "location",
+    "catalogue search",
+    "record",
+)
+
+BARE_DJANGO = '''"""Bare Django: one view that answers "hello"."""
+from django.conf import settings
+from django.core.wsgi import get_wsgi_application
+from django.http import HttpResponse
+from django.urls import path
+
+settings.configure(
+    DEBUG=False,
+    SECRET_KEY="bench-only",
+    ALLOWED_HOSTS=["*"],
+    ROOT_URLCONF=__name__,
+    MIDDLEWARE=[],
+)
+
+
+def hello(request):
+    return HttpResponse("hello")
+
+
+urlpatterns = [path("<path:anything>", hello), path("", hello)]
+application = get_wsgi_application()
+'''
+
+# Rotates over "host path" lines; prints req/s and latency percentiles as one line.
+WRK_SCRIPT = """
+local lines = {}
+for line in io.lines(os.getenv("BENCH_URLS")) do
+  local host, path = line:match("^(%S+) (%S+)$")
+  table.insert(lines, {host, path})
+end
+local counter = 0
+request = function()
+  counter = counter + 1
+  local entry = lines[(counter % #lines) + 1]
+  return wrk.format("GET", entry[2], {["Host"] = entry[1]})
+end
+done = function(summary, latency, requests)
+  local seconds = summary.duration / 1000000
+  io.write(string.format("RESULT %.1f %.2f %.2f %d %d\\n",
+    summary.requests / seconds, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, summary.errors.status, summary.requests))
+end
+"""
+
+
+def say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+# --- 1. the network ------------------------------------------------------------------------
+
+
+def network_build(*, sites: int, events: int, records: int, folder: Path) -> None:
+    from django.core.management import call_command
+
+    from home.models import Tenant
+
+    started = time.monotonic()
+    register = REGISTER
+    if not register.is_file():
+        register = folder / "municipalities.csv"
+        register_csv(register, 300)
+    csvs = [(register, ["--kind", "bibliotheek"]), *((path, []) for path in CENTRES)]
+    if sites < 463:  # a quick trial run: generated libraries only
+        register = folder / "municipalities.csv"
+        register_csv(register, sites)
+        csvs = [(register, ["--kind", "bibliotheek"])]
+    with open(os.devnull, "w") as devnull:
+        for path, extra in csvs:
+            # A refused row exits 1; the count below says what was built.
+            with contextlib.suppress(SystemExit):
+                call_command("sitegen", "bulk", "--csv", str(path), *extra, stdout=devnull)
+        missing = sites - Tenant.objects.count()
+        if missing > 0:
+            extra_csv = folder / "extra.csv"
+            extra_sites_csv(extra_csv, missing)
+            call_command("sitegen", "bulk", "--csv", str(extra_csv), stdout=devnull)
+    say(f"  {Tenant.objects.count()} sites provisioned in {time.monotonic() - started:.0f} s")
+
+
+def content_add(*, events: int, records: int, folder: Path) -> None:
+    from django.core.management import call_command
+
+    from benchmarks.catalogue import generate
+    from benchmarks.events import events_generate
+
+    started = time.monotonic()
+    created = events_generate(events)
+    say(f"  {created:,} events in bulk in {time.monotonic() - started:.0f} s")
+    started = time.monotonic()
+    marc = folder / "records.mrc"
+    generate(marc, records)
+    with open(os.devnull, "w") as devnull:
+        call_command("import_marc", str(marc), stdout=devnull, stderr=devnull)
+    say(f"  {records:,} catalogue records imported in {time.monotonic() - started:.0f} s")
+    started = time.monotonic()
+    libraries = per_library_pages()
+    say(
+        f"  a news item and a course on {libraries} libraries in {time.monotonic() - started:.0f} s"
+    )
+
+
+def per_library_pages() -> int:
+    """One news item and one course (index included) under every library home page, created
+    the way editors do (a published revision each)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from home.models import Tenant
+    from library_pages.models import NewsIndexPage, NewsPage
+    from makerspace.models import CourseIndexPage, CoursePage, CourseSession
+
+    count = 0
+    libraries = Tenant.objects.select_related("site__root_page").filter(kind="bibliotheek")
+    # Through Wagtail's publish (about 0.1 s a page): the first LIBRARIES_WITH_PAGES libraries.
+    for tenant in libraries.order_by("slug")[:LIBRARIES_WITH_PAGES]:
+        home = tenant.site.root_page
+        news_index = NewsIndexPage.objects.child_of(home).first()
+        if news_index is not None:
+            item = NewsPage(
+                title="Nieuwe openingsuren vanaf januari",
+                slug="nieuwe-openingsuren",
+                date=dt.date.today(),
+                intro="Vanaf januari is de bib ook op zondag open.",
+            )
+            news_index.add_child(instance=item)
+            item.save_revision().publish()
+        index = CourseIndexPage.objects.descendant_of(home).first()
+        if index is None:
+            index = CourseIndexPage(title="Makerspace", slug="makerspace", intro="Leer maken.")
+            home.add_child(instance=index)
+            index.save_revision().publish()
+        course = CoursePage(
+            title="3D-printen voor beginners",
+            slug="3d-printen",
+            intro="Een praktische cursus in de makerspace.",
+            capacity=10,
+            max_places_per_registration=1,
+            location_text="Makerspace, eerste verdieping",
+        )
+        start = (timezone.now() + dt.timedelta(days=10)).replace(microsecond=0)
+        course.sessions = [
+            CourseSession(starts_at=start, ends_at=start + dt.timedelta(hours=3), title="")
+        ]
+        index.add_child(instance=course)
+        course.save_revision().publish()
+        count += 1
+    return count
+
+
+def urls_by_page_type() -> dict[str, list[tuple[str, str]]]:
+    """(hostname, path) of every page type on every site that has one."""
+    from wagtail.models import Site
+
+    from catalogue.models import CatalogueSearchPage, Record
+    from events.models import EventIndexPage, EventPage
+    from library_pages.models import LocationPage, NewsIndexPage, NewsPage, StandardPage
+    from makerspace.models import CourseIndexPage, CoursePage
+
+    record_id = Record.objects.values_list("record_id", flat=True).first()
+    result: dict[str, list[tuple[str, str]]] = {name: [] for name in PAGE_TYPES}
+    models = {
+        "content": StandardPage,
+        "news index": NewsIndexPage,
+        "news item": NewsPage,
+        "agenda": EventIndexPage,
+        "event": EventPage,
+        "course index": CourseIndexPage,
+        "course": CoursePage,
+        "location": LocationPage,
+    }
+    for site in Site.objects.select_related("root_page").order_by("hostname"):
+        root = site.root_page
+        result["home"].append((site.hostname, "/"))
+        for name, model in models.items():
+            page = model.objects.live().descendant_of(root).order_by("path").first()
+            if page is not None:
+                result[name].append((site.hostname, page.relative_url(site)))
+        catalogue = CatalogueSearchPage.objects.live().descendant_of(root).first()
+        if catalogue is not None:
+            base = catalogue.relative_url(site)
+            result["catalogue search"].append((site.hostname, f"{base}?q=roman"))
+            if record_id:
+                result["record"].append((site.hostname, f"{base}titel/{record_id}/"))
+    return result
+
+
+# --- 2. servers -------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, name: str, args: list[str], env: dict[str, str], cwd: Path) -> None:
+        self.name = name
+        self.port = PORTS[name]
+        log = open(Path(tempfile.gettempdir()) / f"bench-http-{name}.log", "w")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "--workers",
+                "2",
+                "--worker-class",
+                "sync",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                *args,
+            ],
+            cwd=cwd,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2)
+                break
+            except Exception:
+                time.sleep(0.5)
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def worker_rss_mb(self) -> float:
+        total = 0
+        for pid in self.worker_pids():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        return total / 1024
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def project_env(*, database_url: str, redis_url: str, cached: bool) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SECRET_KEY": "bench-http-only-not-secret",
+            "DATABASE_URL": database_url,
+            "DATABASE_CONN_MAX_AGE": "600",
+            "REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": "bench-http",
+            "SECURE_SSL_REDIRECT": "false",
+            "PAGECACHE_ENABLED": "true" if cached else "false",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
+    return env
+
+
+# --- 3. wrk ------------------------------------------------------------------------------------
+
+
+def wrk(*, port: int, urls: list[tuple[str, str]], duration: int, connections: int, folder: Path):
+    listing = folder / "urls.txt"
+    listing.write_text("".join(f"{host} {path}\n" for host, path in urls))
+    script = folder / "rotate.lua"
+    script.write_text(WRK_SCRIPT)
+    completed = subprocess.run(
+        [
+            "wrk",
+            "--threads",
+            "2",
+            "--connections",
+            str(connections),
+            "--duration",
+            f"{duration}s",
+            "--script",
+            str(script),
+            f"http://127.0.0.1:{port}/",
+        ],
+        env={**os.environ, "BENCH_URLS": str(listing)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(line for line in completed.stdout.splitlines() if line.startswith("RESULT"))
+    rate, p50, p99, errors, requests = line.split()[1:]
+    return float(rate), float(p50), float(p99), int(errors), int(requests)
+
+
+def fetch_all(port: int, urls: list[tuple[str, str]], workers: int = 4) -> int:
+    """One request per URL (fills the cache); the number of answers other than 200."""
+
+    def fetch(entry: tuple[str, str]) -> int:
+        host, path = entry
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                response.read()
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        return sum(1 for status in pool.map(fetch, urls) if status != 200)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, default=471)
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per run")
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk (Debian package)")
+
+    url = os.environ.get("BENCH_HTTP_DATABASE_URL", DEFAULT_URL)
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    database_recreate(url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    folder = Path(tempfile.mkdtemp(prefix="bench-http-"))
+    say("1. Network")
+    network_build(sites=args.sites, events=args.events, records=args.records, folder=folder)
+    content_add(events=args.events, records=args.records, folder=folder)
+    urls = urls_by_page_type()
+    hosts = sorted({host for host, _path in urls["home"]})
+    say("  URLs per page type: " + ", ".join(f"{n} {len(u)}" for n, u in urls.items()))
+    # The production settings' static storage serves hashed names from a manifest.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        cwd=ROOT,
+        env=project_env(database_url=url, redis_url=redis_url, cached=True),
+        check=True,
+    )
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+
+    say("2. Servers (gunicorn, 2 sync workers each)")
+    (folder / "hello.py").write_text(BARE_DJANGO)
+    bare = Server("bare", ["hello:application"], dict(os.environ), folder)
+    cached = Server(
+        "cached",
+        ["config.wsgi:application"],
+        project_env(database_url=url, redis_url=redis_url, cached=True),
+        ROOT,
+    )
+    uncached = Server(
+        "uncached",
+        ["config.wsgi:application"],
+        project_env(database_url=url, redis_url=redis_url, cached=False),
+        ROOT,
+    )
+    rows = []
+    try:
+        bare_urls = [(host, "/") for host in hosts]
+        b_rate, b_p50, b_p99, _e, _n = wrk(
+            port=bare.port,
+            urls=bare_urls,
+            duration=args.duration,
+            connections=args.connections,
+            folder=folder,
+        )
+        say(f"  bare Django: {b_rate:,.0f} req/s, p50 {b_p50:.1f} ms, p99 {b_p99:.1f} ms")
+        say("3. Page types (wrk over every hostname that has one)")
+        for name in PAGE_TYPES:
+            page_urls = urls[name]
+            if not page_urls:
+                say(f"  {name}: no such page in the network")
+                continue
+            failures = fetch_all(cached.port, page_urls)
+            c = wrk(
+                port=cached.port,
+                urls=page_urls,
+                duration=args.duration,
+                connections=args.connections,
+                folder=folder,
+            )
+            u = wrk(
+                port=uncached.port,
+                urls=page_urls,
+                duration=args.duration,
+                connections=args.connections,
+                folder=folder,
+            )
+            rows.append((name, len(page_urls), failures, c, u))
+            say(
+                f"  {name}: cached {c[0]:,.0f} req/s ({c[0] / b_rate:.2f}), "
+                f"uncached {u[0]:,.1f} req/s ({u[0] / b_rate:.3f})"
+            )
+    finally:
+        for server in (cached, uncached):
+            server.stop()
+
+    say("")
+    say(
+        f"bare Django (same gunicorn, same run): {b_rate:,.0f} req/s, p50 {b_p50:.2f} ms, "
+        f"p99 {b_p99:.2f} ms; {args.connections} connections, {args.duration} s per run"
+    )
+    header = (
+        f"{'page type':<17}{'URLs':>5} | {'cached req/s':>12}{'p50 ms':>8}{'p99 ms':>8}"
+        f"{'x bare':>8} | {'uncached req/s':>14}{'p50 ms':>8}{'p99 ms':>8}{'x bare':>8}"
+    )
+    say(header)
+    say("-" * len(header))
+    for name, count, failures, c, u in rows:
+        say(
+            f"{name:<17}{count:>5} | {c[0]:>12,.0f}{c[1]:>8.2f}{c[2]:>8.2f}{c[0] / b_rate:>8.2f}"
+            f" | {u[0]:>14,.1f}{u[1]:>8.1f}{u[2]:>8.1f}{u[0] / b_rate:>8.3f}"
+            + (f"   ({failures} non-200 answers)" if failures else "")
+            + (f"   (non-2xx: cached {c[3]}, uncached {u[3]})" if c[3] or u[3] else "")
+        )
+    bare.stop()
+
+    say("4. Worker memory after 10,000 requests (fresh server each, page cache on)")
+    mixed = [entry for name in PAGE_TYPES for entry in urls[name]]
+    for label, chosen_hosts in (
+        (f"{len(hosts)} hostnames", set(hosts)),
+        ("6 hostnames", set(hosts[:6])),
+    ):
+        entries = [entry for entry in mixed if entry[0] in chosen_hosts]
+        sequence = [entries[n % len(entries)] for n in range(10_000)]
+        redis.Redis.from_url(redis_url).flushdb()
+        server = Server(
+            "memory",
+            ["config.wsgi:application"],
+            project_env(database_url=url, redis_url=redis_url, cached=True),
+            ROOT,
+        )
+        try:
+            fetch_all(server.port, sequence, workers=args.connections)
+            say(f"  {label}: worker RSS {server.worker_rss_mb():.0f} MB (2 workers)")
+        finally:
+            server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

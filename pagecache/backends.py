@@ -1,0 +1,91 @@
+"""Redis cache that degrades instead of failing: while Redis is unreachable, reads miss and
+writes are skipped (pages render without the cache; logged once per outage, not per request),
+while the operations that purges rely on (delete, incr) still raise, so that a purge fails
+visibly and the task worker retries it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+
+logger = logging.getLogger("pagecache")
+
+
+class Outage:
+    """One log line when the cache becomes unavailable and one when it is back."""
+
+    down = False
+
+    @classmethod
+    def failed(cls, exc: Exception) -> None:
+        if not cls.down:
+            cls.down = True
+            logger.error("Cache unavailable, rendering pages without it: %s", exc)
+
+    @classmethod
+    def recovered(cls) -> None:
+        if cls.down:
+            cls.down = False
+            logger.warning("Cache available again")
+
+
+class TolerantCacheMixin:
+    """Reads and writes that swallow backend errors (see the module docstring)."""
+
+    def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
+        try:
+            value = super().get(key, default, version)  # type: ignore[misc]
+        except Exception as exc:
+            Outage.failed(exc)
+            return default
+        Outage.recovered()
+        return value
+
+    def get_many(self, keys: list[str], version: int | None = None) -> dict[str, Any]:
+        try:
+            values = super().get_many(keys, version)  # type: ignore[misc]
+        except Exception as exc:
+            Outage.failed(exc)
+            return {}
+        Outage.recovered()
+        return values
+
+    def has_key(self, key: str, version: int | None = None) -> bool:
+        try:
+            return super().has_key(key, version)  # type: ignore[misc]
+        except Exception as exc:
+            Outage.failed(exc)
+            return False
+
+    def set(self, key: str, value: Any, timeout: Any = None, version: int | None = None) -> None:
+        try:
+            super().set(key, value, timeout, version)  # type: ignore[misc]
+        except Exception as exc:
+            Outage.failed(exc)
+
+    def add(self, key: str, value: Any, timeout: Any = None, version: int | None = None) -> bool:
+        try:
+            return super().add(key, value, timeout, version)  # type: ignore[misc]
+        except Exception as exc:
+            Outage.failed(exc)
+            return False
+
+    def set_many(self, data: dict, timeout: Any = None, version: int | None = None) -> list:
+        try:
+            return super().set_many(data, timeout, version)  # type: ignore[misc]
+        except Exception as exc:
+            Outage.failed(exc)
+            return list(data)
+
+    def touch(self, key: str, timeout: Any = None, version: int | None = None) -> bool:
+        try:
+            return super().touch(key, timeout, version)  # type: ignore[misc]
+        except Exception as exc:
+            Outage.failed(exc)
+            return False
+
+
+class RedisCache(TolerantCacheMixin, DjangoRedisCache):
+    """Django's Redis cache, tolerant of an outage for reads and writes."""

@@ -1,0 +1,89 @@
+"""Cache keys: hostname + path + the query string normalised to the parameters the page
+reads (in a fixed order), under the site's generation (home.generations) and the path's own
+token (deleted by a purge)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Collection
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import QueryDict
+
+from home.generations import site_generation_key
+
+PREFIX = "pagecache"
+# Above these, a query string is rendered but never stored: crafted strings fill no cache.
+MAX_VALUE_LENGTH = 200
+MAX_VALUES = 20
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def path_key(host: str, path: str) -> str:
+    """The path's record: its current token and the query parameters its page reads."""
+    return f"{PREFIX}:path:{_digest(host, path)}"
+
+
+def entry_key(*, site_generation: int, token: str, host: str, path: str, query: str) -> str:
+    return f"{PREFIX}:page:{site_generation}:{token}:{_digest(host, path, query)}"
+
+
+def generation_key(site_id: int) -> str:
+    return site_generation_key(site_id)
+
+
+def query_normalise(query: QueryDict, known: Collection[str]) -> tuple[str | None, bool]:
+    """(normalised query string, whether the query had nothing else).
+
+    Unknown parameters are dropped, the rest sorted by name and value. None when a known
+    parameter is too long or repeated too often: such a request is never cached."""
+    pairs: list[tuple[str, str]] = []
+    clean = True
+    for name in query:
+        if name not in known:
+            clean = False
+            continue
+        values = query.getlist(name)
+        if len(values) > MAX_VALUES or any(len(value) > MAX_VALUE_LENGTH for value in values):
+            return None, False
+        pairs.extend((name, value) for value in values if value != "")
+    pairs.sort()
+    return "&".join(f"{name}={value}" for name, value in pairs), clean
+
+
+# --- which site a hostname belongs to -------------------------------------------------------
+
+_HOSTS_SECONDS = 60
+_hosts: dict[str, int] = {}
+_hosts_loaded_at = 0.0
+
+
+def site_id_for_host(hostname: str) -> int | None:
+    """The site that answers on `hostname`, from a per-process map refreshed every minute (a
+    new site is cached once its hostname is in the map; until then its pages render)."""
+    global _hosts, _hosts_loaded_at
+    now = time.monotonic()
+    if now - _hosts_loaded_at > _HOSTS_SECONDS:
+        from wagtail.models import Site
+
+        try:
+            rows = Site.objects.values_list("hostname", "pk")
+            _hosts = {hostname.lower(): pk for hostname, pk in rows}
+        except DatabaseError:
+            _hosts = {}
+        _hosts_loaded_at = now
+    return _hosts.get(hostname)
+
+
+def forget_hosts() -> None:
+    global _hosts_loaded_at
+    _hosts_loaded_at = 0.0
+
+
+def default_seconds() -> int:
+    return int(getattr(settings, "PAGECACHE_SECONDS", 21600))

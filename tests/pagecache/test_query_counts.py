@@ -1,0 +1,117 @@
+"""Queries and in-process time of every public page type, uncached (the page cache off), as a
+warm worker renders them: the second request of each page."""
+
+import datetime as dt
+import sys
+import time
+
+import pytest
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from catalogue.models import CatalogueSearchPage
+from library_pages.models import LocationIndexPage
+from tests.factories.catalogue import MarcRecordFactory, records_load
+from tests.factories.events import EventPageFactory, agenda_of, event_date
+from tests.factories.makerspace import CourseIndexPageFactory, CoursePageFactory
+from tests.factories.pages import (
+    LocationPageFactory,
+    NewsPageFactory,
+    StandardPageFactory,
+    news_index_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Queries per page type today, uncached, as ceilings: 9 of each are the site shell (navigation,
+# campaigns, branding, contact, locations and today's hours), which is to be cached per site
+# (home.generations); with it cached every page type but the event and course pages and the
+# catalogue search is at 10 or fewer. Lower a ceiling when a page gets cheaper.
+CEILINGS = {
+    "home": 15,
+    "content": 15,
+    "news index": 18,
+    "news item": 17,
+    "agenda": 20,
+    "event": 22,
+    "course index": 22,
+    "course": 23,
+    "location": 20,
+    "catalogue search": 23,
+    "record": 19,
+}
+
+
+@pytest.fixture
+def page_paths(site_a, tmp_path, settings):
+    settings.PAGECACHE_ENABLED = False
+    home = site_a.home
+    relative = lambda page: page.relative_url(site_a.site)  # noqa: E731
+    agenda = agenda_of(home)
+    day = timezone.localdate() + dt.timedelta(days=4)
+    events = [
+        EventPageFactory(parent=agenda, title=f"Activiteit {n}", dates=[event_date(day)])
+        for n in range(12)
+    ]
+    news_index = news_index_of(home)
+    news = [NewsPageFactory(parent=news_index, title=f"Nieuws {n}") for n in range(12)]
+    locations = LocationIndexPage.objects.descendant_of(home).first()
+    location = LocationPageFactory(
+        parent=locations or home, title="Hoofdbib", hours=[(d, 9, 17) for d in range(7)]
+    )
+    course_index = CourseIndexPageFactory(parent=home)
+    courses = [
+        CoursePageFactory(parent=course_index, title=f"Cursus {n}", capacity=10) for n in range(6)
+    ]
+    records_load(
+        tmp_path,
+        [
+            MarcRecordFactory(
+                record_id=f"90000{n}",
+                title=f"Harry Potter deel {n}",
+                author="Rowling, J.K.",
+                holdings=(("gent", "De Krook", "ROWL", "beschikbaar", "2026-03-01"),),
+            )
+            for n in range(5)
+        ],
+    )
+    catalogue = CatalogueSearchPage.objects.descendant_of(home).get()
+    content = StandardPageFactory(parent=home, title="Praktische info")
+    return {
+        "home": "/",
+        "content": relative(content),
+        "news index": relative(news_index),
+        "news item": relative(news[0]),
+        "agenda": relative(agenda),
+        "event": relative(events[0]),
+        "course index": relative(course_index),
+        "course": relative(courses[0]),
+        "location": relative(location),
+        "catalogue search": relative(catalogue) + "?q=harry",
+        "record": relative(catalogue) + "titel/900001/",
+    }
+
+
+def measure(client, path) -> tuple[int, float, int]:
+    client.get(path)  # a warm worker: site root paths, content types
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(path)
+        elapsed = time.perf_counter() - started
+    return len(queries), elapsed, response.status_code
+
+
+def test_every_page_type_uncached_within_its_query_ceiling(site_a, page_paths, capsys):
+    client = site_a.client_for()
+    counts = {}
+    for name, path in page_paths.items():
+        queries, elapsed, status = measure(client, path)
+        assert status == 200, name
+        counts[name] = queries
+        with capsys.disabled():
+            sys.stdout.write(f"\n  {name:<17} {queries:>3} queries {elapsed * 1000:7.1f} ms")
+    over = {name: count for name, count in counts.items() if count > CEILINGS[name]}
+    assert not over, over
+    assert set(counts) == set(CEILINGS)
