@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -56,13 +57,26 @@ class HomePage(BasePage):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("Een brede foto bovenaan de startpagina, minstens 1600 pixels breed."),
+    )
+    hero_image_alt = models.CharField(
+        _("beschrijving van de hoofdafbeelding"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "Verplicht bij een afbeelding: beschrijf in een zin wat erop staat, voor wie "
+            "de afbeelding niet ziet."
+        ),
     )
     body = StreamField(ContentStreamBlock(), verbose_name=_("inhoud"), blank=True)
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
-        FieldPanel("hero_image"),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")],
+            heading=_("Hoofdafbeelding"),
+        ),
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
@@ -74,6 +88,19 @@ class HomePage(BasePage):
     class Meta:
         verbose_name = _("startpagina")
         verbose_name_plural = _("startpagina's")
+
+    def clean(self) -> None:
+        super().clean()
+        self.hero_image_alt = self.hero_image_alt.strip()
+        if self.hero_image_id and not self.hero_image_alt:
+            raise ValidationError(
+                {
+                    "hero_image_alt": _(
+                        "Beschrijf de hoofdafbeelding: wie de afbeelding niet ziet, leest "
+                        "deze tekst."
+                    )
+                }
+            )
 
     def get_context(self, request, *args, **kwargs):
         from library_pages.selectors import news_latest

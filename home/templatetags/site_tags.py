@@ -25,3 +25,20 @@ def branding_stylesheet_url(site, branding) -> str:
 
     url = reverse("branding_stylesheet", args=[site.pk])
     return f"{url}?v={branding_version(branding)}"
+
+
+# The page's own pictures, in the order a social card prefers them; the site's images follow.
+SOCIAL_IMAGE_FIELDS = ("social_image", "image", "hero_image")
+
+
+@register.simple_tag
+def social_image(page, branding=None):
+    """The image of the page's social card (og:image): the page's own social image, its main
+    image or hero, else the site's default image or logo. None when there is none."""
+    for name in SOCIAL_IMAGE_FIELDS:
+        image = getattr(page, name, None)
+        if image is not None:
+            return image
+    if branding is not None:
+        return branding.default_image or branding.logo
+    return None
