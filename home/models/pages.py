@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from home.blocks import ContentStreamBlock
@@ -42,6 +42,31 @@ class BasePage(Page):
     def clean(self) -> None:
         super().clean()
         validate_site_references(self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["breadcrumbs"] = self.breadcrumbs(request=request)
+        return context
+
+    def breadcrumbs(self, *, request=None) -> list[tuple[str, str]]:
+        """(title, url) of the pages from the site's home page down to this page's parent;
+        empty on the home page. One query."""
+        site = Site.find_for_request(request) if request is not None else self.get_site()
+        if site is None or self.pk == site.root_page_id or self.depth <= 2:
+            return []
+        root_depth = site.root_page.depth
+        ancestors = (
+            Page.objects.ancestor_of(self)
+            .filter(depth__gte=root_depth)
+            .order_by("depth")
+            .only("id", "title", "url_path", "depth")
+        )
+        root_path = site.root_page.url_path
+        return [
+            (page.title, "/" + page.url_path[len(root_path) :])
+            for page in ancestors
+            if page.url_path.startswith(root_path)
+        ]
 
     def get_site_root(self) -> Page | None:
         site = self.get_site()
