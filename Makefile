@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-sync bench-tasks bench-sync-latency clean
+.PHONY: audit help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-sync bench-tasks bench-sync-latency clean
 
 help: ## List the entry points
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -92,3 +92,7 @@ bench-tasks: $(STAMP) ## 1,000 small tasks through the database task backend and
 
 bench-sync-latency: $(STAMP) ## UiTdatabank change -> agenda through the real scheduler and worker, 5 rounds (about 6 min)
 	$(PY) benchmarks/uitdatabank_latency.py
+
+audit: demo ## Lighthouse 12.2.3 (mobile) on every public page type of the demo network: a table of the four scores (CHROME_PATH, Node 20)
+	npm ci --prefix audit --no-audit --no-fund --silent
+	$(PY) audit/lighthouse.py
