@@ -227,7 +227,9 @@ def demo_events_add(*, tenant: Tenant, picture: Callable[[str, str], object] | N
     if agenda is None or EventPage.objects.child_of(agenda).exists():
         return
     identity = IdentitySettings.for_site(tenant.site)
-    if identity.province and not agenda.region:
+    # Regional events by design: the libraries of a province share their regional activities
+    # (the weekly digital help); cultural and community centres show their own programme.
+    if identity.province and not agenda.region and tenant.kind == "bibliotheek":
         agenda.region = identity.province
         agenda.include_regional = True
         agenda.save_revision(log_action=False).publish(log_action=False)
@@ -235,9 +237,14 @@ def demo_events_add(*, tenant: Tenant, picture: Callable[[str, str], object] | N
     city = identity.municipality or tenant.site.site_name
     # "Waar" links to the site's own venue (the first location page).
     location = LocationPage.objects.descendant_of(tenant.site.root_page).order_by("path").first()
-    specs = _events(today, tenant.kind, city)
+    lecture, storytime, digital_help, family_show = _events(today, tenant.kind, city)
     if tenant.kind == "cultuurcentrum":
-        specs += _season(today, tenant.slug)
+        specs = [family_show, *_season(today, tenant.slug)]
+    elif tenant.kind == "bibliotheek":
+        specs = [lecture, storytime, digital_help, family_show]
+    else:
+        digital_help["regional"] = False
+        specs = [lecture, digital_help, family_show]
     for spec in specs:
         dates = spec.pop("dates")
         changes = spec.pop("changes", [])

@@ -71,7 +71,7 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
 
 
 def picture_draw(*, title: str, palette: Palette, label: str = "") -> bytes:
-    """A JPEG of WIDTH x HEIGHT: gradient, shapes seeded by the title, the title in white."""
+    """A JPEG of WIDTH x HEIGHT: a gradient and shapes seeded by the title."""
     seed = int(hashlib.sha256(title.encode()).hexdigest()[:8], 16)
     rng = random.Random(seed)
     image = PILImage.new("RGB", (WIDTH, HEIGHT))
@@ -93,19 +93,12 @@ def picture_draw(*, title: str, palette: Palette, label: str = "") -> bytes:
         else:
             shapes.rounded_rectangle([x, y, x + size, y + size * 0.6], radius=40, fill=colour)
     image = PILImage.alpha_composite(image.convert("RGBA"), overlay)
-    # A dark band keeps the title readable whatever the shapes do.
-    band = PILImage.new("RGBA", (WIDTH, HEIGHT), (0, 0, 0, 0))
-    ImageDraw.Draw(band).rectangle([0, HEIGHT - 330, WIDTH, HEIGHT], fill=(0, 0, 0, 120))
-    image = PILImage.alpha_composite(image, band).convert("RGB")
-    draw = ImageDraw.Draw(image)
-    font = _font(84)
-    lines = _wrap(draw, title, font, WIDTH - 160)[:2]
-    y = HEIGHT - 90 - 100 * len(lines)
+    # No words in the picture: the card or page says the title next to it (and a picture with
+    # text would need that text as its alt text). A small label marks the section.
+    image = image.convert("RGB")
     if label:
-        draw.text((80, y - 70), label.upper(), font=_font(40), fill=(255, 230, 160))
-    for line in lines:
-        draw.text((80, y), line, font=font, fill=(255, 255, 255))
-        y += 100
+        draw = ImageDraw.Draw(image)
+        draw.text((60, HEIGHT - 110), label.upper(), font=_font(44), fill=(255, 255, 255))
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=82, optimize=True)
     return buffer.getvalue()

@@ -17,6 +17,7 @@
             maxZoom: 19,
             attribution: element.getAttribute("data-attribution") || ""
         }).addTo(map);
+        map.attributionControl.setPrefix("Leaflet");
         L.marker([lat, lon], { keyboard: false, alt: element.getAttribute("data-label") || "" }).addTo(map);
         // The map is a picture for sighted users; the address above says the same in words.
         Array.prototype.forEach.call(element.querySelectorAll("a, [tabindex]"), function (node) {
