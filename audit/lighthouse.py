@@ -70,11 +70,11 @@ def targets(port: int) -> list[tuple[str, str]]:
     return result
 
 
-def wait_for(url: str, timeout: float = 120) -> None:
+def wait_for(url: str, timeout: float = 900) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(url, timeout=5)  # noqa: S310 - our own local server
+            urllib.request.urlopen(url, timeout=300)  # noqa: S310 - our own local server
             return
         except urllib.error.HTTPError:
             return

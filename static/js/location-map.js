@@ -12,16 +12,16 @@
         var lon = parseFloat(element.getAttribute("data-lon"));
         if (isNaN(lat) || isNaN(lon)) { element.hidden = true; return; }
         element.classList.add("location-map--active");
-        var map = L.map(element, { scrollWheelZoom: false, keyboard: false }).setView([lat, lon], 16);
+        var map = L.map(element, { scrollWheelZoom: false, keyboard: false, zoomControl: false }).setView([lat, lon], 16);
+        L.control.zoom({
+            zoomInTitle: element.getAttribute("data-zoom-in") || "+",
+            zoomOutTitle: element.getAttribute("data-zoom-out") || "-"
+        }).addTo(map);
         L.tileLayer(element.getAttribute("data-tiles"), {
             maxZoom: 19,
             attribution: element.getAttribute("data-attribution") || ""
         }).addTo(map);
         map.attributionControl.setPrefix("Leaflet");
-        L.marker([lat, lon], { keyboard: false, alt: element.getAttribute("data-label") || "" }).addTo(map);
-        // The map is a picture for sighted users; the address above says the same in words.
-        Array.prototype.forEach.call(element.querySelectorAll("a, [tabindex]"), function (node) {
-            if (!node.closest(".leaflet-control-attribution")) { node.setAttribute("tabindex", "-1"); }
-        });
+        L.marker([lat, lon], { keyboard: false, interactive: false, alt: element.getAttribute("data-label") || "" }).addTo(map);
     });
 })();
