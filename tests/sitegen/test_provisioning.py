@@ -127,9 +127,13 @@ def test_blueprint_pages_are_published_children_of_the_home_page(aalst):
     home = aalst.site.root_page
     expected = {spec.key: spec for spec, _parent in LIBRARY.all_pages()}
 
-    rows = BlueprintPage.objects.filter(tenant=aalst)
+    rows = BlueprintPage.objects.filter(tenant=aalst).exclude(key__startswith="home:")
 
     assert {row.key for row in rows} == set(expected)
+    sections = BlueprintPage.objects.filter(tenant=aalst, key__startswith="home:")
+    assert {(row.key, row.page_id) for row in sections} == {
+        (section.row_key, home.pk) for section in LIBRARY.home_sections
+    }
     for row in rows:
         spec = expected[row.key]
         page = row.page.specific

@@ -161,7 +161,7 @@ def test_missing_setting_rows_are_added_with_blueprint_defaults(old_libraries):
     out = _sync()
 
     assert ContactSettings.objects.filter(site=tenant.site).exists()
-    assert "boom: added digital_collection, contactsettings" in out
+    assert f"boom: added {ADDED}, contactsettings" in out
 
 
 def test_interrupted_sync_resumes_where_it_stopped(old_libraries, monkeypatch):
@@ -178,7 +178,7 @@ def test_interrupted_sync_resumes_where_it_stopped(old_libraries, monkeypatch):
         _sync()
 
     versions = dict(Tenant.objects.values_list("slug", "blueprint_version"))
-    assert versions == {"aalst": 2, "boom": 1, "dilbeek": 2}
+    assert versions == {"aalst": V, "boom": 1, "dilbeek": V}
     boom = Tenant.objects.get(slug="boom")
     # boom's transaction was rolled back as a whole: no half-made page
     assert not BlueprintPage.objects.filter(tenant=boom, key="digital_collection").exists()
