@@ -106,7 +106,14 @@ def lighthouse(url: str, report: Path, chrome: str) -> dict[str, int]:
         "--max-wait-for-load=60000",
     ]
     env = {**os.environ, "CHROME_PATH": chrome}
-    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
+    # A busy machine sometimes loses the trace (NO_NAVSTART): one more try, then the page is
+    # reported as failed rather than stopping the audit.
+    for attempt in (1, 2):
+        done = subprocess.run(command, check=False, env=env, stdout=subprocess.DEVNULL)
+        if done.returncode == 0:
+            break
+        if attempt == 2:
+            return {name: 0 for name in CATEGORIES}
     data = json.loads(report.read_text(encoding="utf-8"))
     return {name: round((data["categories"][name]["score"] or 0) * 100) for name in CATEGORIES}
 

@@ -134,7 +134,7 @@ def test_breadcrumbs_lead_from_the_home_page_to_the_current_page(site_a):
     page = _page(site_a.tenant, "privacy_statement")
     soup = soup_of(site_a.client_for().get(page.url))
     crumbs = soup.select("nav.breadcrumbs li")
-    assert [li.get_text(strip=True) for li in crumbs] == ["Start", "Privacyverklaring"]
+    assert [li.get_text(strip=True) for li in crumbs] == ["Startpagina", "Privacyverklaring"]
     assert crumbs[0].a["href"] == "/"
     assert crumbs[-1].select_one('[aria-current="page"]') is not None
     assert soup_of(site_a.client_for().get("/")).select("nav.breadcrumbs") == []
