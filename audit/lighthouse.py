@@ -113,7 +113,7 @@ def lighthouse(url: str, report: Path, chrome: str) -> dict[str, int]:
         if done.returncode == 0:
             break
         if attempt == 2:
-            return {name: 0 for name in CATEGORIES}
+            return dict.fromkeys(CATEGORIES, 0)
     data = json.loads(report.read_text(encoding="utf-8"))
     return {name: round((data["categories"][name]["score"] or 0) * 100) for name in CATEGORIES}
 
