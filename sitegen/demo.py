@@ -432,7 +432,6 @@ def demo_network_build() -> list[DemoLogin]:
     for demo in DEMO_SITES:
         result = provision_site(blueprint=BLUEPRINTS[demo.kind], request=demo.request)
         tenant = result.tenant
-        _add_branding_pictures(tenant)
         _add_locations(tenant, demo)
         _add_news(tenant, demo)
         demo_courses_add(tenant=tenant, picture=_picture_maker(tenant))
@@ -443,4 +442,8 @@ def demo_network_build() -> list[DemoLogin]:
         _user(username, password, group=tenant.moderators_group)
         logins.append(DemoLogin(tenant.site.site_name, tenant.site.root_url, username, password))
     demo_central_content_add()
+    # Last: the central push republishes library home pages from their own revisions.
+    slugs = [demo.request.slug for demo in DEMO_SITES]
+    for tenant in Tenant.objects.filter(slug__in=slugs).select_related("site", "collection"):
+        _add_branding_pictures(tenant)
     return logins
