@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-sync bench-tasks bench-sync-latency bench-http clean
+.PHONY: audit help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-sync bench-tasks bench-sync-latency bench-http clean
 
 help: ## List the entry points
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -96,3 +96,7 @@ bench-sync-latency: $(STAMP) ## UiTdatabank change -> agenda through the real sc
 bench-http: $(STAMP) ## HTTP: every page type cached/uncached vs bare Django under gunicorn + Redis, 471 sites (needs wrk: apt-get install wrk)
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk (Debian package)"; exit 1; }
 	$(PY) benchmarks/http.py
+
+audit: demo ## Lighthouse 12.2.3 (mobile) on every public page type of the demo network: a table of the four scores (CHROME_PATH, Node 20)
+	npm ci --prefix audit --no-audit --no-fund --silent
+	$(PY) audit/lighthouse.py

@@ -2,6 +2,7 @@
 occurrence, a regional event and an import from a UiTdatabank file."""
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from django.utils import timezone
@@ -16,6 +17,7 @@ from events.models import (
 )
 from events.services import items_from_files, uitdatabank_import
 from home.models import IdentitySettings, Tenant
+from library_pages.models import LocationPage
 
 DEMO_FILE = Path(__file__).parent / "fixtures" / "demo-uitdatabank.json"
 
@@ -126,23 +128,131 @@ def _events(today: dt.date, kind: str, city: str) -> list[dict]:
     ]
 
 
-def demo_events_add(*, tenant: Tenant) -> None:
-    """Idempotent: an agenda that already has events is left alone."""
+def _season(today: dt.date, slug: str) -> list[dict]:
+    """A cultural centre's season: theatre, concerts, film and comedy, each with a ticket link."""
+    friday = _next_weekday(today, 4)
+    thursday = _next_weekday(today, 3)
+    tickets = f"https://tickets.{slug}.example"
+
+    def show(title, intro, event_type, theme, day, hour, prices, *, age_min=None, extra=None):
+        spec = {
+            "title": title,
+            "intro": intro,
+            "event_type": event_type,
+            "theme": theme,
+            "price_info": [{"name": name, "price": price} for name, price in prices],
+            "booking_url": f"{tickets}/{_slugify(title)}",
+            "dates": [EventDate(start_date=day, start_time=dt.time(hour, 15 if hour == 20 else 0))],
+        }
+        if age_min is not None:
+            spec["age_min"] = age_min
+        spec.update(extra or {})
+        return spec
+
+    return [
+        show(
+            "Theater: De kersentuin",
+            "Tsjechovs klassieker over een familie die haar landgoed verliest, in een frisse "
+            "Vlaamse regie met zes acteurs en live cello.",
+            "0.55.0.0.0",
+            "1.3.1.0.0",
+            friday + dt.timedelta(weeks=1),
+            20,
+            [("Basistarief", 22.0), ("-26 jaar", 14.0), ("Met UiTPAS", 5.5)],
+            age_min=14,
+        ),
+        show(
+            "Concert: Strijkkwartet Danel speelt Beethoven",
+            "Drie late strijkkwartetten van Beethoven door een van de beste kwartetten van "
+            "Europa. Inleiding om 19.30 uur in de foyer.",
+            "0.50.4.0.0",
+            "1.8.1.0.0",
+            thursday + dt.timedelta(weeks=2),
+            20,
+            [("Basistarief", 24.0), ("-26 jaar", 12.0)],
+        ),
+        show(
+            "Concert: Meskerem Mees",
+            "De Gentse singer-songwriter brengt de songs van haar nieuwe plaat, akoestisch en "
+            "intiem in de grote zaal.",
+            "0.50.4.0.0",
+            "1.8.3.1.0",
+            friday + dt.timedelta(weeks=3),
+            20,
+            [("Zitplaats", 26.0), ("Met UiTPAS", 6.5)],
+        ),
+        show(
+            "Film: Close",
+            "De bekroonde film van Lukas Dhont, met nabespreking door een filmkenner. "
+            "Nederlands gesproken, met Nederlandse ondertitels voor doven en slechthorenden.",
+            "0.50.6.0.0",
+            "1.0.9.0.0",
+            thursday + dt.timedelta(days=3),
+            20,
+            [("Basistarief", 8.0), ("Met UiTPAS", 2.0)],
+            age_min=12,
+        ),
+        show(
+            "Comedy: Soe Nsuki - Nieuwe voorstelling",
+            "Scherp, grappig en ontwapenend: Soe Nsuki test haar nieuwe show uit voor publiek.",
+            "0.55.0.0.0",
+            "1.3.1.0.0",
+            friday + dt.timedelta(weeks=4),
+            20,
+            [("Basistarief", 20.0)],
+            age_min=16,
+        ),
+    ]
+
+
+def _slugify(title: str) -> str:
+    from django.utils.text import slugify
+
+    return slugify(title)
+
+
+def _locality(document: dict | None) -> str:
+    """The town of an UiTdatabank event's location (Dutch name), or ''."""
+    address = ((document or {}).get("location") or {}).get("address") or {}
+    return str((address.get("nl") or {}).get("addressLocality") or "")
+
+
+def demo_events_add(*, tenant: Tenant, picture: Callable[[str, str], object] | None = None) -> None:
+    """Idempotent: an agenda that already has events is left alone.
+
+    `picture(title, label)` returns an image for an event (the demo network draws them).
+    Events of the UiTdatabank demo file go only to the agenda of their own town: an
+    event in Gent does not belong on Strombeek's agenda."""
     agenda = EventIndexPage.objects.child_of(tenant.site.root_page).first()
     if agenda is None or EventPage.objects.child_of(agenda).exists():
         return
     identity = IdentitySettings.for_site(tenant.site)
-    if identity.province and not agenda.region:
+    # Regional events by design: the libraries of a province share their regional activities
+    # (the weekly digital help); cultural and community centres show their own programme.
+    if identity.province and not agenda.region and tenant.kind == "bibliotheek":
         agenda.region = identity.province
         agenda.include_regional = True
         agenda.save_revision(log_action=False).publish(log_action=False)
     today = timezone.localdate()
     city = identity.municipality or tenant.site.site_name
-    for spec in _events(today, tenant.kind, city):
+    # "Waar" links to the site's own venue (the first location page).
+    location = LocationPage.objects.descendant_of(tenant.site.root_page).order_by("path").first()
+    lecture, storytime, digital_help, family_show = _events(today, tenant.kind, city)
+    if tenant.kind == "cultuurcentrum":
+        specs = [family_show, *_season(today, tenant.slug)]
+    elif tenant.kind == "bibliotheek":
+        specs = [lecture, storytime, digital_help, family_show]
+    else:
+        digital_help["regional"] = False
+        specs = [lecture, digital_help, family_show]
+    for spec in specs:
         dates = spec.pop("dates")
         changes = spec.pop("changes", [])
+        if picture is not None:
+            spec["image"] = picture(spec["title"], "Agenda")
         page = EventPage(
-            place_name=tenant.site.site_name,
+            location_page=location,
+            place_name="" if location else tenant.site.site_name,
             city=city,
             region=identity.province,
             organizer_name=tenant.site.site_name,
@@ -153,4 +263,10 @@ def demo_events_add(*, tenant: Tenant) -> None:
         page.changes = changes
         agenda.add_child(instance=page)
         page.save_revision(log_action=False).publish(log_action=False)
-    uitdatabank_import(site=tenant.site, items=items_from_files([DEMO_FILE]), source=DEMO_FILE.name)
+    items = [
+        item
+        for item in items_from_files([DEMO_FILE])
+        if item.document is not None and _locality(item.document) == city
+    ]
+    if items:
+        uitdatabank_import(site=tenant.site, items=items, source=DEMO_FILE.name)

@@ -267,6 +267,45 @@ def location_today(*, location: LocationLike, now: datetime | None = None) -> Lo
     )
 
 
+@dataclass(frozen=True)
+class UpcomingException:
+    """A closing day or a period with other hours within the coming days."""
+
+    start: date
+    end: date
+    closed: bool
+    opens: time | None
+    closes: time | None
+    reason: str
+
+
+UPCOMING_EXCEPTION_DAYS = 60
+
+
+def exceptions_upcoming(
+    *, location: LocationLike, start: date, days: int = UPCOMING_EXCEPTION_DAYS
+) -> list[UpcomingException]:
+    """Closures and changed hours that touch the `days` days from `start`, in date order.
+
+    Reads the prefetched exceptions (no query of its own); a period that began before `start`
+    and still runs is included."""
+    horizon = start + timedelta(days=days - 1)
+    _weekly, exceptions = _rows(location)
+    upcoming = [
+        UpcomingException(
+            start=e.start_date,
+            end=_last_date(e),
+            closed=bool(e.closed),
+            opens=None if e.closed else e.opens,
+            closes=None if e.closed else e.closes,
+            reason=(e.reason or "").strip(),
+        )
+        for e in exceptions
+        if e.start_date <= horizon and _last_date(e) >= start
+    ]
+    return sorted(upcoming, key=lambda u: (u.start, u.end))
+
+
 def service_points(*, location: LocationLike) -> list[str]:
     names: dict[str, None] = {}
     for span in location.weekly_hours.all():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -54,9 +55,12 @@ def _course(
     sessions: list[tuple[str, dt.datetime, dt.datetime, str]],
     machines: list[str],
     prerequisites: tuple[CoursePage, ...] = (),
+    picture: Callable[[str, str], object] | None = None,
     **fields,
 ) -> CoursePage:
     course = CoursePage(**fields)
+    if picture is not None and course.image is None:
+        course.image = picture(course.title, "Makerspace")
     course.prerequisite_links = [CoursePrerequisite(course=other) for other in prerequisites]
     course.sessions = [
         CourseSession(title=title, starts_at=start, ends_at=end, description=description)
@@ -85,8 +89,12 @@ def _register(course: CoursePage, people: list[tuple[str, str]], *, waitlisted_f
         )
 
 
-def demo_courses_add(*, tenant: Tenant) -> None:
-    """Idempotent: adds the demo courses to a site's makerspace once."""
+def demo_courses_add(
+    *, tenant: Tenant, picture: Callable[[str, str], object] | None = None
+) -> None:
+    """Idempotent: adds the demo courses to a site's makerspace once.
+
+    `picture(title, label)` returns an image for a course (the demo network draws them)."""
     home = tenant.site.root_page
     index = CourseIndexPage.objects.child_of(home).first()
     if index is None or CoursePage.objects.child_of(index).exists():
@@ -99,6 +107,7 @@ def demo_courses_add(*, tenant: Tenant) -> None:
     start = today + dt.timedelta(days=21)
 
     training = _course(
+        picture=picture,
         index=index,
         title="Makerspace-opleiding in vier dagen",
         slug="makerspace-opleiding",
@@ -148,6 +157,7 @@ def demo_courses_add(*, tenant: Tenant) -> None:
 
     first = today + dt.timedelta(days=10)
     beginners = _course(
+        picture=picture,
         index=index,
         title="3D-printen voor beginners",
         slug="3d-printen-voor-beginners",
@@ -179,6 +189,7 @@ def demo_courses_add(*, tenant: Tenant) -> None:
     _register(beginners, DEMO_PEOPLE, waitlisted_from=8)
 
     _course(
+        picture=picture,
         index=index,
         title="3D-printen: zelf ontwerpen voor gevorderden",
         slug="3d-printen-gevorderden",

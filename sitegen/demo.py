@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from catalogue.demo import demo_catalogue_configure, demo_records_import
 from events.demo import demo_events_add
-from home.models import SiteKind, Tenant
+from home.models import BrandingSettings, HomePage, SiteKind, Tenant
 from library_pages.models import (
     ExceptionalHours,
     LocationIndexPage,
@@ -22,6 +22,7 @@ from library_pages.models import (
 from makerspace.demo import demo_courses_add
 from sitegen.blueprints import BLUEPRINTS
 from sitegen.central_demo import demo_central_content_add
+from sitegen.demo_images import demo_logo, demo_picture
 from sitegen.services import SiteRequest, provision_site
 
 CENTRAL_USERNAME = "admin"
@@ -40,6 +41,8 @@ class DemoLocation:
     # (weekday, opens, closes, unstaffed)
     hours: tuple[tuple[int, str, str, bool], ...]
     service_hours: tuple[tuple[str, int, str, str], ...] = ()
+    phone: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -289,6 +292,54 @@ def _time(value: str) -> dt.time:
     return dt.time.fromisoformat(value)
 
 
+def _picture_maker(tenant: Tenant):
+    """picture(title, label): a drawn picture in the site's own collection."""
+
+    def picture(title: str, label: str = ""):
+        return demo_picture(
+            collection=tenant.collection, kind=str(tenant.kind), title=title, label=label
+        )
+
+    return picture
+
+
+HERO_TEXT = {
+    SiteKind.LIBRARY: ("Welkom in de bib", "Een lichte leeszaal vol boeken, met leestafels."),
+    SiteKind.CULTURAL_CENTRE: (
+        "Het nieuwe seizoen",
+        "Een theaterzaal met rode stoelen en een verlicht podium.",
+    ),
+    SiteKind.COMMUNITY_CENTRE: (
+        "Welkom in je buurthuis",
+        "Buren rond een grote tafel in de zonnige tuin van het centrum.",
+    ),
+}
+
+
+def _add_branding_pictures(tenant: Tenant) -> None:
+    """Logo, default picture and home page hero, each only where the site has none."""
+    site = tenant.site
+    picture = _picture_maker(tenant)
+    branding = BrandingSettings.for_site(site)
+    changed = []
+    if branding.logo_id is None:
+        branding.logo = demo_logo(
+            collection=tenant.collection, kind=str(tenant.kind), name=site.site_name
+        )
+        changed.append("logo")
+    if branding.default_image_id is None:
+        branding.default_image = picture(site.site_name, "")
+        changed.append("default_image")
+    if changed:
+        branding.save(update_fields=changed)
+    home = HomePage.objects.get(pk=site.root_page_id)
+    if home.hero_image_id is None:
+        title, alt = HERO_TEXT.get(tenant.kind, HERO_TEXT[SiteKind.LIBRARY])
+        home.hero_image = picture(f"{title} - {site.site_name}", "")
+        home.hero_image_alt = alt
+        home.save_revision(log_action=False).publish(log_action=False)
+
+
 def _add_locations(tenant: Tenant, demo: DemoSite) -> None:
     index = LocationIndexPage.objects.child_of(tenant.site.root_page).first()
     if index is None:
@@ -308,6 +359,9 @@ def _add_locations(tenant: Tenant, demo: DemoSite) -> None:
             accessibility="<p>Rolstoeltoegankelijk, met aangepast toilet en ringleiding "
             "aan de balie.</p>",
             unstaffed_info="Tijdens de onbemande uren kom je binnen met je lidkaart.",
+            image=_picture_maker(tenant)(spec.title, "Locatie"),
+            phone=spec.phone or demo.request.phone,
+            email=spec.email or demo.request.email,
         )
         location.weekly_hours = [
             OpeningHoursSpan(weekday=d, opens=_time(o), closes=_time(c), unstaffed=u)
@@ -343,6 +397,7 @@ def _add_news(tenant: Tenant, demo: DemoSite) -> None:
             date=today - dt.timedelta(days=3 * offset + 1),
             intro=intro,
             body=[{"type": "paragraph", "value": f"<p>{intro} Meer info aan de balie.</p>"}],
+            image=_picture_maker(tenant)(title, "Nieuws"),
         )
         index.add_child(instance=page)
         page.save_revision(log_action=False).publish(log_action=False)
@@ -379,12 +434,16 @@ def demo_network_build() -> list[DemoLogin]:
         tenant = result.tenant
         _add_locations(tenant, demo)
         _add_news(tenant, demo)
-        demo_courses_add(tenant=tenant)
-        demo_events_add(tenant=tenant)
+        demo_courses_add(tenant=tenant, picture=_picture_maker(tenant))
+        demo_events_add(tenant=tenant, picture=_picture_maker(tenant))
         demo_catalogue_configure(tenant=tenant)
         username = f"redacteur-{tenant.slug}"
         password = f"demo-{tenant.slug}-2026"
         _user(username, password, group=tenant.moderators_group)
         logins.append(DemoLogin(tenant.site.site_name, tenant.site.root_url, username, password))
     demo_central_content_add()
+    # Last: the central push republishes library home pages from their own revisions.
+    slugs = [demo.request.slug for demo in DEMO_SITES]
+    for tenant in Tenant.objects.filter(slug__in=slugs).select_related("site", "collection"):
+        _add_branding_pictures(tenant)
     return logins

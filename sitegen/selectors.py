@@ -291,6 +291,11 @@ def blueprint_missing(*, blueprint: Blueprint, existing: dict[str, int | None]) 
             continue
         missing.append(spec.key)
         present.add(spec.key)
+    missing += [
+        section.row_key
+        for section in blueprint.home_sections_up_to(blueprint.version)
+        if section.row_key not in existing
+    ]
     return missing
 
 

@@ -330,11 +330,48 @@ def blueprint_apply(*, tenant: Tenant, blueprint: Blueprint) -> list[str]:
         created = plan.keys
     else:
         created = []
+    created += _home_sections_apply(tenant=tenant, blueprint=blueprint, existing=existing)
     _setting_permissions_ensure(tenant=tenant)
     if tenant.blueprint_version < blueprint.version:
         tenant.blueprint_version = blueprint.version
         tenant.save(update_fields=["blueprint_version"])
     return created
+
+
+def _home_sections_apply(
+    *, tenant: Tenant, blueprint: Blueprint, existing: dict[str, int | None]
+) -> list[str]:
+    """Insert the blueprint's home sections that the site never had at the top of its home page.
+
+    The new blocks go into the latest revision (a local draft keeps its edits); the revision is
+    published only when the home page had no unpublished changes, so a draft in progress is
+    never published by a sync. Each section is recorded (`home:<key>`) and never comes back once
+    an editor removes it.
+    """
+    missing = [
+        section
+        for section in blueprint.home_sections_up_to(blueprint.version)
+        if section.row_key not in existing
+    ]
+    if not missing:
+        return []
+    home_page = Page.objects.get(pk=tenant.site.root_page_id).specific
+    home = home_page.get_latest_revision_as_object()
+    body = getattr(home, "body", None)
+    if body is None:
+        return []
+    had_draft = home_page.has_unpublished_changes
+    home.body = [*(dict(section.block) for section in missing), *body.raw_data]
+    revision = home.save_revision(log_action=False, clean=False)
+    if home_page.live and not had_draft:
+        revision.publish(log_action=False)
+    BlueprintPage.objects.bulk_create(
+        BlueprintPage(
+            tenant=tenant, key=section.row_key, page=home_page, added_in_version=blueprint.version
+        )
+        for section in missing
+    )
+    return [section.row_key for section in missing]
 
 
 def _navigation_extend(
@@ -471,11 +508,15 @@ def provision_site(*, blueprint: Blueprint, request: SiteRequest) -> ProvisionRe
             % {"slug": request.slug}
         )
 
+    sections = blueprint.home_sections_up_to(blueprint.version)
     home = HomePage(
         title=request.name,
         slug=request.slug,
         intro=blueprint.home_intro,
-        body=list(blueprint.home_body),
+        body=[
+            *(dict(section.block) for section in sections),
+            *blueprint.home_body,
+        ],
     )
     # The home page and every blueprint page in one bulk creation (home.page_bulk).
     plan = _blueprint_plan(home=home, blueprint=blueprint, existing={}, home_is_new=True)
@@ -517,6 +558,12 @@ def provision_site(*, blueprint: Blueprint, request: SiteRequest) -> ProvisionRe
     )
     _settings_initialise(tenant=tenant, blueprint=blueprint, request=request)
     _blueprint_plan_record(tenant=tenant, blueprint=blueprint, plan=plan)
+    BlueprintPage.objects.bulk_create(
+        BlueprintPage(
+            tenant=tenant, key=section.row_key, page=home, added_in_version=blueprint.version
+        )
+        for section in sections
+    )
     logger.info("Provisioned %s at %s:%s", request.slug, hostname, port)
     return ProvisionResult(tenant=tenant, created=True, pages_created=["home", *plan.keys])
 

@@ -316,6 +316,12 @@ ADMIN_HOST_ONLY = env_bool("ADMIN_HOST_ONLY", True)
 # Send the Content-Security-Policy (home.csp) as Report-Only, e.g. while trying a change.
 CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 
+# The map on a location page: tiles from this server (an https URL template with {z}/{x}/{y};
+# img-src of the CSP allows https: images), drawn by the Leaflet copy in static/vendor/. Empty:
+# no map, only the address link.
+MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© OpenStreetMap-bijdragers")
+
 # Sites that provisioning creates get `<slug>.<SITE_DOMAIN_SUFFIX>` unless a hostname is given.
 SITE_DOMAIN_SUFFIX = env("SITE_DOMAIN_SUFFIX", "localhost")
 SITE_PORT = int(env("SITE_PORT", "80"))

@@ -1,8 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from home.blocks import ContentStreamBlock
@@ -42,6 +43,31 @@ class BasePage(Page):
         super().clean()
         validate_site_references(self)
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["breadcrumbs"] = self.breadcrumbs(request=request)
+        return context
+
+    def breadcrumbs(self, *, request=None) -> list[tuple[str, str]]:
+        """(title, url) of the pages from the site's home page down to this page's parent;
+        empty on the home page. One query."""
+        site = Site.find_for_request(request) if request is not None else self.get_site()
+        if site is None or self.pk == site.root_page_id or self.depth <= 2:
+            return []
+        root_depth = site.root_page.depth
+        ancestors = (
+            Page.objects.ancestor_of(self)
+            .filter(depth__gte=root_depth)
+            .order_by("depth")
+            .only("id", "title", "url_path", "depth")
+        )
+        root_path = site.root_page.url_path
+        return [
+            (page.title, "/" + page.url_path[len(root_path) :])
+            for page in ancestors
+            if page.url_path.startswith(root_path)
+        ]
+
     def get_site_root(self) -> Page | None:
         site = self.get_site()
         return site.root_page if site else None
@@ -56,13 +82,26 @@ class HomePage(BasePage):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("Een brede foto bovenaan de startpagina, minstens 1600 pixels breed."),
+    )
+    hero_image_alt = models.CharField(
+        _("beschrijving van de hoofdafbeelding"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "Verplicht bij een afbeelding: beschrijf in een zin wat erop staat, voor wie "
+            "de afbeelding niet ziet."
+        ),
     )
     body = StreamField(ContentStreamBlock(), verbose_name=_("inhoud"), blank=True)
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
-        FieldPanel("hero_image"),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")],
+            heading=_("Hoofdafbeelding"),
+        ),
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
@@ -74,6 +113,19 @@ class HomePage(BasePage):
     class Meta:
         verbose_name = _("startpagina")
         verbose_name_plural = _("startpagina's")
+
+    def clean(self) -> None:
+        super().clean()
+        self.hero_image_alt = self.hero_image_alt.strip()
+        if self.hero_image_id and not self.hero_image_alt:
+            raise ValidationError(
+                {
+                    "hero_image_alt": _(
+                        "Beschrijf de hoofdafbeelding: wie de afbeelding niet ziet, leest "
+                        "deze tekst."
+                    )
+                }
+            )
 
     def get_context(self, request, *args, **kwargs):
         from library_pages.selectors import news_latest

@@ -33,6 +33,21 @@ class BrandingSettings(BaseSiteSetting):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_(
+            "Getoond in de kop van elke pagina, als icoon in het browsertabblad en wanneer "
+            "iemand de website deelt. Liefst vierkant of liggend, minstens 512 pixels."
+        ),
+    )
+    default_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("standaardafbeelding"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Getoond bij activiteiten, nieuws en cursussen die zelf geen afbeelding hebben."
+        ),
     )
     primary_colour = models.CharField(
         _("hoofdkleur"), max_length=7, default="#0b5394", validators=[hex_colour_validator]
@@ -55,6 +70,7 @@ class BrandingSettings(BaseSiteSetting):
 
     panels = [
         FieldPanel("logo"),
+        FieldPanel("default_image"),
         MultiFieldPanel(
             [FieldPanel("primary_colour"), FieldPanel("primary_text_colour")],
             heading=_("Hoofdkleur (kop, menu, voettekst)"),
@@ -136,6 +152,11 @@ class ContactSettings(BaseSiteSetting):
     instagram_url = models.URLField(_("Instagram"), blank=True)
     youtube_url = models.URLField(_("YouTube"), blank=True)
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)
+    newsletter_url = models.URLField(
+        _("inschrijven op de nieuwsbrief"),
+        blank=True,
+        help_text=_("Het adres van het inschrijfformulier van je nieuwsbrief (optioneel)."),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -153,6 +174,7 @@ class ContactSettings(BaseSiteSetting):
             ],
             heading=_("Sociale media"),
         ),
+        FieldPanel("newsletter_url"),
     ]
 
     class Meta:

@@ -1,7 +1,8 @@
 import json
+from functools import lru_cache
 
 from django import template
-from django.utils.html import _json_script_escapes
+from django.utils.html import _json_script_escapes, conditional_escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -25,3 +26,50 @@ def branding_stylesheet_url(site, branding) -> str:
 
     url = reverse("branding_stylesheet", args=[site.pk])
     return f"{url}?v={branding_version(branding)}"
+
+
+# The page's own pictures, in the order a social card prefers them; the site's images follow.
+SOCIAL_IMAGE_FIELDS = ("social_image", "image", "hero_image")
+
+
+@register.simple_tag
+def social_image(page, branding=None):
+    """The image of the page's social card (og:image): the page's own social image, its main
+    image or hero, else the site's default image or logo. None when there is none."""
+    for name in SOCIAL_IMAGE_FIELDS:
+        image = getattr(page, name, None)
+        if image is not None:
+            return image
+    if branding is not None:
+        return branding.default_image or branding.logo
+    return None
+
+
+# Words this long get break opportunities at their Dutch hyphenation points.
+LONG_WORD = 12
+
+
+@lru_cache(maxsize=1)
+def _dutch_hyphenator():
+    import pyphen
+
+    return pyphen.Pyphen(lang="nl_NL")
+
+
+@register.filter(needs_autoescape=True)
+def breakable(value, autoescape=True) -> str:
+    """Escape the text and put a <wbr> at the Dutch hyphenation points of its long words.
+
+    Browsers with a Dutch dictionary hyphenate themselves (`hyphens: auto`); where they have
+    none, a long compound in a narrow card would otherwise break at any letter
+    ("Theatervoorstellin g"). <wbr> adds no character, so the text reads and copies as is."""
+    text = str(value or "")
+    hyphenator = _dutch_hyphenator()
+    words = []
+    for word in text.split(" "):
+        if len(word) >= LONG_WORD and word.isalpha():
+            parts = hyphenator.inserted(word, hyphen="\x00").split("\x00")
+            words.append("<wbr>".join(conditional_escape(part) for part in parts))
+        else:
+            words.append(conditional_escape(word) if autoescape else word)
+    return mark_safe(" ".join(words))

@@ -1,4 +1,4 @@
-from .content import ContactPage, StandardPage
+from .content import ContactPage, SitemapPage, StandardPage
 from .locations import (
     ExceptionalHours,
     LocationIndexPage,
@@ -15,5 +15,6 @@ __all__ = [
     "NewsIndexPage",
     "NewsPage",
     "OpeningHoursSpan",
+    "SitemapPage",
     "StandardPage",
 ]

@@ -1,5 +1,6 @@
 from urllib.parse import quote_plus
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
@@ -166,7 +167,13 @@ class LocationPage(BasePage):
             (name, opening_hours.week_schedule(location=self, start=today, service_point=name))
             for name in opening_hours.service_points(location=self)
         ]
+        context["exceptions_upcoming"] = opening_hours.exceptions_upcoming(
+            location=self, start=today
+        )
+        context["exceptions_days"] = opening_hours.UPCOMING_EXCEPTION_DAYS
         context["map_url"] = self.map_url
+        context["map_tiles"] = settings.MAP_TILE_URL if self.latitude is not None else ""
+        context["map_attribution"] = settings.MAP_TILE_ATTRIBUTION
         context["structured_data"] = self.structured_data(request=request, today=today)
         return context
 

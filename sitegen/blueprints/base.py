@@ -27,6 +27,24 @@ class PageSpec:
 
 
 @dataclass(frozen=True)
+class HomeSection:
+    """A block the blueprint puts at the top of the site's home page body.
+
+    Provisioning puts it in the new home page; re-applying a newer blueprint inserts it into an
+    existing home page once (a `sitegen.BlueprintPage` row with the key `home:<key>` remembers
+    that), so a section a local editor removed is not brought back.
+    """
+
+    key: str
+    block: Mapping[str, Any]
+    since_version: int = 1
+
+    @property
+    def row_key(self) -> str:
+        return f"home:{self.key}"
+
+
+@dataclass(frozen=True)
 class Branding:
     primary_colour: str
     accent_colour: str
@@ -42,6 +60,7 @@ class Blueprint:
     branding: Branding
     pages: tuple[PageSpec, ...]
     catalogue: bool = False
+    home_sections: tuple[HomeSection, ...] = ()
 
     def all_pages(self) -> list[tuple[PageSpec, PageSpec | None]]:
         """Every spec with its parent spec, parents first."""
@@ -54,6 +73,9 @@ class Blueprint:
 
         walk(self.pages, None)
         return result
+
+    def home_sections_up_to(self, version: int) -> list[HomeSection]:
+        return [section for section in self.home_sections if section.since_version <= version]
 
     def pages_up_to(self, version: int) -> list[tuple[PageSpec, PageSpec | None]]:
         return [
@@ -76,4 +98,13 @@ def faq(title: str, items: list[tuple[str, str]]) -> dict[str, Any]:
             "title": title,
             "items": [{"question": q, "answer": a} for q, a in items],
         },
+    }
+
+
+def upcoming_events(title: str, count: int) -> dict[str, Any]:
+    """The agenda's next events (events.blocks.UpcomingEventsBlock), with images, dates, prices
+    and ticket buttons."""
+    return {
+        "type": "upcoming_events",
+        "value": {"title": title, "count": count, "event_type": "", "theme": "", "age_group": ""},
     }

@@ -1,10 +1,11 @@
 from home.models import SiteKind
 
-from .base import Blueprint, Branding, PageSpec, heading, paragraph
+from .base import Blueprint, Branding, HomeSection, PageSpec, heading, paragraph, upcoming_events
+from .common import common_pages
 
 COMMUNITY_CENTRE = Blueprint(
     kind=SiteKind.COMMUNITY_CENTRE,
-    version=1,
+    version=2,
     site_name_prefix="Gemeenschapscentrum",
     home_intro=(
         "Het gemeenschapscentrum is de ontmoetingsplek van de buurt: cursussen, activiteiten, "
@@ -69,6 +70,14 @@ COMMUNITY_CENTRE = Blueprint(
             in_main_menu=True,
             in_footer_menu=True,
             fields={"intro": "Loop gerust eens binnen."},
+        ),
+        *common_pages(org="het gemeenschapscentrum", since_version=2),
+    ),
+    home_sections=(
+        HomeSection(
+            key="programme",
+            block=upcoming_events("Programma", 6),
+            since_version=2,
         ),
     ),
 )

@@ -1,10 +1,20 @@
 from home.models import SiteKind
 
-from .base import Blueprint, Branding, PageSpec, faq, heading, paragraph
+from .base import (
+    Blueprint,
+    Branding,
+    HomeSection,
+    PageSpec,
+    faq,
+    heading,
+    paragraph,
+    upcoming_events,
+)
+from .common import common_pages
 
 CULTURAL_CENTRE = Blueprint(
     kind=SiteKind.CULTURAL_CENTRE,
-    version=1,
+    version=2,
     site_name_prefix="Cultuurcentrum",
     home_intro=(
         "Theater, concerten, comedy, film en tentoonstellingen: ontdek het programma van "
@@ -83,6 +93,14 @@ CULTURAL_CENTRE = Blueprint(
             in_main_menu=True,
             in_footer_menu=True,
             fields={"intro": "Het onthaal helpt je graag verder."},
+        ),
+        *common_pages(org="het cultuurcentrum", since_version=2),
+    ),
+    home_sections=(
+        HomeSection(
+            key="programme",
+            block=upcoming_events("Programma", 6),
+            since_version=2,
         ),
     ),
 )

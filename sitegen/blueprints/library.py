@@ -1,10 +1,20 @@
 from home.models import SiteKind
 
-from .base import Blueprint, Branding, PageSpec, faq, heading, paragraph
+from .base import (
+    Blueprint,
+    Branding,
+    HomeSection,
+    PageSpec,
+    faq,
+    heading,
+    paragraph,
+    upcoming_events,
+)
+from .common import common_pages
 
 LIBRARY = Blueprint(
     kind=SiteKind.LIBRARY,
-    version=2,
+    version=3,
     site_name_prefix="Bibliotheek",
     home_intro=(
         "Welkom in de bib. Leen boeken, strips, films en tijdschriften, lees de krant, "
@@ -149,6 +159,14 @@ LIBRARY = Blueprint(
                 ],
             },
         ),
+        *common_pages(org="de bibliotheek", since_version=3),
     ),
     catalogue=True,
+    home_sections=(
+        HomeSection(
+            key="upcoming",
+            block=upcoming_events("Binnenkort in de bib", 3),
+            since_version=3,
+        ),
+    ),
 )

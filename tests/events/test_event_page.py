@@ -69,9 +69,9 @@ def test_event_page_shows_everything(site_a, event):
         "vanaf 16 jaar",
     ):
         assert expected in text
-    # The map is a link: the page loads the site's own script and no map library.
+    # The map is a link: the page loads the site's own scripts and no map library.
     scripts = [tag["src"] for tag in soup.find_all("script", src=True)]
-    assert len(scripts) == 1 and scripts[0].endswith("/js/site.js"), scripts
+    assert [src.rsplit("/", 1)[-1] for src in scripts] == ["early.js", "site.js"], scripts
 
 
 def test_json_ld_is_an_event_with_start_location_status_and_offers(site_a, event):

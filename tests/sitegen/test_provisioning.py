@@ -127,9 +127,13 @@ def test_blueprint_pages_are_published_children_of_the_home_page(aalst):
     home = aalst.site.root_page
     expected = {spec.key: spec for spec, _parent in LIBRARY.all_pages()}
 
-    rows = BlueprintPage.objects.filter(tenant=aalst)
+    rows = BlueprintPage.objects.filter(tenant=aalst).exclude(key__startswith="home:")
 
     assert {row.key for row in rows} == set(expected)
+    sections = BlueprintPage.objects.filter(tenant=aalst, key__startswith="home:")
+    assert {(row.key, row.page_id) for row in sections} == {
+        (section.row_key, home.pk) for section in LIBRARY.home_sections
+    }
     for row in rows:
         spec = expected[row.key]
         page = row.page.specific
@@ -524,12 +528,14 @@ def test_other_invalid_requests_are_refused(db, change, expected):
 
 # --- blueprint upgrades -------------------------------------------------------------------------
 
+# One version past the current blueprint, whatever that is.
+NEXT = LIBRARY.version + 1
 FAQ_SPEC = PageSpec(
     key="faq",
     model="library_pages.StandardPage",
     title="Veelgestelde vragen",
     slug="veelgestelde-vragen",
-    since_version=2,
+    since_version=NEXT,
     in_footer_menu=True,
     fields={"intro": "Antwoorden op de vragen die we het vaakst krijgen."},
 )
@@ -538,34 +544,34 @@ HISTORY_SPEC = PageSpec(
     model="library_pages.StandardPage",
     title="Geschiedenis",
     slug="geschiedenis",
-    since_version=2,
+    since_version=NEXT,
 )
 
 
-def _library_v2() -> "services.Blueprint":
+def _library_next() -> "services.Blueprint":
     pages = tuple(
         dataclasses.replace(spec, children=(*spec.children, HISTORY_SPEC))
         if spec.key == "about"
         else spec
         for spec in LIBRARY.pages
     )
-    return dataclasses.replace(LIBRARY, version=2, pages=(*pages, FAQ_SPEC))
+    return dataclasses.replace(LIBRARY, version=NEXT, pages=(*pages, FAQ_SPEC))
 
 
 def test_newer_blueprint_adds_its_new_pages_and_records_the_version(aalst):
-    result = provision_site(blueprint=_library_v2(), request=AALST)
+    result = provision_site(blueprint=_library_next(), request=AALST)
 
     aalst.refresh_from_db()
     assert not result.created
     assert result.pages_created == ["history", "faq"]
-    assert aalst.blueprint_version == 2
+    assert aalst.blueprint_version == NEXT
     faq = _blueprint_page(aalst, "faq")
     history = _blueprint_page(aalst, "history")
     assert faq.get_parent().pk == aalst.site.root_page_id
     assert history.get_parent().pk == _blueprint_page(aalst, "about").pk
     assert faq.live and history.live
     rows = BlueprintPage.objects.filter(tenant=aalst, key__in=["faq", "history"])
-    assert set(rows.values_list("added_in_version", flat=True)) == {2}
+    assert set(rows.values_list("added_in_version", flat=True)) == {NEXT}
     footer = _menu_page_ids(NavigationSettings.for_site(aalst.site).footer_menu)
     assert footer[-1] == faq.pk
     assert len(footer) == len(set(footer)), "existing menu items are kept, not repeated"
@@ -578,7 +584,7 @@ def test_newer_blueprint_does_not_touch_a_locally_edited_page(aalst):
     about.save_revision().publish()
     revisions = about.revisions.count()
 
-    provision_site(blueprint=_library_v2(), request=AALST)
+    provision_site(blueprint=_library_next(), request=AALST)
 
     about = StandardPage.objects.get(pk=about.pk)
     assert about.title == "Over onze bib"
@@ -590,7 +596,7 @@ def test_newer_blueprint_does_not_touch_a_locally_edited_page(aalst):
 def test_newer_blueprint_skips_children_of_a_page_deleted_locally(aalst):
     _blueprint_page(aalst, "about").delete()
 
-    result = provision_site(blueprint=_library_v2(), request=AALST)
+    result = provision_site(blueprint=_library_next(), request=AALST)
 
     assert result.pages_created == ["faq"]
     assert not StandardPage.objects.filter(slug="geschiedenis").exists()
@@ -600,7 +606,7 @@ def test_newer_blueprint_keeps_a_local_page_that_took_the_new_slug(aalst):
     home = aalst.site.root_page
     local = home.add_child(instance=StandardPage(title="Onze FAQ", slug="veelgestelde-vragen"))
 
-    provision_site(blueprint=_library_v2(), request=AALST)
+    provision_site(blueprint=_library_next(), request=AALST)
 
     local.refresh_from_db()
     assert local.title == "Onze FAQ"
@@ -610,9 +616,9 @@ def test_newer_blueprint_keeps_a_local_page_that_took_the_new_slug(aalst):
 
 
 def test_older_blueprint_does_not_lower_the_recorded_version(aalst):
-    provision_site(blueprint=_library_v2(), request=AALST)
+    provision_site(blueprint=_library_next(), request=AALST)
 
     provision_site(blueprint=LIBRARY, request=AALST)
 
     aalst.refresh_from_db()
-    assert aalst.blueprint_version == 2
+    assert aalst.blueprint_version == NEXT

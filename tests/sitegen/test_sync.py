@@ -28,7 +28,10 @@ def _network_empty_unless_asked(request):
 
 LIBRARY = BLUEPRINTS[SiteKind.LIBRARY]
 LIBRARY_V1 = dataclasses.replace(LIBRARY, version=1)
-NEW_KEYS = [spec.key for spec, _ in LIBRARY.all_pages() if spec.since_version == 2]
+NEW_KEYS = [spec.key for spec, _ in LIBRARY.all_pages() if spec.since_version >= 2]
+V = LIBRARY.version
+# What a version 1 site gains: the later pages, then the home page sections.
+ADDED = ", ".join([*NEW_KEYS, *(section.row_key for section in LIBRARY.home_sections)])
 
 
 def _old_library(slug: str) -> Tenant:
@@ -58,13 +61,18 @@ def _sync(*args) -> str:
     return out.getvalue()
 
 
-def test_blueprint_version_2_adds_the_digital_collection(db):
-    assert LIBRARY.version == 2
-    assert NEW_KEYS == ["digital_collection"]
+def test_later_blueprint_versions_add_the_digital_collection_and_the_statements(db):
+    assert NEW_KEYS == [
+        "digital_collection",
+        "accessibility_statement",
+        "privacy_statement",
+        "cookie_statement",
+        "sitemap",
+    ]
     fresh = provision_site(blueprint=LIBRARY, request=SiteRequest(name="Bib Mol", slug="mol"))
     page = BlueprintPage.objects.get(tenant=fresh.tenant, key="digital_collection").page
     assert page.title == "Digitale collectie" and page.live
-    assert fresh.tenant.blueprint_version == 2
+    assert fresh.tenant.blueprint_version == V
 
 
 def test_sync_adds_the_new_page_to_every_old_site(old_libraries, site_b):
@@ -74,15 +82,15 @@ def test_sync_adds_the_new_page_to_every_old_site(old_libraries, site_b):
 
     for tenant in old_libraries:
         tenant.refresh_from_db()
-        assert tenant.blueprint_version == 2
+        assert tenant.blueprint_version == V
         row = BlueprintPage.objects.get(tenant=tenant, key="digital_collection")
         page = row.page.specific
         assert isinstance(page, StandardPage) and page.live
         assert page.get_parent().pk == tenant.site.root_page_id
-        assert f"{tenant.slug}: added digital_collection (v1 -> v2)" in out
-    # gent, the library of the session network, was provisioned at version 2 already
+        assert f"{tenant.slug}: added {ADDED} (v1 -> v{V})" in out
+    # gent, the library of the session network, was provisioned at the current version
     assert "[1/4] aalst" in out and "[3/4] dilbeek" in out
-    assert "[4/4] gent: up to date (v2)" in out
+    assert f"[4/4] gent: up to date (v{V})" in out
     assert "3 updated" in out and "1 up to date" in out
     assert Page.objects.descendant_of(site_b.home).count() == cultural_centre_before
 
@@ -93,7 +101,7 @@ def test_dry_run_reports_and_changes_nothing(old_libraries):
     out = _sync("--dry-run")
 
     assert _state() == before
-    assert out.count("would add digital_collection (v1 -> v2)") == 3
+    assert out.count(f"would add {ADDED} (v1 -> v{V})") == 3
     assert "3 to update" in out
 
 
@@ -104,7 +112,7 @@ def test_second_run_changes_nothing(old_libraries):
     out = _sync()
 
     assert _state() == after_first
-    assert out.count("up to date (v2)") == 3
+    assert out.count(f"up to date (v{V})") == 3
     assert "0 updated" in out
 
 
@@ -153,7 +161,7 @@ def test_missing_setting_rows_are_added_with_blueprint_defaults(old_libraries):
     out = _sync()
 
     assert ContactSettings.objects.filter(site=tenant.site).exists()
-    assert "boom: added digital_collection, contactsettings" in out
+    assert f"boom: added {ADDED}, contactsettings" in out
 
 
 def test_interrupted_sync_resumes_where_it_stopped(old_libraries, monkeypatch):
@@ -170,7 +178,7 @@ def test_interrupted_sync_resumes_where_it_stopped(old_libraries, monkeypatch):
         _sync()
 
     versions = dict(Tenant.objects.values_list("slug", "blueprint_version"))
-    assert versions == {"aalst": 2, "boom": 1, "dilbeek": 2}
+    assert versions == {"aalst": V, "boom": 1, "dilbeek": V}
     boom = Tenant.objects.get(slug="boom")
     # boom's transaction was rolled back as a whole: no half-made page
     assert not BlueprintPage.objects.filter(tenant=boom, key="digital_collection").exists()

@@ -1,0 +1,178 @@
+"""`make audit`: Lighthouse on every public page type of the demo network, at mobile settings.
+
+Starts the site on a free port (the database of DATABASE_URL, with the demo network built by
+`make demo`), finds one page of every page type in the demo's page trees (plus the site search
+with and without results and a 404), runs Lighthouse 12.2.3 (audit/package.json; Node 20) on
+Debian's Chromium (CHROME_PATH; nothing downloads a browser), and prints the four scores per
+page type. The JSON reports go to audit/out/. Exit status 1 when a score is under --goal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+# Map tiles cannot be fetched on a closed network: a local tile keeps the map in the audit.
+OFFLINE_TILE = "/static/images/map-tile-offline.png"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def targets(port: int) -> list[tuple[str, str]]:
+    """(label, URL) of one page per page type, first site of the demo that has it."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    import django
+
+    django.setup()
+    from wagtail.models import Page, Site
+
+    found: dict[str, str] = {}
+    first_site = None
+    for site in Site.objects.select_related("root_page").order_by("pk"):
+        base = f"http://{site.hostname}:{port}"
+        first_site = first_site or base
+        pages = (
+            Page.objects.live()
+            .public()
+            .descendant_of(site.root_page, inclusive=True)
+            .order_by("path")
+            .specific()
+        )
+        for page in pages:
+            name = type(page).__name__
+            if name not in found:
+                found[name] = base + page.url_path[len(site.root_page.url_path) - 1 :]
+    result = sorted(found.items())
+    if first_site:
+        result += [
+            ("Zoeken (resultaten)", f"{first_site}/zoeken/?q=bib"),
+            ("Zoeken (niets)", f"{first_site}/zoeken/?q=qwzxjvonvindbaar"),
+            ("404", f"{first_site}/deze-pagina-bestaat-niet/"),
+        ]
+    return result
+
+
+def local_get(url: str, timeout: float) -> None:
+    """GET a demo URL on the loopback address with its Host header: Chromium resolves
+    `*.localhost` by itself, the C library's resolver may not."""
+    parts = urllib.parse.urlsplit(url)
+    loopback = parts._replace(netloc=f"127.0.0.1:{parts.port}").geturl()
+    request = urllib.request.Request(loopback, headers={"Host": parts.netloc})
+    urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 - our own local server
+
+
+def wait_for(url: str, timeout: float = 900) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            local_get(url, timeout=300)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(1)
+    raise SystemExit(f"the server did not answer on {url}")
+
+
+def lighthouse(url: str, report: Path, chrome: str) -> dict[str, int]:
+    binary = HERE / "node_modules" / ".bin" / "lighthouse"
+    command = [
+        str(binary),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+        "--max-wait-for-load=60000",
+    ]
+    env = {**os.environ, "CHROME_PATH": chrome}
+    # A busy machine sometimes loses the trace (NO_NAVSTART): one more try, then the page is
+    # reported as failed rather than stopping the audit.
+    for attempt in (1, 2):
+        done = subprocess.run(command, check=False, env=env, stdout=subprocess.DEVNULL)
+        if done.returncode == 0:
+            break
+        if attempt == 2:
+            return dict.fromkeys(CATEGORIES, 0)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    return {name: round((data["categories"][name]["score"] or 0) * 100) for name in CATEGORIES}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--goal", type=int, default=95)
+    parser.add_argument("--only", help="comma-separated page types to audit")
+    args = parser.parse_args()
+    chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.access(chrome, os.X_OK):
+        raise SystemExit("Chromium not found: apt-get install chromium, or set CHROME_PATH")
+    if not (HERE / "node_modules" / ".bin" / "lighthouse").exists():
+        raise SystemExit("Lighthouse is not installed: npm ci --prefix audit")
+    OUT.mkdir(exist_ok=True)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev"),
+        "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", OFFLINE_TILE),
+    }
+    os.environ.update(env)
+    pages = targets(port)
+    if args.only:
+        wanted = set(args.only.split(","))
+        pages = [(label, url) for label, url in pages if label in wanted]
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    rows: list[tuple[str, dict[str, int]]] = []
+    try:
+        wait_for(pages[0][1] if pages else f"http://127.0.0.1:{port}/")
+        for label, url in pages:
+            # A first request renders the images (AVIF, WebP): the audit measures a warm site.
+            with contextlib.suppress(OSError):
+                local_get(url, timeout=300)
+            report = OUT / f"{label.replace(' ', '_').replace('(', '').replace(')', '')}.json"
+            scores = lighthouse(url, report, chrome)
+            rows.append((label, scores))
+            sys.stderr.write(f"  {label}: {scores}\n")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    width = max((len(label) for label, _ in rows), default=10)
+    header = f"{'Paginatype':<{width}} | " + " | ".join(f"{c:>14}" for c in CATEGORIES)
+    out = sys.stdout
+    out.write(header + "\n")
+    out.write("-" * len(header) + "\n")
+    below = False
+    for label, scores in rows:
+        below |= any(score < args.goal for score in scores.values())
+        cells = " | ".join(f"{scores[c]:>14}" for c in CATEGORIES)
+        out.write(f"{label:<{width}} | {cells}\n")
+    return 1 if below else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
