@@ -196,8 +196,8 @@ class DataTableBlock(blocks.StructBlock):
         }
 
 
-# After the content blocks that sitegen.blocks reuses: see the note there on import order.
-from sitegen.blocks import SharedSectionBlock  # noqa: E402
+# After the content blocks that central.blocks reuses: see the note there on import order.
+from central.blocks import SharedSectionBlock  # noqa: E402
 
 
 class ContentStreamBlock(blocks.StreamBlock):

@@ -108,7 +108,7 @@ class SiteShell:
     main_menu: list[MenuLink] = field(default_factory=list)
     footer_menu: list[MenuLink] = field(default_factory=list)
     locations_today: list[Any] = field(default_factory=list)
-    # Central campaigns running now for this site (sitegen), one query.
+    # Central campaigns running now for this site (central), one query.
     campaign_banners: list[Any] = field(default_factory=list)
     campaign_teasers: list[Any] = field(default_factory=list)
 
@@ -136,10 +136,10 @@ def _menu_links(stream, request, current_path: str) -> list[MenuLink]:
 
 
 def site_shell_for_request(*, request) -> SiteShell:
+    from central.selectors import campaigns_for_site, campaigns_split
     from home.models import BrandingSettings, ContactSettings, NavigationSettings
     from library_pages.opening_hours import location_today
     from library_pages.selectors import locations_for_site
-    from sitegen.selectors import campaigns_for_site, campaigns_split
 
     cached = getattr(request, "_site_shell", None)
     if cached is not None:

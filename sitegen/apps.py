@@ -9,7 +9,7 @@ class SitegenConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save, pre_delete
 
-        from sitegen.models import SharedSection
+        from central.models import SharedSection
 
         post_save.connect(
             _shared_section_saved, sender=SharedSection, dispatch_uid="sitegen_section_saved"

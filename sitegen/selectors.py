@@ -1,5 +1,5 @@
-"""Reads of central content: campaigns and central news for a site, template changes for a
-derived page, what a blueprint would add, and the network overview for central editors."""
+"""Reads of sitegen: template changes for a derived page, what a blueprint would add, and the
+network overview for central editors. Campaigns and central news: central.selectors."""
 
 import datetime as dt
 import difflib
@@ -10,114 +10,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
+from central.models import PageTemplateVersion
 from home.models import IdentitySettings, Tenant
 from sitegen.blueprints import Blueprint
-from sitegen.models import (
-    Audience,
-    Campaign,
-    CampaignStyle,
-    CentralNewsItem,
-    PageOrigin,
-    PageTemplateVersion,
-)
-
-# --- Campaigns ----------------------------------------------------------------------------------
-
-
-def campaigns_for_site(*, site: Site, now: dt.datetime | None = None) -> list[Campaign]:
-    """Campaigns running now for one site, in one query whatever the size of the network.
-
-    The site's kind and province are read in the same query (subqueries on its identity
-    settings), so the site shell needs nothing else.
-    """
-    now = now or timezone.now()
-    identity = IdentitySettings.objects.filter(site=site)
-    return list(
-        Campaign.objects.filter(starts_at__lte=now, ends_at__gt=now)
-        .filter(
-            Q(audience=Audience.ALL)
-            | Q(audience=Audience.KIND, target_kind=Subquery(identity.values("kind")[:1]))
-            | Q(
-                audience=Audience.PROVINCE,
-                target_province=Subquery(identity.values("province")[:1]),
-            )
-            | Q(
-                audience=Audience.SITES,
-                pk__in=Campaign.target_sites.through.objects.filter(site=site).values(
-                    "campaign_id"
-                ),
-            )
-        )
-        .order_by("tone", "starts_at", "pk")  # "alert" before "info"
-    )
-
-
-def campaigns_for_sites(*, sites: QuerySet[Site]) -> QuerySet[Campaign]:
-    """Campaigns (past, running and planned) that reach any of these sites: what a local
-    editor may read."""
-    identities = IdentitySettings.objects.filter(site__in=sites)
-    return (
-        Campaign.objects.filter(
-            Q(audience=Audience.ALL)
-            | Q(audience=Audience.KIND, target_kind__in=identities.values("kind"))
-            | Q(audience=Audience.PROVINCE, target_province__in=identities.values("province"))
-            | Q(audience=Audience.SITES, target_sites__in=sites)
-        )
-        .distinct()
-        .order_by("-starts_at")
-    )
-
-
-def campaigns_split(campaigns: list[Campaign]) -> tuple[list[Campaign], list[Campaign]]:
-    banners = [c for c in campaigns if c.style == CampaignStyle.BANNER]
-    teasers = [c for c in campaigns if c.style == CampaignStyle.TEASER]
-    return banners, teasers
-
-
-# --- Central news -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CentralNewsEntry:
-    """A central news item as a news listing shows it (beside the site's own NewsPages)."""
-
-    pk: int
-    title: str
-    date: dt.date
-    intro: str
-    listing_url: str
-    image: Any = None
-    central: bool = True
-
-
-def central_news_for_site(*, site: Site) -> QuerySet[CentralNewsItem]:
-    return CentralNewsItem.objects.filter(live=True, sites=site).order_by("-date", "-pk")
-
-
-def central_news_canonical_site(*, item: CentralNewsItem) -> Site | None:
-    """The one public address of a central news item: the first chosen site by hostname."""
-    return item.sites.order_by("hostname", "port", "pk").first()
-
-
-def news_listing_for_index(*, index: Page, site: Site | None) -> list[Any]:
-    """The site's own news pages and the central news chosen for the site, newest first."""
-    from library_pages.selectors import news_for_index
-
-    own = list(news_for_index(index=index))
-    if site is None:
-        return own
-    central = [
-        CentralNewsEntry(
-            pk=item.pk, title=item.title, date=item.date, intro=item.intro, listing_url=item.path
-        )
-        for item in central_news_for_site(site=site)
-    ]
-    if not central:
-        return own
-    return sorted([*own, *central], key=lambda item: item.date, reverse=True)
-
+from sitegen.models import PageOrigin
 
 # --- Page templates -----------------------------------------------------------------------------
 

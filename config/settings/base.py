@@ -36,11 +36,12 @@ SECRET_KEY = env("SECRET_KEY")  # production.py refuses to start without it
 INSTALLED_APPS = [
     "home",
     "library_pages",
-    "sitegen",
     "registrations",
     "events",
     "catalogue",
     "makerspace",
+    "central",
+    "sitegen",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

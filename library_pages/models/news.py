@@ -25,7 +25,7 @@ class NewsIndexPage(BasePage):
         verbose_name_plural = _("nieuwsoverzichten")
 
     def get_context(self, request, *args, **kwargs):
-        from sitegen.selectors import news_listing_for_index
+        from central.selectors import news_listing_for_index
 
         context = super().get_context(request, *args, **kwargs)
         # The site's own news pages and the central news chosen for this site.

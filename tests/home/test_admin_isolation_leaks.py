@@ -18,7 +18,7 @@ from wagtail.images.models import Image, Rendition
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
 
-from sitegen.models import Audience
+from central.models import Audience
 from tests.factories.pages import LocationPageFactory, StandardPageFactory
 from tests.factories.sitegen import CampaignFactory, CentralNewsItemFactory
 
@@ -200,32 +200,32 @@ def test_campaign_chooser_lists_only_campaigns_for_the_editors_site(b_objects, c
     a, b = b_objects["a"], b_objects["b"]
     client = a.client_for(a.editor)
 
-    listing = client.get("/admin/snippets/choose/sitegen/campaign/").content.decode()
+    listing = client.get("/admin/snippets/choose/central/campaign/").content.decode()
     assert "Campagne voor iedereen" in listing
     assert _secrets_in(listing) == []
-    results = client.get("/admin/snippets/choose/sitegen/campaign/results/?q=campagne")
+    results = client.get("/admin/snippets/choose/central/campaign/results/?q=campagne")
     assert _secrets_in(results.content.decode()) == []
     chosen = client.get(
-        f"/admin/snippets/choose/sitegen/campaign/chosen/{central_items['campaign_b'].pk}/"
+        f"/admin/snippets/choose/central/campaign/chosen/{central_items['campaign_b'].pk}/"
     )
     assert chosen.status_code == 404
     # B's editor does see B's campaign
-    listing_b = b.client_for(b.editor).get("/admin/snippets/choose/sitegen/campaign/")
+    listing_b = b.client_for(b.editor).get("/admin/snippets/choose/central/campaign/")
     assert "Strombeekgeheim campagne" in listing_b.content.decode()
 
 
 def test_central_news_chooser_lists_only_news_for_the_editors_site(b_objects, central_items):
     a = b_objects["a"]
     client = a.client_for(a.editor)
-    listing = client.get("/admin/snippets/choose/sitegen/centralnewsitem/").content.decode()
+    listing = client.get("/admin/snippets/choose/central/centralnewsitem/").content.decode()
     assert _secrets_in(listing) == []
     news = central_items["news_b"].pk
     assert (
-        client.get(f"/admin/snippets/choose/sitegen/centralnewsitem/chosen/{news}/").status_code
+        client.get(f"/admin/snippets/choose/central/centralnewsitem/chosen/{news}/").status_code
         == 404
     )
     multiple = client.get(
-        f"/admin/snippets/choose/sitegen/centralnewsitem/chosen-multiple/?id={news}"
+        f"/admin/snippets/choose/central/centralnewsitem/chosen-multiple/?id={news}"
     )
     assert _secrets_in(multiple.content.decode()) == []
 

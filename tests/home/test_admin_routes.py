@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from home import middleware
 from home.admin_routes import ADMIN_ROUTES, admin_route_for
-from sitegen.permissions import central_only
+from home.central_only import central_only
 
 ADMIN_PREFIX = "admin/"
 # The keyword arguments home.middleware looks up for every view (besides per-view rules).

@@ -5,8 +5,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from central.models import PageTemplate
 from library_pages.models import StandardPage
-from sitegen.models import PageOrigin, PageTemplate
+from sitegen.models import PageOrigin
 from sitegen.selectors import page_template_changes
 from tests.factories.html import soup_of
 from tests.factories.sitegen import PageTemplateFactory, heading, paragraph
@@ -166,9 +167,9 @@ def test_local_editor_gets_403_on_template_and_campaign_admin(site_a, method):
     client = _client(site_a.moderator)
     urls = []
     for namespace, pk in (
-        ("wagtailsnippets_sitegen_pagetemplate", template.pk),
-        ("wagtailsnippets_sitegen_campaign", campaign.pk),
-        ("wagtailsnippets_sitegen_centralnewsitem", None),
+        ("wagtailsnippets_central_pagetemplate", template.pk),
+        ("wagtailsnippets_central_campaign", campaign.pk),
+        ("wagtailsnippets_central_centralnewsitem", None),
     ):
         urls += [reverse(f"{namespace}:list"), reverse(f"{namespace}:add")]
         if pk:
