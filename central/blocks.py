@@ -1,15 +1,19 @@
-"""Blocks of central content: the "Gedeelde sectie" chooser that pages embed, and the body of a
-shared section (and of central news), limited to blocks that need nothing site-owned.
-
-Import order matters: home.blocks imports SharedSectionBlock from here for ContentStreamBlock,
-and this module reuses home.blocks' content blocks. SharedSectionBlock is therefore defined
-before home.blocks is imported, and home.blocks imports this module after its own content
-blocks; either module may then be imported first.
+"""Blocks of central content: the "Gedeelde sectie" chooser that pages embed (registered in
+home's ContentStreamBlock by CentralConfig.ready()), and the body of a shared section (and of
+central news), limited to blocks that need nothing site-owned.
 """
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
+
+from home.blocks import (
+    DataTableBlock,
+    FAQBlock,
+    HeadingBlock,
+    ParagraphBlock,
+    QuoteBlock,
+)
 
 
 class SharedSectionBlock(SnippetChooserBlock):
@@ -26,16 +30,10 @@ class SharedSectionBlock(SnippetChooserBlock):
             "Een sectie die de centrale redactie beheert. Wijzigingen verschijnen meteen op "
             "elke website."
         )
-        preview_value = None
+        preview_value = None  # replaced by get_preview_value: a shared section that exists
 
-
-from home.blocks import (  # noqa: E402
-    DataTableBlock,
-    FAQBlock,
-    HeadingBlock,
-    ParagraphBlock,
-    QuoteBlock,
-)
+    def get_preview_value(self):
+        return self.target_model.objects.order_by("-updated_at").first()
 
 
 class SharedContentStreamBlock(blocks.StreamBlock):

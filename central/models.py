@@ -71,7 +71,7 @@ class PageTemplate(index.Indexed, models.Model):
     )
     title = models.CharField(_("titel van de pagina"), max_length=255)
     intro = models.TextField(_("inleiding"), blank=True, max_length=600)
-    body = StreamField(ContentStreamBlock(), verbose_name=_("inhoud"), blank=True)
+    body = StreamField(ContentStreamBlock, verbose_name=_("inhoud"), blank=True)
     version = models.PositiveIntegerField(_("versie"), default=0, editable=False)
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 

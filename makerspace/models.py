@@ -91,7 +91,7 @@ class CoursePage(RegistrableMixin, BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    body = StreamField(ContentStreamBlock(), verbose_name=_("beschrijving"), blank=True)
+    body = StreamField(ContentStreamBlock, verbose_name=_("beschrijving"), blank=True)
     location = models.ForeignKey(
         "library_pages.LocationPage",
         verbose_name=_("locatie"),

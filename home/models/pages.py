@@ -57,7 +57,7 @@ class HomePage(BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    body = StreamField(ContentStreamBlock(), verbose_name=_("inhoud"), blank=True)
+    body = StreamField(ContentStreamBlock, verbose_name=_("inhoud"), blank=True)
 
     content_panels = [
         *Page.content_panels,

@@ -53,7 +53,7 @@ class NewsPage(BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    body = StreamField(ContentStreamBlock(), verbose_name=_("inhoud"), blank=True)
+    body = StreamField(ContentStreamBlock, verbose_name=_("inhoud"), blank=True)
 
     content_panels = [
         *Page.content_panels,
