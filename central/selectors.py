@@ -5,9 +5,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Min, Q, QuerySet, Subquery
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from central.models import Audience, Campaign, CampaignStyle, CentralNewsItem
 from home.models import IdentitySettings
@@ -90,19 +90,23 @@ def central_news_canonical_site(*, item: CentralNewsItem) -> Site | None:
     return item.sites.order_by("hostname", "port", "pk").first()
 
 
-def news_listing_for_index(*, index: Page, site: Site | None) -> list[Any]:
-    """The site's own news pages and the central news chosen for the site, newest first."""
-    from library_pages.selectors import news_for_index
-
-    own = list(news_for_index(index=index))
-    if site is None:
-        return own
-    central = [
+def central_news_entries(*, site: Site) -> list[CentralNewsEntry]:
+    """The central news chosen for a site, as entries of its news listing (registered with
+    library_pages.news_sources by CentralConfig.ready())."""
+    return [
         CentralNewsEntry(
             pk=item.pk, title=item.title, date=item.date, intro=item.intro, listing_url=item.path
         )
         for item in central_news_for_site(site=site)
     ]
-    if not central:
-        return own
-    return sorted([*own, *central], key=lambda item: item.date, reverse=True)
+
+
+def campaigns_next_change(*, now: dt.datetime) -> dt.datetime | None:
+    """The next moment a campaign starts or ends anywhere in the network: until then, the
+    campaigns running for any site stay the same."""
+    moments = Campaign.objects.filter(starts_at__gt=now).aggregate(first=Min("starts_at"))
+    ends = Campaign.objects.filter(starts_at__lte=now, ends_at__gt=now).aggregate(
+        first=Min("ends_at")
+    )
+    candidates = [m for m in (moments["first"], ends["first"]) if m is not None]
+    return min(candidates) if candidates else None

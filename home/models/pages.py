@@ -6,6 +6,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import ContentStreamBlock
+from home.contributions import home_page_context_for
 from home.validators import validate_site_references
 
 
@@ -76,9 +77,8 @@ class HomePage(BasePage):
         verbose_name_plural = _("startpagina's")
 
     def get_context(self, request, *args, **kwargs):
-        from library_pages.selectors import news_latest
-
         context = super().get_context(request, *args, **kwargs)
-        # Locations with today's hours come with the site shell (home.selectors).
-        context["latest_news"] = news_latest(root=self, limit=3)
+        # What components contribute (latest news: library_pages); locations with today's
+        # hours come with the site shell (home.shell).
+        context.update(home_page_context_for(page=self, request=request))
         return context
