@@ -102,15 +102,9 @@ class QuoteBlock(blocks.StructBlock):
         }
 
 
-class LinkTargetBlock(blocks.StructBlock):
-    page = blocks.PageChooserBlock(label=_("Pagina"), required=False)
-    url = blocks.URLBlock(label=_("Externe link"), required=False)
-
-    class Meta:
-        icon = "link"
-        label = _("Link")
-        template = "components/blocks/link.html"
-        preview_value = {"page": None, "url": "https://www.bibliotheek.be"}
+class PageOrUrlMixin:
+    """One link rule for the link blocks of a StructBlock with `page` and `url` children:
+    exactly one of them; an external link needs a label when the block has one."""
 
     def clean(self, value):
         value = super().clean(value)
@@ -122,7 +116,26 @@ class LinkTargetBlock(blocks.StructBlock):
                     )
                 }
             )
+        if "label" in self.child_blocks and value.get("url") and not value.get("label"):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "label": blocks.BlockValidationError(
+                        _("Een externe link heeft een label nodig.")
+                    )
+                }
+            )
         return value
+
+
+class LinkTargetBlock(PageOrUrlMixin, blocks.StructBlock):
+    page = blocks.PageChooserBlock(label=_("Pagina"), required=False)
+    url = blocks.URLBlock(label=_("Externe link"), required=False)
+
+    class Meta:
+        icon = "link"
+        label = _("Link")
+        template = "components/blocks/link.html"
+        preview_value = {"page": None, "url": "https://www.bibliotheek.be"}
 
 
 class CallToActionBlock(blocks.StructBlock):
@@ -278,7 +291,7 @@ class ContentStreamBlock(blocks.StreamBlock):
         template = "components/blocks/stream.html"
 
 
-class NavigationLinkBlock(blocks.StructBlock):
+class NavigationLinkBlock(PageOrUrlMixin, blocks.StructBlock):
     label = blocks.CharBlock(
         label=_("Label"), max_length=60, required=False, help_text=_("Leeg: de paginatitel")
     )
@@ -290,26 +303,6 @@ class NavigationLinkBlock(blocks.StructBlock):
         label = _("Menu-item")
         template = "components/blocks/navigation_link.html"
         preview_value = {"label": "Nieuws", "page": None, "url": "https://example.org/nieuws"}
-
-    def clean(self, value):
-        value = super().clean(value)
-        if bool(value.get("page")) == bool(value.get("url")):
-            raise blocks.StructBlockValidationError(
-                block_errors={
-                    "url": blocks.BlockValidationError(
-                        _("Kies een pagina of vul een externe link in, niet allebei.")
-                    )
-                }
-            )
-        if value.get("url") and not value.get("label"):
-            raise blocks.StructBlockValidationError(
-                block_errors={
-                    "label": blocks.BlockValidationError(
-                        _("Een externe link heeft een label nodig.")
-                    )
-                }
-            )
-        return value
 
 
 class NavigationStreamBlock(blocks.StreamBlock):

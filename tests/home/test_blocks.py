@@ -9,7 +9,13 @@ from wagtail import blocks
 
 from central.blocks import SharedContentStreamBlock
 from central.models import SharedSection
-from home.blocks import BlockRegistry, ContentStreamBlock, NavigationStreamBlock
+from home.blocks import (
+    BlockRegistry,
+    ContentStreamBlock,
+    LinkTargetBlock,
+    NavigationLinkBlock,
+    NavigationStreamBlock,
+)
 from home.models import HomePage
 from library_pages.models import StandardPage
 
@@ -86,3 +92,20 @@ def test_block_previews_render_in_the_admin(admin_client_central, site_a):
         reverse("wagtailadmin_block_preview"), {"id": shared.definition_prefix}
     )
     assert "Gratis tot 18 jaar." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_link_blocks_share_one_rule(site_a):
+    home = site_a.home
+    for block in (LinkTargetBlock(), NavigationLinkBlock()):
+        for value in ({"page": None, "url": ""}, {"page": home.pk, "url": "https://a.example"}):
+            with pytest.raises(blocks.StructBlockValidationError) as refused:
+                block.clean(block.to_python({"label": "", **value}))
+            assert "url" in refused.value.block_errors
+        assert block.clean(block.to_python({"label": "", "page": home.pk, "url": ""}))["page"]
+    navigation = NavigationLinkBlock()
+    with pytest.raises(blocks.StructBlockValidationError) as refused:
+        navigation.clean(navigation.to_python({"label": "", "page": None, "url": "https://a.be"}))
+    assert "label" in refused.value.block_errors
+    target = LinkTargetBlock()
+    assert target.clean(target.to_python({"page": None, "url": "https://a.be"}))["url"]
