@@ -29,7 +29,8 @@ from home.models import (
 from registrations.models import RegistrationSettings
 from sitegen.blueprints import Blueprint
 from sitegen.models import BlueprintPage, PageOrigin
-from sitegen.selectors import blueprint_missing, page_template_changes
+from sitegen.selectors.sync import blueprint_missing
+from sitegen.selectors.templates import page_template_changes
 from sitegen.services import blueprint_apply
 
 logger = logging.getLogger(__name__)

@@ -27,8 +27,8 @@ from sitegen.push import (
     shared_section_detach,
     shared_sections_on_page,
 )
-from sitegen.selectors import OVERVIEW_SORTS, network_overview
-from sitegen.selectors import page_template_changes as template_changes_for
+from sitegen.selectors.overview import OVERVIEW_SORTS, network_overview
+from sitegen.selectors.templates import page_template_changes as template_changes_for
 
 
 class AdminPageView(WagtailAdminTemplateMixin, TemplateView):

@@ -10,7 +10,7 @@ from wagtail.models import Page
 
 from home.selectors import pages_within_user_sites, user_is_central
 from sitegen import push_views, views
-from sitegen.selectors import page_template_changes, pages_with_outdated_template
+from sitegen.selectors.templates import page_template_changes, pages_with_outdated_template
 
 
 @hooks.register("register_admin_urls")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from central.models import PageTemplate
 from library_pages.models import StandardPage
 from sitegen.models import PageOrigin
-from sitegen.selectors import page_template_changes
+from sitegen.selectors.templates import page_template_changes
 from tests.factories.html import soup_of
 from tests.factories.sitegen import PageTemplateFactory, heading, paragraph
 

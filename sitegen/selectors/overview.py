@@ -1,190 +1,25 @@
-"""Reads of sitegen: template changes for a derived page, what a blueprint would add, and the
-network overview for central editors. Campaigns and central news: central.selectors."""
+"""The network overview for central editors: every site with its pages, events, holiday hours
+and colour warnings, and the Belgian holidays coming up."""
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from dateutil.easter import easter
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Substr
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
-from wagtail.models import Page
+from wagtail.models import Page, PageLogEntry
 
-from central.models import PageTemplateVersion
-from home.models import IdentitySettings, Tenant
-from sitegen.blueprints import Blueprint
-from sitegen.models import PageOrigin
-
-# --- Page templates -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    name: str
-    label: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class BlockChange:
-    action: str  # "toegevoegd", "verwijderd", "gewijzigd"
-    label: str
-    old: str = ""
-    new: str = ""
-
-
-@dataclass
-class TemplateChanges:
-    origin: PageOrigin
-    from_version: int
-    to_version: int
-    fields: list[FieldChange] = field(default_factory=list)
-    blocks: list[BlockChange] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.fields or self.blocks)
-
-
-def _block_text(block: dict[str, Any]) -> str:
-    """A short plain-text rendering of a raw block, for the editor's comparison."""
-    value = block.get("value")
-    if isinstance(value, str):
-        return strip_tags(value).strip()
-    if isinstance(value, dict):
-        if "text" in value:
-            return str(value["text"])
-        parts = []
-        for item in value.values():
-            if isinstance(item, str):
-                parts.append(strip_tags(item).strip())
-            elif isinstance(item, list):
-                parts.extend(
-                    " ".join(strip_tags(str(v)) for v in entry.values())
-                    if isinstance(entry, dict)
-                    else strip_tags(str(entry))
-                    for entry in item
-                )
-        return " \u2013 ".join(part for part in parts if part)
-    return str(value or "")
-
-
-def _block_key(block: dict[str, Any]) -> tuple[str, str]:
-    return (block.get("type", ""), _block_text(block))
-
-
-BLOCK_LABELS = {
-    "heading": _("Kop"),
-    "paragraph": _("Tekst"),
-    "quote": _("Citaat"),
-    "faq": _("Veelgestelde vragen"),
-    "table": _("Tabel"),
-    "image": _("Afbeelding"),
-    "call_to_action": _("Oproep tot actie"),
-    "embed": _("Video"),
-    "documents": _("Documenten"),
-    "shared_section": _("Gedeelde sectie"),
-}
-
-
-def template_content_diff(*, old: dict[str, Any], new: dict[str, Any]) -> tuple[list, list]:
-    """Field and block differences between two template versions' content."""
-    fields = []
-    for name, label in (("title", _("Titel")), ("intro", _("Inleiding"))):
-        if old.get(name, "") != new.get(name, ""):
-            fields.append(
-                FieldChange(name=name, label=label, old=old.get(name, ""), new=new.get(name, ""))
-            )
-    old_blocks = old.get("body", [])
-    new_blocks = new.get("body", [])
-    old_keys = [_block_key(b) for b in old_blocks]
-    new_keys = [_block_key(b) for b in new_blocks]
-    blocks: list[BlockChange] = []
-    matcher = difflib.SequenceMatcher(a=old_keys, b=new_keys, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        removed = old_blocks[i1:i2]
-        added = new_blocks[j1:j2]
-        if tag == "replace":
-            for before, after in zip(removed, added, strict=False):
-                label = BLOCK_LABELS.get(after.get("type"), after.get("type"))
-                blocks.append(
-                    BlockChange(_("gewijzigd"), str(label), _block_text(before), _block_text(after))
-                )
-            removed = removed[len(added) :]
-            added = added[len(old_blocks[i1:i2]) :]
-        for block in removed:
-            label = BLOCK_LABELS.get(block.get("type"), block.get("type"))
-            blocks.append(BlockChange(_("verwijderd"), str(label), old=_block_text(block)))
-        for block in added:
-            label = BLOCK_LABELS.get(block.get("type"), block.get("type"))
-            blocks.append(BlockChange(_("toegevoegd"), str(label), new=_block_text(block)))
-    return fields, blocks
-
-
-def page_template_changes(*, page: Page) -> TemplateChanges | None:
-    """What changed in the template since this page was made from it (or last brought in
-    step); None if the page has no template or the template has not changed."""
-    origin = PageOrigin.objects.filter(page=page).select_related("template").first()
-    if origin is None or origin.template is None:
-        return None
-    template = origin.template
-    if template.version <= origin.template_version:
-        return None
-    versions = {
-        v.number: v.content
-        for v in PageTemplateVersion.objects.filter(
-            template=template, number__in=[origin.template_version, template.version]
-        )
-    }
-    old = versions.get(origin.template_version, {})
-    new = versions.get(template.version, template.content())
-    fields, blocks = template_content_diff(old=old, new=new)
-    return TemplateChanges(
-        origin=origin,
-        from_version=origin.template_version,
-        to_version=template.version,
-        fields=fields,
-        blocks=blocks,
-    )
-
-
-def pages_with_outdated_template(*, pages: QuerySet[Page]) -> QuerySet[PageOrigin]:
-    from django.db.models import F
-
-    return PageOrigin.objects.filter(
-        page__in=pages, template__version__gt=F("template_version")
-    ).select_related("page", "template")
-
-
-# --- Blueprint sync -----------------------------------------------------------------------------
-
-
-def blueprint_missing(*, blueprint: Blueprint, existing: dict[str, int | None]) -> list[str]:
-    """Keys of the blueprint's pages a site lacks, given its BlueprintPage rows (key -> page
-    id, None when a local editor deleted the page). Mirrors sitegen.services.blueprint_apply:
-    pages under a locally deleted parent are left alone."""
-    present: set[str] = {key for key, page_id in existing.items() if page_id is not None}
-    missing: list[str] = []
-    for spec, parent in blueprint.pages_up_to(blueprint.version):
-        if spec.key in existing:
-            continue
-        if parent is not None and parent.key not in present:
-            continue
-        missing.append(spec.key)
-        present.add(spec.key)
-    return missing
-
+from home.branding import HEX_COLOUR, WCAG_AA_NORMAL_TEXT, contrast_ratio
+from home.models import BrandingSettings, IdentitySettings, SiteKind, Tenant
+from library_pages.models import ExceptionalHours, LocationPage
 
 # --- Network overview ---------------------------------------------------------------------------
 
 
 def belgian_holidays(year: int) -> list[tuple[dt.date, str]]:
-    from dateutil.easter import easter
 
     easter_sunday = easter(year)
     return sorted(
@@ -275,8 +110,6 @@ def _root_prefix_length() -> int:
 
 
 def _page_counts() -> dict[str, int]:
-    from django.db.models import Count
-    from django.db.models.functions import Substr
 
     rows = (
         Page.objects.filter(depth__gte=2)
@@ -290,9 +123,6 @@ def _page_counts() -> dict[str, int]:
 
 def _upcoming_events() -> tuple[bool, dict[str, int]]:
     """Upcoming event occurrences per site root, if the events app provides occurrences."""
-    from django.apps import apps
-    from django.db.models import Count
-    from django.db.models.functions import Substr
 
     try:
         occurrence = apps.get_model("events", "Occurrence")
@@ -314,10 +144,6 @@ def _upcoming_events() -> tuple[bool, dict[str, int]]:
 def _locations_without_holiday_hours(
     holidays: list[dt.date],
 ) -> tuple[dict[str, int], dict[str, int]]:
-    from django.db.models import Count
-    from django.db.models.functions import Substr
-
-    from library_pages.models import ExceptionalHours, LocationPage
 
     def covering(day: dt.date):
         return ExceptionalHours.objects.filter(location=OuterRef("pk"), start_date__lte=day).filter(
@@ -340,8 +166,6 @@ def _locations_without_holiday_hours(
 
 
 def _colour_warnings() -> dict[int, list[str]]:
-    from home.branding import HEX_COLOUR, WCAG_AA_NORMAL_TEXT, contrast_ratio
-    from home.models import BrandingSettings
 
     warnings: dict[int, list[str]] = {}
     for row in BrandingSettings.objects.values(
@@ -376,9 +200,6 @@ def network_overview(
 ) -> NetworkOverview:
     """Every site with its figures, computed in a fixed number of aggregate queries (six),
     whatever the number of sites."""
-    from wagtail.models import PageLogEntry
-
-    from home.models import SiteKind
 
     today = today or timezone.localdate()
     edits = PageLogEntry.objects.filter(
