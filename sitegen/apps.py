@@ -10,22 +10,13 @@ class SitegenConfig(AppConfig):
         from django.db.models.signals import post_save, pre_delete
 
         from central.models import SharedSection
+        from sitegen import signals
 
         post_save.connect(
-            _shared_section_saved, sender=SharedSection, dispatch_uid="sitegen_section_saved"
+            signals.shared_section_saved, sender=SharedSection, dispatch_uid="sitegen_section_saved"
         )
         pre_delete.connect(
-            _shared_section_deleting, sender=SharedSection, dispatch_uid="sitegen_section_deleted"
+            signals.shared_section_deleted,
+            sender=SharedSection,
+            dispatch_uid="sitegen_section_deleted",
         )
-
-
-def _shared_section_saved(sender, instance, **kwargs) -> None:
-    from sitegen.push import shared_section_changed
-
-    shared_section_changed(section=instance)
-
-
-def _shared_section_deleting(sender, instance, **kwargs) -> None:
-    from sitegen.push import shared_section_deleting
-
-    shared_section_deleting(section=instance)

@@ -1,8 +1,11 @@
 import json
 
 from django import template
+from django.urls import reverse
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
+
+from home.branding import branding_version
 
 register = template.Library()
 
@@ -19,9 +22,5 @@ def jsonld(value) -> str:
 @register.simple_tag
 def branding_stylesheet_url(site, branding) -> str:
     """URL of the site's colour stylesheet, versioned by its colours (see home.branding)."""
-    from django.urls import reverse
-
-    from home.branding import branding_version
-
     url = reverse("branding_stylesheet", args=[site.pk])
     return f"{url}?v={branding_version(branding)}"
