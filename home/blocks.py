@@ -16,7 +16,7 @@ order of INSTALLED_APPS.
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
@@ -111,7 +111,7 @@ class PageOrUrlMixin:
         if bool(value.get("page")) == bool(value.get("url")):
             raise blocks.StructBlockValidationError(
                 block_errors={
-                    "url": blocks.BlockValidationError(
+                    "url": ValidationError(
                         _("Kies een pagina of vul een externe link in, niet allebei.")
                     )
                 }
@@ -119,9 +119,7 @@ class PageOrUrlMixin:
         if "label" in self.child_blocks and value.get("url") and not value.get("label"):
             raise blocks.StructBlockValidationError(
                 block_errors={
-                    "label": blocks.BlockValidationError(
-                        _("Een externe link heeft een label nodig.")
-                    )
+                    "label": ValidationError(_("Een externe link heeft een label nodig."))
                 }
             )
         return value

@@ -174,7 +174,12 @@ def site_shell_for_request(*, request: HttpRequest) -> SiteShell:
 
 
 def site_menu_page_ids(*, site: Site) -> set[int]:
-    """Ids of the pages in a site's menus (for the receivers that bump its generation)."""
+    """Ids of the pages in a site's menus (for the receivers that bump its generation), cached
+    under the site's generation: a bulk publish of many pages reads them once."""
+    key = f"site-menu-pages:{site.pk}:{site_generation(site.pk)}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     navigation = NavigationSettings.for_site(site)
     ids = set()
     for stream in (navigation.main_menu, navigation.footer_menu):
@@ -182,4 +187,5 @@ def site_menu_page_ids(*, site: Site) -> set[int]:
             page_id = (item.get("value") or {}).get("page")
             if isinstance(page_id, int):
                 ids.add(page_id)
+    cache.set(key, ids, timeout=MAX_SECONDS)
     return ids

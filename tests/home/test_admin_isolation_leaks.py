@@ -239,7 +239,7 @@ def test_bulk_screens_of_central_snippets_are_refused(
         "campaign": central_items["campaign_b"].pk,
         "centralnewsitem": central_items["news_b"].pk,
     }.get(model, 1)
-    url = f"/admin/bulk/sitegen/{model}/delete/?id={ids}"
+    url = f"/admin/bulk/central/{model}/delete/?id={ids}"
 
     response = a.client_for(a.editor).get(url)
 
