@@ -173,16 +173,16 @@ def site_shell_for_request(*, request: HttpRequest) -> SiteShell:
     return shell
 
 
-def site_menu_page_ids(*, site: Site) -> set[int]:
+def site_menu_page_ids(*, site_id: int) -> set[int]:
     """Ids of the pages in a site's menus (for the receivers that bump its generation), cached
     under the site's generation: a bulk publish of many pages reads them once."""
-    key = f"site-menu-pages:{site.pk}:{site_generation(site.pk)}"
+    key = f"site-menu-pages:{site_id}:{site_generation(site_id)}"
     cached = cache.get(key)
     if cached is not None:
         return cached
-    navigation = NavigationSettings.for_site(site)
+    navigation = NavigationSettings.objects.filter(site_id=site_id).first()
     ids = set()
-    for stream in (navigation.main_menu, navigation.footer_menu):
+    for stream in () if navigation is None else (navigation.main_menu, navigation.footer_menu):
         for item in stream.raw_data:
             page_id = (item.get("value") or {}).get("page")
             if isinstance(page_id, int):

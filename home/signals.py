@@ -27,9 +27,13 @@ def _site_setting_changed(sender, instance, **kwargs) -> None:
 
 def _page_changed(sender, instance, **kwargs) -> None:
     """A page in a site's menus was published, withdrawn, moved or deleted."""
-    site = instance.get_site()
-    if site is not None and instance.pk in site_menu_page_ids(site=site):
-        bump_site_generations([site.pk])
+    # The site id from the URL parts (cached root paths): get_site() would query per page.
+    url_parts = instance.get_url_parts()
+    if url_parts is None:
+        return
+    site_id = url_parts[0]
+    if instance.pk in site_menu_page_ids(site_id=site_id):
+        bump_site_generations([site_id])
 
 
 def _pages_changed(sender, site_ids=(), **kwargs) -> None:
