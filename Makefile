@@ -43,9 +43,10 @@ test: $(STAMP) ## Run the whole test suite, browser checks included (2 processes
 test-fast: $(STAMP) ## Run the test suite without the browser checks (2 processes)
 	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not browser"
 
-lint: $(STAMP) ## ruff: lint and format check
+lint: $(STAMP) ## ruff (lint and format check) and import-linter (the layers contract)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## ruff: fix what can be fixed and format
 	$(BIN)/ruff check --fix .

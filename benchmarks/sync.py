@@ -72,9 +72,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from central.models import Campaign, SharedSection
     from library_pages.models import StandardPage
     from sitegen.blueprints import BLUEPRINTS
-    from sitegen.models import Campaign, SharedSection
     from sitegen.services import SiteRequest, provision_site
 
     call_command("migrate", verbosity=0)

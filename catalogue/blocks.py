@@ -1,7 +1,7 @@
 """Catalogue blocks for the shared content stream: a search form that sends visitors to the
 site's catalogue page, and the latest acquisitions of the site's library.
 
-Imported by home.blocks; this module must not import home.blocks or page models at import time.
+Registered in home's ContentStreamBlock by CatalogueConfig.ready(); no page models at import time.
 """
 
 from django.utils.translation import gettext_lazy as _

@@ -4,7 +4,7 @@
 catalogue is shared by the whole network, so runs belong to no site: central editors see every
 run, local editors see no menu item and get a 403 on every URL. The permission policy alone
 would not give that 403 (Wagtail's generic views answer a refused permission with a redirect to
-the dashboard), so the URLs are guarded like sitegen's central snippets. Nobody adds, edits or
+the dashboard), so the URLs are guarded like central's snippets. Nobody adds, edits or
 deletes a run by hand: the viewset registers only the listing and the inspect view.
 """
 
@@ -29,9 +29,9 @@ from wagtail.permissions import register_permission_policy
 from catalogue.dashboard import CatalogueImportsPanel
 from catalogue.messages import message_display
 from catalogue.models import ImportRun
+from home.central_only import central_only_urlpatterns
 from home.dashboard import dashboard_hook
 from home.selectors import user_is_central
-from sitegen.permissions import central_only_urlpatterns
 
 NOT_YET = "—"
 

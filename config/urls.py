@@ -13,7 +13,7 @@ urlpatterns = [
     path("sitemap.xml", home_views.sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("huisstijl/<int:site_id>.css", home_views.branding_stylesheet, name="branding_stylesheet"),
-    path("netwerknieuws/", include("sitegen.urls")),
+    path("netwerknieuws/", include("central.urls")),
     path("open-data/", include("opendata.urls")),
 ]
 

@@ -11,6 +11,10 @@ class EventsConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished
 
         from events import signals
+        from events.blocks import UpcomingEventsBlock
+        from home.blocks import content_blocks
+
+        content_blocks.register("upcoming_events", UpcomingEventsBlock(), order=20)
 
         page_published.connect(signals.event_published, dispatch_uid="events_event_published")
         page_unpublished.connect(signals.event_unpublished, dispatch_uid="events_event_unpublished")

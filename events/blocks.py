@@ -1,7 +1,7 @@
 """The "Binnenkort" block: the next events of the site's agenda, optionally filtered.
 
-No model imports at module level: home.blocks imports this module while the app registry
-is loading.
+Registered in home's ContentStreamBlock by EventsConfig.ready(); no model imports at module
+level, so that the module can be imported before the app registry is ready.
 """
 
 from django.utils.translation import gettext_lazy as _

@@ -23,13 +23,13 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import nh3
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_noop
 
 from events.reasons import Reason
 from events.recurrence import BRUSSELS
+from home.sanitiser import rich_text_sanitise
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,6 @@ MAX_PAGES = 200
 LOCAL_DOCUMENT_LOOKUPS: list[Callable[[list[str]], set[str]]] = []
 MAX_DESCRIPTION_CHARS = 50_000
 MAX_NAME_CHARS = 255
-ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "h3", "h4"}
 CALENDAR_TYPES = {"single", "multiple", "periodic", "permanent"}
 # DRAFT is not published in UiTdatabank: it never reaches visitors either (not created, an
 # existing page unpublished), just like a rejected or deleted document.
@@ -447,13 +446,7 @@ def _short(value: Any, length: int) -> str:
 
 def description_sanitise(html: str) -> str:
     """Imported HTML, cleaned before it is stored (|richtext does not sanitise)."""
-    cleaned = nh3.clean(
-        html.replace("\r\n", "\n"),
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
+    cleaned = rich_text_sanitise(html.replace("\r\n", "\n"), external=True)
     if cleaned and "<" not in cleaned:
         paragraphs = [part.strip() for part in cleaned.split("\n\n") if part.strip()]
         cleaned = "".join("<p>" + part.replace("\n", "<br>") + "</p>" for part in paragraphs)

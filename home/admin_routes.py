@@ -11,7 +11,7 @@ is classified here, by its resolved view name (shell-style patterns), into one c
 - SCOPED: the view itself (or a hook, or a chooser viewset) looks the object up in a queryset
   narrowed to the user's sites, or answers from such a queryset.
 - CENTRAL_ONLY: the whole area answers 403 to local editors (home.middleware's namespaces,
-  sitegen.permissions.central_only_urlpatterns).
+  home.central_only.central_only_urlpatterns).
 - HARMLESS: the argument names nothing of a site (a content type, a tag model, the user's
   own upload or editing session, a password-reset token).
 
@@ -69,9 +69,9 @@ ADMIN_ROUTES: tuple[AdminRoute, ...] = (
     AdminRoute("registrations_admin:*", "scoped", "offers_for_user, registrations_for_user"),
     AdminRoute("uitpublish_admin:*", "scoped", "page_id: page permissions (can_edit), else 404"),
     AdminRoute(
-        "wagtailsnippetchoosers_sitegen_*",
+        "wagtailsnippetchoosers_central_*",
         "scoped",
-        "sitegen ScopedSnippetChooserViewSet: chooser_queryset_for per viewset",
+        "central ScopedSnippetChooserViewSet: chooser_queryset_for per viewset",
     ),
     AdminRoute(
         "wagtailadmin_tag_model_autocomplete",
@@ -86,7 +86,7 @@ ADMIN_ROUTES: tuple[AdminRoute, ...] = (
     AdminRoute("wagtailredirects:*", "central_only", "CENTRAL_ONLY_NAMESPACES"),
     AdminRoute("wagtailsearchpromotions:*", "central_only", "CENTRAL_ONLY_NAMESPACES"),
     AdminRoute("wagtailadmin_collections:*", "central_only", "CENTRAL_ONLY_NAMESPACES"),
-    AdminRoute("wagtailsnippets_sitegen_*", "central_only", "central_only_urlpatterns"),
+    AdminRoute("wagtailsnippets_central_*", "central_only", "central_only_urlpatterns"),
     AdminRoute("catalogue_importrun:*", "central_only", "central_only_urlpatterns"),
     # --- arguments that name nothing of a site
     AdminRoute("wagtailadmin_editing_sessions:release", "harmless", "the user's own session"),

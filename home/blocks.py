@@ -1,14 +1,29 @@
-"""Shared StreamField blocks. Every block has a template, an icon and a preview value."""
+"""Shared StreamField blocks and the block registry. Every block has a template, an icon and a
+preview value.
 
+`home` is the ground floor: it names no block of a higher app. Components add their blocks to
+the page body (`ContentStreamBlock`) from their `AppConfig.ready()`:
+
+    from home.blocks import content_blocks
+    content_blocks.register("upcoming_events", UpcomingEventsBlock(), order=20)
+
+Models pass the block *class* to StreamField (`StreamField(ContentStreamBlock, ...)`): Wagtail
+then builds it on first use, after every app is ready, so the registered blocks are in. The
+order numbers keep the block order (and so the migrations' deconstruction) stable whatever the
+order of INSTALLED_APPS.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageBlock
-
-from catalogue.blocks import CatalogueSearchBlock, NewAcquisitionsBlock
-from events.blocks import UpcomingEventsBlock
 
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -64,6 +79,13 @@ class FigureBlock(ImageBlock):
         icon = "image"
         label = _("Afbeelding")
         template = "components/blocks/image.html"
+        preview_value = None  # replaced by get_preview_value: an image of the library
+
+    def get_preview_value(self):
+        image = get_image_model().objects.order_by("-created_at").first()
+        if image is None:
+            return None
+        return self.to_python({"image": image.pk, "alt_text": image.title, "decorative": False})
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -80,7 +102,30 @@ class QuoteBlock(blocks.StructBlock):
         }
 
 
-class LinkTargetBlock(blocks.StructBlock):
+class PageOrUrlMixin:
+    """One link rule for the link blocks of a StructBlock with `page` and `url` children:
+    exactly one of them; an external link needs a label when the block has one."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if bool(value.get("page")) == bool(value.get("url")):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "url": ValidationError(
+                        _("Kies een pagina of vul een externe link in, niet allebei.")
+                    )
+                }
+            )
+        if "label" in self.child_blocks and value.get("url") and not value.get("label"):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "label": ValidationError(_("Een externe link heeft een label nodig."))
+                }
+            )
+        return value
+
+
+class LinkTargetBlock(PageOrUrlMixin, blocks.StructBlock):
     page = blocks.PageChooserBlock(label=_("Pagina"), required=False)
     url = blocks.URLBlock(label=_("Externe link"), required=False)
 
@@ -88,18 +133,7 @@ class LinkTargetBlock(blocks.StructBlock):
         icon = "link"
         label = _("Link")
         template = "components/blocks/link.html"
-
-    def clean(self, value):
-        value = super().clean(value)
-        if bool(value.get("page")) == bool(value.get("url")):
-            raise blocks.StructBlockValidationError(
-                block_errors={
-                    "url": blocks.BlockValidationError(
-                        _("Kies een pagina of vul een externe link in, niet allebei.")
-                    )
-                }
-            )
-        return value
+        preview_value = {"page": None, "url": "https://www.bibliotheek.be"}
 
 
 class CallToActionBlock(blocks.StructBlock):
@@ -196,11 +230,41 @@ class DataTableBlock(blocks.StructBlock):
         }
 
 
-# After the content blocks that sitegen.blocks reuses: see the note there on import order.
-from sitegen.blocks import SharedSectionBlock  # noqa: E402
+@dataclass(frozen=True)
+class _Registration:
+    order: int
+    name: str
+    block: blocks.Block
+
+
+class BlockRegistry:
+    """Blocks that components contribute to a stream block of `home`."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._registrations: dict[str, _Registration] = {}
+
+    def register(self, name: str, block: blocks.Block, *, order: int) -> None:
+        """Add `block` under `name` (the key stored in the JSON: never rename it). Call this
+        from `AppConfig.ready()`."""
+        known = self._registrations.get(name)
+        if known is not None and type(known.block) is not type(block):
+            raise ImproperlyConfigured(
+                f"{self.label}: block name {name!r} is taken by {type(known.block).__name__}"
+            )
+        self._registrations[name] = _Registration(order=order, name=name, block=block)
+
+    def blocks(self) -> list[tuple[str, blocks.Block]]:
+        ordered = sorted(self._registrations.values(), key=lambda r: (r.order, r.name))
+        return [(r.name, r.block) for r in ordered]
+
+
+content_blocks = BlockRegistry("ContentStreamBlock")
 
 
 class ContentStreamBlock(blocks.StreamBlock):
+    """The body of every content page: the blocks of home plus the registered ones."""
+
     heading = HeadingBlock()
     paragraph = ParagraphBlock()
     image = FigureBlock()
@@ -210,16 +274,22 @@ class ContentStreamBlock(blocks.StreamBlock):
     documents = DocumentsBlock()
     faq = FAQBlock()
     table = DataTableBlock()
-    shared_section = SharedSectionBlock()
-    upcoming_events = UpcomingEventsBlock()
-    catalogue_search = CatalogueSearchBlock()
-    new_acquisitions = NewAcquisitionsBlock()
+
+    def __init__(self, local_blocks=None, **kwargs):
+        if not apps.ready:
+            # Built too early, the registered blocks would be missing for good (StreamField
+            # caches its block): pass the class to StreamField, not an instance.
+            raise ImproperlyConfigured(
+                "ContentStreamBlock was built before the apps were ready; pass the class to "
+                "StreamField (StreamField(ContentStreamBlock, ...))."
+            )
+        super().__init__([*content_blocks.blocks(), *(local_blocks or [])], **kwargs)
 
     class Meta:
         template = "components/blocks/stream.html"
 
 
-class NavigationLinkBlock(blocks.StructBlock):
+class NavigationLinkBlock(PageOrUrlMixin, blocks.StructBlock):
     label = blocks.CharBlock(
         label=_("Label"), max_length=60, required=False, help_text=_("Leeg: de paginatitel")
     )
@@ -231,26 +301,6 @@ class NavigationLinkBlock(blocks.StructBlock):
         label = _("Menu-item")
         template = "components/blocks/navigation_link.html"
         preview_value = {"label": "Nieuws", "page": None, "url": "https://example.org/nieuws"}
-
-    def clean(self, value):
-        value = super().clean(value)
-        if bool(value.get("page")) == bool(value.get("url")):
-            raise blocks.StructBlockValidationError(
-                block_errors={
-                    "url": blocks.BlockValidationError(
-                        _("Kies een pagina of vul een externe link in, niet allebei.")
-                    )
-                }
-            )
-        if value.get("url") and not value.get("label"):
-            raise blocks.StructBlockValidationError(
-                block_errors={
-                    "label": blocks.BlockValidationError(
-                        _("Een externe link heeft een label nodig.")
-                    )
-                }
-            )
-        return value
 
 
 class NavigationStreamBlock(blocks.StreamBlock):

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from home.selectors import site_shell_for_request
+from home.shell import site_shell_for_request
 
 
 def site_shell(request: HttpRequest) -> dict:

@@ -1,7 +1,6 @@
 """Reads about the network and who may see which part of it."""
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -88,83 +87,6 @@ def site_pages_search(*, site: Site, query: str):
         .specific()
         .search(terms, operator="and")
     )
-
-
-@dataclass(frozen=True)
-class MenuLink:
-    label: str
-    url: str
-    active: bool = False
-
-
-@dataclass
-class SiteShell:
-    """Everything base.html needs about the site being served, fetched in a fixed number of
-    queries whatever the size of the network."""
-
-    site: Site | None
-    branding: Any = None
-    contact: Any = None
-    main_menu: list[MenuLink] = field(default_factory=list)
-    footer_menu: list[MenuLink] = field(default_factory=list)
-    locations_today: list[Any] = field(default_factory=list)
-    # Central campaigns running now for this site (sitegen), one query.
-    campaign_banners: list[Any] = field(default_factory=list)
-    campaign_teasers: list[Any] = field(default_factory=list)
-
-
-def _menu_links(stream, request, current_path: str) -> list[MenuLink]:
-    links = []
-    for item in stream:
-        value = item.value
-        page = value.get("page")
-        if page is not None:
-            if not page.live:
-                continue
-            url = page.get_url(request=request)
-            if url is None:
-                continue
-            label = value.get("label") or page.title
-        else:
-            url = value.get("url")
-            label = value.get("label")
-            if not url or not label:
-                continue
-        active = url not in ("/", "") and current_path.startswith(url)
-        links.append(MenuLink(label=label, url=url, active=active))
-    return links
-
-
-def site_shell_for_request(*, request) -> SiteShell:
-    from home.models import BrandingSettings, ContactSettings, NavigationSettings
-    from library_pages.opening_hours import location_today
-    from library_pages.selectors import locations_for_site
-    from sitegen.selectors import campaigns_for_site, campaigns_split
-
-    cached = getattr(request, "_site_shell", None)
-    if cached is not None:
-        return cached
-    site = Site.find_for_request(request)
-    if site is None:
-        shell = SiteShell(site=None)
-    else:
-        navigation = NavigationSettings.for_request(request)
-        banners, teasers = campaigns_split(campaigns_for_site(site=site))
-        shell = SiteShell(
-            site=site,
-            branding=BrandingSettings.for_request(request),
-            contact=ContactSettings.for_request(request),
-            main_menu=_menu_links(navigation.main_menu, request, request.path),
-            footer_menu=_menu_links(navigation.footer_menu, request, request.path),
-            locations_today=[
-                location_today(location=location)
-                for location in locations_for_site(root=site.root_page)
-            ],
-            campaign_banners=banners,
-            campaign_teasers=teasers,
-        )
-    request._site_shell = shell
-    return shell
 
 
 # ---------------------------------------------------------------------------------------------

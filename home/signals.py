@@ -1,6 +1,12 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
-from wagtail.models import Site
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from home.generations import bump_site_generations
+from home.hosts import forget_site_hostnames
+from home.models import BrandingSettings, ContactSettings, IdentitySettings, NavigationSettings
+from home.shell import site_menu_page_ids
 
 # Sent after a bulk change that bypasses Wagtail's page signals (an import, a sync, a
 # provisioning run) once its transaction has committed. Arguments: ``site_ids`` (the
@@ -9,12 +15,49 @@ from wagtail.models import Site
 pages_changed = Signal()
 
 
-def _site_changed(sender, **kwargs) -> None:
-    from home.hosts import forget_site_hostnames
-
+def _site_changed(sender, instance, **kwargs) -> None:
     forget_site_hostnames()
+    bump_site_generations([instance.pk])
+
+
+def _site_setting_changed(sender, instance, **kwargs) -> None:
+    """Navigation, branding, contact or identity settings: the site's shell changes."""
+    bump_site_generations([instance.site_id])
+
+
+def _page_changed(sender, instance, **kwargs) -> None:
+    """A page in a site's menus was published, withdrawn, moved or deleted."""
+    # The site id from the URL parts (cached root paths): get_site() would query per page.
+    url_parts = instance.get_url_parts()
+    if url_parts is None:
+        return
+    site_id = url_parts[0]
+    if instance.pk in site_menu_page_ids(site_id=site_id):
+        bump_site_generations([site_id])
+
+
+def _pages_changed(sender, site_ids=(), **kwargs) -> None:
+    bump_site_generations(site_ids)
 
 
 def connect() -> None:
     post_save.connect(_site_changed, sender=Site, dispatch_uid="home_site_saved")
     post_delete.connect(_site_changed, sender=Site, dispatch_uid="home_site_deleted")
+    for model in (NavigationSettings, BrandingSettings, ContactSettings, IdentitySettings):
+        uid = model._meta.model_name
+        post_save.connect(_site_setting_changed, sender=model, dispatch_uid=f"home_{uid}_saved")
+        post_delete.connect(_site_setting_changed, sender=model, dispatch_uid=f"home_{uid}_del")
+    page_published.connect(_page_changed, dispatch_uid="home_shell_page_published")
+    page_unpublished.connect(_page_changed, dispatch_uid="home_shell_page_unpublished")
+    post_page_move.connect(_page_changed, dispatch_uid="home_shell_page_moved")
+    post_delete.connect(_page_deleted, dispatch_uid="home_shell_page_deleted")
+    pages_changed.connect(_pages_changed, dispatch_uid="home_shell_pages_changed")
+
+
+def _page_deleted(sender, instance, **kwargs) -> None:
+    """A deleted page may have been in a menu: the site's shell is rebuilt (deletes are rare;
+    its navigation may already be gone with it)."""
+    if isinstance(instance, Page):
+        site = instance.get_site()
+        if site is not None:
+            bump_site_generations([site.pk])

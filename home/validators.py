@@ -17,6 +17,8 @@ from wagtail.images.models import AbstractImage
 from wagtail.models import Collection, Page, Site
 from wagtail.rich_text import RichText, extract_references_from_rich_text
 
+from home.models.tenancy import Tenant
+
 # Page bookkeeping keys that are not content references.
 IGNORED_FOREIGN_KEYS = frozenset(
     {
@@ -44,7 +46,6 @@ def _site_for(instance: models.Model) -> Site | None:
 
 def _collection_tenant_id(collection: Collection) -> int | None:
     """The tenant owning this collection or one of its ancestors; None for shared ones."""
-    from home.models import Tenant
 
     ancestors = collection.get_ancestors(inclusive=True)
     owner = Tenant.objects.filter(collection__in=ancestors).values_list("pk", flat=True).first()
@@ -104,7 +105,6 @@ def validate_site_references(instance: models.Model, *, site: Site | None = None
     site = site or _site_for(instance)
     if site is None:
         return
-    from home.models import Tenant
 
     tenant_id = Tenant.objects.filter(site=site).values_list("pk", flat=True).first()
     if tenant_id is None:

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Site
 
+from home.branding import branding_css, branding_version
+from home.models import BrandingSettings
 from home.selectors import site_pages_search
 
 SEARCH_RESULTS_PER_PAGE = 10
@@ -96,9 +98,6 @@ BRANDING_MAX_AGE = 365 * 24 * 3600  # the URL carries a version of the colours
 def branding_stylesheet(request: HttpRequest, site_id: int) -> HttpResponse:
     """A site's colours as CSS custom properties (linked from base.html instead of an inline
     <style>, which the Content-Security-Policy forbids)."""
-    from home.branding import branding_css, branding_version
-    from home.models import BrandingSettings
-
     site = Site.objects.filter(pk=site_id).first()
     if site is None:
         raise Http404

@@ -25,6 +25,11 @@ from jobs.registry import NO_RETRY, Schedule, schedule_get
 
 logger = logging.getLogger(__name__)
 
+# The generic runner task, found by its path as django-tasks finds every task: jobs.tasks
+# imports this module (the runner executes jobs, and a failed job enqueues the runner again),
+# so this module does not import jobs.tasks.
+RUNNER_PATH = "jobs.tasks.job_run_task"
+
 
 class JobError(Exception):
     """A job cannot be started (unknown schedule, no such task, no site variant)."""
@@ -48,8 +53,7 @@ def job_enqueue(
     backend: str | None = None,
 ) -> TaskResult:
     """Enqueue one attempt of a job: the generic runner task records it and retries it."""
-    from jobs.tasks import job_run_task
-
+    job_run_task = import_string(RUNNER_PATH)
     options: dict[str, Any] = {}
     if backend is not None:
         options["backend"] = backend

@@ -10,10 +10,9 @@ from django_tasks.signals import task_finished
 from wagtail.models import Site
 
 from jobs.models import JobRun
+from jobs.services import RUNNER_PATH
 
 logger = logging.getLogger(__name__)
-
-RUNNER_PATH = "jobs.tasks.job_run_task"
 
 
 def _reason(task_result: TaskResult) -> str:

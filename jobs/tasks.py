@@ -8,6 +8,8 @@ from django.core.management import call_command
 from django_tasks import task
 from django_tasks.base import TaskContext
 
+from jobs.services import job_execute, results_prune, tasks_recover
+
 
 @task(takes_context=True)
 def job_run_task(
@@ -19,8 +21,6 @@ def job_run_task(
     site_id: int | None = None,
     attempt: int = 1,
 ) -> Any:
-    from jobs.services import job_execute
-
     return job_execute(
         job=job,
         task_path=task_path,
@@ -42,13 +42,9 @@ def publish_scheduled_task() -> str:
 
 @task()
 def tasks_recover_task() -> int:
-    from jobs.services import tasks_recover
-
     return tasks_recover()
 
 
 @task()
 def results_prune_task() -> dict:
-    from jobs.services import results_prune
-
     return results_prune()

@@ -10,13 +10,7 @@ from library_pages.models.locations import hours_prefetches
 
 
 def news_for_index(*, index: NewsIndexPage) -> QuerySet[NewsPage]:
-    return (
-        NewsPage.objects.live()
-        .public()
-        .child_of(index)
-        .select_related("image")
-        .order_by("-date", "-pk")
-    )
+    return index.news_pages()
 
 
 def news_latest(*, root: Page, limit: int = 3) -> list[NewsPage]:

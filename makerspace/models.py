@@ -3,6 +3,9 @@ through the shared engine (registrations.RegistrableMixin)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -65,11 +68,14 @@ class CourseIndexPage(BasePage):
         verbose_name = _("overzicht van makerspace-cursussen")
         verbose_name_plural = _("overzichten van makerspace-cursussen")
 
-    def get_context(self, request, *args, **kwargs):
-        from makerspace.selectors import course_index_context
+    # The filters and listing (makerspace.selectors.course_index_context), set by
+    # MakerspaceConfig.ready(): the selectors read these models, so the models do not import
+    # the selectors.
+    context_builder: ClassVar[Callable[..., dict[str, Any]] | None] = None
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_index_context(index=self, request=request))
+        context.update(type(self).context_builder(index=self, request=request))
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -93,7 +99,7 @@ class CoursePage(RegistrableMixin, BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    body = StreamField(ContentStreamBlock(), verbose_name=_("beschrijving"), blank=True)
+    body = StreamField(ContentStreamBlock, verbose_name=_("beschrijving"), blank=True)
     location = models.ForeignKey(
         "library_pages.LocationPage",
         verbose_name=_("locatie"),
@@ -252,11 +258,13 @@ class CoursePage(RegistrableMixin, BasePage):
         parent = self.get_parent() if self.path else None
         return parent.get_site() if parent else None
 
-    def get_context(self, request, *args, **kwargs):
-        from makerspace.selectors import course_page_context
+    # makerspace.selectors.course_page_context, set by MakerspaceConfig.ready() (see
+    # CourseIndexPage.context_builder).
+    context_builder: ClassVar[Callable[..., dict[str, Any]] | None] = None
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_page_context(course=self))
+        context.update(type(self).context_builder(course=self))
         return context
 
 

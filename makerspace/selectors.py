@@ -7,51 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.dates import MONTHS
-from django.utils.translation import gettext_lazy as _
 
-from makerspace.models import Audience, CourseIndexPage, CoursePage, CourseSession, Machine
+from makerspace.forms import CourseFilterForm
+from makerspace.models import CourseIndexPage, CoursePage, CourseSession, Machine
 from registrations.selectors import Availability, offer_availability, offers_availability
 
 PAGE_SIZE = 12
-MONTHS_AHEAD = 12
-
-
-def _month_choices(today: dt.date) -> list[tuple[str, str]]:
-    choices = []
-    year, month = today.year, today.month
-    for _i in range(MONTHS_AHEAD):
-        choices.append((f"{year:04d}-{month:02d}", f"{MONTHS[month]} {year}"))
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
-    return choices
-
-
-class CourseFilterForm(forms.Form):
-    machine = forms.ChoiceField(label=_("Machine"), required=False)
-    doelgroep = forms.ChoiceField(
-        label=_("Doelgroep"),
-        required=False,
-        choices=[("", _("Alle doelgroepen")), *Audience.choices],
-    )
-    maand = forms.ChoiceField(label=_("Maand"), required=False)
-
-    def __init__(self, *args, machines: list[Machine], today: dt.date, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["machine"].choices = [
-            ("", _("Alle machines")),
-            *((m.slug, m.name) for m in machines),
-        ]
-        self.fields["maand"].choices = [("", _("Alle maanden")), *_month_choices(today)]
-        for field in self.fields.values():
-            field.error_messages["invalid_choice"] = _(
-                "Deze keuze bestaat niet. Kies een waarde uit de lijst."
-            )
 
 
 def _month_range(value: str) -> tuple[dt.datetime, dt.datetime]:

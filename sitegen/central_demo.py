@@ -5,9 +5,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from home.models import SiteKind, Tenant
-from library_pages.models import StandardPage
-from sitegen.models import (
+from central.models import (
     Audience,
     Campaign,
     CampaignStyle,
@@ -15,6 +13,8 @@ from sitegen.models import (
     PageTemplate,
     SharedSection,
 )
+from home.models import SiteKind, Tenant
+from library_pages.models import StandardPage
 
 
 def _paragraph(html: str) -> dict:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from wagtail.fields import StreamField
 from wagtail.models import Page, ReferenceIndex, Revision, Site
 
+from central.models import PageTemplate, SharedSection
 from home.models import (
     BrandingSettings,
     ContactSettings,
@@ -27,8 +28,9 @@ from home.models import (
 )
 from registrations.models import RegistrationSettings
 from sitegen.blueprints import Blueprint
-from sitegen.models import BlueprintPage, PageOrigin, PageTemplate, SharedSection
-from sitegen.selectors import blueprint_missing, page_template_changes
+from sitegen.models import BlueprintPage, PageOrigin
+from sitegen.selectors.sync import blueprint_missing
+from sitegen.selectors.templates import page_template_changes
 from sitegen.services import blueprint_apply
 
 logger = logging.getLogger(__name__)

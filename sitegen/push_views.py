@@ -7,18 +7,17 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
+from central.models import PageTemplate
+from home.central_only import forbidden
 from home.models import SiteKind
 from home.models.tenancy import Province
-from home.selectors import sites_for_user, user_is_central
-from sitegen.models import PageTemplate
-from sitegen.permissions import forbidden
+from home.selectors import user_is_central
 from sitegen.push import (
     PushError,
     page_from_template_create,
@@ -28,8 +27,8 @@ from sitegen.push import (
     shared_section_detach,
     shared_sections_on_page,
 )
-from sitegen.selectors import OVERVIEW_SORTS, campaigns_for_sites, network_overview
-from sitegen.selectors import page_template_changes as template_changes_for
+from sitegen.selectors.overview import OVERVIEW_SORTS, network_overview
+from sitegen.selectors.templates import page_template_changes as template_changes_for
 
 
 class AdminPageView(WagtailAdminTemplateMixin, TemplateView):
@@ -171,27 +170,6 @@ class TemplateChangesView(PageEditMixin, AdminPageView):
             messages.error(request, _("Kies of je de wijzigingen overneemt of niet."))
             return redirect(request.path)
         return redirect(self.edit_url())
-
-
-class CampaignsForEditorView(AdminPageView):
-    """Campaigns that reach the user's sites, read-only (central editors edit them in the
-    snippets)."""
-
-    template_name = "sitegen/admin/campaigns_for_editor.html"
-    page_title = gettext_lazy("Campagnes en meldingen")
-    header_icon = "info-circle"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        now = timezone.now()
-        campaigns = list(
-            campaigns_for_sites(sites=sites_for_user(user=self.request.user)).prefetch_related(
-                "target_sites"
-            )
-        )
-        context["campaigns"] = campaigns
-        context["now"] = now
-        return context
 
 
 class NetworkOverviewView(AdminPageView):

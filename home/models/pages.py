@@ -7,6 +7,7 @@ from wagtail.models import Page, Site
 from wagtail.search import index
 
 from home.blocks import ContentStreamBlock
+from home.contributions import home_page_context_for
 from home.validators import validate_site_references
 
 
@@ -93,7 +94,7 @@ class HomePage(BasePage):
             "de afbeelding niet ziet."
         ),
     )
-    body = StreamField(ContentStreamBlock(), verbose_name=_("inhoud"), blank=True)
+    body = StreamField(ContentStreamBlock, verbose_name=_("inhoud"), blank=True)
 
     content_panels = [
         *Page.content_panels,
@@ -128,9 +129,8 @@ class HomePage(BasePage):
             )
 
     def get_context(self, request, *args, **kwargs):
-        from library_pages.selectors import news_latest
-
         context = super().get_context(request, *args, **kwargs)
-        # Locations with today's hours come with the site shell (home.selectors).
-        context["latest_news"] = news_latest(root=self, limit=3)
+        # What components contribute (latest news: library_pages); locations with today's
+        # hours come with the site shell (home.shell).
+        context.update(home_page_context_for(page=self, request=request))
         return context

@@ -2,8 +2,11 @@ import json
 from functools import lru_cache
 
 from django import template
+from django.urls import reverse
 from django.utils.html import _json_script_escapes, conditional_escape
 from django.utils.safestring import mark_safe
+
+from home.branding import branding_version
 
 register = template.Library()
 
@@ -20,10 +23,6 @@ def jsonld(value) -> str:
 @register.simple_tag
 def branding_stylesheet_url(site, branding) -> str:
     """URL of the site's colour stylesheet, versioned by its colours (see home.branding)."""
-    from django.urls import reverse
-
-    from home.branding import branding_version
-
     url = reverse("branding_stylesheet", args=[site.pk])
     return f"{url}?v={branding_version(branding)}"
 

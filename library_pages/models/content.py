@@ -11,7 +11,7 @@ from home.models import BasePage
 
 class StandardPage(BasePage):
     intro = models.TextField(_("inleiding"), blank=True, max_length=600)
-    body = StreamField(ContentStreamBlock(), verbose_name=_("inhoud"), blank=True)
+    body = StreamField(ContentStreamBlock, verbose_name=_("inhoud"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
@@ -23,10 +23,10 @@ class StandardPage(BasePage):
 
 class ContactPage(BasePage):
     """Shows the site's contact settings and its locations with today's opening hours
-    (both from the site shell, home.selectors.site_shell_for_request)."""
+    (both from the site shell, home.shell.site_shell_for_request)."""
 
     intro = models.TextField(_("inleiding"), blank=True, max_length=600)
-    body = StreamField(ContentStreamBlock(), verbose_name=_("inhoud"), blank=True)
+    body = StreamField(ContentStreamBlock, verbose_name=_("inhoud"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]

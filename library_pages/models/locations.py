@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import BasePage
+from library_pages import opening_hours
 from library_pages.forms import LocationPageForm
 
 # schema.org types for the venues of each kind of site
@@ -153,8 +154,6 @@ class LocationPage(BasePage):
         return f"https://www.openstreetmap.org/search?query={query}"
 
     def get_context(self, request, *args, **kwargs):
-        from library_pages import opening_hours
-
         context = super().get_context(request, *args, **kwargs)
         # The hours are read for the status, the week table, every service point and the
         # schema.org data: fetch each relation once.
@@ -178,8 +177,6 @@ class LocationPage(BasePage):
         return context
 
     def structured_data(self, *, request, today) -> dict:
-        from library_pages import opening_hours
-
         data = {
             "@context": "https://schema.org",
             "@type": SCHEMA_TYPES.get(self._site_kind(request), "CivicStructure"),

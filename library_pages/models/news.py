@@ -9,6 +9,7 @@ from wagtail.search import index
 
 from home.blocks import ContentStreamBlock
 from home.models import BasePage
+from library_pages.news_sources import news_sources
 
 NEWS_PER_PAGE = 12
 
@@ -26,12 +27,29 @@ class NewsIndexPage(BasePage):
         verbose_name = _("nieuwsoverzicht")
         verbose_name_plural = _("nieuwsoverzichten")
 
-    def get_context(self, request, *args, **kwargs):
-        from sitegen.selectors import news_listing_for_index
+    def news_pages(self):
+        return (
+            NewsPage.objects.live()
+            .public()
+            .child_of(self)
+            .select_related("image")
+            .order_by("-date", "-pk")
+        )
 
+    def news_listing(self, *, site: Site | None) -> list:
+        """The index's own news pages and what registered sources (library_pages.news_sources:
+        central news, for one) have for the site, newest first."""
+        own = list(self.news_pages())
+        if site is None:
+            return own
+        others = news_sources.entries_for_site(site=site)
+        if not others:
+            return own
+        return sorted([*own, *others], key=lambda item: item.date, reverse=True)
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # The site's own news pages and the central news chosen for this site.
-        news = news_listing_for_index(index=self, site=Site.find_for_request(request))
+        news = self.news_listing(site=Site.find_for_request(request))
         paginator = Paginator(news, NEWS_PER_PAGE)
         try:
             page_number = int(request.GET.get("pagina", "1"))
@@ -55,7 +73,7 @@ class NewsPage(BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    body = StreamField(ContentStreamBlock(), verbose_name=_("inhoud"), blank=True)
+    body = StreamField(ContentStreamBlock, verbose_name=_("inhoud"), blank=True)
 
     content_panels = [
         *Page.content_panels,

@@ -108,3 +108,64 @@ def upcoming_events(title: str, count: int) -> dict[str, Any]:
         "type": "upcoming_events",
         "value": {"title": title, "count": count, "event_type": "", "theme": "", "age_group": ""},
     }
+
+
+# --- Pages every kind of site has: key, model, slug and menus are fixed here, once ----------
+# (the key is what BlueprintPage rows and sync match on: never change it).
+
+
+def about_page(*, title: str, intro: str, body: list[dict[str, Any]]) -> PageSpec:
+    return PageSpec(
+        key="about",
+        model="library_pages.StandardPage",
+        title=title,
+        slug="over-ons",
+        in_main_menu=True,
+        fields={"intro": intro, "body": body},
+    )
+
+
+def locations_page(*, title: str, intro: str) -> PageSpec:
+    return PageSpec(
+        key="locations",
+        model="library_pages.LocationIndexPage",
+        title=title,
+        slug="locaties",
+        in_main_menu=True,
+        in_footer_menu=True,
+        fields={"intro": intro},
+    )
+
+
+def agenda_page(*, intro: str) -> PageSpec:
+    return PageSpec(
+        key="agenda",
+        model="events.EventIndexPage",
+        title="Agenda",
+        slug="agenda",
+        in_main_menu=True,
+        fields={"intro": intro},
+    )
+
+
+def news_page(*, intro: str) -> PageSpec:
+    return PageSpec(
+        key="news",
+        model="library_pages.NewsIndexPage",
+        title="Nieuws",
+        slug="nieuws",
+        in_main_menu=True,
+        fields={"intro": intro},
+    )
+
+
+def contact_page(*, intro: str) -> PageSpec:
+    return PageSpec(
+        key="contact",
+        model="library_pages.ContactPage",
+        title="Contact",
+        slug="contact",
+        in_main_menu=True,
+        in_footer_menu=True,
+        fields={"intro": intro},
+    )

@@ -4,9 +4,13 @@ from .base import (
     Blueprint,
     Branding,
     HomeSection,
-    PageSpec,
+    about_page,
+    agenda_page,
+    contact_page,
     faq,
     heading,
+    locations_page,
+    news_page,
     paragraph,
     upcoming_events,
 )
@@ -29,71 +33,37 @@ CULTURAL_CENTRE = Blueprint(
     ),
     branding=Branding(primary_colour="#5b2a86", accent_colour="#b3261e"),
     pages=(
-        PageSpec(
-            key="about",
-            model="library_pages.StandardPage",
+        about_page(
             title="Over het cultuurcentrum",
-            slug="over-ons",
-            in_main_menu=True,
-            fields={
-                "intro": "Een huis voor podiumkunsten, beeldende kunst en ontmoeting.",
-                "body": [
-                    heading("Wie zijn we?"),
-                    paragraph(
-                        "<p>Het cultuurcentrum programmeert het hele jaar door voorstellingen "
-                        "voor alle leeftijden en ondersteunt het lokale verenigingsleven.</p>"
-                    ),
-                    faq(
-                        "Praktisch",
-                        [
-                            (
-                                "Is de zaal toegankelijk met een rolstoel?",
-                                "<p>Ja. Meld het bij je reservatie, dan houden we een "
-                                "plaats vrij.</p>",
-                            ),
-                            (
-                                "Kan ik mijn ticket omruilen?",
-                                "<p>Tot 48 uur voor de voorstelling, tegen 2 euro.</p>",
-                            ),
-                        ],
-                    ),
-                ],
-            },
+            intro="Een huis voor podiumkunsten, beeldende kunst en ontmoeting.",
+            body=[
+                heading("Wie zijn we?"),
+                paragraph(
+                    "<p>Het cultuurcentrum programmeert het hele jaar door voorstellingen "
+                    "voor alle leeftijden en ondersteunt het lokale verenigingsleven.</p>"
+                ),
+                faq(
+                    "Praktisch",
+                    [
+                        (
+                            "Is de zaal toegankelijk met een rolstoel?",
+                            "<p>Ja. Meld het bij je reservatie, dan houden we een plaats vrij.</p>",
+                        ),
+                        (
+                            "Kan ik mijn ticket omruilen?",
+                            "<p>Tot 48 uur voor de voorstelling, tegen 2 euro.</p>",
+                        ),
+                    ],
+                ),
+            ],
         ),
-        PageSpec(
-            key="locations",
-            model="library_pages.LocationIndexPage",
+        locations_page(
             title="Zalen en openingsuren",
-            slug="locaties",
-            in_main_menu=True,
-            in_footer_menu=True,
-            fields={"intro": "Onze zalen, de balie en de openingsuren van het onthaal."},
+            intro="Onze zalen, de balie en de openingsuren van het onthaal.",
         ),
-        PageSpec(
-            key="agenda",
-            model="events.EventIndexPage",
-            title="Agenda",
-            slug="agenda",
-            in_main_menu=True,
-            fields={"intro": "Voorstellingen, concerten, films en workshops."},
-        ),
-        PageSpec(
-            key="news",
-            model="library_pages.NewsIndexPage",
-            title="Nieuws",
-            slug="nieuws",
-            in_main_menu=True,
-            fields={"intro": "Nieuws uit het cultuurcentrum."},
-        ),
-        PageSpec(
-            key="contact",
-            model="library_pages.ContactPage",
-            title="Contact",
-            slug="contact",
-            in_main_menu=True,
-            in_footer_menu=True,
-            fields={"intro": "Het onthaal helpt je graag verder."},
-        ),
+        agenda_page(intro="Voorstellingen, concerten, films en workshops."),
+        news_page(intro="Nieuws uit het cultuurcentrum."),
+        contact_page(intro="Het onthaal helpt je graag verder."),
         *common_pages(org="het cultuurcentrum", since_version=2),
     ),
     home_sections=(

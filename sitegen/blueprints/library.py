@@ -5,8 +5,13 @@ from .base import (
     Branding,
     HomeSection,
     PageSpec,
+    about_page,
+    agenda_page,
+    contact_page,
     faq,
     heading,
+    locations_page,
+    news_page,
     paragraph,
     upcoming_events,
 )
@@ -32,67 +37,42 @@ LIBRARY = Blueprint(
     ),
     branding=Branding(primary_colour="#0b5394", accent_colour="#8a1c4a"),
     pages=(
-        PageSpec(
-            key="about",
-            model="library_pages.StandardPage",
+        about_page(
             title="Over de bib",
-            slug="over-ons",
-            in_main_menu=True,
-            fields={
-                "intro": "De bibliotheek is een open huis voor iedereen in de gemeente.",
-                "body": [
-                    heading("Onze missie"),
-                    paragraph(
-                        "<p>We brengen mensen in contact met verhalen, kennis en elkaar. "
-                        "Iedereen is welkom, ook zonder lidkaart.</p>"
-                    ),
-                    heading("Lid worden"),
-                    paragraph(
-                        "<p>Een lidkaart is gratis tot 18 jaar. Breng je identiteitskaart mee "
-                        "naar de balie, dan maken we je kaart meteen.</p>"
-                    ),
-                    faq(
-                        "Veelgestelde vragen",
-                        [
-                            (
-                                "Hoe lang mag ik iets lenen?",
-                                "<p>Vier weken. Je kan twee keer verlengen als niemand "
-                                "anders het heeft gereserveerd.</p>",
-                            ),
-                            (
-                                "Wat als ik te laat ben?",
-                                "<p>Je betaalt 0,20 euro per week per item.</p>",
-                            ),
-                        ],
-                    ),
-                ],
-            },
+            intro="De bibliotheek is een open huis voor iedereen in de gemeente.",
+            body=[
+                heading("Onze missie"),
+                paragraph(
+                    "<p>We brengen mensen in contact met verhalen, kennis en elkaar. "
+                    "Iedereen is welkom, ook zonder lidkaart.</p>"
+                ),
+                heading("Lid worden"),
+                paragraph(
+                    "<p>Een lidkaart is gratis tot 18 jaar. Breng je identiteitskaart mee "
+                    "naar de balie, dan maken we je kaart meteen.</p>"
+                ),
+                faq(
+                    "Veelgestelde vragen",
+                    [
+                        (
+                            "Hoe lang mag ik iets lenen?",
+                            "<p>Vier weken. Je kan twee keer verlengen als niemand "
+                            "anders het heeft gereserveerd.</p>",
+                        ),
+                        (
+                            "Wat als ik te laat ben?",
+                            "<p>Je betaalt 0,20 euro per week per item.</p>",
+                        ),
+                    ],
+                ),
+            ],
         ),
-        PageSpec(
-            key="locations",
-            model="library_pages.LocationIndexPage",
+        locations_page(
             title="Locaties en openingsuren",
-            slug="locaties",
-            in_main_menu=True,
-            in_footer_menu=True,
-            fields={"intro": "Hier vind je al onze vestigingen en hun openingsuren."},
+            intro="Hier vind je al onze vestigingen en hun openingsuren.",
         ),
-        PageSpec(
-            key="agenda",
-            model="events.EventIndexPage",
-            title="Agenda",
-            slug="agenda",
-            in_main_menu=True,
-            fields={"intro": "Lezingen, voorleesmomenten, workshops en meer in de bib."},
-        ),
-        PageSpec(
-            key="news",
-            model="library_pages.NewsIndexPage",
-            title="Nieuws",
-            slug="nieuws",
-            in_main_menu=True,
-            fields={"intro": "Het laatste nieuws uit de bib."},
-        ),
+        agenda_page(intro="Lezingen, voorleesmomenten, workshops en meer in de bib."),
+        news_page(intro="Het laatste nieuws uit de bib."),
         PageSpec(
             key="makerspace",
             model="makerspace.CourseIndexPage",
@@ -115,15 +95,7 @@ LIBRARY = Blueprint(
                 "vestiging ze op de plank staan."
             },
         ),
-        PageSpec(
-            key="contact",
-            model="library_pages.ContactPage",
-            title="Contact",
-            slug="contact",
-            in_main_menu=True,
-            in_footer_menu=True,
-            fields={"intro": "Vragen? Kom langs, bel of mail ons."},
-        ),
+        contact_page(intro="Vragen? Kom langs, bel of mail ons."),
         PageSpec(
             key="digital_collection",
             model="library_pages.StandardPage",

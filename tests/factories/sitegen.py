@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from sitegen.models import Campaign, CentralNewsItem, PageTemplate, SharedSection
+from central.models import Campaign, CentralNewsItem, PageTemplate, SharedSection
 
 
 def paragraph(html: str) -> dict:

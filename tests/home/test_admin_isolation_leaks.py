@@ -18,7 +18,7 @@ from wagtail.images.models import Image, Rendition
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
 
-from sitegen.models import Audience
+from central.models import Audience
 from tests.factories.pages import LocationPageFactory, StandardPageFactory
 from tests.factories.sitegen import CampaignFactory, CentralNewsItemFactory
 
@@ -202,17 +202,17 @@ def test_campaign_chooser_lists_only_campaigns_for_the_editors_site(
     a, b = b_objects["a"], b_objects["b"]
     client = admin_client(a.editor)
 
-    listing = client.get("/admin/snippets/choose/sitegen/campaign/").content.decode()
+    listing = client.get("/admin/snippets/choose/central/campaign/").content.decode()
     assert "Campagne voor iedereen" in listing
     assert _secrets_in(listing) == []
-    results = client.get("/admin/snippets/choose/sitegen/campaign/results/?q=campagne")
+    results = client.get("/admin/snippets/choose/central/campaign/results/?q=campagne")
     assert _secrets_in(results.content.decode()) == []
     chosen = client.get(
-        f"/admin/snippets/choose/sitegen/campaign/chosen/{central_items['campaign_b'].pk}/"
+        f"/admin/snippets/choose/central/campaign/chosen/{central_items['campaign_b'].pk}/"
     )
     assert chosen.status_code == 404
     # B's editor does see B's campaign
-    listing_b = admin_client(b.editor).get("/admin/snippets/choose/sitegen/campaign/")
+    listing_b = admin_client(b.editor).get("/admin/snippets/choose/central/campaign/")
     assert "Strombeekgeheim campagne" in listing_b.content.decode()
 
 
@@ -221,15 +221,15 @@ def test_central_news_chooser_lists_only_news_for_the_editors_site(
 ):
     a = b_objects["a"]
     client = admin_client(a.editor)
-    listing = client.get("/admin/snippets/choose/sitegen/centralnewsitem/").content.decode()
+    listing = client.get("/admin/snippets/choose/central/centralnewsitem/").content.decode()
     assert _secrets_in(listing) == []
     news = central_items["news_b"].pk
     assert (
-        client.get(f"/admin/snippets/choose/sitegen/centralnewsitem/chosen/{news}/").status_code
+        client.get(f"/admin/snippets/choose/central/centralnewsitem/chosen/{news}/").status_code
         == 404
     )
     multiple = client.get(
-        f"/admin/snippets/choose/sitegen/centralnewsitem/chosen-multiple/?id={news}"
+        f"/admin/snippets/choose/central/centralnewsitem/chosen-multiple/?id={news}"
     )
     assert _secrets_in(multiple.content.decode()) == []
 
@@ -243,7 +243,7 @@ def test_bulk_screens_of_central_snippets_are_refused(
         "campaign": central_items["campaign_b"].pk,
         "centralnewsitem": central_items["news_b"].pk,
     }.get(model, 1)
-    url = f"/admin/bulk/sitegen/{model}/delete/?id={ids}"
+    url = f"/admin/bulk/central/{model}/delete/?id={ids}"
 
     response = admin_client(a.editor).get(url)
 

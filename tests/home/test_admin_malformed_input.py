@@ -17,13 +17,13 @@ GET_CASES = {
     "page chosen multiple": "/admin/choose-page/chosen-multiple/?id=abc",
     "image chosen": "/admin/images/chooser/chosen/abc/",
     "document chosen": "/admin/documents/chooser/chosen/abc/",
-    "shared section chosen": "/admin/snippets/choose/sitegen/sharedsection/chosen/abc/",
-    "campaign chosen": "/admin/snippets/choose/sitegen/campaign/chosen/abc/",
+    "shared section chosen": "/admin/snippets/choose/central/sharedsection/chosen/abc/",
+    "campaign chosen": "/admin/snippets/choose/central/campaign/chosen/abc/",
     "bulk pages": "/admin/bulk/wagtailcore/page/delete/?id=abc",
     "bulk pages childOf": "/admin/bulk/wagtailcore/page/delete/?id=all&childOf=abc",
     "bulk images": "/admin/bulk/wagtailimages/image/delete/?id=abc",
     "bulk documents": "/admin/bulk/wagtaildocs/document/delete/?id=abc",
-    "bulk snippets": "/admin/bulk/sitegen/campaign/delete/?id=abc",
+    "bulk snippets": "/admin/bulk/central/campaign/delete/?id=abc",
     "bulk users": "/admin/bulk/auth/user/delete/?id=abc",
     "tag autocomplete NUL": "/admin/tag-autocomplete/?term=%00",
     "tag model autocomplete NUL": "/admin/tag-autocomplete/taggit/tag/?term=a%00",
@@ -33,7 +33,7 @@ GET_CASES = {
 
 POST_CASES = {
     "editing session ping": "/admin/editing-sessions/ping/wagtailcore/page/abc/1/",
-    "editing session ping snippet": "/admin/editing-sessions/ping/sitegen/campaign/abc/1/",
+    "editing session ping snippet": "/admin/editing-sessions/ping/central/campaign/abc/1/",
 }
 
 

@@ -8,9 +8,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from home import middleware
 from home.admin_routes import ADMIN_ROUTES, admin_route_for, view_class_of, view_model_of
+from home.central_only import central_only
 from home.permissions import SiteScopedViewMixin, site_owned_policy
 from home.scoping import site_owned
-from sitegen.permissions import central_only
 
 ADMIN_PREFIX = "admin/"
 # The keyword arguments home.middleware looks up for every view (besides per-view rules).

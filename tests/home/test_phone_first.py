@@ -6,8 +6,8 @@ from urllib.parse import quote
 
 import pytest
 
+from central.models import CampaignTone
 from home.models import ContactSettings
-from sitegen.models import CampaignTone
 from tests.factories.events import agenda_of
 from tests.factories.html import soup_of
 from tests.factories.pages import NewsPageFactory, news_index_of

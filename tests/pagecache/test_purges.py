@@ -11,13 +11,13 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 from wagtail.models import Page
 
+from central.models import Audience
 from events.models import EventIndexPage
 from home.models import IdentitySettings
 from home.signals import pages_changed
 from pagecache import services as pagecache_services
 from pagecache.middleware import HEADER
 from pagecache.tasks import purge_attempt
-from sitegen.models import Audience
 from tests.factories.events import EventPageFactory, agenda_of, event_date
 from tests.factories.html import soup_of
 from tests.factories.pages import NewsPageFactory, StandardPageFactory, news_index_of

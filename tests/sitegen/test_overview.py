@@ -13,7 +13,7 @@ from wagtail.models import Page, PageLogEntry
 
 from home.models import BrandingSettings, IdentitySettings
 from library_pages.models import ExceptionalHours, LocationIndexPage
-from sitegen.selectors import holidays_coming, network_overview
+from sitegen.selectors.overview import holidays_coming, network_overview
 from tests.conftest import site_provision
 from tests.factories.html import soup_of
 from tests.factories.pages import LocationPageFactory, StandardPageFactory

@@ -2,8 +2,8 @@
 
 import pytest
 
+from central.models import Campaign, CentralNewsItem, PageTemplate, SharedSection
 from sitegen.central_demo import demo_central_content_add
-from sitegen.models import Campaign, CentralNewsItem, PageTemplate, SharedSection
 from tests.factories.html import soup_of
 
 pytestmark = pytest.mark.django_db

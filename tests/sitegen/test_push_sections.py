@@ -6,8 +6,8 @@ from django.test import override_settings
 from django.urls import reverse
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 
+from central.models import SharedSection
 from library_pages.models import StandardPage
-from sitegen.models import SharedSection
 from sitegen.push import shared_section_pages
 from tests.factories.html import soup_of
 from tests.factories.pages import StandardPageFactory
@@ -154,7 +154,7 @@ def test_three_sections_cost_one_query(site_a, django_assert_max_num_queries):
 
 
 def _section_urls(section) -> list[str]:
-    ns = "wagtailsnippets_sitegen_sharedsection"
+    ns = "wagtailsnippets_central_sharedsection"
     return [
         reverse(f"{ns}:list"),
         reverse(f"{ns}:add"),
@@ -182,7 +182,7 @@ def test_local_editor_can_choose_a_section(site_a, admin_client):
     SharedSectionFactory(title="Wat is Mijn Bibliotheek?")
     client = admin_client(site_a.editor)
 
-    response = client.get(reverse("wagtailsnippetchoosers_sitegen_sharedsection:choose"))
+    response = client.get(reverse("wagtailsnippetchoosers_central_sharedsection:choose"))
 
     assert response.status_code == 200
     assert "Wat is Mijn Bibliotheek?" in response.json()["html"]
@@ -190,7 +190,7 @@ def test_local_editor_can_choose_a_section(site_a, admin_client):
 
 def test_central_editor_edits_a_section(admin_client_central):
     section = SharedSectionFactory(title="Jeugdboekenmaand")
-    url = reverse("wagtailsnippets_sitegen_sharedsection:edit", args=[section.pk])
+    url = reverse("wagtailsnippets_central_sharedsection:edit", args=[section.pk])
 
     assert admin_client_central.get(url).status_code == 200
     response = admin_client_central.post(

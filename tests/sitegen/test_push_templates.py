@@ -4,9 +4,10 @@ the template changes its editors see what changed and take it over or keep their
 import pytest
 from django.urls import reverse
 
+from central.models import PageTemplate
 from library_pages.models import StandardPage
-from sitegen.models import PageOrigin, PageTemplate
-from sitegen.selectors import page_template_changes
+from sitegen.models import PageOrigin
+from sitegen.selectors.templates import page_template_changes
 from tests.conftest import admin_client_for
 from tests.factories.html import soup_of
 from tests.factories.sitegen import PageTemplateFactory, heading, paragraph
@@ -160,9 +161,9 @@ def test_local_editor_gets_403_on_template_and_campaign_admin(site_a, method, ad
     client = admin_client(site_a.moderator)
     urls = []
     for namespace, pk in (
-        ("wagtailsnippets_sitegen_pagetemplate", template.pk),
-        ("wagtailsnippets_sitegen_campaign", campaign.pk),
-        ("wagtailsnippets_sitegen_centralnewsitem", None),
+        ("wagtailsnippets_central_pagetemplate", template.pk),
+        ("wagtailsnippets_central_campaign", campaign.pk),
+        ("wagtailsnippets_central_centralnewsitem", None),
     ):
         urls += [reverse(f"{namespace}:list"), reverse(f"{namespace}:add")]
         if pk:

@@ -9,6 +9,7 @@ from home.models.tenancy import Province
 from home.page_bulk import search_indexing_deferred
 from sitegen.blueprints import BLUEPRINTS
 from sitegen.csv_import import CsvLayoutError, CsvRow, csv_rows
+from sitegen.push import SiteSyncResult, blueprint_sync
 from sitegen.services import ProvisioningError, SiteRequest, provision_site
 
 
@@ -169,8 +170,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{tenants.count()} sites")
 
     def handle_sync(self, options: dict) -> None:
-        from sitegen.push import SiteSyncResult, blueprint_sync
-
         blueprint = BLUEPRINTS[options["kind"]]
         dry_run = options["dry_run"]
         started = time.perf_counter()

@@ -8,9 +8,9 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from central.selectors import campaigns_for_sites
 from home.dashboard import ROWS_SHOWN, DashboardRow, ListPanel, day
 from home.selectors import sites_for_user
-from sitegen.selectors import campaigns_for_sites
 
 
 class RunningCampaignsPanel(ListPanel):

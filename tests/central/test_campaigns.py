@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from central.models import Audience, CampaignStyle, CampaignTone
+from central.selectors import campaigns_for_site
 from home.models import IdentitySettings
-from sitegen.models import Audience, CampaignStyle, CampaignTone
-from sitegen.selectors import campaigns_for_site
 from tests.factories.html import soup_of
 from tests.factories.sitegen import CampaignFactory
 
@@ -123,7 +123,7 @@ def test_local_editor_reads_the_campaigns_of_their_site(two_sites, admin_client)
     CampaignFactory(title="Alleen B", audience=Audience.SITES, target_sites=[site_b.site])
     client = admin_client(site_a.editor)
 
-    response = client.get(reverse("sitegen_campaigns"))
+    response = client.get(reverse("central_campaigns"))
 
     assert response.status_code == 200
     text = soup_of(response).select_one("table.listing").get_text(" ", strip=True)
@@ -149,15 +149,15 @@ def test_campaign_validation_names_the_missing_target(db):
 def test_central_editor_opens_every_central_content_form(admin_client_central):
     for model in ("sharedsection", "pagetemplate", "campaign", "centralnewsitem"):
         for view in ("list", "add"):
-            url = reverse(f"wagtailsnippets_sitegen_{model}:{view}")
+            url = reverse(f"wagtailsnippets_central_{model}:{view}")
             assert admin_client_central.get(url).status_code == 200, url
-    assert admin_client_central.get(reverse("sitegen_campaigns")).status_code == 200
+    assert admin_client_central.get(reverse("central_campaigns")).status_code == 200
 
 
 def test_central_editor_publishes_a_campaign_by_form(two_sites, admin_client_central):
     site_a, site_b = two_sites
     response = admin_client_central.post(
-        reverse("wagtailsnippets_sitegen_campaign:add"),
+        reverse("wagtailsnippets_central_campaign:add"),
         {
             "title": "Storing Mijn Bibliotheek",
             "message": "Vanavond van 20 tot 22 uur.",

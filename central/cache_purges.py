@@ -1,4 +1,4 @@
-"""What the page cache purges when central content changes (registered in SitegenConfig).
+"""What the page cache purges when central content changes (registered in CentralConfig).
 
 Shared sections need nothing here: the pages that embed one are found in Wagtail's reference
 index by pagecache itself."""
@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from wagtail.models import Site
 
+from central.models import Audience, Campaign, CentralNewsItem, SharedSection
 from home.models import IdentitySettings
+from library_pages.models import NewsIndexPage
+from pagecache import registry
 from pagecache.registry import PurgeTargets
-from sitegen.models import Audience, Campaign, CentralNewsItem
 
 
 def campaign_sites(campaign: Campaign) -> PurgeTargets:
@@ -38,8 +40,6 @@ def campaign_sites(campaign: Campaign) -> PurgeTargets:
 def central_news_pages(item: CentralNewsItem) -> PurgeTargets:
     """A central news item is listed on the news index and the home page of its sites, and
     has its own address on each of them."""
-    from library_pages.models import NewsIndexPage
-
     if item.pk is None:
         return PurgeTargets()
     targets = PurgeTargets()
@@ -52,9 +52,6 @@ def central_news_pages(item: CentralNewsItem) -> PurgeTargets:
 
 
 def connect() -> None:
-    from pagecache import registry
-    from sitegen.models import SharedSection
-
     # A save does not change which pages embed the section: no purge of the previous state.
     registry.register_model(SharedSection, previous=False)
     registry.register_model(Campaign, targets=campaign_sites)

@@ -5,7 +5,7 @@ import datetime as dt
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from sitegen.models import Audience
+from central.models import Audience
 from tests.conftest import admin_client_for
 from tests.factories.sitegen import CampaignFactory
 
