@@ -7,7 +7,7 @@ class CentralConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
         from central import cache_purges, shell
         from central.blocks import SharedSectionBlock
@@ -23,6 +23,7 @@ class CentralConfig(AppConfig):
         content_blocks.register("shared_section", SharedSectionBlock(), order=10)
         shell_contributions.register("campaigns", shell.campaigns_contribution)
         news_sources.register("central_news", central_news_entries)
+        pre_save.connect(shell.campaign_saving, sender=Campaign, dispatch_uid="campaign_saving")
         post_save.connect(shell.campaign_changed, sender=Campaign, dispatch_uid="campaign_saved")
         post_delete.connect(
             shell.campaign_changed, sender=Campaign, dispatch_uid="campaign_deleted"

@@ -11,7 +11,7 @@ from wagtail.users.models import UserProfile
 from events.models import ImportRun
 from events.reasons import Reason, reason_display
 from events.services import SourceItem, uitdatabank_import, uitdatabank_import_site
-from tests.events.test_admin import admin_client
+from tests.conftest import admin_client_for as admin_client
 
 
 def document(**fields) -> dict:

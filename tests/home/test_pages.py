@@ -54,14 +54,15 @@ PAGE_TYPES = (
 #   location:     + one more routing level (2), its own hours (2), the tenant (schema.org type)
 QUERIES = {
     # With the site shell cached (home.shell): the second request of each test reads it from
-    # the cache.
-    "home": 6,
-    "standard": 6,
-    "contact": 6,
-    "news_index": 9,
-    "news": 8,
-    "location_index": 6,
-    "location": 11,
+    # the cache. Every page but the home page reads its ancestors once for the breadcrumbs; the
+    # home page's "Binnenkort" section finds the agenda and counts its coming events.
+    "home": 8,
+    "standard": 7,
+    "contact": 7,
+    "news_index": 10,
+    "news": 9,
+    "location_index": 7,
+    "location": 12,
 }
 
 

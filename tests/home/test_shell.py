@@ -67,11 +67,11 @@ def test_menu_change_shows_at_once_and_the_active_item_follows_the_request(site_
     ]
     navigation.save()
     home = BeautifulSoup(client.get("/").content, "html.parser")
-    labels = [a.get_text(strip=True) for a in home.select("header nav a")]
+    labels = [a.get_text(strip=True) for a in home.select("nav.main-nav a")]
     assert "Catalogus" in labels and "Nieuws" in labels
-    assert home.select("header nav [aria-current=page]") == []
+    assert home.select("nav.main-nav [aria-current=page]") == []
     news = BeautifulSoup(client.get("/nieuws/").content, "html.parser")
-    current = [a.get_text(strip=True) for a in news.select("header nav [aria-current=page]")]
+    current = [a.get_text(strip=True) for a in news.select("nav.main-nav [aria-current=page]")]
     assert current == ["Nieuws"]
 
 

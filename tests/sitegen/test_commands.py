@@ -10,6 +10,8 @@ from django.core.management import CommandError, call_command
 from wagtail.models import Collection, Page, Site
 
 from home.models import IdentitySettings, Tenant
+from sitegen.blueprints.cultural_centre import CULTURAL_CENTRE
+from sitegen.blueprints.library import LIBRARY
 
 pytestmark = pytest.mark.django_db
 
@@ -358,8 +360,10 @@ def test_list_shows_every_site_with_kind_version_and_address(two_sites):
 
     lines = out.splitlines()
     assert lines[0].split() == ["slug", "kind", "version", "address"]
-    assert lines[1].split() == ["gent", "bibliotheek", "2", f"{site_a.site.root_url}/"]
-    assert lines[2].split() == ["strombeek", "cultuurcentrum", "1", f"{site_b.site.root_url}/"]
+    # The session network is provisioned with the blueprints' current versions.
+    library, centre = str(LIBRARY.version), str(CULTURAL_CENTRE.version)
+    assert lines[1].split() == ["gent", "bibliotheek", library, f"{site_a.site.root_url}/"]
+    assert lines[2].split() == ["strombeek", "cultuurcentrum", centre, f"{site_b.site.root_url}/"]
     assert lines[3] == "2 sites"
     assert len(lines) == 4
 
