@@ -16,7 +16,7 @@ def test_central_news_is_listed_on_the_chosen_sites_only(two_sites, site_provisi
 
     for site in (site_a, site_b):
         response = site.client_for().get(news_index_of(site.home).url)
-        cards = soup_of(response).select("article.card h3 a")
+        cards = soup_of(response).select("article.card .card__title a")
         assert "Jeugdboekenmaand 2027" in [a.get_text() for a in cards]
         link = next(a for a in cards if a.get_text() == "Jeugdboekenmaand 2027")
         assert link["href"] == item.path

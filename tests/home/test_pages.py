@@ -524,7 +524,10 @@ def thirty_news(network) -> tuple[SiteContent, list[str]]:
 
 
 def _news_titles(response) -> list[str]:
-    return [h3.get_text(strip=True) for h3 in soup_of(response).select("article.card h3")]
+    return [
+        title.get_text(strip=True)
+        for title in soup_of(response).select("article.card .card__title")
+    ]
 
 
 def test_news_index_second_page(thirty_news):
