@@ -96,7 +96,7 @@ bench-sync-latency: $(STAMP) ## UiTdatabank change -> agenda through the real sc
 
 bench-http: $(STAMP) ## HTTP: every page type cached/uncached vs bare Django under gunicorn + Redis, 471 sites (needs wrk: apt-get install wrk)
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk (Debian package)"; exit 1; }
-	$(PY) benchmarks/http.py
+	$(PY) benchmarks/http_pages.py
 
 audit: demo ## Lighthouse 12.2.3 (mobile) on every public page type of the demo network: a table of the four scores (CHROME_PATH, Node 20)
 	npm ci --prefix audit --no-audit --no-fund --silent

@@ -21,13 +21,6 @@ overrides; the benchmark uses its own key prefix). Creates a fresh database
      spread over every hostname, and after 10,000 over 6 hostnames.
 """
 
-import sys
-from pathlib import Path
-
-# This file is named after the benchmark (make bench-http); its folder must not hide the
-# standard library's `http` package, which urllib and Django import.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
 import argparse  # noqa: E402
 import concurrent.futures  # noqa: E402
 import contextlib  # noqa: E402
@@ -36,10 +29,12 @@ import os  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
 import subprocess  # noqa: E402
+import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.error  # noqa: E402
 import urllib.request  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
