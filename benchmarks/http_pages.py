@@ -21,20 +21,20 @@ overrides; the benchmark uses its own key prefix). Creates a fresh database
      spread over every hostname, and after 10,000 over 6 hostnames.
 """
 
-import argparse  # noqa: E402
-import concurrent.futures  # noqa: E402
-import contextlib  # noqa: E402
-import http.client  # noqa: E402, F401
-import os  # noqa: E402
-import shutil  # noqa: E402
-import signal  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.request  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import concurrent.futures
+import contextlib
+import http.client  # noqa: F401
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

@@ -351,6 +351,22 @@ WHEN_CHOICES = [
 ]
 
 
+# The agenda's filter parameters (AgendaFilterForm's fields), read by the agenda view and its
+# feeds and kept by the page cache (EventIndexPage.cache_query_params).
+FILTER_FIELDS = (
+    "q",
+    "wanneer",
+    "van",
+    "tot",
+    "type",
+    "thema",
+    "leeftijdsgroep",
+    "leeftijd",
+    "locatie",
+    "gratis",
+)
+
+
 class AgendaFilterForm(forms.Form):
     """Every field optional; an invalid field is dropped, the others still filter."""
 

@@ -26,7 +26,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from events import taxonomy
-from events.forms import EventPageForm
+from events.forms import FILTER_FIELDS, EventPageForm
 from events.panels import EventDatesPanel
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import BasePage
@@ -118,19 +118,7 @@ class EventIndexPage(RoutablePageMixin, BasePage):
 
     # The query parameters the agenda and its feeds read (AgendaFilterForm's fields and the
     # page number): the page cache keys on these and drops any other.
-    cache_query_params = (
-        "q",
-        "wanneer",
-        "van",
-        "tot",
-        "type",
-        "thema",
-        "leeftijdsgroep",
-        "leeftijd",
-        "locatie",
-        "gratis",
-        "pagina",
-    )
+    cache_query_params = (*FILTER_FIELDS, "pagina")
 
     intro = models.TextField(_("inleiding"), blank=True, max_length=600)
     include_regional = models.BooleanField(

@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from events import feeds
-from events.forms import AgendaFilterForm
+from events.forms import FILTER_FIELDS, AgendaFilterForm
 from events.models import EventIndexPage, EventPage
 from events.selectors import (
     agenda_feed_occurrences,
@@ -18,18 +18,6 @@ from events.selectors import (
 )
 
 MAX_PAGE_NUMBER = 10_000
-FILTER_FIELDS = (
-    "q",
-    "wanneer",
-    "van",
-    "tot",
-    "type",
-    "thema",
-    "leeftijdsgroep",
-    "leeftijd",
-    "locatie",
-    "gratis",
-)
 
 
 def _filters(request, index: EventIndexPage) -> tuple[AgendaFilterForm, dict]:
