@@ -1,18 +1,10 @@
-"""The agenda: an EventIndexPage per site, EventPages under it, and occurrence rows.
-
-Editors describe *when* with EventDate rows (one date, a period with weekly hours, or a
-recurrence rule) and OccurrenceChange rows (cancel, move or mark one occurrence). On publish
-(and on import, and daily for the rolling horizon) events.services expands them into
-Occurrence rows, stored in UTC, which the agenda, the feeds and the "Binnenkort" block query.
-"""
+"""The agenda's pages: a site's EventIndexPage and the EventPages under it."""
 
 from urllib.parse import quote_plus
 
-from django import forms
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -22,86 +14,18 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
 from events import taxonomy
 from events.forms import FILTER_FIELDS, EventPageForm
+from events.models.choices import AttendanceMode, BookingAvailability, EventStatus
 from events.panels import EventDatesPanel
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import BasePage
 from home.models.tenancy import Province
 from library_pages.models.locations import latitude_field, longitude_field
 from registrations.models import OfferSession, RegistrableMixin
-
-
-class EventStatus(models.TextChoices):
-    SCHEDULED = "gepland", _("Gepland")
-    CANCELLED = "geannuleerd", _("Geannuleerd")
-    POSTPONED = "uitgesteld", _("Uitgesteld")
-    SOLD_OUT = "volzet", _("Volzet")
-    MOVED = "verplaatst", _("Verplaatst")
-
-
-class BookingAvailability(models.TextChoices):
-    AVAILABLE = "beschikbaar", _("Plaatsen beschikbaar")
-    UNAVAILABLE = "niet-beschikbaar", _("Geen plaatsen meer")
-
-
-class AttendanceMode(models.TextChoices):
-    OFFLINE = "offline", _("Ter plaatse")
-    ONLINE = "online", _("Online")
-    MIXED = "mixed", _("Ter plaatse en online")
-
-
-class Repeat(models.TextChoices):
-    ONCE = "eenmalig", _("Eén datum of één doorlopende periode")
-    WEEKLY = "wekelijks", _("Periode met vaste uren per week")
-    RULE = "regel", _("Herhalingsregel")
-
-
-WEEKDAY_CHOICES = [
-    ("0", _("maandag")),
-    ("1", _("dinsdag")),
-    ("2", _("woensdag")),
-    ("3", _("donderdag")),
-    ("4", _("vrijdag")),
-    ("5", _("zaterdag")),
-    ("6", _("zondag")),
-]
-
-
-class WeekdaysFormField(forms.TypedMultipleChoiceField):
-    """Checkboxes in the admin, stored as "0,2" (Monday is 0)."""
-
-    def prepare_value(self, value):
-        if isinstance(value, str):
-            return [item for item in value.split(",") if item]
-        return value
-
-    def clean(self, value):
-        return ",".join(sorted(set(super().clean(value))))
-
-    def has_changed(self, initial, data):
-        # The stored "0,2" against the posted ["0", "2"]: compare the days, not the shapes,
-        # so an untouched weekly row (an imported one too) is not a change.
-        return set(self.prepare_value(initial) or []) != set(self.prepare_value(data) or [])
-
-
-class WeekdaysField(models.CharField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 13)
-        kwargs.setdefault("blank", True)
-        super().__init__(*args, **kwargs)
-
-    def formfield(self, **kwargs):
-        return WeekdaysFormField(
-            choices=WEEKDAY_CHOICES,
-            required=False,
-            label=self.verbose_name,
-            help_text=self.help_text,
-            widget=forms.CheckboxSelectMultiple,
-        )
 
 
 class ImportedHelpPanel(HelpPanel):
@@ -570,219 +494,3 @@ class EventPage(RegistrableMixin, BasePage):
         from events import views
 
         return views.event_ical(request, event=self)
-
-
-class EventDate(Orderable):
-    """When an event happens, in Brussels wall time."""
-
-    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="dates")
-    repeat = models.CharField(
-        _("soort"), max_length=12, choices=Repeat.choices, default=Repeat.ONCE
-    )
-    start_date = models.DateField(_("datum of begindatum"))
-    end_date = models.DateField(
-        _("einddatum"),
-        null=True,
-        blank=True,
-        help_text=_("Voor een periode of een herhaling: de laatste dag."),
-    )
-    start_time = models.TimeField(_("beginuur"), null=True, blank=True)
-    end_time = models.TimeField(_("einduur"), null=True, blank=True)
-    weekdays = WeekdaysField(
-        _("dagen"), help_text=_("Voor een periode met vaste uren: op welke dagen.")
-    )
-    rule = models.CharField(
-        _("herhalingsregel"),
-        max_length=200,
-        blank=True,
-        help_text=_(
-            "In iCalendar-vorm, bv. FREQ=WEEKLY;BYDAY=WE (elke woensdag) of "
-            "FREQ=MONTHLY;BYDAY=1SA (elke eerste zaterdag)."
-        ),
-    )
-    excluded_dates = models.TextField(
-        _("behalve op"),
-        blank=True,
-        help_text=_(
-            "Eén datum of periode per regel, bv. 2026-12-24 of 2026-12-21/2027-01-03 "
-            "voor een schoolvakantie."
-        ),
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
-    )
-    status_reason = models.CharField(_("reden"), max_length=300, blank=True)
-    booking_availability = models.CharField(
-        _("plaatsen"),
-        max_length=20,
-        choices=BookingAvailability.choices,
-        default=BookingAvailability.AVAILABLE,
-    )
-
-    panels = [
-        FieldPanel("repeat"),
-        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
-        FieldRowPanel([FieldPanel("start_time"), FieldPanel("end_time")]),
-        FieldPanel("weekdays"),
-        FieldPanel("rule"),
-        FieldPanel("excluded_dates"),
-        FieldRowPanel([FieldPanel("status"), FieldPanel("booking_availability")]),
-        FieldPanel("status_reason"),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("datum")
-        verbose_name_plural = _("datums")
-
-
-class OccurrenceChange(Orderable):
-    """An exception for one occurrence, matched on its original date; survives re-expansion."""
-
-    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="changes")
-    original_date = models.DateField(_("oorspronkelijke datum"))
-    status = models.CharField(
-        _("nieuwe status"),
-        max_length=20,
-        choices=[c for c in EventStatus.choices if c[0] != EventStatus.SCHEDULED],
-        default=EventStatus.CANCELLED,
-    )
-    new_date = models.DateField(_("nieuwe datum"), null=True, blank=True)
-    new_start_time = models.TimeField(_("nieuw beginuur"), null=True, blank=True)
-    new_end_time = models.TimeField(_("nieuw einduur"), null=True, blank=True)
-    note = models.CharField(_("toelichting"), max_length=200, blank=True)
-
-    panels = [
-        FieldRowPanel([FieldPanel("original_date"), FieldPanel("status")]),
-        FieldRowPanel(
-            [FieldPanel("new_date"), FieldPanel("new_start_time"), FieldPanel("new_end_time")]
-        ),
-        FieldPanel("note"),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("wijziging")
-        verbose_name_plural = _("wijzigingen")
-
-
-class Occurrence(models.Model):
-    """One concrete time of an event, generated by events.services; never edited by hand."""
-
-    page = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="occurrences")
-    # The agenda the event belongs to, copied so the agenda filters on one indexed column.
-    agenda = models.ForeignKey(EventIndexPage, on_delete=models.CASCADE, related_name="occurrences")
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    all_day = models.BooleanField(default=False)
-    status = models.CharField(
-        max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
-    )
-    booking_availability = models.CharField(
-        max_length=20,
-        choices=BookingAvailability.choices,
-        default=BookingAvailability.AVAILABLE,
-    )
-    original_start = models.DateTimeField(null=True, blank=True)
-    note = models.CharField(max_length=200, blank=True)
-    # Beyond the daily window (events.recurrence.DAILY_WINDOW_DAYS) one row stands for a run
-    # of sessions on consecutive days with the same hours: from `start` on the first day to
-    # `end` on the last. 1 for an ordinary occurrence.
-    sessions = models.PositiveIntegerField(default=1)
-    # The page's `live`, copied (publish, unpublish, import) so that the unfiltered agenda
-    # reads occurrence rows only, without joining the page tables.
-    live = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["start"]
-        indexes = [
-            models.Index(fields=["agenda", "live", "end", "start"]),
-            models.Index(fields=["page", "start"]),
-            models.Index(fields=["end", "start"]),
-        ]
-        verbose_name = _("voorstelling")
-        verbose_name_plural = _("voorstellingen")
-
-    def __str__(self) -> str:
-        return f"{self.page_id} {self.start:%Y-%m-%d %H:%M}"
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self.status == EventStatus.CANCELLED
-
-    @property
-    def is_run(self) -> bool:
-        """Stands for several sessions on consecutive days (see `sessions`)."""
-        return self.sessions > 1
-
-
-class ImportRun(models.Model):
-    """One UiTdatabank import into one site's agenda: what it saw, did and refused."""
-
-    class Outcome(models.TextChoices):
-        RUNNING = "bezig", _("Bezig")
-        DONE = "klaar", _("Klaar")
-        FAILED = "mislukt", _("Mislukt")
-
-    site = models.ForeignKey(
-        "wagtailcore.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("website")
-    )
-    source = models.CharField(_("bron"), max_length=500)
-    selection = models.BooleanField(
-        _("selectie van de website"),
-        default=False,
-        help_text=_("Uit de Search API met de selectie van de website (niet uit bestanden)."),
-    )
-    modified_from = models.DateTimeField(
-        _("gewijzigd sinds"),
-        null=True,
-        blank=True,
-        help_text=_("Alleen documenten die sindsdien gewijzigd zijn (leeg: alles)."),
-    )
-    full = models.BooleanField(
-        _("volledige selectie"),
-        default=False,
-        help_text=_("Activiteiten die ontbreken, worden teruggetrokken."),
-    )
-    started = models.DateTimeField(_("gestart"), auto_now_add=True)
-    finished = models.DateTimeField(_("klaar"), null=True, blank=True)
-    outcome = models.CharField(
-        _("resultaat"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING
-    )
-    error = models.TextField(_("fout"), blank=True)
-    # The error as message id and parameters (events.reasons.Reason.as_json), shown in the
-    # reader's language; empty for runs recorded before, which show `error`.
-    error_message = models.JSONField(default=dict, blank=True, editable=False)
-    seen = models.PositiveIntegerField(_("gezien"), default=0)
-    created = models.PositiveIntegerField(_("nieuw"), default=0)
-    updated = models.PositiveIntegerField(_("bijgewerkt"), default=0)
-    unchanged = models.PositiveIntegerField(_("ongewijzigd"), default=0)
-    rejected = models.PositiveIntegerField(_("geweigerd"), default=0)
-    withdrawn = models.PositiveIntegerField(_("teruggetrokken"), default=0)
-    rejections = models.JSONField(_("redenen van weigering"), default=list, blank=True)
-
-    class Meta:
-        ordering = ["-started"]
-        indexes = [models.Index(fields=["site", "selection", "outcome", "-started"])]
-        verbose_name = _("UiTdatabank-import")
-        verbose_name_plural = _("UiTdatabank-imports")
-
-    def __str__(self) -> str:
-        return f"{self.site} {self.started:%Y-%m-%d %H:%M}"
-
-    @property
-    def error_display(self) -> str:
-        """The error in the active language (the editor's, in the admin)."""
-        from events.reasons import reason_display
-
-        if self.error_message:
-            return reason_display(self.error_message)
-        return self.error
-
-    def rejection_lines(self) -> list[tuple[str, str]]:
-        """(document id, reason in the active language) per refused document or lost date."""
-        from events.reasons import reason_display
-
-        return [
-            (str(item.get("id", "")), reason_display(item))
-            for item in self.rejections or []
-            if isinstance(item, dict)
-        ]
