@@ -58,6 +58,9 @@ class ListPanel(Component):
 
     template_name = "wagtailadmin/home/bibnet_list_panel.html"
     audience = Audience.LOCAL
+
+    class Media:
+        css = {"all": ["css/admin/dashboard.css"]}
     heading = ""
     empty_text = ""  # shown when nothing is listed; without one the panel stays away
 

@@ -32,6 +32,7 @@ from registrations.selectors import (
     offer_registrations,
     offers_availability,
     offers_for_user,
+    offers_taking_registrations,
     registration_export_data,
     registrations_for_email,
     registrations_for_user,
@@ -88,7 +89,9 @@ class RegistrationSearchForm(forms.Form):
 
 def offers_index(request):
     _require_registrations_access(request.user)
-    offers = offers_for_user(user=request.user).order_by("-latest_revision_created_at", "-pk")
+    offers = offers_taking_registrations(user=request.user).order_by(
+        "-latest_revision_created_at", "-pk"
+    )
     page_obj = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("p"))
     specific = list(page_obj.object_list.specific())
     availability = offers_availability(pages=specific)

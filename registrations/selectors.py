@@ -197,6 +197,17 @@ def offers_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Page]
     return pages_within_user_sites(user=user, pages=pages).order_by("path")
 
 
+def offers_taking_registrations(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Page]:
+    """The offers the "Inschrijvingen" listing shows: those that ask for registration, and those
+    that have registrations (registration turned off later). An event that needs no
+    registration is not an offer to manage; it stays reachable by id through offers_for_user."""
+    asks = Q()
+    for model in registrable_models():
+        asks |= Q(pk__in=model.objects.filter(registration_required=True).values("pk"))
+    has_registrations = Q(pk__in=Registration.objects.values("page_id"))
+    return offers_for_user(user=user).filter(asks | has_registrations)
+
+
 def registrations_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Registration]:
     """Registrations of pages in the user's sites. Every admin lookup goes through this."""
     registrations = Registration.objects.select_related("page", "site")

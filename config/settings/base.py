@@ -270,8 +270,10 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
-# Always HTTPS (Wagtail's default follows the page's scheme): the admin's CSP allows https: images.
-WAGTAIL_GRAVATAR_PROVIDER_URL = "https://www.gravatar.com/avatar"
+# No Gravatar by default: it would send a hash of every editor's e-mail address to a third party
+# and show a broken image where outgoing requests are blocked; editors upload an avatar in
+# their account instead. GRAVATAR_PROVIDER_URL (https only: the admin's CSP) turns it on.
+WAGTAIL_GRAVATAR_PROVIDER_URL = env("GRAVATAR_PROVIDER_URL") or None
 
 # Elasticsearch when SEARCH_URL is set (SEARCH_BACKEND: elasticsearch8 by default, 7 or 9);
 # the database backend otherwise. See config/search.py.

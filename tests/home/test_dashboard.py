@@ -121,3 +121,15 @@ def test_dashboard_queries_do_not_grow_with_the_rows(two_sites, admin_client_cen
         _draft(site_a, user, f"Concept {number}")
     many = measure()
     assert many <= few + 1, (few, many)
+
+
+def test_dashboard_calls_no_third_party_and_styles_its_panels(two_sites):
+    """No Gravatar (an e-mail hash sent to a third party, a broken image where outgoing requests
+    are blocked): the avatar is Wagtail's own; the panels bring their stylesheet."""
+    site_a, _site_b = two_sites
+    soup = _dashboard(admin_client_for(site_a.editor))
+    avatars = [img["src"] for img in soup.select("img.avatar, .avatar img")]
+    assert avatars, "no avatar on the dashboard"
+    assert all(not src.startswith(("http://", "https://", "//")) for src in avatars), avatars
+    stylesheets = [link["href"] for link in soup.select("link[rel=stylesheet]")]
+    assert any(href.endswith("css/admin/dashboard.css") for href in stylesheets), stylesheets

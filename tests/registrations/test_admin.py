@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from registrations.models import Attendance, Registration, RegistrationStatus
 from registrations.services import registration_create
+from tests.factories.events import EventPageFactory, agenda_of
 from tests.factories.html import soup_of
 from tests.factories.makerspace import CourseIndexPageFactory, CoursePageFactory
 from tests.factories.registrations import registration_data
@@ -178,6 +179,25 @@ def test_csv_export_escapes_formulas(network, admin_client):
     assert evil[4] == "'-1"
     assert evil[9] == "'@SUM(A1:A2)"
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in body for cell in row)
+
+
+def test_offers_listing_shows_what_takes_registrations(network, admin_client):
+    """An event without registration is no offer to manage; one whose registration was turned
+    off after people registered stays listed so its registrations can still be handled."""
+    site_a, _site_b, course_a, *_ = network
+    agenda = agenda_of(site_a.home)
+    EventPageFactory(parent=agenda, title="Vrij binnen zonder inschrijving")
+    EventPageFactory(
+        parent=agenda, title="Voorleesuur met inschrijving", registration_required=True
+    )
+    course_a.registration_required = False
+    course_a.save(update_fields=["registration_required"])
+
+    listing = soup_of(admin_client(site_a.editor).get(reverse("registrations_admin:offers")))
+    titles = {link.get_text(strip=True) for link in listing.select("table a")}
+    assert "Voorleesuur met inschrijving" in titles
+    assert "Cursus van Gent" in titles
+    assert "Vrij binnen zonder inschrijving" not in titles
 
 
 def test_central_editor_sees_every_site(network, central_editor, admin_client):
