@@ -61,6 +61,7 @@ class ListPanel(Component):
 
     class Media:
         css = {"all": ["css/admin/dashboard.css"]}
+
     heading = ""
     empty_text = ""  # shown when nothing is listed; without one the panel stays away
 
