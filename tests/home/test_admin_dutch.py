@@ -84,3 +84,14 @@ def test_wagtail_english_is_overridden_in_dutch():
         assert translation.gettext("Dashboard") == "Startscherm"
         assert translation.gettext("Site summary") == "Overzicht van de website"
         assert translation.gettext("Live") == "Gepubliceerd"
+
+
+def test_page_listing_counts_read_as_dutch():
+    """Wagtail's own Dutch glues the words together ("1-12van 12pagina's")."""
+    from django.utils import translation
+
+    with translation.override("nl-be"):
+        heading = translation.gettext(
+            "%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s"
+        ) % {"start_index": 1, "end_index": 12, "items_count": 12, "model_name": "pagina's"}
+    assert heading == "1-12 van 12 pagina's"
