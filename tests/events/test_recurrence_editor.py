@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 from django.forms import modelform_factory
-from django.test import Client
 
 from events.forms import EventDateForm, RecurrenceField
 from events.models import EventDate, EventPage, Repeat
@@ -115,11 +114,17 @@ def test_a_one_off_row_ignores_a_half_filled_editor():
     assert form.errors["rule"] == ["Kies minstens één dag van de week."]
 
 
-def _client(user) -> Client:
-    return admin_client_for(user)
+def _date_row(**fields) -> dict:
+    """The first date row of the event form, its fields named as the formset posts them."""
+    return {f"dates-0-{name}": value for name, value in fields.items()}
 
 
-def _add_data(client, url, **extra) -> dict:
+def _post_new_event(user, site, **extra):
+    """Posts the add-event form of the site's agenda as `user`, filled in with a place, one date
+    row and "publish", overridden by `extra` (None drops a field). Returns the client, url, data
+    and response."""
+    client = admin_client_for(user)
+    url = f"/admin/pages/add/events/eventpage/{agenda_of(site.home).pk}/"
     data = _form_data(client.get(url).content)
     data.update(
         {
@@ -132,34 +137,29 @@ def _add_data(client, url, **extra) -> dict:
             "street": "Kouter 1",
             "city": "Gent",
             "action-publish": "action-publish",
+            **extra,
         }
     )
-    data.update(extra)
-    return data
+    data = {name: value for name, value in data.items() if value is not None}
+    return client, url, data, client.post(url, data)
 
 
 def test_editor_publishes_every_first_saturday_of_the_month(site_a):
-    client = _client(site_a.moderator)
-    url = f"/admin/pages/add/events/eventpage/{agenda_of(site_a.home).pk}/"
     start = dt.date.today() + dt.timedelta(days=1)
     end = start + dt.timedelta(days=120)
-    data = _add_data(
-        client,
-        url,
-        **{
-            "dates-0-repeat": "regel",
-            "dates-0-start_date": start.isoformat(),
-            "dates-0-end_date": end.isoformat(),
-            "dates-0-start_time": "10:00",
-            "dates-0-end_time": "12:00",
-            "dates-0-rule_soort": "maandelijks",
-            "dates-0-rule_interval": "1",
-            "dates-0-rule_positie": "1",
-            "dates-0-rule_weekdag": "5",
-            "dates-0-rule": "",
-        },
+    row = _date_row(
+        repeat="regel",
+        start_date=start.isoformat(),
+        end_date=end.isoformat(),
+        start_time="10:00",
+        end_time="12:00",
+        rule_soort="maandelijks",
+        rule_interval="1",
+        rule_positie="1",
+        rule_weekdag="5",
+        rule="",
     )
-    response = client.post(url, data)
+    client, _url, _data, response = _post_new_event(site_a.moderator, site_a, **row)
     assert response.status_code == 302, response.content.decode()[:2000]
     page = EventPage.objects.get(slug="repair-cafe")
     assert page.live
@@ -192,23 +192,17 @@ def test_editor_publishes_every_first_saturday_of_the_month(site_a):
 
 
 def test_editor_publishes_every_day_of_a_period_except_monday(site_a):
-    client = _client(site_a.moderator)
-    url = f"/admin/pages/add/events/eventpage/{agenda_of(site_a.home).pk}/"
     start = dt.date.today() + dt.timedelta(days=30)
     end = start + dt.timedelta(days=13)
-    data = _add_data(
-        client,
-        url,
-        **{
-            "dates-0-repeat": "regel",
-            "dates-0-start_date": start.isoformat(),
-            "dates-0-end_date": end.isoformat(),
-            "dates-0-rule_soort": "dagelijks",
-            "dates-0-rule_interval": "1",
-            "dates-0-rule_behalve": ["0"],
-        },
+    row = _date_row(
+        repeat="regel",
+        start_date=start.isoformat(),
+        end_date=end.isoformat(),
+        rule_soort="dagelijks",
+        rule_interval="1",
+        rule_behalve=["0"],
     )
-    response = client.post(url, data)
+    *_, response = _post_new_event(site_a.moderator, site_a, **row)
     assert response.status_code == 302, response.content.decode()[:2000]
     page = EventPage.objects.get(slug="repair-cafe")
     assert page.dates.get().rule == "FREQ=DAILY;BYDAY=TU,WE,TH,FR,SA,SU"
@@ -217,33 +211,18 @@ def test_editor_publishes_every_day_of_a_period_except_monday(site_a):
 
 
 def test_a_weekly_rule_without_days_gets_a_dutch_error(site_a):
-    client = _client(site_a.moderator)
-    url = f"/admin/pages/add/events/eventpage/{agenda_of(site_a.home).pk}/"
-    data = _add_data(
-        client,
-        url,
-        **{
-            "dates-0-repeat": "regel",
-            "dates-0-start_date": "2030-01-02",
-            "dates-0-rule_soort": "wekelijks",
-            "dates-0-rule_interval": "1",
-        },
+    row = _date_row(
+        repeat="regel", start_date="2030-01-02", rule_soort="wekelijks", rule_interval="1"
     )
-    response = client.post(url, data)
+    *_, response = _post_new_event(site_a.moderator, site_a, **row)
     assert response.status_code == 200
     assert "Kies minstens één dag van de week." in response.content.decode()
     assert not EventPage.objects.filter(slug="repair-cafe").exists()
 
 
 def test_an_event_is_not_published_without_a_place(site_a):
-    client = _client(site_a.moderator)
-    url = f"/admin/pages/add/events/eventpage/{agenda_of(site_a.home).pk}/"
-    data = _add_data(
-        client,
-        url,
-        **{"dates-0-repeat": "eenmalig", "dates-0-start_date": "2030-01-02", "street": ""},
-    )
-    response = client.post(url, data)
+    row = _date_row(repeat="eenmalig", start_date="2030-01-02")
+    client, url, data, response = _post_new_event(site_a.moderator, site_a, street="", **row)
     assert response.status_code == 200
     assert "Waar gaat het door?" in response.content.decode()
     assert not EventPage.objects.filter(slug="repair-cafe").exists()
@@ -256,22 +235,19 @@ def test_an_event_is_not_published_without_a_place(site_a):
 
 
 def test_an_event_is_not_published_without_a_date(site_a):
-    client = _client(site_a.moderator)
-    url = f"/admin/pages/add/events/eventpage/{agenda_of(site_a.home).pk}/"
-    data = _add_data(client, url, **{"dates-TOTAL_FORMS": "0"})
-    response = client.post(url, data)
+    *_, response = _post_new_event(site_a.moderator, site_a, **{"dates-TOTAL_FORMS": "0"})
     assert response.status_code == 200
     assert "Geef minstens één datum" in response.content.decode()
     assert not EventPage.objects.filter(slug="repair-cafe").exists()
 
 
 def test_an_editor_submitting_for_moderation_meets_the_same_rule(site_a):
-    client = _client(site_a.editor)
-    url = f"/admin/pages/add/events/eventpage/{agenda_of(site_a.home).pk}/"
-    data = _add_data(client, url, **{"dates-TOTAL_FORMS": "0", "city": ""})
-    del data["action-publish"]
-    data["action-submit"] = "action-submit"
-    response = client.post(url, data)
+    *_, response = _post_new_event(
+        site_a.editor,
+        site_a,
+        city="",
+        **{"dates-TOTAL_FORMS": "0", "action-publish": None, "action-submit": "action-submit"},
+    )
     assert response.status_code == 200
     content = response.content.decode()
     assert "Waar gaat het door?" in content and "Geef minstens één datum" in content
