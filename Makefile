@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: audit help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-sync bench-tasks bench-sync-latency bench-http clean
+.PHONY: audit help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-sync bench-tasks bench-sync-latency bench-http bench-network-agenda clean
 
 help: ## List the entry points
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ bench-network: $(STAMP) ## Provision 1 site, then all 471 with sitegen bulk; sit
 
 bench-events: $(STAMP) ## 100,000 events over 300 sites: agenda queries and time; UiTdatabank import rate
 	$(PY) benchmarks/events.py
+
+bench-network-agenda: $(STAMP) ## 471 sites, 100,000 events: network agenda per filter and network search, queries and p50/p95
+	$(PY) benchmarks/network_agenda.py
 
 bench-registrations: $(STAMP) ## 50 concurrent registrations for 10 places, 5 rounds: correctness and p95 latency
 	$(PY) benchmarks/registrations.py

@@ -104,12 +104,15 @@ def _age_q(filters: dict) -> Q:
     return query
 
 
-def agenda_occurrences(
-    *, index: EventIndexPage, filters: dict, now: dt.datetime | None = None
-) -> QuerySet[Occurrence]:
-    now = now or _now()
+def age_q(filters: dict) -> Q:
+    """The age filters (age group, age) on occurrence rows."""
+    return _age_q(filters)
+
+
+def occurrences_matching(*, scope: Q, filters: dict, now: dt.datetime) -> QuerySet[Occurrence]:
+    """Live occurrences within `scope` (agendas) that match the visitor's filters."""
     start, end = when_window(filters=filters, now=now)
-    occurrences = Occurrence.objects.filter(agenda_scope(index=index), live=True)
+    occurrences = Occurrence.objects.filter(scope, live=True)
     # An occurrence that ended exactly when the window starts (an all-day one at midnight)
     # is not in it; a zero-length one at that instant is.
     occurrences = occurrences.filter(end__gte=start).exclude(end=start, start__lt=start)
@@ -132,6 +135,12 @@ def agenda_occurrences(
             | Q(page__organizer_name__icontains=text)
         )
     return occurrences.filter(_age_q(filters))
+
+
+def agenda_occurrences(
+    *, index: EventIndexPage, filters: dict, now: dt.datetime | None = None
+) -> QuerySet[Occurrence]:
+    return occurrences_matching(scope=agenda_scope(index=index), filters=filters, now=now or _now())
 
 
 @dataclass
@@ -186,6 +195,16 @@ def agenda_page(
     rows = list(page_obj.object_list)
     if not rows:
         return AgendaResult(page_obj=page_obj)
+    items = event_cards_load(rows=rows, now=now)
+    return AgendaResult(page_obj=page_obj, items=items)
+
+
+def event_cards_load(*, rows: list[dict], now: dt.datetime) -> list[AgendaItem]:
+    """The events of grouped occurrence rows (`page_id`, `first_start`, `count`) with their
+    first matching occurrence, in the rows' order: three queries (events, images,
+    occurrences) for any number of rows."""
+    if not rows:
+        return []
     events = _event_queryset().in_bulk([row["page_id"] for row in rows])
     pairs = Q()
     for row in rows:
@@ -201,7 +220,7 @@ def agenda_page(
         if row["page_id"] in events and row["page_id"] in first
     ]
     _expires_with(items=[item.occurrence for item in items], now=now)
-    return AgendaResult(page_obj=page_obj, items=items)
+    return items
 
 
 def _expires_with(*, items: list[Occurrence], now: dt.datetime) -> None:

@@ -14,7 +14,7 @@ from wagtail.models import Page, Site
 from events.models import EventIndexPage, Occurrence
 from events.recurrence import BRUSSELS
 from events.selectors import event_structured_data
-from home.models import Tenant
+from home.models import SiteKind, Tenant
 from library_pages.models import LocationPage, NewsPage
 from library_pages.opening_hours import opening_hours_specification
 
@@ -49,6 +49,9 @@ class FeedScope:
 
 
 def feed_scope(*, site: Site | None) -> FeedScope:
+    # The network site (sitegen network, on the landing host) serves the network's feeds.
+    if site is not None and Tenant.objects.filter(site_id=site.pk, kind=SiteKind.NETWORK).exists():
+        site = None
     if site is not None:
         site = Site.objects.select_related("root_page").get(pk=site.pk)
         return FeedScope(site=site, sites=[site])

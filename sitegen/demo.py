@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -22,8 +23,14 @@ from library_pages.models import (
 from makerspace.demo import demo_courses_add
 from sitegen.blueprints import BLUEPRINTS
 from sitegen.central_demo import demo_central_content_add
+from sitegen.csv_import import region_specs
 from sitegen.demo_images import demo_logo, demo_picture
-from sitegen.services import SiteRequest, provision_site
+from sitegen.services import (
+    SiteRequest,
+    network_site_provision,
+    provision_site,
+    region_provision,
+)
 
 CENTRAL_USERNAME = "admin"
 CENTRAL_PASSWORD = "demo-admin-2026"
@@ -421,6 +428,17 @@ def _user(username: str, password: str, *, superuser: bool = False, group: Group
     return user
 
 
+REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions.csv"
+
+
+def _network_and_regions_add() -> None:
+    """The network site on the landing host and the example regions of sitegen/data/."""
+    network_site_provision()
+    with REGIONS_CSV.open(encoding="utf-8") as stream:
+        for spec in region_specs(stream=stream):
+            region_provision(spec=spec)
+
+
 @transaction.atomic
 def demo_network_build() -> list[DemoLogin]:
     """Provision the demo sites (idempotent) and return the logins to print."""
@@ -441,6 +459,7 @@ def demo_network_build() -> list[DemoLogin]:
         password = f"demo-{tenant.slug}-2026"
         _user(username, password, group=tenant.moderators_group)
         logins.append(DemoLogin(tenant.site.site_name, tenant.site.root_url, username, password))
+    _network_and_regions_add()
     demo_central_content_add()
     # Last: the central push republishes library home pages from their own revisions.
     slugs = [demo.request.slug for demo in DEMO_SITES]

@@ -33,6 +33,8 @@ from home.models import (
     IdentitySettings,
     IntegrationSettings,
     NavigationSettings,
+    RegionMunicipality,
+    SiteKind,
     Tenant,
 )
 from home.page_bulk import page_tree_bulk_create
@@ -602,3 +604,107 @@ def _settings_initialise(*, tenant: Tenant, blueprint: Blueprint, request: SiteR
 
 def slug_for(name: str) -> str:
     return slugify(name)[:63].strip("-")
+
+
+# --- Regions and the network site -------------------------------------------------------------
+
+
+@dataclass
+class RegionResult:
+    tenant: Tenant
+    created: bool
+    municipalities_added: list[str] = field(default_factory=list)
+    municipalities_removed: list[str] = field(default_factory=list)
+    branches_created: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def region_provision(*, spec: "RegionSpec") -> RegionResult:  # noqa: F821 - sitegen.csv_import
+    """Create a regional site (Regiobib, Regio cc) from its member municipalities, or bring an
+    existing one in step with the list.
+
+    The site comes from the kind's blueprint (provision_site); the member municipalities are
+    RegionMunicipality rows, which the region's agenda and the members' "Deel van" link read;
+    each municipality's branch becomes a location page under the locations page once
+    (`BlueprintPage` key `branch:<NIS code>`): a branch the editors changed keeps their edits,
+    one they deleted is not brought back. Atomic: a refused spec changes nothing.
+    """
+    from library_pages.models import LocationPage
+    from sitegen.blueprints import blueprint_for
+
+    if spec.errors:
+        raise ProvisioningError(" ".join(spec.errors))
+    if not spec.members:
+        raise ProvisioningError(_("Een regio heeft minstens één gemeente."))
+    result = provision_site(
+        blueprint=blueprint_for(spec.kind),
+        request=SiteRequest(
+            name=spec.name, slug=spec.slug, hostname=spec.hostname, province=spec.province
+        ),
+    )
+    tenant = result.tenant
+    outcome = RegionResult(tenant=tenant, created=result.created)
+    existing = {row.nis_code: row for row in RegionMunicipality.objects.filter(region=tenant)}
+    wanted = {member.nis_code: member for member in spec.members}
+    removed = [code for code in existing if code not in wanted]
+    if removed:
+        RegionMunicipality.objects.filter(region=tenant, nis_code__in=removed).delete()
+        outcome.municipalities_removed = [existing[code].municipality for code in removed]
+    added = [member for code, member in wanted.items() if code not in existing]
+    for member in added:
+        # One save per row (not bulk_create): its post_save retires the network map and the
+        # members' shells, which then show the "Deel van" link.
+        RegionMunicipality.objects.create(
+            region=tenant, nis_code=member.nis_code, municipality=member.municipality
+        )
+    outcome.municipalities_added = [member.municipality for member in added]
+
+    keys = dict(BlueprintPage.objects.filter(tenant=tenant).values_list("key", "page_id"))
+    locations_id = keys.get("locations")
+    branches = [
+        member
+        for member in spec.members
+        if member.street and f"branch:{member.nis_code}" not in keys
+    ]
+    if branches and locations_id:
+        parent = Page.objects.get(pk=locations_id)
+        pages = [
+            LocationPage(
+                title=member.branch_name or member.municipality,
+                slug="",  # made from the title, unique among the branches (page_bulk)
+                street=member.street,
+                postal_code=member.postal_code,
+                city=member.city,
+                phone=member.phone,
+                email=member.email,
+            )
+            for member in branches
+        ]
+        page_tree_bulk_create(placements=[(parent, page) for page in pages])
+        BlueprintPage.objects.bulk_create(
+            BlueprintPage(
+                tenant=tenant,
+                key=f"branch:{member.nis_code}",
+                page=page,
+                added_in_version=tenant.blueprint_version,
+            )
+            for member, page in zip(branches, pages, strict=True)
+        )
+        outcome.branches_created = [page.title for page in pages]
+    return outcome
+
+
+def network_site_provision(*, hostname: str = "", port: int | None = None) -> ProvisionResult:
+    """The one network site on the landing host (settings.NETWORK_HOSTNAME): created once,
+    brought up to the network blueprint on every later call."""
+    from sitegen.blueprints import blueprint_for
+
+    return provision_site(
+        blueprint=blueprint_for(SiteKind.NETWORK),
+        request=SiteRequest(
+            name=_("Bibliotheken en centra in Vlaanderen en Brussel"),
+            slug="netwerk",
+            hostname=hostname or settings.NETWORK_HOSTNAME,
+            port=port,
+        ),
+    )

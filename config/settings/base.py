@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "events",
     "uitpublish",
     "opendata",
+    "network",
     "catalogue",
     "makerspace",
     "central",
@@ -315,6 +316,9 @@ ADMIN_HOSTNAME = (
 EXTRA_ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 # The admin (and its login) answers on ADMIN_HOSTNAME only; elsewhere /admin/ is a 404
 # (home.middleware.AdminHostMiddleware).
+# The network site (sitegen network): the agenda and search over every site, on the landing
+# host. Default: the admin's host, so http://localhost:8000/ is the network's home page.
+NETWORK_HOSTNAME = env("NETWORK_HOSTNAME", "") or ADMIN_HOSTNAME
 ADMIN_HOST_ONLY = env_bool("ADMIN_HOST_ONLY", True)
 # Send the Content-Security-Policy (home.csp) as Report-Only, e.g. while trying a change.
 CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)

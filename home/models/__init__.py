@@ -6,7 +6,7 @@ from .settings import (
     IntegrationSettings,
     NavigationSettings,
 )
-from .tenancy import SiteKind, Tenant
+from .tenancy import REGION_MEMBER_KINDS, RegionMunicipality, SiteKind, Tenant
 
 __all__ = [
     "BasePage",
@@ -16,6 +16,8 @@ __all__ = [
     "IdentitySettings",
     "IntegrationSettings",
     "NavigationSettings",
+    "REGION_MEMBER_KINDS",
+    "RegionMunicipality",
     "SiteKind",
     "Tenant",
 ]

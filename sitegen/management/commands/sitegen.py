@@ -8,9 +8,15 @@ from home.models import SiteKind, Tenant
 from home.models.tenancy import Province
 from home.page_bulk import search_indexing_deferred
 from sitegen.blueprints import BLUEPRINTS
-from sitegen.csv_import import CsvLayoutError, CsvRow, csv_rows
+from sitegen.csv_import import CsvLayoutError, CsvRow, csv_rows, region_specs
 from sitegen.push import SiteSyncResult, blueprint_sync
-from sitegen.services import ProvisioningError, SiteRequest, provision_site
+from sitegen.services import (
+    ProvisioningError,
+    SiteRequest,
+    network_site_provision,
+    provision_site,
+    region_provision,
+)
 
 
 class Command(BaseCommand):
@@ -45,6 +51,17 @@ class Command(BaseCommand):
         bulk.add_argument("--limit", type=int, default=None, help="Stop after N sites.")
 
         sub.add_parser("list", help="List the sites of the network.")
+
+        region = sub.add_parser(
+            "region", help="Create or update regional sites from a CSV of member municipalities."
+        )
+        region.add_argument("--csv", required=True, type=Path)
+
+        network = sub.add_parser(
+            "network", help="Create or update the network site (agenda and search of all sites)."
+        )
+        network.add_argument("--hostname", default="", help="Default: NETWORK_HOSTNAME.")
+        network.add_argument("--port", type=int, default=None)
 
         sync = sub.add_parser(
             "sync", help="Add what the blueprint gained to every existing site of a kind."
@@ -89,6 +106,47 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{site.site_name} already exists at {site.root_url}/; added: {added}"
             )
+
+    def handle_region(self, options: dict) -> None:
+        path: Path = options["csv"]
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as stream:
+                specs = region_specs(stream=stream)
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}") from error
+        except CsvLayoutError as error:
+            raise CommandError(f"{path}: {error}") from error
+        except UnicodeDecodeError as error:
+            raise CommandError(f"{path} is not UTF-8: {error}") from error
+        failed = []
+        for spec in specs:
+            try:
+                result = region_provision(spec=spec)
+            except ProvisioningError as error:
+                failed.append(spec.slug)
+                self.stderr.write(f"{spec.slug}: FAILED {error}")
+                continue
+            state = "created" if result.created else "exists"
+            self.stdout.write(
+                f"{spec.slug}: {state} at {result.tenant.site.root_url}/; municipalities "
+                f"added: {', '.join(result.municipalities_added) or 'none'}; removed: "
+                f"{', '.join(result.municipalities_removed) or 'none'}; branch pages created: "
+                f"{', '.join(result.branches_created) or 'none'}"
+            )
+        if failed:
+            sys.exit(1)
+
+    def handle_network(self, options: dict) -> None:
+        try:
+            result = network_site_provision(hostname=options["hostname"], port=options["port"])
+        except ProvisioningError as error:
+            raise CommandError(str(error)) from error
+        site = result.tenant.site
+        state = "Created" if result.created else "Updated"
+        self.stdout.write(
+            f"{state} the network site at {site.root_url}/; pages added: "
+            f"{', '.join(result.pages_created) or 'none'}"
+        )
 
     def handle_bulk(self, options: dict) -> None:
         path: Path = options["csv"]

@@ -1,0 +1,217 @@
+"""The network agenda and search at network scale, on PostgreSQL.
+
+    make bench-network-agenda   (or: .venv/bin/python benchmarks/network_agenda.py
+                                 [--sites 471] [--events 100000] [--requests 60] [--reuse])
+
+Creates a fresh database (BENCH_NETWORK_AGENDA_DATABASE_URL, default bibnet_bench_network),
+then:
+  1. provisions the sites with `sitegen bulk` (generated municipalities over the five
+     provinces), makes a third of them cultural and a third community centres, and groups
+     them into regions (`region_provision`, five member municipalities each);
+  2. generates the events in bulk (benchmarks/events.py's generator: page, event and
+     occurrence rows, a tenth of them weekly series of eight dates, over the coming year);
+  3. provisions the network site and requests its agenda through the Django test client
+     (the page cache is off in the test settings, so every request runs the view) with one
+     filter after another: queries, median and p95 server time per filter; then the search
+     over every site's pages.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.database import database_recreate  # noqa: E402
+from benchmarks.events import events_generate, sites_provision  # noqa: E402
+
+# benchmarks/events.py puts benchmarks/ on the path and imports benchmarks/network.py as
+# `network`, which would hide the `network` app: take both back out.
+sys.path.remove(str(ROOT / "benchmarks"))
+sys.modules.pop("network", None)
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bibnet_bench_network"
+NETWORK_HOST = "netwerk.localhost"
+REGION_SIZE = 5
+REGIONS = 20
+
+
+def kinds_mix() -> None:
+    """Every third site a cultural centre, every third a community centre (identity and
+    tenant; their pages stay those of a library, which the agenda does not look at)."""
+    from home.models import IdentitySettings, SiteKind, Tenant
+
+    site_ids = list(Tenant.objects.order_by("slug").values_list("site_id", flat=True))
+    for offset, kind in ((1, SiteKind.CULTURAL_CENTRE), (2, SiteKind.COMMUNITY_CENTRE)):
+        chosen = site_ids[offset::3]
+        Tenant.objects.filter(site_id__in=chosen).update(kind=kind)
+        IdentitySettings.objects.filter(site_id__in=chosen).update(kind=kind)
+
+
+def regions_provision() -> None:
+    from home.models import IdentitySettings, SiteKind
+    from sitegen.csv_import import RegionMember, RegionSpec
+    from sitegen.services import region_provision
+
+    rows = list(
+        IdentitySettings.objects.filter(kind=SiteKind.LIBRARY)
+        .order_by("province", "nis_code")
+        .values_list("province", "nis_code", "municipality")
+    )
+    for number in range(REGIONS):
+        chunk = rows[number * REGION_SIZE : (number + 1) * REGION_SIZE]
+        if len({province for province, _code, _name in chunk}) != 1:
+            continue
+        region_provision(
+            spec=RegionSpec(
+                slug=f"regio-{number:02d}",
+                name=f"Regiobib {number:02d}",
+                kind=SiteKind.REGIONAL_LIBRARY,
+                province=chunk[0][0],
+                members=[
+                    RegionMember(nis_code=code, municipality=name) for _p, code, name in chunk
+                ],
+            )
+        )
+
+
+def figures(client, path: str, params: dict, requests: int) -> tuple[int, float, float, int]:
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path, params)  # the network map is built once and cached, as in production
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, params)
+    assert response.status_code == 200, response.status_code
+    queries = len(captured)
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        client.get(path, params)
+        timings.append((time.perf_counter() - started) * 1000)
+    reset_queries()
+    timings.sort()
+    p95 = timings[max(int(len(timings) * 0.95) - 1, 0)]
+    return queries, statistics.median(timings), p95, len(response.content)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, default=471)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--reuse", action="store_true", help="measure a previous run's data")
+    args = parser.parse_args()
+
+    url = os.environ.get("BENCH_NETWORK_AGENDA_DATABASE_URL", DEFAULT_URL)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    if not args.reuse:
+        database_recreate(url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from events.models import EventPage, Occurrence
+    from home.models import Tenant
+    from network.models import NetworkAgendaPage, NetworkSearchPage
+    from sitegen.services import network_site_provision
+
+    out = sys.stdout
+    sys.stdout.reconfigure(line_buffering=True)
+    call_command("migrate", verbosity=0)
+    if not args.reuse:
+        started = time.perf_counter()
+        sites_provision(args.sites)
+        kinds_mix()
+        regions_provision()
+        out.write(
+            f"provisioned {Tenant.objects.count()} sites in {time.perf_counter() - started:.0f} s\n"
+        )
+        started = time.perf_counter()
+        created = events_generate(args.events)
+        out.write(
+            f"generated {created} events ({Occurrence.objects.count()} occurrences) in "
+            f"{time.perf_counter() - started:.0f} s\n"
+        )
+        network_site_provision(hostname=NETWORK_HOST, port=80)
+    out.write(f"{EventPage.objects.count()} events, {Tenant.objects.count()} sites\n")
+
+    network = Tenant.objects.get(slug="netwerk").site
+    agenda = NetworkAgendaPage.objects.descendant_of(network.root_page).get()
+    search = NetworkSearchPage.objects.descendant_of(network.root_page).get()
+    client = Client(HTTP_HOST=NETWORK_HOST)
+    region = Tenant.objects.filter(slug__startswith="regio-").order_by("slug").first()
+    some_nis = (
+        Tenant.objects.filter(kind="bibliotheek")
+        .order_by("slug")
+        .values_list("site__identitysettings__nis_code", flat=True)
+        .first()
+    )
+    cases = [
+        ("unfiltered", {}),
+        ("province", {"provincie": "limburg"}),
+        ("kind cultuurcentrum", {"soort": "cultuurcentrum"}),
+        ("municipality", {"gemeente": some_nis}),
+        ("type", {"type": "0.3.1.0.0"}),
+        ("theme", {"thema": "1.10.0.0.0"}),
+        ("age group kinderen", {"leeftijdsgroep": "kinderen"}),
+        ("this week", {"wanneer": "week"}),
+        (
+            "province + kind + theme + age",
+            {
+                "provincie": "antwerpen",
+                "soort": "bibliotheek",
+                "thema": "1.10.0.0.0",
+                "leeftijd": "8",
+            },
+        ),
+        ("page 5", {"pagina": "5"}),
+    ]
+    if region is not None:
+        cases.append(("region", {"regio": region.slug}))
+    all_timings = []
+    out.write(
+        f"network agenda {NETWORK_HOST}{agenda.url_path[len(network.root_page.url_path) - 1 :]}\n"
+    )
+    path = agenda.relative_url(network)
+    for label, params in cases:
+        queries, median, p95, _size = figures(client, path, params, args.requests)
+        all_timings.append(p95)
+        out.write(
+            f"  {label}: {queries} queries, median {median:.1f} ms, p95 {p95:.1f} ms "
+            f"({args.requests} requests)\n"
+        )
+    if region is not None:
+        region_agenda = NetworkAgendaPage.objects.descendant_of(region.site.root_page).get()
+        queries, median, p95, _size = figures(
+            Client(HTTP_HOST=region.site.hostname),
+            region_agenda.relative_url(region.site),
+            {},
+            args.requests,
+        )
+        out.write(
+            f"region agenda ({region.slug}): {queries} queries, median {median:.1f} ms, "
+            f"p95 {p95:.1f} ms\n"
+        )
+    path = search.relative_url(network)
+    for term in ("activiteit", "bibliotheek openingsuren", "privacyverklaring"):
+        queries, median, p95, _size = figures(client, path, {"q": term}, args.requests)
+        out.write(
+            f"network search {term!r}: {queries} queries, median {median:.1f} ms, "
+            f"p95 {p95:.1f} ms\n"
+        )
+    out.write(f"agenda: worst p95 over the filters {max(all_timings):.1f} ms\n")
+    out.write(f"load: {os.getloadavg()[0]:.1f}\n")
+
+
+if __name__ == "__main__":
+    main()

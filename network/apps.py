@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+
+
+class NetworkConfig(AppConfig):
+    """The network as one: the network site's agenda and search over every site, and the
+    regional sites' agenda over their member sites (docs/network.md)."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "network"
+    verbose_name = "Netwerk"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Site
+        from wagtail.signals import page_published, page_unpublished
+
+        from home.contributions import shell_contributions
+        from home.models import IdentitySettings, RegionMunicipality, Tenant
+        from network import shell, signals
+
+        shell_contributions.register("regions", shell.regions_contribution)
+        for model in (Site, Tenant, IdentitySettings, RegionMunicipality):
+            post_save.connect(signals.network_changed, sender=model, dispatch_uid=f"net-{model}")
+            post_delete.connect(
+                signals.network_changed, sender=model, dispatch_uid=f"net-del-{model}"
+            )
+        page_published.connect(signals.agenda_published, dispatch_uid="network-agenda-pub")
+        page_unpublished.connect(signals.agenda_published, dispatch_uid="network-agenda-unpub")

@@ -1,0 +1,41 @@
+"""The network agenda's filters: the site agenda's (date, type, theme, age) plus the site
+filters (province, region, municipality, kind). Every field optional; an invalid value is
+dropped with a Dutch message and the other filters still apply."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from events.forms import FILTER_FIELDS, AgendaFilterForm
+from home.models.tenancy import Province, SiteKind
+from network.selectors import EVENT_SITE_KINDS, NetworkMap
+
+SITE_FILTER_FIELDS = ("provincie", "regio", "gemeente", "soort")
+NETWORK_FILTER_FIELDS = (
+    *(name for name in FILTER_FIELDS if name != "locatie"),
+    *SITE_FILTER_FIELDS,
+)
+
+
+class NetworkAgendaFilterForm(AgendaFilterForm):
+    provincie = forms.ChoiceField(label=_("Provincie"), required=False)
+    regio = forms.ChoiceField(label=_("Regio"), required=False)
+    gemeente = forms.ChoiceField(label=_("Gemeente"), required=False)
+    soort = forms.ChoiceField(label=_("Bibliotheek of centrum"), required=False)
+
+    def __init__(self, *args, network: NetworkMap, scoped: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["locatie"]
+        everything = [("", _("Alle"))]
+        labels = dict(SiteKind.choices)
+        self.fields["soort"].choices = everything + [(k, labels[k]) for k in EVENT_SITE_KINDS]
+        self.fields["gemeente"].choices = everything + network.municipalities()
+        if scoped:
+            # A regional agenda: its own region and province, only the municipality varies.
+            del self.fields["provincie"]
+            del self.fields["regio"]
+        else:
+            self.fields["provincie"].choices = everything + list(Province.choices)
+            self.fields["regio"].choices = everything + [
+                (region.slug, region.name)
+                for region in sorted(network.regions.values(), key=lambda region: region.name)
+            ]

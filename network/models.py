@@ -1,0 +1,125 @@
+"""The network's page types: an agenda over many sites' events and a search over every site's
+pages. Both hold no content of other sites: they read it when a visitor asks."""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import EmptyPage, Paginator
+from django.db import models
+from django.http import HttpRequest
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+
+from home.models import BasePage
+from home.views import MAX_QUERY_LENGTH
+from network.forms import NETWORK_FILTER_FIELDS, NetworkAgendaFilterForm
+from network.selectors import (
+    SEARCH_PER_PAGE,
+    network_agenda_page,
+    network_map,
+    network_pages_search,
+    scope_site_ids,
+    search_hits_label,
+)
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("pagina", "1")))
+    except ValueError:
+        return 1
+
+
+def _choices_count(*, form: NetworkAgendaFilterForm, facets: dict) -> None:
+    """Each filter value with its number of events, "Limburg (1.204)"."""
+    for name, values in facets.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        field.choices = [
+            field.choices[0],
+            *(
+                (value.value, f"{value.label} ({number_format(value.count, force_grouping=True)})")
+                for value in values
+            ),
+        ]
+
+
+class NetworkAgendaPage(BasePage):
+    """On the network site: the events of every library and centre. On a regional site: the
+    events of the region's member sites. Each event links to its page on its own site."""
+
+    cache_query_params = (*NETWORK_FILTER_FIELDS, "pagina")
+
+    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("agenda van het netwerk of de regio")
+        verbose_name_plural = _("agenda's van het netwerk of de regio")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        network = network_map()
+        site = self.get_site()
+        scoped = scope_site_ids(network=network, site=site) is not None
+        form = NetworkAgendaFilterForm(request.GET or None, network=network, scoped=scoped)
+        filters = form.valid_filters() if request.GET else {}
+        result = network_agenda_page(filters=filters, site=site, page_number=_page_number(request))
+        _choices_count(form=form, facets=result.facets)
+        context.update(
+            filter_form=form,
+            filters_active=bool(filters),
+            agenda=result,
+            facets=result.facets,
+            extra_query=urlencode(
+                [(name, value) for name, value in request.GET.items() if name in filters]
+            ),
+        )
+        return context
+
+
+class NetworkSearchPage(BasePage):
+    """A search over the live, public pages of every site (of the region's member sites on a
+    regional site), each result labelled with its site."""
+
+    cache_query_params = ("q", "pagina")
+
+    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("zoeken in het netwerk")
+        verbose_name_plural = _("zoeken in het netwerk")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        query = request.GET.get("q", "")
+        query = query.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+        results = hits = None
+        if query:
+            site_ids = scope_site_ids(network=network_map(), site=self.get_site())
+            paginator = Paginator(
+                network_pages_search(query=query, site_ids=site_ids), SEARCH_PER_PAGE
+            )
+            try:
+                results = paginator.page(_page_number(request))
+            except EmptyPage:
+                results = paginator.page(paginator.num_pages)
+            hits = search_hits_label(pages=list(results.object_list))
+        context.update(
+            search_query=query,
+            results=results,
+            hits=hits,
+            extra_query=urlencode({"q": query}),
+        )
+        return context

@@ -1,0 +1,23 @@
+"""Keep the cached network map (network.selectors.network_map) and the shells that show
+region links in step with sites, identities, regions and agendas."""
+
+from events.models import EventIndexPage
+from home.generations import bump_site_generations
+from home.models import IdentitySettings, RegionMunicipality
+from network.selectors import network_map_retire
+
+
+def network_changed(sender, instance, **kwargs) -> None:
+    network_map_retire()
+    if isinstance(instance, RegionMunicipality):
+        # The member sites' footers gain or lose their "Deel van" link.
+        bump_site_generations(
+            IdentitySettings.objects.filter(nis_code=instance.nis_code).values_list(
+                "site_id", flat=True
+            )
+        )
+
+
+def agenda_published(sender, instance, **kwargs) -> None:
+    if isinstance(instance, EventIndexPage):
+        network_map_retire()

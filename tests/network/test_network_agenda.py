@@ -1,0 +1,204 @@
+"""The network site: its agenda over every site's events, with counts per filter value checked
+against the database, and its search over every site's pages."""
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+from django.utils import timezone
+
+from events.models import EventPage
+from home.models import IdentitySettings
+from network.models import NetworkAgendaPage, NetworkSearchPage
+from network.selectors import network_agenda_page
+from sitegen.services import network_site_provision
+from tests.factories.events import EventPageFactory, agenda_of, event_date
+
+NETWORK_HOST = "netwerk.testserver"
+WORKSHOP, EXHIBITION = "0.3.1.0.0", "0.0.0.0.0"
+PAINTING, PHOTO = "1.0.1.0.0", "1.0.6.0.0"
+
+
+def _identity(site, *, province: str, nis_code: str, municipality: str) -> None:
+    identity = IdentitySettings.for_site(site)
+    identity.province = province
+    identity.nis_code = nis_code
+    identity.municipality = municipality
+    identity.save()
+
+
+@pytest.fixture
+def network(site_a, site_b):
+    """Site A a library in Oost-Vlaanderen, B a cultural centre in Vlaams-Brabant, their events,
+    and the network site."""
+    _identity(site_a.site, province="oost-vlaanderen", nis_code="44021", municipality="Gent")
+    _identity(site_b.site, province="vlaams-brabant", nis_code="23025", municipality="Grimbergen")
+    today = timezone.localdate()
+    soon = today + dt.timedelta(days=2)
+    agenda_a, agenda_b = agenda_of(site_a.home), agenda_of(site_b.home)
+
+    def event(agenda, title, **kwargs):
+        dates = kwargs.pop("dates", [event_date(soon)])
+        return EventPageFactory(parent=agenda, title=title, dates=dates, **kwargs)
+
+    events = {
+        "a_workshop_kids": event(
+            agenda_a, "Knutselen", event_type=WORKSHOP, theme=PAINTING, age_min=6, age_max=10
+        ),
+        "a_series": event(
+            agenda_a,
+            "Fotoreeks",
+            event_type=EXHIBITION,
+            theme=PHOTO,
+            dates=[event_date(soon + dt.timedelta(days=7 * n)) for n in range(3)],
+        ),
+        "a_later": event(
+            agenda_a,
+            "Schilderles",
+            event_type=WORKSHOP,
+            theme=PAINTING,
+            age_min=18,
+            dates=[event_date(today + dt.timedelta(days=40))],
+        ),
+        "b_workshop": event(
+            agenda_b, "Fotografie voor beginners", event_type=WORKSHOP, theme=PHOTO
+        ),
+        "b_exhibition": event(agenda_b, "Expo", event_type=EXHIBITION, theme=PAINTING),
+        "b_past": event(
+            agenda_b,
+            "Voorbij",
+            event_type=EXHIBITION,
+            dates=[event_date(today - dt.timedelta(days=3))],
+        ),
+    }
+    draft = event(agenda_b, "Nog niet gepubliceerd", event_type=WORKSHOP)
+    draft.unpublish()
+    tenant = network_site_provision(hostname=NETWORK_HOST).tenant
+    return {"events": events, "tenant": tenant, "site_a": site_a, "site_b": site_b}
+
+
+def _get(path: str, **params) -> BeautifulSoup:
+    response = Client(HTTP_HOST=NETWORK_HOST).get(path, params)
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def _agenda_path(tenant) -> str:
+    page = NetworkAgendaPage.objects.descendant_of(tenant.site.root_page).get()
+    return page.relative_url(tenant.site)
+
+
+def _option_counts(soup: BeautifulSoup, name: str) -> dict[str, int]:
+    counts = {}
+    for option in soup.select(f"select[name={name}] option"):
+        if option["value"]:
+            counts[option["value"]] = int(
+                option.text.rsplit("(", 1)[1].rstrip(")").replace(".", "")
+            )
+    return counts
+
+
+def _coming(**filters) -> set[int]:
+    """The live events with a date still to come, straight from the database."""
+    return set(
+        EventPage.objects.live()
+        .filter(occurrences__end__gte=timezone.now(), **filters)
+        .values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_network_agenda_counts_match_the_database(network):
+    soup = _get(_agenda_path(network["tenant"]))
+    total = int(soup.select_one("[data-total]")["data-total"])
+    assert total == len(_coming()) == 5
+    expected_types = Counter(
+        EventPage.objects.filter(pk__in=_coming()).values_list("event_type", flat=True)
+    )
+    types = _option_counts(soup, "type")
+    assert {key: value for key, value in types.items() if value} == expected_types
+    themes = _option_counts(soup, "thema")
+    assert themes[PAINTING] == len(_coming(theme=PAINTING)) == 3
+    assert themes[PHOTO] == len(_coming(theme=PHOTO)) == 2
+    a_root = network["site_a"].home.path
+    provinces = _option_counts(soup, "provincie")
+    assert provinces["oost-vlaanderen"] == len(_coming(path__startswith=a_root)) == 3
+    assert provinces["vlaams-brabant"] == 2
+    assert provinces["limburg"] == 0
+    kinds = _option_counts(soup, "soort")
+    assert kinds == {"bibliotheek": 3, "cultuurcentrum": 2, "gemeenschapscentrum": 0}
+    assert _option_counts(soup, "gemeente") == {"23025": 2, "44021": 3}
+    ages = _option_counts(soup, "leeftijdsgroep")
+    # Events without an age are for everyone: four of five fit children of 6-11.
+    assert ages["kinderen"] == 4
+    assert ages["volwassenen"] == 4  # the children's workshop (6-10) is not for adults
+    titles = [a.text for a in soup.select(".event-card .card__title a")]
+    assert "Voorbij" not in titles and "Nog niet gepubliceerd" not in titles
+    assert titles[-1] == "Schilderles"  # in date order, the one in 40 days last
+
+
+@pytest.mark.django_db
+def test_network_agenda_filters_and_links_to_the_events_own_site(network):
+    path = _agenda_path(network["tenant"])
+    soup = _get(path, provincie="vlaams-brabant")
+    assert soup.select_one("[data-total]")["data-total"] == "2"
+    links = [a["href"] for a in soup.select(".event-card .card__title a")]
+    host_b = network["site_b"].site.hostname
+    assert len(links) == 2 and all(f"//{host_b}" in link for link in links)
+    assert {p.text for p in soup.select(".event-card .card__site")} == {
+        network["site_b"].site.site_name
+    }
+    # Kind and type together; counts follow the filters.
+    soup = _get(path, soort="bibliotheek", type=WORKSHOP)
+    assert soup.select_one("[data-total]")["data-total"] == "2"
+    assert _option_counts(soup, "thema")[PAINTING] == 2
+    # Age and date window.
+    soup = _get(path, leeftijd="30", tot=(timezone.localdate() + dt.timedelta(days=10)).isoformat())
+    titles = {a.text for a in soup.select(".event-card .card__title a")}
+    assert titles == {"Fotoreeks", "Fotografie voor beginners", "Expo"}
+    soup = _get(path, gemeente="44021", thema=PHOTO)
+    assert [a.text for a in soup.select(".event-card .card__title a")] == ["Fotoreeks"]
+
+
+@pytest.mark.django_db
+def test_network_agenda_bad_filters_are_explained_not_an_error(network):
+    soup = _get(_agenda_path(network["tenant"]), provincie="mars", van="3000-01-01", leeftijd="x")
+    assert soup.select_one("[role=alert]").text.startswith("Sommige filters")
+    assert soup.select_one("[data-total]")["data-total"] == "5"
+    soup = _get(_agenda_path(network["tenant"]), soort="gemeenschapscentrum")
+    assert "Geen activiteiten gevonden met deze filters" in soup.text
+
+
+@pytest.mark.django_db
+def test_network_agenda_queries_do_not_grow_with_results(network, django_assert_max_num_queries):
+    network_agenda_page(filters={})  # the network map is built once and cached
+    with django_assert_max_num_queries(10):
+        result = network_agenda_page(filters={"soort": "bibliotheek"})
+    assert result.total == 3
+    with django_assert_max_num_queries(10):
+        network_agenda_page(filters={"thema": PAINTING, "leeftijdsgroep": "kinderen"})
+
+
+@pytest.mark.django_db
+def test_network_search_finds_pages_of_every_site_labelled_by_site(network):
+    site_a, site_b = network["site_a"], network["site_b"]
+    tenant = network["tenant"]
+    search = NetworkSearchPage.objects.descendant_of(tenant.site.root_page).get()
+    soup = _get(search.relative_url(tenant.site), q="fotografie")
+    results = soup.select(".search-results li")
+    found = {(li.h2.a.text, li.select_one(".search-results__site").text) for li in results}
+    assert ("Fotografie voor beginners", site_b.site.site_name) in found
+    assert ("Fotoreeks", site_a.site.site_name) not in found  # "foto" is not "fotografie"
+    assert all(li.h2.a["href"].startswith("http://") for li in results)
+    soup = _get(search.relative_url(tenant.site), q="knutselen")
+    assert [li.h2.a.text for li in soup.select(".search-results li")] == ["Knutselen"]
+
+
+@pytest.mark.django_db
+def test_network_site_is_reapplied_without_duplicates(network):
+    again = network_site_provision(hostname=NETWORK_HOST)
+    assert not again.created
+    assert again.pages_created == []
+    assert NetworkAgendaPage.objects.count() == 1
