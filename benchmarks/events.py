@@ -49,8 +49,9 @@ def sites_provision(count: int) -> None:
             call_command("sitegen", "bulk", "--csv", str(path), stdout=devnull)
 
 
-def events_generate(total: int, seed: int = 7) -> int:
-    """Page rows, event rows and occurrence rows in bulk, spread evenly over the agendas."""
+def events_generate(total: int, seed: int = 7, heavy: dict[int, int] | None = None) -> int:
+    """Page rows, event rows and occurrence rows in bulk, spread evenly over the agendas;
+    `heavy` gives some agendas (by page id) a number of their own out of the total."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
     from wagtail.models import Locale, Page
@@ -65,7 +66,10 @@ def events_generate(total: int, seed: int = 7) -> int:
     themes = list(taxonomy.THEMES)
     types = list(taxonomy.EVENT_TYPES)
     now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
-    per_agenda = total // len(agendas)
+    heavy = heavy or {}
+    spread = [agenda for agenda in agendas if agenda.pk not in heavy]
+    rest = max(total - sum(heavy.values()), 0)
+    per_agenda = rest // max(len(spread), 1)
     fields = [
         field for field in EventPage._meta.local_concrete_fields if field.column != "page_ptr_id"
     ]
@@ -73,8 +77,12 @@ def events_generate(total: int, seed: int = 7) -> int:
     placeholders = ", ".join(["%s"] * (len(fields) + 1))
     insert = f"INSERT INTO events_eventpage ({columns}) VALUES ({placeholders})"
     created = 0
-    for index, agenda in enumerate(agendas):
-        count = per_agenda + (1 if index < total % len(agendas) else 0)
+    position = {agenda.pk: number for number, agenda in enumerate(spread)}
+    for agenda in agendas:
+        if agenda.pk in heavy:
+            count = heavy[agenda.pk]
+        else:
+            count = per_agenda + (1 if position[agenda.pk] < rest % len(spread) else 0)
         with transaction.atomic():
             pages, events = [], []
             start_step = agenda.numchild + 1
@@ -319,6 +327,12 @@ def main() -> None:
     parser.add_argument("--import-docs", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument(
+        "--site-events",
+        type=int,
+        default=10_000,
+        help="events of the measured site's own agenda, out of --events (the issue: 10,000)",
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="keep the database of a previous run: measure only"
     )
     parser.add_argument(
@@ -349,18 +363,18 @@ def main() -> None:
         out.write(
             f"provisioned {Tenant.objects.count()} sites in {time.perf_counter() - started:.0f} s\n"
         )
+    tenants = Tenant.objects.select_related("site").order_by("slug")
+    index = args.site_index if args.site_index is not None else tenants.count() // 2
+    tenant = tenants[index]
+    agenda = EventIndexPage.objects.child_of(tenant.site.root_page).get()
+    if not args.reuse:
         started = time.perf_counter()
-        created = events_generate(args.events)
+        created = events_generate(args.events, heavy={agenda.pk: args.site_events})
         out.write(
             f"generated {created} events ({Occurrence.objects.count()} occurrences) over "
             f"{EventIndexPage.objects.count()} agendas in {time.perf_counter() - started:.0f} s\n"
         )
     created = EventPage.objects.count()
-
-    tenants = Tenant.objects.select_related("site").order_by("slug")
-    index = args.site_index if args.site_index is not None else tenants.count() // 2
-    tenant = tenants[index]
-    agenda = EventIndexPage.objects.child_of(tenant.site.root_page).get()
     stored = EventPage.objects.child_of(agenda).count()
     host = tenant.site.hostname
     path = agenda.url_path[len(tenant.site.root_page.url_path) - 1 :]
@@ -387,7 +401,7 @@ def main() -> None:
             kinds=("permanent",),
             label="permanent (no hours) ",
         )
-    if not args.reuse:
+    if not args.reuse and args.import_docs:
         incremental_figures(out)
 
 

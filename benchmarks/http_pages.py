@@ -1,6 +1,6 @@
 """Every public page type over HTTP at network scale, cached and uncached, against bare Django.
 
-    make bench-http   (or: .venv/bin/python benchmarks/http.py [--sites 471] [--events 20000]
+    make bench-http   (or: .venv/bin/python benchmarks/http_pages.py [--sites 471] [--events 20000]
                        [--records 20000] [--duration 10] [--connections 8])
 
 Needs wrk (Debian package `wrk`: apt-get install wrk) and Redis on 127.0.0.1:6379 (REDIS_URL
@@ -158,19 +158,26 @@ def content_add(*, events: int, records: int, folder: Path) -> None:
     started = time.monotonic()
     libraries = per_library_pages()
     say(
-        f"  a news item and a course on {libraries} libraries in {time.monotonic() - started:.0f} s"
+        f"  a news item, a course and a location on {libraries} libraries in "
+        f"{time.monotonic() - started:.0f} s"
     )
 
 
 def per_library_pages() -> int:
-    """One news item and one course (index included) under every library home page, created
-    the way editors do (a published revision each)."""
+    """One news item, one course (index included) and one location with opening hours under
+    every library home page, created the way editors do (a published revision each)."""
     import datetime as dt
 
     from django.utils import timezone
 
     from home.models import Tenant
-    from library_pages.models import NewsIndexPage, NewsPage
+    from library_pages.models import (
+        LocationIndexPage,
+        LocationPage,
+        NewsIndexPage,
+        NewsPage,
+        OpeningHoursSpan,
+    )
     from makerspace.models import CourseIndexPage, CoursePage, CourseSession
 
     count = 0
@@ -207,6 +214,21 @@ def per_library_pages() -> int:
         ]
         index.add_child(instance=course)
         course.save_revision().publish()
+        locations = LocationIndexPage.objects.child_of(home).first() or home
+        if not LocationPage.objects.descendant_of(home).exists():
+            location = LocationPage(
+                title="Hoofdbibliotheek",
+                slug="hoofdbibliotheek",
+                street="Kerkstraat 1",
+                postal_code="9000",
+                city=tenant.site.site_name.split()[-1],
+                weekly_hours=[
+                    OpeningHoursSpan(weekday=day, opens=dt.time(9), closes=dt.time(18))
+                    for day in range(6)
+                ],
+            )
+            locations.add_child(instance=location)
+            location.save_revision().publish()
         count += 1
     return count
 

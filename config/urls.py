@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -24,6 +24,9 @@ if settings.DEBUG:
 
 urlpatterns += [
     path("", home_views.network_root, name="network_root"),
+    # Wagtail's page URLs, routed in two queries (home.routing); wagtail_urls below keeps its
+    # other views and the name `wagtail_serve` for reversing.
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", home_views.serve_page, name="page_serve"),
     path("", include(wagtail_urls)),
 ]
 

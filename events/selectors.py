@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import DateTimeField, Min, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.expressions import Col
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,11 +162,38 @@ class AgendaResult:
     items: list[AgendaItem] = field(default_factory=list)
 
 
-def _event_queryset() -> QuerySet[EventPage]:
-    images = get_image_model().objects.prefetch_renditions(CARD_RENDITION)
-    return EventPage.objects.select_related("location_page").prefetch_related(
-        Prefetch("image", queryset=images)
+def _card_images() -> QuerySet:
+    return get_image_model().objects.prefetch_renditions(CARD_RENDITION)
+
+
+def _grouped_page(grouped: QuerySet, *, page_number: int, per_page: int) -> tuple[Any, list]:
+    """One page of the grouped rows and the number of groups in one query (a window count
+    over the groups) instead of Paginator's two (a count, then the page), each of which
+    groups every occurrence of the agenda. The Paginator is kept for the template."""
+    paginator = Paginator(grouped, per_page)
+    number = page_number if isinstance(page_number, int) and page_number >= 1 else 1
+    inner, params = grouped.query.sql_with_params()
+    sql = (
+        "SELECT g.page_id, g.first_start, g.count, COUNT(*) OVER () "
+        f"FROM ({inner}) g ORDER BY g.sort_key, g.page_id LIMIT %s OFFSET %s"
     )
+    with connections[grouped.db].cursor() as cursor:
+        cursor.execute(sql, [*params, per_page, (number - 1) * per_page])
+        fetched = cursor.fetchall()
+    if not fetched:
+        # Past the last page (or nothing at all): Paginator's way, as before.
+        page_obj = paginator.get_page(page_number)
+        return page_obj, list(page_obj.object_list)
+    connection = connections[grouped.db]
+    column = Col("g", grouped.query.annotations["first_start"].output_field)
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    rows = []
+    for page_id, start, count, _total in fetched:
+        for converter in converters:
+            start = converter(start, column, connection)
+        rows.append({"page_id": page_id, "first_start": start, "count": count})
+    paginator.count = fetched[0][3]
+    return paginator._get_page(rows, number, paginator), rows
 
 
 def agenda_page(
@@ -190,9 +219,7 @@ def agenda_page(
         )
         .order_by("sort_key", "page_id")
     )
-    paginator = Paginator(grouped, per_page)
-    page_obj = paginator.get_page(page_number)
-    rows = list(page_obj.object_list)
+    page_obj, rows = _grouped_page(grouped, page_number=page_number, per_page=per_page)
     if not rows:
         return AgendaResult(page_obj=page_obj)
     items = event_cards_load(rows=rows, now=now)
@@ -201,23 +228,29 @@ def agenda_page(
 
 def event_cards_load(*, rows: list[dict], now: dt.datetime) -> list[AgendaItem]:
     """The events of grouped occurrence rows (`page_id`, `first_start`, `count`) with their
-    first matching occurrence, in the rows' order: three queries (events, images,
-    occurrences) for any number of rows."""
+    first matching occurrence, in the rows' order: one query for the occurrences with their
+    events (and one for the images), for any number of rows."""
     if not rows:
         return []
-    events = _event_queryset().in_bulk([row["page_id"] for row in rows])
     pairs = Q()
     for row in rows:
         pairs |= Q(page_id=row["page_id"], start=row["first_start"])
-    first = {}
-    for occurrence in Occurrence.objects.filter(pairs).order_by("start", "pk"):
+    first: dict[int, Occurrence] = {}
+    for occurrence in (
+        Occurrence.objects.filter(pairs)
+        .select_related("page", "page__location_page")
+        .prefetch_related(Prefetch("page__image", queryset=_card_images()))
+        .order_by("start", "pk")
+    ):
         first.setdefault(occurrence.page_id, occurrence)
     items = [
         AgendaItem(
-            event=events[row["page_id"]], occurrence=first[row["page_id"]], count=row["count"]
+            event=first[row["page_id"]].page,
+            occurrence=first[row["page_id"]],
+            count=row["count"],
         )
         for row in rows
-        if row["page_id"] in events and row["page_id"] in first
+        if row["page_id"] in first
     ]
     _expires_with(items=[item.occurrence for item in items], now=now)
     return items

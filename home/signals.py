@@ -6,6 +6,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from home.generations import bump_site_generations
 from home.hosts import forget_site_hostnames
 from home.models import BrandingSettings, ContactSettings, IdentitySettings, NavigationSettings
+from home.routing import forget_sites
 from home.shell import site_menu_page_ids
 
 # Sent after a bulk change that bypasses Wagtail's page signals (an import, a sync, a
@@ -17,6 +18,7 @@ pages_changed = Signal()
 
 def _site_changed(sender, instance, **kwargs) -> None:
     forget_site_hostnames()
+    forget_sites()  # this process's map; other processes reload theirs within a minute
     bump_site_generations([instance.pk])
 
 

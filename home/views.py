@@ -7,9 +7,11 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Site
+from wagtail.views import serve as wagtail_serve
 
 from home.branding import branding_css, branding_version
 from home.models import BrandingSettings
+from home.routing import route_for_request
 from home.selectors import site_pages_search
 
 SEARCH_RESULTS_PER_PAGE = 10
@@ -83,12 +85,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def network_root(request: HttpRequest) -> HttpResponse:
     """The bare admin host (e.g. localhost:8000) lists the network; site hosts serve pages."""
-    from wagtail.views import serve
-
     if Site.find_for_request(request) is None:
         sites = Site.objects.select_related("root_page").order_by("site_name")
         return render(request, "home/network.html", {"network_sites": sites})
-    return serve(request, "")
+    return serve_page(request, "")
+
+
+def serve_page(request: HttpRequest, path: str) -> HttpResponse:
+    """Wagtail's `serve`, routed in two queries (home.routing)."""
+    route_for_request(request, path)
+    return wagtail_serve(request, path)
 
 
 BRANDING_MAX_AGE = 365 * 24 * 3600  # the URL carries a version of the colours

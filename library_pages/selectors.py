@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from wagtail.models import Page
 
+from home.selectors import public_pages
 from library_pages.models import LocationPage, NewsIndexPage, NewsPage
 from library_pages.models.locations import hours_prefetches
 
@@ -15,8 +16,7 @@ def news_for_index(*, index: NewsIndexPage) -> QuerySet[NewsPage]:
 
 def news_latest(*, root: Page, limit: int = 3) -> list[NewsPage]:
     return list(
-        NewsPage.objects.live()
-        .public()
+        public_pages(NewsPage.objects.live())
         .descendant_of(root)
         .select_related("image")
         .order_by("-date", "-pk")[:limit]

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from home.selectors import public_pages
 from makerspace.forms import CourseFilterForm
 from makerspace.models import CourseIndexPage, CoursePage, CourseSession, Machine
 from registrations.selectors import Availability, offer_availability, offers_availability
@@ -37,8 +38,7 @@ def courses_upcoming(
     """Live courses of an index that have not ended, soonest first."""
     now = now or timezone.now()
     courses = (
-        CoursePage.objects.live()
-        .public()
+        public_pages(CoursePage.objects.live())
         .child_of(index)
         .filter(Q(offer_ends_at__gte=now) | Q(offer_ends_at__isnull=True))
     )

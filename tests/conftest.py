@@ -39,6 +39,7 @@ from django.test import Client
 from wagtail.models import Page
 
 from home.models import Tenant
+from home.routing import forget_sites
 from sitegen.blueprints import BLUEPRINTS
 from sitegen.services import SiteRequest, provision_site
 from tests.factories.users import UserFactory
@@ -279,10 +280,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Wagtail caches site root paths; a rolled-back test must not leave them behind."""
+    """Wagtail caches site root paths, home.routing the sites by hostname; a rolled-back
+    test must not leave them behind."""
     cache.clear()
+    forget_sites()
     yield
     cache.clear()
+    forget_sites()
 
 
 @pytest.fixture

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     # Answers anonymous GET/HEAD of public pages from the cache, before sessions, CSRF and
     # authentication run (docs/caching.md); checks posts of forms on cached pages.
     "pagecache.middleware.PageCacheMiddleware",
+    # The request's site from a per-process map of hostnames (home.routing), for what renders.
+    "home.routing.SiteMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

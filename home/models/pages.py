@@ -1,13 +1,15 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.search import index
 
 from home.blocks import ContentStreamBlock
 from home.contributions import home_page_context_for
+from home.routing import ANCESTORS_ATTRIBUTE
 from home.validators import validate_site_references
 
 
@@ -55,6 +57,11 @@ class BasePage(Page):
         site = Site.find_for_request(request) if request is not None else self.get_site()
         if site is None or self.pk == site.root_page_id or self.depth <= 2:
             return []
+        routed = getattr(self, ANCESTORS_ATTRIBUTE, None)
+        if routed is not None:
+            # Routing (home.routing) read them already, from the home page down.
+            root_path = routed[0].url_path
+            return [(page.title, "/" + page.url_path[len(root_path) :]) for page in routed]
         root_depth = site.root_page.depth
         ancestors = (
             Page.objects.ancestor_of(self)
@@ -68,6 +75,19 @@ class BasePage(Page):
             for page in ancestors
             if page.url_path.startswith(root_path)
         ]
+
+    def get_view_restrictions(self):
+        """Wagtail's (the restrictions of this page and its ancestors, an alias's of its
+        source) in one query instead of two: alias pages carry no restrictions of their own.
+        Empty without a query when routing (home.routing) found that none applies."""
+        if getattr(self, "unrestricted", False):
+            return PageViewRestriction.objects.none()
+        steps = range(self.steplen, len(self.path) + 1, self.steplen)
+        paths = [self.path[:end] for end in steps]
+        sources = Page.objects.filter(path__in=paths, alias_of__isnull=False).values("alias_of")
+        return PageViewRestriction.objects.filter(
+            Q(page__path__in=paths) | Q(page_id__in=Subquery(sources))
+        )
 
     def get_site_root(self) -> Page | None:
         site = self.get_site()

@@ -9,6 +9,7 @@ from wagtail.search import index
 
 from home.blocks import ContentStreamBlock
 from home.models import BasePage
+from home.selectors import public_pages
 from library_pages.news_sources import news_sources
 
 NEWS_PER_PAGE = 12
@@ -29,8 +30,7 @@ class NewsIndexPage(BasePage):
 
     def news_pages(self):
         return (
-            NewsPage.objects.live()
-            .public()
+            public_pages(NewsPage.objects.live())
             .child_of(self)
             .select_related("image")
             .order_by("-date", "-pk")

@@ -45,24 +45,21 @@ PAGE_TYPES = (
 
 # Queries of one page view once the caches are warm (see _queries_of_view). Measured; SQLite and
 # PostgreSQL run the same queries. What the numbers are made of:
-#   every page:   site lookup, home page (specific), routing (1 query per level + 1 specific),
-#                 ancestors for .public() + their view restrictions, 3 settings (navigation,
-#                 branding, contact), 2 menu page lookups, locations + 2 prefetches (footer),
-#                 running campaigns (sitegen, 1)
-#   home:         + all view restrictions (public() on the latest news) + latest news
-#   news index:   + all view restrictions + one page of news (with images) + central news
-#   location:     + one more routing level (2), its own hours (2), the tenant (schema.org type)
+#   every page:   routing (home.routing): the pages on the path, then the specific page with
+#                 whether a view restriction applies; the site comes from a per-process map and
+#                 the site shell (settings, menus, locations, campaigns) from its cache
+#   home:         + latest news + the "Binnenkort" section (one page of events with their
+#                 number, their first occurrences with the events)
+#   news index:   + one page of news (with images) + central news
+#   location:     + its own hours (2) + the tenant (schema.org type)
 QUERIES = {
-    # With the site shell cached (home.shell): the second request of each test reads it from
-    # the cache. Every page but the home page reads its ancestors once for the breadcrumbs; the
-    # home page's "Binnenkort" section finds the agenda and counts its coming events.
-    "home": 8,
-    "standard": 7,
-    "contact": 7,
-    "news_index": 10,
-    "news": 9,
-    "location_index": 7,
-    "location": 12,
+    "home": 5,
+    "standard": 2,
+    "contact": 2,
+    "news_index": 4,
+    "news": 2,
+    "location_index": 2,
+    "location": 5,
 }
 
 
