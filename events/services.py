@@ -34,6 +34,7 @@ from events.uitdatabank import (
     document_hash,
     document_parse,
     documents_from_payload,
+    local_document_ids,
     search_url_build,
     search_url_modified_from,
 )
@@ -262,14 +263,18 @@ def uitdatabank_import(
     seen_ids: set[str] = set()
     rejections: list[dict] = []
     loaded = False
+    root_path = ""
     try:
         with search_indexing_batched():
             for batch in _batches(items, size=BATCH_SIZE):
                 if not loaded:
                     existing.update(_existing_events(agenda=agenda))
+                    root_path = Page.objects.values_list("path", flat=True).get(
+                        pk=site.root_page_id
+                    )
                     loaded = True
                 _batch_import(
-                    batch=batch,
+                    batch=_without_own_local_events(batch, root_path=root_path),
                     agenda=agenda,
                     existing=existing,
                     seen_ids=seen_ids,
@@ -307,6 +312,19 @@ def uitdatabank_import(
     # Batches that committed before a failure changed pages too: they are announced as well.
     pages_changed_send(page_ids=run.changed_page_ids, site_ids={site.pk})
     return run
+
+
+def _without_own_local_events(batch: list[SourceItem], *, root_path: str) -> list[SourceItem]:
+    """The batch minus the site's own local events that it published to UiTdatabank: they
+    come back in its selection, and must not become a second page next to the original."""
+    local = local_document_ids([item.document for item in batch], root_path=root_path)
+    if not local:
+        return batch
+    return [
+        item
+        for item in batch
+        if not (isinstance(item.document, dict) and item.document.get("@id") in local)
+    ]
 
 
 def _existing_events(*, agenda: EventIndexPage) -> dict[str, ExistingEvent]:
