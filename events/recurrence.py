@@ -262,6 +262,18 @@ def occurrences_compact(
     run: OccurrenceSpec | None = None
     run_shape: tuple | None = None
     run_last: dt.date | None = None
+    # The open run's last end and session count: its row is built once, when it closes.
+    run_end: dt.datetime | None = None
+    run_sessions = 0
+
+    def close() -> None:
+        rows.append(
+            run
+            if run_sessions == run.sessions
+            else dataclasses.replace(run, end=run_end, sessions=run_sessions)
+        )
+
+    one_day = dt.timedelta(days=1)
     for spec in specs:
         start = spec.start.astimezone(BRUSSELS)
         day = start.date()
@@ -273,7 +285,7 @@ def occurrences_compact(
             or (end.date() - day).days > 1  # a continuous period, not a session a day
         ):
             if run is not None:
-                rows.append(run)
+                close()
                 run = None
             rows.append(spec)
             continue
@@ -286,15 +298,15 @@ def occurrences_compact(
             spec.booking_availability,
             spec.note,
         )
-        if run is not None and shape == run_shape and day == run_last + dt.timedelta(days=1):
-            run = dataclasses.replace(run, end=spec.end, sessions=run.sessions + 1)
-            run_last = day
+        if run is not None and shape == run_shape and day == run_last + one_day:
+            run_end, run_sessions, run_last = spec.end, run_sessions + 1, day
             continue
         if run is not None:
-            rows.append(run)
+            close()
         run, run_shape, run_last = spec, shape, day
+        run_end, run_sessions = spec.end, spec.sessions
     if run is not None:
-        rows.append(run)
+        close()
     return rows
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_noop
@@ -33,10 +34,11 @@ from events.uitdatabank import (
     document_hash,
     document_parse,
     documents_from_payload,
+    local_document_ids,
     search_url_build,
     search_url_modified_from,
 )
-from home.page_bulk import pages_bulk_create
+from home.page_bulk import pages_bulk_create, search_indexing_batched
 from home.signals import pages_changed
 
 logger = logging.getLogger(__name__)
@@ -190,14 +192,18 @@ def agenda_for_site(*, site: Site) -> EventIndexPage | None:
     return EventIndexPage.objects.child_of(site.root_page).first()
 
 
-def selection_url_for_site(*, site: Site) -> str | None:
+def selection_url_for_site(*, site: Site, agenda: EventIndexPage | None = None) -> str | None:
     from home.models import IntegrationSettings
 
     settings = IntegrationSettings.for_site(site)
-    agenda = agenda_for_site(site=site)
+    agenda = agenda or agenda_for_site(site=site)
+    return _selection_url(settings=settings, agenda=agenda)
+
+
+def _selection_url(*, settings, agenda: EventIndexPage | None) -> str | None:
     return search_url_build(
-        organizer_ids=settings.organizer_ids,
-        place_ids=settings.place_ids,
+        organizer_ids=settings.organizer_ids if settings else [],
+        place_ids=settings.place_ids if settings else [],
         labels=agenda.labels if agenda else [],
         postal_codes=agenda.postal_codes if agenda else [],
     )
@@ -212,15 +218,17 @@ def uitdatabank_import(
     today: dt.date | None = None,
     selection: bool = False,
     modified_from: dt.datetime | None = None,
+    agenda: EventIndexPage | None = None,
 ) -> ImportRun:
     """Upsert every event document into the site's agenda, one savepoint per record.
 
     A record that cannot be imported is reported and skipped; a source that fails half-way
     stops the run (recorded as failed) without withdrawing anything. An unchanged document
-    (same source hash) is skipped before it is parsed.
+    (same source hash) is skipped before it is parsed. New pages enter the search index
+    together at the end of the run (`search_indexing_batched`).
     """
     today = today or timezone.localdate()
-    agenda = agenda_for_site(site=site)
+    agenda = agenda or agenda_for_site(site=site)
     # Two runs for one site at once would both create the same new events.
     busy = ImportRun.objects.filter(
         site=site,
@@ -249,40 +257,31 @@ def uitdatabank_import(
         run.finished = timezone.now()
         run.save()
         return run
-    # Only what the skip test needs; a page object is loaded when a document changed.
-    existing: dict[str, ExistingEvent] = {
-        uid: ExistingEvent(pk=pk, hash=digest, live=live)
-        for uid, pk, digest, live in EventPage.objects.child_of(agenda)
-        .exclude(uitdatabank_id="")
-        .values_list("uitdatabank_id", "pk", "uitdatabank_hash", "live")
-    }
+    # Only what the skip test needs; a page object is loaded when a document changed. Read
+    # when the first document arrives: an incremental run with nothing modified reads nothing.
+    existing: dict[str, ExistingEvent] = {}
     seen_ids: set[str] = set()
     rejections: list[dict] = []
+    loaded = False
+    root_path = ""
     try:
-        for batch in _batches(items, size=BATCH_SIZE):
-            # One transaction per batch, a savepoint per record inside it (_import_item).
-            # New published events wait in `pending` and are created together at the end.
-            with transaction.atomic():
-                pending = _PendingEvents(
-                    agenda=agenda, existing=existing, run=run, rejections=rejections, today=today
-                )
-                for item in batch:
-                    if item.failure:
-                        run.rejected += 1
-                        rejections.append(reason_entry(ident=item.origin, reason=item.failure))
-                        continue
-                    run.seen += 1
-                    _import_item(
-                        item=item,
-                        agenda=agenda,
-                        existing=existing,
-                        seen_ids=seen_ids,
-                        run=run,
-                        rejections=rejections,
-                        today=today,
-                        pending=pending,
+        with search_indexing_batched():
+            for batch in _batches(items, size=BATCH_SIZE):
+                if not loaded:
+                    existing.update(_existing_events(agenda=agenda))
+                    root_path = Page.objects.values_list("path", flat=True).get(
+                        pk=site.root_page_id
                     )
-                pending.flush()
+                    loaded = True
+                _batch_import(
+                    batch=_without_own_local_events(batch, root_path=root_path),
+                    agenda=agenda,
+                    existing=existing,
+                    seen_ids=seen_ids,
+                    run=run,
+                    rejections=rejections,
+                    today=today,
+                )
         run.withdrawn += _availability_apply(agenda=agenda, changed=run.changed_page_ids)
     except SourceError as error:
         run.outcome = ImportRun.Outcome.FAILED
@@ -301,6 +300,8 @@ def uitdatabank_import(
         raise
     else:
         if full:
+            if not loaded:
+                existing.update(_existing_events(agenda=agenda))
             run.withdrawn += _withdraw_missing(
                 existing=existing, seen_ids=seen_ids, changed=run.changed_page_ids
             )
@@ -311,6 +312,63 @@ def uitdatabank_import(
     # Batches that committed before a failure changed pages too: they are announced as well.
     pages_changed_send(page_ids=run.changed_page_ids, site_ids={site.pk})
     return run
+
+
+def _without_own_local_events(batch: list[SourceItem], *, root_path: str) -> list[SourceItem]:
+    """The batch minus the site's own local events that it published to UiTdatabank: they
+    come back in its selection, and must not become a second page next to the original."""
+    local = local_document_ids([item.document for item in batch], root_path=root_path)
+    if not local:
+        return batch
+    return [
+        item
+        for item in batch
+        if not (isinstance(item.document, dict) and item.document.get("@id") in local)
+    ]
+
+
+def _existing_events(*, agenda: EventIndexPage) -> dict[str, ExistingEvent]:
+    return {
+        uid: ExistingEvent(pk=pk, hash=digest, live=live)
+        for uid, pk, digest, live in EventPage.objects.child_of(agenda)
+        .exclude(uitdatabank_id="")
+        .values_list("uitdatabank_id", "pk", "uitdatabank_hash", "live")
+    }
+
+
+def _batch_import(
+    *,
+    batch: list[SourceItem],
+    agenda: EventIndexPage,
+    existing: dict[str, ExistingEvent],
+    seen_ids: set[str],
+    run: ImportRun,
+    rejections: list[dict],
+    today: dt.date,
+) -> None:
+    """One transaction per batch, a savepoint per record inside it (_import_item). New
+    published events wait in `pending` and are created together at the end."""
+    with transaction.atomic():
+        pending = _PendingEvents(
+            agenda=agenda, existing=existing, run=run, rejections=rejections, today=today
+        )
+        for item in batch:
+            if item.failure:
+                run.rejected += 1
+                rejections.append(reason_entry(ident=item.origin, reason=item.failure))
+                continue
+            run.seen += 1
+            _import_item(
+                item=item,
+                agenda=agenda,
+                existing=existing,
+                seen_ids=seen_ids,
+                run=run,
+                rejections=rejections,
+                today=today,
+                pending=pending,
+            )
+        pending.flush()
 
 
 def pages_changed_send(*, page_ids: Iterable[int], site_ids: Iterable[int] = ()) -> None:
@@ -787,7 +845,14 @@ def _availability_apply(
     pages = EventPage.objects.exclude(uitdatabank_id="")
     if agenda is not None:
         pages = pages.child_of(agenda)
-    due = pages.filter(live=False, go_live_at__lte=now).exclude(expire_at__lte=now)
+    # One query of ids tells whether anything is due at all (almost never after a sync).
+    going_live = Q(live=False, go_live_at__lte=now) & ~Q(expire_at__lte=now)
+    expiring = Q(live=True, expire_at__lte=now)
+    due_ids = list(pages.filter(going_live | expiring).order_by().values_list("pk", flat=True))
+    if not due_ids:
+        return 0
+    pages = EventPage.objects.filter(pk__in=due_ids)
+    due = pages.filter(going_live)
     for page in due:
         page.live, page.expired = True, False
         page.go_live_at = None
@@ -800,7 +865,7 @@ def _availability_apply(
         occurrences_sync(page=page)
         changed.add(page.pk)
     withdrawn = 0
-    for page in pages.filter(live=True, expire_at__lte=now):
+    for page in pages.filter(expiring):
         page.expired = True
         page.save(update_fields=["expired"], clean=False)
         page.unpublish(log_action=False)
@@ -845,6 +910,7 @@ def last_successful_sync(*, site: Site) -> ImportRun | None:
     """The site's last finished run over its own selection (incremental or full)."""
     return (
         ImportRun.objects.filter(site=site, selection=True, outcome=ImportRun.Outcome.DONE)
+        .defer("rejections")  # up to 500 reasons, read only if asked for
         .order_by("-started")
         .first()
     )
@@ -868,7 +934,8 @@ def uitdatabank_import_site(
         return uitdatabank_import(
             site=site, items=items_from_url(url, client=client), source=url, full=full
         )
-    url = selection_url_for_site(site=site)
+    agenda = agenda_for_site(site=site)
+    url = selection_url_for_site(site=site, agenda=agenda)
     if url is None:
         run = ImportRun(
             site=site,
@@ -900,12 +967,29 @@ def uitdatabank_import_site(
         full=full,
         selection=True,
         modified_from=modified_from,
+        agenda=agenda,
     )
 
 
 def sites_with_selection() -> list[Site]:
+    """The sites whose sync has something to ask for: three queries for the whole network."""
+    from home.models import IntegrationSettings
+
+    sites = list(Site.objects.filter(tenant__isnull=False).order_by("pk"))
+    settings = {row.site_id: row for row in IntegrationSettings.objects.filter(site__in=sites)}
+    agendas: dict[int, EventIndexPage] = {}
+    roots = {site.root_page_id: site.pk for site in sites}
+    root_paths = dict(Page.objects.filter(pk__in=roots).values_list("path", "pk"))
+    step = Page.steplen
+    for agenda in EventIndexPage.objects.filter(
+        depth__in={len(path) // step + 1 for path in root_paths}
+    ).order_by("path"):
+        root_id = root_paths.get(agenda.path[:-step])
+        if root_id is not None:
+            # the first agenda under the root, as agenda_for_site takes it
+            agendas.setdefault(roots[root_id], agenda)
     return [
         site
-        for site in Site.objects.filter(tenant__isnull=False).order_by("pk")
-        if selection_url_for_site(site=site) is not None
+        for site in sites
+        if _selection_url(settings=settings.get(site.pk), agenda=agendas.get(site.pk)) is not None
     ]

@@ -21,7 +21,7 @@ from events.services import (
 @task()
 def uitdatabank_import_task(*, site_id: int, full: bool = False) -> dict:
     """One site's sync; a site removed since the task was enqueued is skipped."""
-    site = Site.objects.filter(pk=site_id).first()
+    site = Site.objects.select_related("root_page").filter(pk=site_id).first()
     if site is None:
         return {"run": None, "outcome": "geen website"}
     run = uitdatabank_import_site(site=site, full=full)

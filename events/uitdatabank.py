@@ -38,10 +38,11 @@ SEARCH_URL_ENV = "UITDATABANK_SEARCH_URL"  # e.g. the test environment, search-t
 API_KEY_ENV = "UITDATABANK_API_KEY"
 PAGE_SIZE = 50
 MAX_PAGES = 200
-# Lookups naming which document @ids are this platform's own local events, published to
-# UiTdatabank (uitpublish registers one): the import leaves those out, so that no second page
-# is made of them.
-LOCAL_DOCUMENT_LOOKUPS: list[Callable[[list[str]], set[str]]] = []
+# Lookups naming which document @ids are local events of one site of this platform, published
+# to UiTdatabank (uitpublish registers one): called with the ids and the site's root page path.
+# That site's import leaves them out, so that it makes no second page of its own event; another
+# site whose selection includes the event imports it like any other.
+LOCAL_DOCUMENT_LOOKUPS: list[Callable[[list[str], str], set[str]]] = []
 MAX_DESCRIPTION_CHARS = 50_000
 MAX_NAME_CHARS = 255
 CALENDAR_TYPES = {"single", "multiple", "periodic", "permanent"}
@@ -189,7 +190,7 @@ class UitdatabankClient:
             page_url = _with_query(url, start=start, limit=self.page_size)
             payload = self.get_json(page_url)
             members = _payload_members(payload)
-            yield from documents_without_local(members)
+            yield from members
             total = payload.get("totalItems") if isinstance(payload, dict) else None
             if not isinstance(total, int) or not members:
                 return
@@ -257,18 +258,20 @@ def document_hash(doc: Any) -> str:
     return hashlib.sha256((PARSER_VERSION + body).encode()).hexdigest()
 
 
-def documents_without_local(documents: list[Any]) -> list[Any]:
-    """The documents minus our own published local events (one lookup per batch)."""
+def local_document_ids(documents: list[Any], *, root_path: str) -> set[str]:
+    """The @ids among the documents that are the site's own published local events (one
+    lookup per batch)."""
     ids = [
         doc["@id"] for doc in documents if isinstance(doc, dict) and isinstance(doc.get("@id"), str)
     ]
-    local = set().union(*(lookup(ids) for lookup in LOCAL_DOCUMENT_LOOKUPS)) if ids else set()
-    return [doc for doc in documents if not (isinstance(doc, dict) and doc.get("@id") in local)]
+    if not ids:
+        return set()
+    return set().union(*(lookup(ids, root_path) for lookup in LOCAL_DOCUMENT_LOOKUPS))
 
 
 def documents_from_payload(payload: Any) -> list[Any]:
-    """The documents of a payload to import (without our own local events)."""
-    return documents_without_local(_payload_members(payload))
+    """The documents of a payload to import."""
+    return _payload_members(payload)
 
 
 def _payload_members(payload: Any) -> list[Any]:

@@ -52,6 +52,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import F
+from django.db.models.functions import Left, Length
 from django.db.models.sql import InsertQuery
 from django.db.models.sql.compiler import SQLInsertCompiler
 from django.utils import timezone
@@ -60,7 +61,7 @@ from django.utils.translation import gettext as _
 from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
 from modelsearch import index as search_index
 from modelsearch.backends import get_search_backends_with_name
-from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
+from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision, Site
 from wagtail.signals import page_published
 
 logger = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ def page_tree_bulk_create(
     pages = [page for _parent, page in placements]
     _placements_check(placements)
 
-    tree = _TreeState.load(parents=[p for p, _page in placements if p.pk is not None])
+    tree = _TreeState.load(placements=placements)
     for parent, page in placements:
         _page_prepare(page=page, parent=parent, tree=tree, now=now, user=user)
     tree.numchild_save()
@@ -112,7 +113,11 @@ def page_tree_bulk_create(
     _log_entries_create(pages=pages, revisions=revisions, user=user, now=now)
     _references_index(pages)
     _child_relations_release(pages)
+    # Receivers ask for the pages' URLs (purges, menus): the sites' root paths, which Wagtail
+    # reads from the cache for every page that has no copy of its own, are read once here.
+    root_paths = Site.get_site_root_paths()
     for page, revision in zip(pages, revisions, strict=True):
+        page._wagtail_cached_site_root_paths = root_paths
         # Receivers may skip work that only existing pages need (see CREATED_IN_BULK).
         setattr(page, CREATED_IN_BULK, True)
         try:
@@ -148,9 +153,14 @@ class _TreeState:
         self.fresh: dict[int, tuple[str, int, str, int]] = {}  # pk -> path, depth, url, locale
 
     @classmethod
-    def load(cls, *, parents: list[Page]) -> "_TreeState":
+    def load(cls, *, placements: Sequence[tuple[Page, Page]]) -> "_TreeState":
+        """Read the existing parents: their last child's step (one grouped query) and the
+        sibling slugs that can collide. A page with a slug of its own collides only with a
+        sibling of that very slug, so only those are read: a parent with thousands of children
+        (an agenda) is not read whole for every batch. A page without a slug gets one derived
+        from its title, which needs every sibling slug of its parent."""
         state = cls()
-        pks = {parent.pk for parent in parents}
+        pks = {parent.pk for parent, _page in placements if parent.pk is not None}
         if not pks:
             return state
         # Lock the parents: a concurrent insert under the same parent would pick the same path.
@@ -159,18 +169,34 @@ class _TreeState:
             .filter(pk__in=pks)
             .values_list("pk", "path", "depth", "url_path", "locale_id")
         )
-        condition = models.Q()
+        children = models.Q()
         for pk, path, depth, url_path, locale_id in rows:
             state.fresh[pk] = (path, depth, url_path, locale_id)
-            condition |= models.Q(path__startswith=path, depth=depth + 1)
+            children |= models.Q(path__startswith=path, depth=depth + 1)
         if set(state.fresh) != pks:
             raise ValueError("A parent page does not exist (any more)")
         steplen = Page.steplen
-        for path, slug in Page.objects.filter(condition).values_list("path", "slug"):
-            parent_path = path[:-steplen]
-            step = Page._str2int(path[-steplen:])
-            state.last_step[parent_path] = max(state.last_step.get(parent_path, 0), step)
-            state.slugs[parent_path].add(slug)
+        parent_path = Left("path", Length("path") - steplen)
+        last_children = (
+            Page.objects.filter(children)
+            .annotate(parent_path=parent_path)
+            .values("parent_path")
+            .annotate(last=models.Max("path"))
+            .values_list("parent_path", "last")
+        )
+        for path, last in last_children:
+            state.last_step[path] = Page._str2int(last[-steplen:])
+        given_slugs = {page.slug for parent, page in placements if parent.pk is not None}
+        whole = models.Q()
+        for parent, page in placements:
+            if parent.pk is not None and not page.slug:
+                path, depth = state.fresh[parent.pk][:2]
+                whole |= models.Q(path__startswith=path, depth=depth + 1)
+        given_slugs.discard("")
+        colliding = models.Q(slug__in=given_slugs) if given_slugs else models.Q(pk__in=[])
+        siblings = Page.objects.filter(children).filter(colliding | whole)
+        for path, slug in siblings.values_list("path", "slug"):
+            state.slugs[path[:-steplen]].add(slug)
         return state
 
     def place(self, parent: Page) -> tuple[str, int, str, int | None]:
@@ -441,6 +467,10 @@ def _references_index(pages: list[Page]) -> None:
 
 
 def _search_index(pages: list[Page]) -> None:
+    batched = _batched_search.get()
+    if batched is not None:
+        batched.extend(pages)  # search_indexing_batched(): indexed when its block ends
+        return
     deferred = _deferred_search.get()
     if deferred is not None:
         # Inside search_indexing_deferred(): only pages whose transaction commits are kept.
@@ -503,3 +533,54 @@ def search_indexing_deferred() -> Iterator[None]:
         if collected:
             with transaction.atomic():
                 _search_index_now(collected, committed=True)
+
+
+_batched_search: ContextVar[list[Page] | None] = ContextVar("page_bulk_batched", default=None)
+
+
+@contextmanager
+def search_indexing_batched() -> Iterator[None]:
+    """Index the pages of every bulk creation inside the block together when the block ends,
+    in the caller's transaction (a search index in the database is written there, an external
+    engine after the commit), in batches of `BATCH_SIZE`.
+
+    For a run of many small bulk creations in one process, each in a savepoint or short
+    transaction (an import's batches of a hundred): Wagtail's database search backend
+    recomputes its title statistics over the whole index after every batch it adds, which
+    cost an import of 10,000 events more than the search entries themselves. Unlike
+    `search_indexing_deferred()` this does not wait for a commit, so it also works inside an
+    outer transaction; pages whose creation was rolled back meanwhile are left out.
+    """
+    if _batched_search.get() is not None or _deferred_search.get() is not None:
+        yield  # nested: the outer block indexes
+        return
+    collected: list[Page] = []
+    token = _batched_search.set(collected)
+    failed = False
+    try:
+        yield
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        _batched_search.reset(token)
+        if collected:
+            try:
+                _search_index_kept(collected)
+            except Exception:
+                if not failed:
+                    raise
+                # Already failing (the database may be gone): `update_index` repairs it.
+                logger.exception("Indexing %d pages created in bulk failed", len(collected))
+
+
+def _search_index_kept(pages: list[Page]) -> None:
+    existing: set[int] = set()
+    ids = [page.pk for page in pages]
+    for start in range(0, len(ids), 10_000):
+        chunk = ids[start : start + 10_000]
+        existing.update(Page.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+    kept = [page for page in pages if page.pk in existing]
+    if kept:
+        with transaction.atomic():
+            _search_index_now(kept, committed=False)

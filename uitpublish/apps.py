@@ -10,14 +10,21 @@ class UitpublishConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-        from wagtail.signals import page_published
+        from django.db.models.signals import post_delete, post_save, pre_delete
+        from wagtail.signals import page_published, page_unpublished
 
         from events import uitdatabank
+        from events.models import EventPage
         from registrations.models import Registration
         from uitpublish import selectors, signals
 
         page_published.connect(signals.event_published, dispatch_uid="uitpublish_event_published")
+        page_unpublished.connect(
+            signals.event_unpublished, dispatch_uid="uitpublish_event_unpublished"
+        )
+        pre_delete.connect(
+            signals.event_deleting, sender=EventPage, dispatch_uid="uitpublish_event_deleting"
+        )
         post_save.connect(
             signals.registration_changed,
             sender=Registration,

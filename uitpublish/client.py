@@ -157,8 +157,17 @@ class EntryApiClient:
             expect=(200, 202, 204),
         )
 
-    def _call(self, method: str, path: str, data: dict, *, expect: tuple[int, ...]) -> bytes:
-        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    def event_delete(self, event_id: str) -> None:
+        """Delete the event in UiTdatabank (its workflowStatus becomes DELETED); an event
+        UiTdatabank no longer knows counts as deleted."""
+        try:
+            self._call("DELETE", f"/events/{event_id}", None, expect=(200, 202, 204, 410))
+        except EntryApiError as error:
+            if error.status != 404:
+                raise
+
+    def _call(self, method: str, path: str, data: dict | None, *, expect: tuple[int, ...]) -> bytes:
+        body = b"" if data is None else json.dumps(data, ensure_ascii=False).encode("utf-8")
         url = f"{self.config.entry_url}{path}"
         status, payload = self._send(method, url, body=body, token=self.token())
         if status == 401:

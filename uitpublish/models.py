@@ -11,15 +11,25 @@ class PublicationState(models.TextChoices):
     IN_STEP = "gepubliceerd", _("Gepubliceerd in UiTdatabank")
     RETRYING = "opnieuw", _("Mislukt, wordt opnieuw geprobeerd")
     FAILED = "mislukt", _("Mislukt")
+    DELETED = "verwijderd", _("Verwijderd uit UiTdatabank")
 
 
 class Publication(models.Model):
+    # Kept when the page is deleted (page empty): the worker still has to delete the event in
+    # UiTdatabank, and the import keeps recognising the id as ours.
     page = models.OneToOneField(
         "events.EventPage",
         verbose_name=_("activiteit"),
-        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="uitdatabank_publication",
     )
+    # The event's title when last sent or withdrawn: names a deleted page in logs and lists.
+    title = models.CharField(_("titel"), max_length=255, blank=True)
+    # The page was unpublished or deleted here: the next sync deletes the event in UiTdatabank
+    # (its workflowStatus becomes DELETED) instead of updating it.
+    withdraw = models.BooleanField(_("verwijderen gevraagd"), default=False)
     # The UUID UiTdatabank gave the event and the URL of its document (the import's @id).
     event_id = models.CharField(_("UiTdatabank-id"), max_length=64, blank=True, db_index=True)
     event_url = models.URLField(_("UiTdatabank-adres"), max_length=300, blank=True)

@@ -20,10 +20,11 @@ def event_id_from_url(url: str) -> str:
     return found[-1].lower() if found else ""
 
 
-def local_document_ids(ids: Iterable[str]) -> set[str]:
-    """Which of these document @ids are local events of ours published to UiTdatabank: one
-    query per batch of documents (the import calls this through
-    events.uitdatabank.LOCAL_DOCUMENT_LOOKUPS)."""
+def local_document_ids(ids: Iterable[str], root_path: str) -> set[str]:
+    """Which of these document @ids are local events of the site under `root_path` that we
+    published to UiTdatabank: one query per batch of documents (that site's import calls
+    this through events.uitdatabank.LOCAL_DOCUMENT_LOOKUPS and leaves them out; other sites
+    import them)."""
     by_event_id: dict[str, list[str]] = {}
     for ident in ids:
         event_id = event_id_from_url(ident)
@@ -31,9 +32,9 @@ def local_document_ids(ids: Iterable[str]) -> set[str]:
             by_event_id.setdefault(event_id, []).append(ident)
     if not by_event_id:
         return set()
-    known = Publication.objects.filter(event_id__in=list(by_event_id)).values_list(
-        "event_id", flat=True
-    )
+    known = Publication.objects.filter(
+        event_id__in=list(by_event_id), page__path__startswith=root_path
+    ).values_list("event_id", flat=True)
     return {ident for event_id in known for ident in by_event_id.get(event_id, [])}
 
 

@@ -90,12 +90,32 @@ def publication_mark_changed(*, page_id: int) -> Publication | None:
     publication = Publication.objects.filter(page_id=page_id).first()
     if publication is None:
         return None
+    if publication.state == PublicationState.DELETED:
+        # UiTdatabank does not bring a deleted event back: the page goes there as a new event.
+        Publication.objects.filter(pk=publication.pk).update(
+            event_id="", event_url="", sent_hash="", sent_status="", sent_availability=""
+        )
+    Publication.objects.filter(pk=publication.pk).update(withdraw=False)
     Publication.objects.filter(pk=publication.pk).exclude(state=PublicationState.RETRYING).update(
         state=PublicationState.PENDING, next_attempt_at=timezone.now()
     )
     if publication.state == PublicationState.FAILED:
         # A new version is a new chance: the editor may have fixed what UiTdatabank refused.
         Publication.objects.filter(pk=publication.pk).update(failures=0)
+    _enqueue_on_commit(publication.pk)
+    return publication
+
+
+def publication_mark_withdrawn(*, page_id: int, title: str = "") -> Publication | None:
+    """The page was unpublished or is being deleted: the worker deletes the event in
+    UiTdatabank (retried like any sync). Nothing to do for an event that never went there."""
+    publication = Publication.objects.filter(page_id=page_id).first()
+    if publication is None or publication.state == PublicationState.DELETED:
+        return None
+    changes = {"withdraw": True, "failures": 0, "last_error": "", "title": title[:255]}
+    if publication.state != PublicationState.RETRYING:
+        changes.update(state=PublicationState.PENDING, next_attempt_at=timezone.now())
+    Publication.objects.filter(pk=publication.pk).update(**changes)
     _enqueue_on_commit(publication.pk)
     return publication
 
@@ -134,23 +154,45 @@ def publication_sync(
             return "bezig"
         now = now or timezone.now()
         page = EventPage.objects.filter(pk=publication.page_id).first()
-        if page is None:
-            return "geweigerd"
         publication.last_attempt_at = now
         try:
+            if page is None or publication.withdraw or not page.live:
+                if publication.state == PublicationState.DELETED:
+                    return "ongewijzigd"  # a second task for the same withdrawal
+                return _withdraw(publication=publication, page=page, client=client, now=now)
             document = event_document(page=page)
             outcome = _send(publication=publication, page=page, document=document, client=client)
         except NotPublishable as refusal:
             return _failed(publication, str(refusal), retryable=False, now=now)
         except EntryApiError as error:
             return _failed(publication, error.message, retryable=error.retryable, now=now)
-        publication.state = PublicationState.IN_STEP
-        publication.failures = 0
-        publication.last_error = ""
-        publication.next_attempt_at = None
-        publication.last_success_at = now
-        publication.save()
+        publication.title = page.title[:255]
+        _succeeded(publication, PublicationState.IN_STEP, now=now)
         return outcome
+
+
+def _succeeded(publication: Publication, state: str, *, now: dt.datetime) -> None:
+    publication.state = state
+    publication.failures = 0
+    publication.last_error = ""
+    publication.next_attempt_at = None
+    publication.last_success_at = now
+    publication.save()
+
+
+def _withdraw(
+    *, publication: Publication, page: EventPage | None, client: EntryApiClient, now: dt.datetime
+) -> str:
+    """The page is offline or gone here: delete the event in UiTdatabank (DELETED there, so
+    UiTinVlaanderen and the municipal sites drop it too)."""
+    if publication.event_id:
+        client.event_delete(publication.event_id)
+    if page is not None:
+        publication.title = page.title[:255]
+    publication.withdraw = False
+    _succeeded(publication, PublicationState.DELETED, now=now)
+    logger.info("UiTdatabank event %s deleted (%s)", publication.event_id, publication.title)
+    return "verwijderd"
 
 
 def _send(

@@ -80,7 +80,7 @@ def test_reasons_render_in_the_active_language(site_a):
 def test_a_failed_run_keeps_its_error_as_a_message(site_a, monkeypatch):
     from events import services
 
-    monkeypatch.setattr(services, "selection_url_for_site", lambda site: None)
+    monkeypatch.setattr(services, "selection_url_for_site", lambda **kwargs: None)
     run = ImportRun.objects.get(pk=uitdatabank_import_site(site=site_a.site).pk)
     assert run.error_message["msgid"].startswith("Geen selectie")
     assert run.error.startswith("Geen selectie")

@@ -1,6 +1,7 @@
 """A local stand-in of the UiTdatabank Entry API and the publiq token server, run in a thread
 by the tests: it answers in the documented shapes (201 with id and url on POST /events, 204 on
-the updates, application/problem+json on refusals) and records every request it got.
+the updates and on DELETE, which marks the event DELETED, application/problem+json on
+refusals) and records every request it got.
 
 `fail` makes the next requests fail: a list of "token401", "401", "400", "500", "slow"."""
 
@@ -167,10 +168,17 @@ class EntryApiStandIn:
                     else:
                         return self._problem(404, "Not Found")
                     return self._answer(204)
+                if self.command == "DELETE" and len(parts) == 2 and parts[0] == "events":
+                    if parts[1] not in standin.events:
+                        return self._problem(404, "Resource not found")
+                    # The Entry API keeps the event with workflowStatus DELETED.
+                    standin.events[parts[1]]["workflowStatus"] = "DELETED"
+                    return self._answer(204)
                 return self._problem(405, "Method not allowed")
 
             do_POST = _handle  # noqa: N815
             do_PUT = _handle  # noqa: N815
+            do_DELETE = _handle  # noqa: N815
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

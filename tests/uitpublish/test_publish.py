@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import EventPage, EventStatus
-from events.services import items_from_files, uitdatabank_import
+from events.services import items_from_files, uitdatabank_import, uitdatabank_import_site
 from registrations.services import RegistrationData, registration_create
 from tests.conftest import admin_client_for
 from tests.factories.events import agenda_of
@@ -261,7 +261,7 @@ def test_an_event_without_a_place_or_type_is_refused_here(
 
 
 def test_the_import_makes_no_second_page_of_a_published_event(
-    standin, local_event, site_a, tmp_path, django_capture_on_commit_callbacks
+    standin, local_event, site_a, site_b, tmp_path, django_capture_on_commit_callbacks
 ):
     publication = publish_now(local_event, django_capture_on_commit_callbacks)
     agenda = agenda_of(site_a.home)
@@ -287,10 +287,15 @@ def test_the_import_makes_no_second_page_of_a_published_event(
     again = uitdatabank_import(site=site_a.site, items=items_from_files([path]), source="test")
     assert again.created == 0
     assert EventPage.objects.child_of(agenda).count() == before + 1
+    # another site whose selection includes our event shows it like any UiTdatabank event
+    elsewhere = uitdatabank_import(site=site_b.site, items=items_from_files([path]), source="test")
+    assert (elsewhere.outcome, elsewhere.created) == ("klaar", 2)
+    copy = EventPage.objects.child_of(agenda_of(site_b.home)).get(uitdatabank_id=ours["@id"])
+    assert copy.live and copy.title == "Voorleesuur in de bib"
 
 
-def test_the_search_client_skips_our_event_and_keeps_paging(
-    standin, local_event, site_a, django_capture_on_commit_callbacks
+def test_only_the_owning_site_skips_our_event_while_paging(
+    standin, local_event, site_a, site_b, django_capture_on_commit_callbacks
 ):
     from events.uitdatabank import UitdatabankClient
 
@@ -308,11 +313,18 @@ def test_the_search_client_skips_our_event_and_keeps_paging(
 
             return pages[int(parse_qs(urlsplit(url).query)["start"][0])]
 
-    documents = list(Paged(page_size=1).iter_documents("https://search.example/events/"))
+    url = "https://search.example/events/"
+    documents = list(Paged(page_size=1).iter_documents(url))
     assert [doc["@id"] for doc in documents] == [
+        ours["@id"],
         "https://io.uitdatabank.be/event/x1",
         "https://io.uitdatabank.be/event/x2",
     ]
+    # the documents without a name are rejected; ours is left out by its own site only
+    own = uitdatabank_import_site(site=site_a.site, url=url, client=Paged(page_size=1))
+    assert (own.seen, own.rejected) == (2, 2)
+    other = uitdatabank_import_site(site=site_b.site, url=url, client=Paged(page_size=1))
+    assert (other.seen, other.rejected) == (3, 3)
 
 
 def test_the_admin_screen_publishes_and_shows_the_failure_in_dutch(
