@@ -1,6 +1,8 @@
-"""Counting on PostgreSQL: the exact statement for narrow searches (rank, group editions, cut
-the page, count works and facet values) and the sample statement that broad searches
-estimate their counts from."""
+"""Ranking and counting in SQL on PostgreSQL: the statement for narrow searches (rank, group
+editions, cut the page, count works and facet values), also used, over every match, for the
+queries the count index does not evaluate; the ranked sample of broad searches and the sample
+that gives their newest or title order a cutoff. Broad searches take their counts from
+`countindex`."""
 
 from __future__ import annotations
 
@@ -10,16 +12,6 @@ from dataclasses import dataclass
 
 from catalogue.backends.base import SortOrder
 from catalogue.backends.local import limits
-
-
-def _round_estimate(value: float) -> int:
-    """An estimate rounded to two significant digits (91,840 -> 92,000), at least 1."""
-    number = max(1, round(value))
-    digits = len(str(number))
-    if digits <= 2:
-        return number
-    factor = 10 ** (digits - 2)
-    return round(number / factor) * factor
 
 
 @dataclass
@@ -39,19 +31,6 @@ class _Sample:
     buckets: int  # the sample is the first `buckets` of limits.SAMPLE_BUCKETS
     catalogue: int = 0  # records in the catalogue (the planner's count), when asked
     cutoff: str | None = None  # see _PostgresSearch.sample
-
-    @property
-    def estimate(self) -> float:
-        """Matching records in the whole catalogue."""
-        return self.records * self.scale
-
-    @property
-    def exact(self) -> bool:
-        return self.buckets >= limits.SAMPLE_BUCKETS
-
-    @property
-    def scale(self) -> float:
-        return limits.SAMPLE_BUCKETS / self.buckets
 
 
 class _Counting:
@@ -99,7 +78,7 @@ class _Counting:
             catalogue=max(0, next((r[2] for r in rows if r[0] == "N"), 0)),
         )
 
-    def ranked(self, cursor, *, buckets: int = 0) -> _Ranked:
+    def ranked(self, cursor, *, buckets: int = 0, exhaustive: bool = False) -> _Ranked:
         """One statement: the candidates (at most CANDIDATES matches in storage order or, for a
         broad search, the matches in the first `buckets` sample buckets; plus exact and prefix
         title matches), editions grouped per work, the requested page, the number of works and
@@ -115,7 +94,8 @@ class _Counting:
             where = f"{self.sample_conditions} AND r.sample_key < {int(buckets)}"
             limit = 4 * limits.SAMPLE_SIZE
         else:
-            where, limit = self.conditions, limits.CANDIDATES
+            where = self.conditions
+            limit = "ALL" if exhaustive else limits.CANDIDATES
         candidates = (
             f"SELECT {columns}, 1 AS part FROM catalogue_record r WHERE {where} LIMIT {limit}"
         )
