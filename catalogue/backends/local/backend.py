@@ -115,7 +115,14 @@ class LocalBackend:
                     or counted.records >= limits.WALK_DENSITY * counted.catalogue
                 )
                 walk = dense and not (query.sort == SortOrder.NEWEST and query.facets.get("jaar"))
-                cutoff = None if walk else search.sample(cursor, level).cutoff
+                cutoff = None
+                if not walk and query.sort == SortOrder.NEWEST:
+                    # Exact: the year of the match about three times the page deep.
+                    cutoff = countindex.INDEX.newest_cutoff(
+                        counted, 3 * query.page * query.page_size
+                    )
+                elif not walk:
+                    cutoff = search.cutoff(cursor, level)
                 page = search.sorted_page(cursor, walk=walk, cutoff=cutoff)
                 reachable = MAX_PAGE * query.page_size
         return SearchResults(

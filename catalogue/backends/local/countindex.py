@@ -45,6 +45,7 @@ def _ints(data, width: int = 4) -> np.ndarray:
 @dataclass
 class Counted:
     records: int  # matching records
+    nums: np.ndarray  # their numbers
     works: int  # their works
     counts: Counter  # records per facet key: the top values of every facet, ties included
     catalogue: int  # records in the catalogue
@@ -148,6 +149,7 @@ class CountIndex:
         self.size = 0
         self.live = np.zeros(0, dtype=bool)
         self.work_hash = np.zeros(0, dtype=np.int64)
+        self.year = np.zeros(0, dtype=np.int32)
         self.work = np.zeros(0, dtype=np.int32)
         self.works_total = 0
         self.key_ids: dict[str, int] = {}
@@ -203,42 +205,33 @@ class CountIndex:
         extra = size - self.size
         self.live = np.concatenate([self.live, np.zeros(extra, dtype=bool)])
         self.work_hash = np.concatenate([self.work_hash, np.zeros(extra, dtype=np.int64)])
+        self.year = np.concatenate([self.year, np.zeros(extra, dtype=np.int32)])
         self.size = size
 
     def _segments_load(self, cursor, ids: list[int]) -> None:
         cursor.execute(
-            "SELECT array_send(nums), array_send(works) FROM catalogue_count_segment "
+            "SELECT array_send(nums), array_send(works), array_send(years) "
+            "FROM catalogue_count_segment "
             "WHERE id = ANY(%s)",
             [ids],
         )
         self.segments.update(ids)
-        for nums_data, works_data in cursor.fetchall():
+        for nums_data, works_data, years_data in cursor.fetchall():
             nums = _ints(nums_data)
             if not nums.size:
                 continue
             self._grow(int(nums.max()) + 1)
             self.live[nums] = True
             self.work_hash[nums] = _ints(works_data, 8)
+            self.year[nums] = _ints(years_data)
         # Dense work ids, for counting distinct works with a boolean array.
         present = np.flatnonzero(self.live)
         hashes, inverse = np.unique(self.work_hash[present], return_inverse=True)
         self.work = np.zeros(self.size, dtype=np.int32)
         self.work[present] = inverse
         self.works_total = hashes.size
-        cursor.execute(
-            "SELECT term, array_send(nums) FROM catalogue_count_posting "
-            "WHERE segment = ANY(%s) AND term >= 'f' AND term < 'g'",
-            [ids],
-        )
-        for term, data in cursor.fetchall():
-            key = term[1:]
-            key_id = self.key_ids.get(key)
-            if key_id is None:
-                key_id = self.key_ids[key] = len(self.keys)
-                self.keys.append(key)
-            nums = _ints(data)
-            self.pair_nums.append(nums.astype(np.int32))
-            self.pair_keys.append(np.full(nums.size, key_id, dtype=np.int32))
+        for start in range(0, len(ids), 32):
+            self._facets_load(cursor, ids[start : start + 32])
         nums = np.concatenate(self.pair_nums) if self.pair_nums else np.zeros(0, np.int32)
         keys = np.concatenate(self.pair_keys) if self.pair_keys else np.zeros(0, np.int32)
         self.pair_nums, self.pair_keys = [nums], [keys]
@@ -250,6 +243,39 @@ class CountIndex:
         for key_id, key in enumerate(self.keys):
             prefixes.setdefault(key.partition(":")[0], []).append(key_id)
         self.prefix_keys = {p: np.array(ids, dtype=np.int64) for p, ids in prefixes.items()}
+
+    def _facets_load(self, cursor, ids: list[int]) -> None:
+        """The facet postings of some segments, in one row: the terms (separated by 0x1F),
+        their lengths, and their `array_send` values one after the other (20 bytes of header,
+        then 8 bytes per number: its length and its value, so every value is 4-aligned)."""
+        cursor.execute(
+            "SELECT string_agg(term, E'\\x1f' ORDER BY term, segment), "
+            "array_send(array_agg(cardinality(nums) ORDER BY term, segment)), "
+            "string_agg(array_send(nums), ''::bytea ORDER BY term, segment) "
+            "FROM catalogue_count_posting "
+            "WHERE segment = ANY(%s) AND term >= 'f' AND term < 'g'",
+            [ids],
+        )
+        terms_text, lengths_data, blob = cursor.fetchone()
+        if not terms_text:
+            return
+        lengths = _ints(lengths_data)
+        words = np.frombuffer(blob, dtype=">i4")
+        row_words = (20 + 8 * lengths) // 4
+        row_starts = np.cumsum(row_words) - row_words
+        total = int(lengths.sum())
+        element = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        nums = words[np.repeat(row_starts + 6, lengths) + 2 * element].astype(np.int32)
+        key_ids = []
+        for term in terms_text.split("\x1f"):
+            key = term[1:]
+            key_id = self.key_ids.get(key)
+            if key_id is None:
+                key_id = self.key_ids[key] = len(self.keys)
+                self.keys.append(key)
+            key_ids.append(key_id)
+        self.pair_nums.append(nums)
+        self.pair_keys.append(np.repeat(np.array(key_ids, dtype=np.int32), lengths))
 
     # -- one search ------------------------------------------------------------------------
 
@@ -266,7 +292,9 @@ class CountIndex:
         tsquery, *fingerprint = cursor.fetchone()
         if text:
             if not tsquery.strip():
-                return Counted(records=0, works=0, counts=Counter(), catalogue=self.catalogue)
+                return Counted(
+                    records=0, nums=_EMPTY, works=0, counts=Counter(), catalogue=self.catalogue
+                )
             try:
                 tree = _Parser(_tokens(tsquery)).parse()
             except _Unsupported:
@@ -333,10 +361,18 @@ class CountIndex:
                     counts[key] = int(per_key[key_id])
         return Counted(
             records=int(nums.size),
+            nums=nums,
             works=int(np.count_nonzero(seen)),
             counts=counts,
             catalogue=self.catalogue,
         )
+
+    def newest_cutoff(self, counted: Counted, position: int) -> str | None:
+        """The year that `position` matches are newer than or as new as (0 for no year)."""
+        years = self.year[counted.nums]
+        if years.size <= position:
+            return None
+        return str(int(np.partition(years, years.size - 1 - position)[years.size - 1 - position]))
 
 
 INDEX = CountIndex()
