@@ -286,10 +286,27 @@ class CountIndex:
         PostgreSQL) and the facet filters `groups` (keys, OR within a group), or None when the
         tsquery holds what this index does not evaluate."""
         tree = None
-        cursor.execute(
-            f"SELECT websearch_to_tsquery('bibnet_dutch', %s)::text, {self.FINGERPRINT}", [text]
+        facet_terms = ["f" + key for group in groups for key in group]
+        # One round trip: the tsquery, the fingerprint, and the postings of the lexemes that
+        # PostgreSQL reads out of the tsquery and of the filter keys, in every segment.
+        raw = cursor.cursor
+        raw.execute(
+            f"""
+            SELECT websearch_to_tsquery('bibnet_dutch', %(q)s)::text, {self.FINGERPRINT};
+            WITH t AS (
+                SELECT 'w' || replace(m[1], $q$''$q$, $q$'$q$) AS term
+                FROM regexp_matches(websearch_to_tsquery('bibnet_dutch', %(q)s)::text,
+                                    $re$'((?:[^']|'')*)'$re$, 'g') AS m
+                UNION SELECT unnest(%(facets)s::text[])
+            )
+            SELECT segment, term, array_send(nums) FROM catalogue_count_posting
+            WHERE term IN (SELECT term FROM t)
+            """,
+            {"q": text, "facets": facet_terms},
         )
-        tsquery, *fingerprint = cursor.fetchone()
+        tsquery, *fingerprint = raw.fetchone()
+        raw.nextset()
+        rows = raw.fetchall()
         if text:
             if not tsquery.strip():
                 return Counted(
@@ -299,17 +316,20 @@ class CountIndex:
                 tree = _Parser(_tokens(tsquery)).parse()
             except _Unsupported:
                 return None
-        self.refresh(cursor, tuple(fingerprint))
-        terms = ["w" + lexeme for lexeme in (_lexemes(tree) if tree else ())]
-        terms += ["f" + key for group in groups for key in group]
-        postings: dict[str, np.ndarray] = {}
-        if terms:
+        terms = ["w" + lexeme for lexeme in (_lexemes(tree) if tree else ())] + facet_terms
+        if tuple(fingerprint) != self.fingerprint or "\\" in tsquery:
+            # Segments this process has not loaded (or a lexeme with a backslash, which the
+            # statement does not unescape): load them and read the postings once more.
+            self.refresh(cursor, tuple(fingerprint))
             cursor.execute(
-                "SELECT term, array_send(nums) FROM catalogue_count_posting "
+                "SELECT segment, term, array_send(nums) FROM catalogue_count_posting "
                 "WHERE term = ANY(%s) AND segment = ANY(%s)",
                 [terms, list(self.segments)],
             )
-            for term, data in cursor.fetchall():
+            rows = cursor.fetchall()
+        postings: dict[str, list[np.ndarray]] = {}
+        for segment, term, data in rows:
+            if segment in self.segments:
                 postings.setdefault(term, []).append(_ints(data))
 
         def mask(term: str) -> np.ndarray:
