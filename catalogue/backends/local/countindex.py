@@ -289,8 +289,7 @@ class CountIndex:
         facet_terms = ["f" + key for group in groups for key in group]
         # One round trip: the tsquery, the fingerprint, and the postings of the lexemes that
         # PostgreSQL reads out of the tsquery and of the filter keys, in every segment.
-        raw = cursor.cursor
-        raw.execute(
+        cursor.execute(
             f"""
             SELECT websearch_to_tsquery('bibnet_dutch', %(q)s)::text, {self.FINGERPRINT};
             WITH t AS (
@@ -304,9 +303,9 @@ class CountIndex:
             """,
             {"q": text, "facets": facet_terms},
         )
-        tsquery, *fingerprint = raw.fetchone()
-        raw.nextset()
-        rows = raw.fetchall()
+        tsquery, *fingerprint = cursor.fetchone()
+        cursor.nextset()
+        rows = cursor.fetchall()
         if text:
             if not tsquery.strip():
                 return Counted(
