@@ -238,6 +238,12 @@ def _batch_write_postgres(batch: dict[str, MappedRecord], rows: dict[str, list])
         # An import inside an outer transaction (the demo build, tests) never commits between
         # batches, so ON COMMIT alone would leave the previous batch behind.
         raw.execute("TRUNCATE catalogue_record_load")
+        # The record number (migration 0007) is drawn when the row reaches catalogue_record,
+        # not twice. The triggers there keep the count index up to date.
+        raw.execute(
+            "ALTER TABLE catalogue_record_load ALTER COLUMN num DROP DEFAULT, "
+            "ALTER COLUMN num DROP NOT NULL"
+        )
         with raw.copy(f"COPY catalogue_record_load ({columns}) FROM STDIN") as copy:
             for record_id, mapped in batch.items():
                 row = rows.get(record_id) or copy_row(mapped)

@@ -102,8 +102,6 @@ class SearchResults:
     facets: list[Facet] = field(default_factory=list)
     error: str = ""
     corrected_text: str = ""
-    # A very broad search: the total and the facet counts are estimates.
-    approximate: bool = False
     # Results that can be paged through, when fewer than the total (0: all of them).
     pageable: int = 0
     # The hits are there but their availability could not be fetched: the page says so.

@@ -1,7 +1,8 @@
 """The local index: records imported from Open Vlacc into this database (see docs/catalogue.md).
 
-One package along the seams of a search: `query` (the conditions of a search), `counting`
-(exact counts of narrow searches, the sample of broad ones), `ordering` (exact newest and title
+One package along the seams of a search: `query` (the conditions of a search), `countindex`
+(exact counts of every search from the count index), `counting` (the ranking statement of
+narrow searches, the sample of broad ones), `ordering` (exact newest and title
 orders of broad searches), `facets` (facet lists from counts), `words` (typo correction),
 `limits` (the bounds of these strategies) and `backend` (LocalBackend, the SQLite fallback,
 suggestions, record pages and availability).
@@ -10,9 +11,8 @@ suggestions, record pages and availability).
 import sys
 from types import ModuleType
 
-from catalogue.backends.local import limits
+from catalogue.backends.local import countindex, limits
 from catalogue.backends.local.backend import LocalBackend
-from catalogue.backends.local.counting import _round_estimate
 from catalogue.backends.local.facets import facet_label
 from catalogue.backends.local.limits import (
     BROAD_FACET_KEYS,
@@ -30,6 +30,7 @@ from catalogue.backends.local.query import _PostgresSearch, isbn_in_query
 from catalogue.backends.local.words import words_correct
 
 __all__ = [
+    "countindex",
     "limits",
     "BROAD_FACET_KEYS",
     "CANDIDATES",
@@ -43,7 +44,6 @@ __all__ = [
     "WALK_LIMIT",
     "LocalBackend",
     "_PostgresSearch",
-    "_round_estimate",
     "facet_label",
     "isbn_in_query",
     "words_correct",

@@ -27,8 +27,8 @@ from catalogue.backends.base import (
     SortOrder,
     Suggestion,
 )
-from catalogue.backends.local import limits
-from catalogue.backends.local.counting import _Ranked, _round_estimate, _Sample
+from catalogue.backends.local import countindex, limits
+from catalogue.backends.local.counting import _Ranked
 from catalogue.backends.local.facets import _facets_build
 from catalogue.backends.local.query import _facet_filters, _PostgresSearch, isbn_in_query
 from catalogue.backends.local.words import words_correct
@@ -66,9 +66,11 @@ class LocalBackend:
     def _postgres_run(
         self, query: SearchQuery, *, text: str, isbn: str, normalised: str
     ) -> SearchResults:
-        """Exact below limits.CANDIDATES matches; above it, counts estimated from a fixed uniform
-        sample of the catalogue and hits ranked among the candidates (relevance) or found by
-        walking the year or title index (newest, title), which is exact."""
+        """Counts are exact: from the count index (`countindex`), or in SQL when the index
+        cannot evaluate the query. Below limits.CANDIDATES matches one statement ranks, groups,
+        pages and counts them all; above it the hits are ranked in a sample of the catalogue
+        (relevance) or found by walking the year or title index (newest, title), which is
+        exact."""
         search = _PostgresSearch(query, text=text, isbn=isbn, normalised=normalised)
         if search.conditions is None:
             return SearchResults(query=query)
@@ -81,64 +83,54 @@ class LocalBackend:
                 "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
                 "SET LOCAL work_mem = '32MB'"
             )
-            relevance = query.sort == SortOrder.RELEVANCE
-            ranked = None
-
-            def measure(buckets: int) -> _Sample:
-                # For relevance the sample is ranked in the same statement: it is both the
-                # candidates and what the counts come from.
-                nonlocal ranked
-                if not relevance:
-                    return search.sample(cursor, buckets)
-                ranked = search.ranked(cursor, buckets=buckets)
-                return _Sample(
-                    records=ranked.candidates,
-                    works=ranked.matching_works,
-                    counts=ranked.counts,
-                    buckets=buckets,
+            counted = None
+            if not isbn:
+                counted = countindex.INDEX.count(
+                    cursor,
+                    text=text,
+                    groups=_facet_filters(query),
+                    selected=countindex.facet_keys_selected(query),
                 )
-
-            sample = measure(limits.SAMPLE_LEVELS[0])
-            # Clearly narrow: exact at once. Otherwise first a sample large enough to tell,
-            # which a broad search needs anyway.
-            narrow = sample.estimate < limits.CANDIDATES / 4
-            if not narrow and sample.records < limits.SAMPLE_SIZE / 2:
-                per_bucket = sample.records / sample.buckets
-                level = next(
-                    (n for n in limits.SAMPLE_LEVELS if per_bucket * n >= limits.SAMPLE_SIZE / 2),
-                    limits.SAMPLE_LEVELS[-1],
-                )
-                if level > sample.buckets:
-                    sample = measure(level)
-            if narrow or sample.estimate < limits.CANDIDATES:
-                exact = search.ranked(cursor)
-                if exact.candidates < limits.CANDIDATES:
+            if counted is None or counted.records < limits.CANDIDATES:
+                # Narrow, or a query the count index does not evaluate (an ISBN, a phrase):
+                # everything in one statement over all the matches.
+                exact = search.ranked(cursor, exhaustive=counted is None)
+                if counted is None or exact.candidates < limits.CANDIDATES:
                     return self._exact(query, exact)
-            if relevance:
+            # Broad: the sample level expected to hold limits.SAMPLE_SIZE / 2 matches.
+            level = next(
+                (
+                    n
+                    for n in limits.SAMPLE_LEVELS
+                    if counted.records * n / limits.SAMPLE_BUCKETS >= limits.SAMPLE_SIZE / 2
+                ),
+                limits.SAMPLE_LEVELS[-1],
+            )
+            if query.sort == SortOrder.RELEVANCE:
+                ranked = search.ranked(cursor, buckets=level)
                 page, reachable = ranked.page, ranked.works
             else:
-                # Without the planner's count of the catalogue (never analysed), walk.
                 dense = (
-                    sample.catalogue <= 0
-                    or sample.estimate >= limits.WALK_DENSITY * sample.catalogue
+                    counted.catalogue <= 0
+                    or counted.records >= limits.WALK_DENSITY * counted.catalogue
                 )
                 walk = dense and not (query.sort == SortOrder.NEWEST and query.facets.get("jaar"))
-                page = search.sorted_page(cursor, walk=walk, cutoff=sample.cutoff)
+                cutoff = None
+                if not walk and query.sort == SortOrder.NEWEST:
+                    # Exact: the year of the match about three times the page deep.
+                    cutoff = countindex.INDEX.newest_cutoff(
+                        counted, 3 * query.page * query.page_size
+                    )
+                elif not walk:
+                    cutoff = search.cutoff(cursor, level)
+                page = search.sorted_page(cursor, walk=walk, cutoff=cutoff)
                 reachable = MAX_PAGE * query.page_size
-        if sample.exact:
-            counts, total = sample.counts, sample.works
-        else:
-            counts = Counter(
-                {key: _round_estimate(c * sample.scale) for key, c in sample.counts.items()}
-            )
-            total = _round_estimate(sample.works * sample.scale)
         return SearchResults(
             query=query,
-            total=total,
+            total=counted.works,
             hits=self._hits(page),
-            facets=_facets_build(counts, query),
-            approximate=not sample.exact,
-            pageable=min(total, reachable),
+            facets=_facets_build(counted.counts, query),
+            pageable=min(counted.works, reachable),
         )
 
     def _exact(self, query: SearchQuery, ranked: _Ranked) -> SearchResults:

@@ -1,6 +1,8 @@
-"""Counting on PostgreSQL: the exact statement for narrow searches (rank, group editions, cut
-the page, count works and facet values) and the sample statement that broad searches
-estimate their counts from."""
+"""Ranking and counting in SQL on PostgreSQL: the statement for narrow searches (rank, group
+editions, cut the page, count works and facet values), also used, over every match, for the
+queries the count index does not evaluate; the ranked sample of broad searches and the sample
+that gives their title order a cutoff. Broad searches take their counts from
+`countindex`."""
 
 from __future__ import annotations
 
@@ -12,16 +14,6 @@ from catalogue.backends.base import SortOrder
 from catalogue.backends.local import limits
 
 
-def _round_estimate(value: float) -> int:
-    """An estimate rounded to two significant digits (91,840 -> 92,000), at least 1."""
-    number = max(1, round(value))
-    digits = len(str(number))
-    if digits <= 2:
-        return number
-    factor = 10 ** (digits - 2)
-    return round(number / factor) * factor
-
-
 @dataclass
 class _Ranked:
     page: list[tuple[str, int]]  # (record id, editions) of the requested page
@@ -31,75 +23,30 @@ class _Ranked:
     counts: Counter
 
 
-@dataclass
-class _Sample:
-    records: int  # matching records in the sample
-    works: int
-    counts: Counter
-    buckets: int  # the sample is the first `buckets` of limits.SAMPLE_BUCKETS
-    catalogue: int = 0  # records in the catalogue (the planner's count), when asked
-    cutoff: str | None = None  # see _PostgresSearch.sample
-
-    @property
-    def estimate(self) -> float:
-        """Matching records in the whole catalogue."""
-        return self.records * self.scale
-
-    @property
-    def exact(self) -> bool:
-        return self.buckets >= limits.SAMPLE_BUCKETS
-
-    @property
-    def scale(self) -> float:
-        return limits.SAMPLE_BUCKETS / self.buckets
-
-
 class _Counting:
     """The counting statements of `query._PostgresSearch` (which holds the conditions)."""
 
-    def sample(self, cursor, buckets: int) -> _Sample:
-        """Facet counts and numbers of records and works among the matches in the first
-        `buckets` sample buckets, and the sort key (year or title) that about three times the
-        records up to the requested page come before in the whole catalogue (a cutoff that
-        lets the page be found among few records)."""
+    def cutoff(self, cursor, buckets: int) -> str | None:
+        """The title that about three times the records up to the requested page come before
+        in the whole catalogue, from the matches in the first `buckets` sample buckets: a
+        cutoff that lets the page be found among few records (see `_Ordering.sorted_page`)."""
         scale = limits.SAMPLE_BUCKETS / buckets
-        wanted = self.query.page * self.query.page_size
-        position = max(2, math.ceil(3 * wanted / scale))
-        cutoff = {
-            SortOrder.NEWEST: "SELECT 'k', y::text, 0 FROM s ORDER BY y DESC",
-            SortOrder.TITLE: "SELECT 'k', title_norm, 0 FROM s ORDER BY title_norm COLLATE \"C\"",
-        }.get(self.query.sort)
-        cutoff = f"UNION ALL ({cutoff} LIMIT 1 OFFSET {position})" if cutoff else ""
+        position = max(2, math.ceil(3 * self.query.page * self.query.page_size / scale))
+        # MATERIALIZED keeps the planner from walking the title index instead.
         cursor.execute(
             f"""
-            WITH s AS (
-                SELECT r.work_key, r.facet_keys, COALESCE(r.year, 0) AS y, r.title_norm
-                FROM catalogue_record r
+            WITH s AS MATERIALIZED (
+                SELECT r.title_norm FROM catalogue_record r
                 WHERE {self.sample_conditions} AND r.sample_key < {int(buckets)}
             )
-            SELECT 'n', NULL, count(*) FROM s
-            UNION ALL SELECT 'w', NULL, count(DISTINCT work_key) FROM s
-            UNION ALL
-            SELECT 'N', NULL, reltuples::bigint FROM pg_class
-            WHERE oid = 'catalogue_record'::regclass
-            UNION ALL
-            SELECT 'f', key, count(*) FROM s, jsonb_array_elements_text(s.facet_keys) AS key
-            WHERE key NOT LIKE 'i:%%' GROUP BY key
-            {cutoff}
+            SELECT title_norm FROM s ORDER BY title_norm COLLATE "C" LIMIT 1 OFFSET {position}
             """,
             self.params,
         )
-        rows = cursor.fetchall()
-        return _Sample(
-            cutoff=next((r[1] for r in rows if r[0] == "k"), None),
-            records=next((r[2] for r in rows if r[0] == "n"), 0),
-            works=next((r[2] for r in rows if r[0] == "w"), 0),
-            counts=Counter({r[1]: r[2] for r in rows if r[0] == "f"}),
-            buckets=buckets,
-            catalogue=max(0, next((r[2] for r in rows if r[0] == "N"), 0)),
-        )
+        row = cursor.fetchone()
+        return row[0] if row else None
 
-    def ranked(self, cursor, *, buckets: int = 0) -> _Ranked:
+    def ranked(self, cursor, *, buckets: int = 0, exhaustive: bool = False) -> _Ranked:
         """One statement: the candidates (at most CANDIDATES matches in storage order or, for a
         broad search, the matches in the first `buckets` sample buckets; plus exact and prefix
         title matches), editions grouped per work, the requested page, the number of works and
@@ -115,7 +62,8 @@ class _Counting:
             where = f"{self.sample_conditions} AND r.sample_key < {int(buckets)}"
             limit = 4 * limits.SAMPLE_SIZE
         else:
-            where, limit = self.conditions, limits.CANDIDATES
+            where = self.conditions
+            limit = "ALL" if exhaustive else limits.CANDIDATES
         candidates = (
             f"SELECT {columns}, 1 AS part FROM catalogue_record r WHERE {where} LIMIT {limit}"
         )

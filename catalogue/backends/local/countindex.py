@@ -1,0 +1,406 @@
+"""Exact counts on PostgreSQL from the count index (migration 0007, docs/catalogue.md).
+
+The database keeps, per written batch of records (a segment), the sorted record numbers of
+every lexeme (`w<lexeme>`) and every facet key (`f<key>`), and the numbers that updates and
+deletes replaced. A search:
+
+1. asks PostgreSQL for its tsquery (`websearch_to_tsquery('bibnet_dutch', ...)`, the same
+   parse as the search itself) and the postings of its lexemes and filter keys;
+2. evaluates the tsquery (`&`, `|`, `!`, parentheses) over boolean arrays indexed by record
+   number, ANDs the facet filters (OR within a facet), and removes replaced numbers;
+3. counts the works (distinct work key hashes) and the records per facet key of the match set
+   from arrays this process keeps: work and facet keys per record number, loaded once and
+   extended when segments appear.
+
+A phrase (`<->`, from quotes or hyphenated words), a prefix or a weight in the tsquery is not
+evaluated here: `count()` returns None and the search counts in SQL instead.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from catalogue.backends.base import FACET_LIMIT, FACETS
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _ints(data, width: int = 4) -> np.ndarray:
+    """The values of `array_send(int4[])` or `array_send(int8[])`: a header of 20 bytes
+    (dimensions, flags, element type, length, lower bound) and per element its length (4
+    bytes) and value, big-endian. An empty array has no dimension and 12 bytes."""
+    if data is None or len(data) <= 12:
+        return _EMPTY
+    pairs = np.frombuffer(
+        data, dtype=np.dtype([("length", ">i4"), ("value", f">i{width}")]), offset=20
+    )
+    return pairs["value"].astype(np.int64)
+
+
+@dataclass
+class Counted:
+    records: int  # matching records
+    nums: np.ndarray  # their numbers
+    works: int  # their works
+    counts: Counter  # records per facet key: the top values of every facet, ties included
+    catalogue: int  # records in the catalogue
+
+
+class _Unsupported(Exception):
+    """A tsquery this module does not evaluate (phrase, prefix, weight)."""
+
+
+_TOKEN = re.compile(r"\s*(?:'((?:[^']|'')*)'(:[*A-Da-d]+)?|(<->|<\d+>)|([&|!()]))")
+
+
+def _tokens(tsquery: str) -> list[tuple[str, str]]:
+    tokens = []
+    position = 0
+    text = tsquery.strip()
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if not match or match.end() == position:
+            raise _Unsupported(tsquery)
+        lexeme, suffix, phrase, operator = match.groups()
+        if suffix or phrase:
+            raise _Unsupported(tsquery)
+        if lexeme is not None:
+            tokens.append(("lexeme", lexeme.replace("''", "'").replace("\\\\", "\\")))
+        else:
+            tokens.append(("op", operator))
+        position = match.end()
+    return tokens
+
+
+class _Parser:
+    """tsquery precedence: ! binds tightest, then &, then |."""
+
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens = tokens
+        self.position = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.peek()
+        if token is None:
+            raise _Unsupported("unexpected end")
+        self.position += 1
+        return token
+
+    def parse(self):
+        tree = self.disjunction()
+        if self.peek() is not None:
+            raise _Unsupported("trailing tokens")
+        return tree
+
+    def disjunction(self):
+        node = self.conjunction()
+        while self.peek() == ("op", "|"):
+            self.take()
+            node = ("|", node, self.conjunction())
+        return node
+
+    def conjunction(self):
+        node = self.unary()
+        while self.peek() == ("op", "&"):
+            self.take()
+            node = ("&", node, self.unary())
+        return node
+
+    def unary(self):
+        kind, value = self.take()
+        if kind == "lexeme":
+            return ("lexeme", value)
+        if value == "!":
+            return ("!", self.unary())
+        if value == "(":
+            node = self.disjunction()
+            if self.take() != ("op", ")"):
+                raise _Unsupported("unbalanced")
+            return node
+        raise _Unsupported(value)
+
+
+def _lexemes(tree) -> set[str]:
+    if tree[0] == "lexeme":
+        return {tree[1]}
+    return set().union(*(_lexemes(child) for child in tree[1:]))
+
+
+class CountIndex:
+    """The arrays of one process, refreshed when the database has segments or replaced
+    numbers that the process has not loaded."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self.fingerprint: tuple | None = None
+        self.segments: set[int] = set()
+        self.dead_rows: set[int] = set()
+        self.size = 0
+        self.live = np.zeros(0, dtype=bool)
+        self.work_hash = np.zeros(0, dtype=np.int64)
+        self.year = np.zeros(0, dtype=np.int32)
+        self.work = np.zeros(0, dtype=np.int32)
+        self.works_total = 0
+        self.key_ids: dict[str, int] = {}
+        self.keys: list[str] = []
+        # Facet keys per record number: pairs until the next CSR build.
+        self.pair_nums: list[np.ndarray] = []
+        self.pair_keys: list[np.ndarray] = []
+        self.offsets = np.zeros(1, dtype=np.int64)
+        self.flat = np.zeros(0, dtype=np.int32)
+        self.prefix_keys: dict[str, np.ndarray] = {}
+        self.catalogue = 0
+
+    # -- keeping up with the database ------------------------------------------------------
+
+    # What the process has loaded, in one cheap statement (with the tsquery of a search).
+    FINGERPRINT = (
+        "(SELECT count(*) FROM catalogue_count_segment), "
+        "(SELECT max(id) FROM catalogue_count_segment), "
+        "(SELECT count(*) FROM catalogue_count_dead), (SELECT max(id) FROM catalogue_count_dead)"
+    )
+
+    def refresh(self, cursor, fingerprint: tuple | None = None) -> None:
+        if fingerprint is None:
+            cursor.execute("SELECT " + self.FINGERPRINT)
+            fingerprint = tuple(cursor.fetchone())
+        if fingerprint == self.fingerprint:
+            return
+        with self.lock:
+            if fingerprint == self.fingerprint:
+                return
+            cursor.execute("SELECT id FROM catalogue_count_segment")
+            ids = {row[0] for row in cursor.fetchall()}
+            if not self.segments <= ids:
+                self.reset()  # compacted (catalogue_count_index_rebuild)
+            new = sorted(ids - self.segments)
+            if new:
+                self._segments_load(cursor, new)
+            cursor.execute(
+                "SELECT id, array_send(nums) FROM catalogue_count_dead WHERE id <> ALL(%s)",
+                [list(self.dead_rows)],
+            )
+            for dead_id, data in cursor.fetchall():
+                nums = _ints(data)
+                nums = nums[nums < self.size]
+                self.live[nums] = False
+                self.dead_rows.add(dead_id)
+            self.catalogue = int(np.count_nonzero(self.live))
+            self.fingerprint = fingerprint
+
+    def _grow(self, size: int) -> None:
+        if size <= self.size:
+            return
+        extra = size - self.size
+        self.live = np.concatenate([self.live, np.zeros(extra, dtype=bool)])
+        self.work_hash = np.concatenate([self.work_hash, np.zeros(extra, dtype=np.int64)])
+        self.year = np.concatenate([self.year, np.zeros(extra, dtype=np.int32)])
+        self.size = size
+
+    def _segments_load(self, cursor, ids: list[int]) -> None:
+        cursor.execute(
+            "SELECT array_send(nums), array_send(works), array_send(years) "
+            "FROM catalogue_count_segment "
+            "WHERE id = ANY(%s)",
+            [ids],
+        )
+        self.segments.update(ids)
+        for nums_data, works_data, years_data in cursor.fetchall():
+            nums = _ints(nums_data)
+            if not nums.size:
+                continue
+            self._grow(int(nums.max()) + 1)
+            self.live[nums] = True
+            self.work_hash[nums] = _ints(works_data, 8)
+            self.year[nums] = _ints(years_data)
+        # Dense work ids, for counting distinct works with a boolean array.
+        present = np.flatnonzero(self.live)
+        hashes, inverse = np.unique(self.work_hash[present], return_inverse=True)
+        self.work = np.zeros(self.size, dtype=np.int32)
+        self.work[present] = inverse
+        self.works_total = hashes.size
+        for start in range(0, len(ids), 32):
+            self._facets_load(cursor, ids[start : start + 32])
+        nums = np.concatenate(self.pair_nums) if self.pair_nums else np.zeros(0, np.int32)
+        keys = np.concatenate(self.pair_keys) if self.pair_keys else np.zeros(0, np.int32)
+        self.pair_nums, self.pair_keys = [nums], [keys]
+        order = np.argsort(nums, kind="stable")
+        self.flat = keys[order]
+        self.offsets = np.zeros(self.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(nums, minlength=self.size), out=self.offsets[1:])
+        prefixes: dict[str, list[int]] = {}
+        for key_id, key in enumerate(self.keys):
+            prefixes.setdefault(key.partition(":")[0], []).append(key_id)
+        self.prefix_keys = {p: np.array(ids, dtype=np.int64) for p, ids in prefixes.items()}
+
+    def _facets_load(self, cursor, ids: list[int]) -> None:
+        """The facet postings of some segments, in one row: the terms (separated by 0x1F),
+        their lengths, and their `array_send` values one after the other (20 bytes of header,
+        then 8 bytes per number: its length and its value, so every value is 4-aligned)."""
+        cursor.execute(
+            "SELECT string_agg(term, E'\\x1f' ORDER BY term, segment), "
+            "array_send(array_agg(cardinality(nums) ORDER BY term, segment)), "
+            "string_agg(array_send(nums), ''::bytea ORDER BY term, segment) "
+            "FROM catalogue_count_posting "
+            "WHERE segment = ANY(%s) AND term >= 'f' AND term < 'g'",
+            [ids],
+        )
+        terms_text, lengths_data, blob = cursor.fetchone()
+        if not terms_text:
+            return
+        lengths = _ints(lengths_data)
+        words = np.frombuffer(blob, dtype=">i4")
+        row_words = (20 + 8 * lengths) // 4
+        row_starts = np.cumsum(row_words) - row_words
+        total = int(lengths.sum())
+        element = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        nums = words[np.repeat(row_starts + 6, lengths) + 2 * element].astype(np.int32)
+        key_ids = []
+        for term in terms_text.split("\x1f"):
+            key = term[1:]
+            key_id = self.key_ids.get(key)
+            if key_id is None:
+                key_id = self.key_ids[key] = len(self.keys)
+                self.keys.append(key)
+            key_ids.append(key_id)
+        self.pair_nums.append(nums)
+        self.pair_keys.append(np.repeat(np.array(key_ids, dtype=np.int32), lengths))
+
+    # -- one search ------------------------------------------------------------------------
+
+    def count(
+        self, cursor, *, text: str, groups: list[list[str]], selected: set[str]
+    ) -> Counted | None:
+        """Exact counts of the records that match `text` (websearch syntax, parsed by
+        PostgreSQL) and the facet filters `groups` (keys, OR within a group), or None when the
+        tsquery holds what this index does not evaluate."""
+        tree = None
+        facet_terms = ["f" + key for group in groups for key in group]
+        # One round trip: the tsquery, the fingerprint, and the postings of the lexemes that
+        # PostgreSQL reads out of the tsquery and of the filter keys, in every segment.
+        cursor.execute(
+            f"""
+            SELECT websearch_to_tsquery('bibnet_dutch', %(q)s)::text, {self.FINGERPRINT};
+            WITH t AS (
+                SELECT 'w' || replace(m[1], $q$''$q$, $q$'$q$) AS term
+                FROM regexp_matches(websearch_to_tsquery('bibnet_dutch', %(q)s)::text,
+                                    $re$'((?:[^']|'')*)'$re$, 'g') AS m
+                UNION SELECT unnest(%(facets)s::text[])
+            )
+            SELECT segment, term, array_send(nums) FROM catalogue_count_posting
+            WHERE term IN (SELECT term FROM t)
+            """,
+            {"q": text, "facets": facet_terms},
+        )
+        tsquery, *fingerprint = cursor.fetchone()
+        cursor.nextset()
+        rows = cursor.fetchall()
+        if text:
+            if not tsquery.strip():
+                return Counted(
+                    records=0, nums=_EMPTY, works=0, counts=Counter(), catalogue=self.catalogue
+                )
+            try:
+                tree = _Parser(_tokens(tsquery)).parse()
+            except _Unsupported:
+                return None
+        terms = ["w" + lexeme for lexeme in (_lexemes(tree) if tree else ())] + facet_terms
+        if tuple(fingerprint) != self.fingerprint or "\\" in tsquery:
+            # Segments this process has not loaded (or a lexeme with a backslash, which the
+            # statement does not unescape): load them and read the postings once more.
+            self.refresh(cursor, tuple(fingerprint))
+            cursor.execute(
+                "SELECT segment, term, array_send(nums) FROM catalogue_count_posting "
+                "WHERE term = ANY(%s) AND segment = ANY(%s)",
+                [terms, list(self.segments)],
+            )
+            rows = cursor.fetchall()
+        postings: dict[str, list[np.ndarray]] = {}
+        for segment, term, data in rows:
+            if segment in self.segments:
+                postings.setdefault(term, []).append(_ints(data))
+
+        def mask(term: str) -> np.ndarray:
+            result = np.zeros(self.size, dtype=bool)
+            for nums in postings.get(term, ()):
+                result[nums] = True
+            return result
+
+        def evaluate(node) -> np.ndarray:
+            if node[0] == "lexeme":
+                return mask("w" + node[1])
+            if node[0] == "!":
+                return ~evaluate(node[1])
+            left, right = evaluate(node[1]), evaluate(node[2])
+            return left & right if node[0] == "&" else left | right
+
+        matches = evaluate(tree) & self.live if tree else self.live.copy()
+        for group in groups:
+            either = np.zeros(self.size, dtype=bool)
+            for key in group:
+                either |= mask("f" + key)
+            matches &= either
+        return self._counted(np.flatnonzero(matches), selected)
+
+    def _counted(self, nums: np.ndarray, selected: set[str]) -> Counted:
+        seen = np.zeros(self.works_total, dtype=bool)
+        seen[self.work[nums]] = True
+        starts = self.offsets[nums]
+        lengths = self.offsets[nums + 1] - starts
+        total = int(lengths.sum())
+        counts: Counter = Counter()
+        if total:
+            # The positions of every facet key of the matches in `flat`, without a loop.
+            shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+            per_key = np.bincount(self.flat[shift + np.arange(total)], minlength=len(self.keys))
+            for ids in self.prefix_keys.values():
+                values = per_key[ids]
+                present = np.flatnonzero(values)
+                if present.size > FACET_LIMIT:
+                    # Every value that ties with the last one shown, so that the facet list
+                    # orders and cuts them as the exact statement does.
+                    floor = np.partition(values[present], -FACET_LIMIT)[-FACET_LIMIT]
+                    present = present[values[present] >= floor]
+                for index in present:
+                    counts[self.keys[ids[index]]] = int(values[index])
+            for key in selected:
+                key_id = self.key_ids.get(key)
+                if key_id is not None and per_key[key_id]:
+                    counts[key] = int(per_key[key_id])
+        return Counted(
+            records=int(nums.size),
+            nums=nums,
+            works=int(np.count_nonzero(seen)),
+            counts=counts,
+            catalogue=self.catalogue,
+        )
+
+    def newest_cutoff(self, counted: Counted, position: int) -> str | None:
+        """The year that `position` matches are newer than or as new as (0 for no year)."""
+        years = self.year[counted.nums]
+        if years.size <= position:
+            return None
+        return str(int(np.partition(years, years.size - 1 - position)[years.size - 1 - position]))
+
+
+INDEX = CountIndex()
+
+
+def facet_keys_selected(query) -> set[str]:
+    return {
+        f"{FACETS[name][0]}:{value}"
+        for name, values in query.facets.items()
+        if name in FACETS
+        for value in values
+    }
