@@ -132,6 +132,29 @@ class Holding(models.Model):
         return f"{self.record_id} @ {self.profile}/{self.branch}"
 
 
+class Recommendation(models.Model):
+    """ "Ook iets voor jou": one of the best STORED works to recommend for a work, from the
+    nightly batch (catalogue.recommendations). `record` is the recommended work's
+    representative edition (most copies, then newest); no foreign key constraint, so that the
+    batch can replace the table in one go while records are being imported."""
+
+    pk = models.CompositePrimaryKey("work_key", "rank")
+    work_key = models.CharField(max_length=32)
+    rank = models.PositiveSmallIntegerField()
+    record = models.ForeignKey(
+        Record, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    recommended_work_key = models.CharField(max_length=32)
+    score = models.FloatField()
+
+    class Meta:
+        verbose_name = _("aanbeveling")
+        verbose_name_plural = _("aanbevelingen")
+
+    def __str__(self) -> str:
+        return f"{self.work_key} #{self.rank} -> {self.record_id}"
+
+
 class ImportRun(models.Model):
     class Status(models.TextChoices):
         RUNNING = "running", _("bezig")

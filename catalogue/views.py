@@ -16,7 +16,8 @@ from catalogue.backends import CatalogueUnavailable, backend_for
 from catalogue.backends.base import FACETS, RecordDetail, SearchQuery, SearchResults, SortOrder
 from catalogue.forms import clean_text, search_query_from
 from catalogue.marc import isbn_normalise
-from catalogue.models import CatalogueSearchPage
+from catalogue.models import CatalogueBackend, CatalogueSearchPage
+from catalogue.recommendations import recommendations_for
 from catalogue.selectors import catalogue_profile_for_site, cover_for
 
 logger = logging.getLogger(__name__)
@@ -206,6 +207,20 @@ def catalogue_record(
     record_base = base_url + page.reverse_subpage("record_view", args=["__id__"])
     for edition in detail.editions:
         edition.url = record_base.replace("__id__", quote(edition.record_id, safe=""))
+    recommended = []
+    if page.backend == CatalogueBackend.LOCAL:
+        recommended = recommendations_for(record_id=detail.record_id, profile=backend.profile)
+        for title in recommended:
+            title.url = record_base.replace("__id__", quote(title.record_id, safe=""))
+            title.cover = cover_for(
+                template=page.cover_url_template,
+                record_id=title.record_id,
+                isbn=title.isbn,
+                stored=title.cover_url,
+                title=title.title,
+                author=title.author,
+                material=title.material,
+            )
     return page.render(
         request,
         template="catalogue/record_page.html",
@@ -223,6 +238,7 @@ def catalogue_record(
             "json_ld": record_json_ld(detail, url=url),
             "reserve_url": reserve_url(page.reserve_url_template, detail),
             "back_url": base_url,
+            "recommended": recommended,
         },
     )
 
