@@ -209,7 +209,7 @@ class CatalogueSearchPage(RoutablePageMixin, BasePage):
     library profile comes from the site's IntegrationSettings.catalogue_profile."""
 
     # What search_query_from and the suggestions read: the page cache keys on these only.
-    cache_query_params = ("q", "sorteer", "pagina", *FACETS)
+    cache_query_params = ("q", "sorteer", "pagina", *FACETS, "thema", "leeftijd")
 
     intro = models.TextField(_("inleiding"), blank=True, max_length=600)
     backend = models.CharField(
@@ -273,6 +273,12 @@ class CatalogueSearchPage(RoutablePageMixin, BasePage):
         from catalogue.views import catalogue_record
 
         return catalogue_record(request, page=self, record_id=record_id)
+
+    @path("bieblo/")
+    def bieblo_view(self, request):
+        from catalogue.views import catalogue_bieblo
+
+        return catalogue_bieblo(request, page=self)
 
     @path("suggesties/")
     def suggest_view(self, request):
