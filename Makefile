@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: audit help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-sync bench-tasks bench-sync-latency bench-http bench-network-agenda clean
+.PHONY: audit help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-recommendations bench-sync bench-tasks bench-sync-latency bench-http bench-network-agenda clean
 
 help: ## List the entry points
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -78,6 +78,9 @@ bench-catalogue: $(STAMP) ## 1,000,000 MARC records: import rate, index size, se
 
 clean: ## Remove the virtualenv, the SQLite database and collected static files
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+bench-recommendations: $(STAMP) ## 1,000,000 records: recommendation batch time and serving time (RECORDS=n)
+	$(PY) benchmarks/recommendations.py $(if $(RECORDS),--records $(RECORDS),)
 
 bench-sync: $(STAMP) ## sitegen sync over 300 sites; a page with 3 shared sections and a campaign vs none
 	$(PY) benchmarks/sync.py

@@ -7,8 +7,15 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Catalogus")
 
     def ready(self) -> None:
-        from catalogue.blocks import CatalogueSearchBlock, NewAcquisitionsBlock
+        from catalogue.blocks import (
+            BiebloBlock,
+            BooksBlock,
+            CatalogueSearchBlock,
+            NewAcquisitionsBlock,
+        )
         from home.blocks import content_blocks
 
         content_blocks.register("catalogue_search", CatalogueSearchBlock(), order=30)
         content_blocks.register("new_acquisitions", NewAcquisitionsBlock(), order=40)
+        content_blocks.register("bieblo", BiebloBlock(), order=42)
+        content_blocks.register("books", BooksBlock(), order=44)

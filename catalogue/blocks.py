@@ -102,3 +102,123 @@ class NewAcquisitionsBlock(blocks.StructBlock):
             )
         context["titles"] = titles
         return context
+
+
+class BiebloBlock(blocks.StructBlock):
+    """Bieblo's picker (themes as pictures, the child's age) on any page; it sends the child to
+    the Bieblo page of the site's catalogue, which shows the books."""
+
+    title = blocks.CharBlock(label=_("Titel"), max_length=120, default="Bieblo: kies je boek")
+    text = blocks.TextBlock(
+        label=_("Tekst"),
+        required=False,
+        max_length=300,
+        help_text=_("Kort en eenvoudig: kinderen lezen het of laten het voorlezen."),
+    )
+
+    class Meta:
+        icon = "pick"
+        label = _("Bieblo (boeken kiezen voor kinderen)")
+        template = "catalogue/blocks/bieblo.html"
+        preview_value = {
+            "title": "Bieblo: kies je boek",
+            "text": "Kies een prentje en je leeftijd.",
+        }
+        description = _(
+            "Kinderen van 6 tot 12 kiezen prentjes en hun leeftijd en krijgen boeken uit de "
+            "jeugdcollectie van deze bib"
+        )
+
+    def get_context(self, value, parent_context=None):
+        from catalogue.bieblo import BiebloChoice, bieblo_context
+        from catalogue.selectors import catalogue_page_for_site
+
+        context = super().get_context(value, parent_context=parent_context)
+        page = catalogue_page_for_site(site=_site_from(parent_context))
+        context["bieblo"] = (
+            bieblo_context(
+                BiebloChoice(),
+                action=page.url + page.reverse_subpage("bieblo_view"),
+                field_prefix=f"bieblo-{id(value)}",
+            )
+            if page is not None
+            else None
+        )
+        return context
+
+
+class BooksBlock(blocks.StructBlock):
+    """Books on an event, news or campaign page: chosen records and/or a saved catalogue search,
+    with their availability at the library of the site that shows the page."""
+
+    title = blocks.CharBlock(label=_("Titel"), max_length=120, default="Boeken")
+    records = blocks.ListBlock(
+        blocks.CharBlock(max_length=64, label=_("Recordnummer of ISBN")),
+        label=_("Gekozen boeken"),
+        required=False,
+        max_num=12,
+        help_text=_(
+            "Het recordnummer (staat in het adres van de titelpagina: …/catalogus/titel/"
+            "<recordnummer>/) of het ISBN."
+        ),
+    )
+    search = blocks.CharBlock(
+        label=_("Bewaarde zoekopdracht"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Plak het adres van een zoekresultaat in de catalogus, bijvoorbeeld "
+            "/catalogus/?q=leuven+leest&doelgroep=kinderen. De beste treffers komen na de "
+            "gekozen boeken."
+        ),
+    )
+    count = blocks.IntegerBlock(label=_("Aantal boeken"), min_value=1, max_value=12, default=6)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Boeken")
+        template = "catalogue/blocks/books.html"
+        preview_value = {"title": "Boeken", "records": [], "search": "q=roman", "count": 4}
+        description = _(
+            "Gekozen titels of een bewaarde zoekopdracht uit de catalogus, met hun "
+            "beschikbaarheid in de bib van de website"
+        )
+
+    def clean(self, value):
+        from django.core.exceptions import ValidationError
+        from wagtail.blocks import StructBlockValidationError
+
+        from catalogue.books import identifier_problem, saved_search_query
+
+        value = super().clean(value)
+        errors = {}
+        problems = [identifier_problem(item) for item in value.get("records") or []]
+        problems = [problem for problem in problems if problem]
+        if problems:
+            errors["records"] = ValidationError(" ".join(problems))
+        search = value.get("search") or ""
+        if search and saved_search_query(search) is None:
+            errors["search"] = ValidationError(
+                _("Deze zoekopdracht zoekt niets: plak het adres van een zoekresultaat.")
+            )
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        if not (value.get("records") or search):
+            raise StructBlockValidationError(
+                non_block_errors=ValidationError(
+                    _("Kies minstens één boek of geef een bewaarde zoekopdracht.")
+                )
+            )
+        return value
+
+    def get_context(self, value, parent_context=None):
+        from catalogue.books import books_for_site
+
+        context = super().get_context(value, parent_context=parent_context)
+        context["books"], context["error"] = books_for_site(
+            site=_site_from(parent_context),
+            identifiers=list(value.get("records") or []),
+            search=value.get("search") or "",
+            count=value.get("count") or 6,
+        )
+        return context

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from catalogue.models import CatalogueSearchPage, Record
+from catalogue.recommendations import recommendations_refresh
 from catalogue.services import records_import
 from catalogue.synthetic import BRANCHES, marc_record, synthetic_records
 
@@ -155,6 +156,7 @@ def demo_records_import() -> int:
             for record in synthetic_records(DEMO_GENERATED, seed=7, profiles=BRANCHES):
                 handle.write(record.as_marc())
         report = records_import(paths=[path], fmt="marc21")
+    recommendations_refresh()
     return report.imported
 
 
@@ -170,7 +172,44 @@ def demo_catalogue_configure(*, tenant) -> None:
         ("new_acquisitions", {"title": "Nieuw in de bib", "audience": "", "genre": "", "count": 4})
     )
     home.save_revision(log_action=False).publish(log_action=False)
+    _demo_page(
+        home,
+        title="Bieblo",
+        slug="bieblo",
+        body=[
+            (
+                "bieblo",
+                {"title": "Bieblo: kies je boek", "text": "Kies een prentje en je leeftijd."},
+            )
+        ],
+    )
+    _demo_page(
+        home,
+        title="Samen lezen",
+        slug="samen-lezen",
+        body=[
+            (
+                "books",
+                {
+                    "title": "Onze leesclubboeken",
+                    "records": ["900001", "900007"],
+                    "search": "q=vriendschap&doelgroep=kinderen",
+                    "count": 6,
+                },
+            )
+        ],
+    )
     page.reserve_url_template = (
         f"https://{tenant.slug}.bibliotheek.be/mijn-bibliotheek/reserveren?id={{id}}"
     )
+    page.save_revision(log_action=False).publish(log_action=False)
+
+
+def _demo_page(home, *, title: str, slug: str, body: list) -> None:
+    from library_pages.models import StandardPage
+
+    if home.get_children().filter(slug=slug).exists():
+        return
+    page = StandardPage(title=title, slug=slug, body=body, show_in_menus=False)
+    home.add_child(instance=page)
     page.save_revision(log_action=False).publish(log_action=False)

@@ -132,6 +132,29 @@ class Holding(models.Model):
         return f"{self.record_id} @ {self.profile}/{self.branch}"
 
 
+class Recommendation(models.Model):
+    """ "Ook iets voor jou": one of the best STORED works to recommend for a work, from the
+    nightly batch (catalogue.recommendations). `record` is the recommended work's
+    representative edition (most copies, then newest); no foreign key constraint, so that the
+    batch can replace the table in one go while records are being imported."""
+
+    pk = models.CompositePrimaryKey("work_key", "rank")
+    work_key = models.CharField(max_length=32)
+    rank = models.PositiveSmallIntegerField()
+    record = models.ForeignKey(
+        Record, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    recommended_work_key = models.CharField(max_length=32)
+    score = models.FloatField()
+
+    class Meta:
+        verbose_name = _("aanbeveling")
+        verbose_name_plural = _("aanbevelingen")
+
+    def __str__(self) -> str:
+        return f"{self.work_key} #{self.rank} -> {self.record_id}"
+
+
 class ImportRun(models.Model):
     class Status(models.TextChoices):
         RUNNING = "running", _("bezig")
@@ -186,7 +209,7 @@ class CatalogueSearchPage(RoutablePageMixin, BasePage):
     library profile comes from the site's IntegrationSettings.catalogue_profile."""
 
     # What search_query_from and the suggestions read: the page cache keys on these only.
-    cache_query_params = ("q", "sorteer", "pagina", *FACETS)
+    cache_query_params = ("q", "sorteer", "pagina", *FACETS, "thema", "leeftijd")
 
     intro = models.TextField(_("inleiding"), blank=True, max_length=600)
     backend = models.CharField(
@@ -250,6 +273,12 @@ class CatalogueSearchPage(RoutablePageMixin, BasePage):
         from catalogue.views import catalogue_record
 
         return catalogue_record(request, page=self, record_id=record_id)
+
+    @path("bieblo/")
+    def bieblo_view(self, request):
+        from catalogue.views import catalogue_bieblo
+
+        return catalogue_bieblo(request, page=self)
 
     @path("suggesties/")
     def suggest_view(self, request):

@@ -14,9 +14,11 @@ from wagtail.models import Site
 
 from catalogue.backends import CatalogueUnavailable, backend_for
 from catalogue.backends.base import FACETS, RecordDetail, SearchQuery, SearchResults, SortOrder
+from catalogue.bieblo import bieblo_books, bieblo_choice_from, bieblo_context
 from catalogue.forms import clean_text, search_query_from
 from catalogue.marc import isbn_normalise
-from catalogue.models import CatalogueSearchPage
+from catalogue.models import CatalogueBackend, CatalogueSearchPage
+from catalogue.recommendations import recommendations_for
 from catalogue.selectors import catalogue_profile_for_site, cover_for
 
 logger = logging.getLogger(__name__)
@@ -206,6 +208,20 @@ def catalogue_record(
     record_base = base_url + page.reverse_subpage("record_view", args=["__id__"])
     for edition in detail.editions:
         edition.url = record_base.replace("__id__", quote(edition.record_id, safe=""))
+    recommended = []
+    if page.backend == CatalogueBackend.LOCAL:
+        recommended = recommendations_for(record_id=detail.record_id, profile=backend.profile)
+        for title in recommended:
+            title.url = record_base.replace("__id__", quote(title.record_id, safe=""))
+            title.cover = cover_for(
+                template=page.cover_url_template,
+                record_id=title.record_id,
+                isbn=title.isbn,
+                stored=title.cover_url,
+                title=title.title,
+                author=title.author,
+                material=title.material,
+            )
     return page.render(
         request,
         template="catalogue/record_page.html",
@@ -223,6 +239,7 @@ def catalogue_record(
             "json_ld": record_json_ld(detail, url=url),
             "reserve_url": reserve_url(page.reserve_url_template, detail),
             "back_url": base_url,
+            "recommended": recommended,
         },
     )
 
@@ -237,4 +254,36 @@ def catalogue_suggest(request: HttpRequest, *, page: CatalogueSearchPage) -> Jso
         {"suggestions": [{"label": s.label, "kind": s.kind} for s in suggestions]}
     )
     response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def catalogue_bieblo(request: HttpRequest, *, page: CatalogueSearchPage) -> HttpResponse:
+    """Bieblo: pick pictures of themes and an age, get books of the youth collection."""
+    choice = bieblo_choice_from(request.GET)
+    site = Site.find_for_request(request) or page.get_site()
+    books = bieblo_books(profile=catalogue_profile_for_site(site=site), choice=choice)
+    base_url = page.get_url(request) or page.url
+    record_base = base_url + page.reverse_subpage("record_view", args=["__id__"])
+    for book in books:
+        book.url = record_base.replace("__id__", quote(book.record_id, safe=""))
+        book.cover = cover_for(
+            template=page.cover_url_template,
+            record_id=book.record_id,
+            isbn=book.isbn,
+            stored=book.cover_url,
+            title=book.title,
+            author=book.author,
+            material=book.material,
+        )
+    response = page.render(
+        request,
+        template="catalogue/bieblo_page.html",
+        context_overrides={
+            "bieblo": bieblo_context(choice, action=base_url + page.reverse_subpage("bieblo_view")),
+            "books": books,
+            "choice": choice,
+        },
+    )
+    if choice.error:
+        response.status_code = 400
     return response

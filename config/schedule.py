@@ -80,6 +80,13 @@ SCHEDULE = [
         retry=NO_RETRY,
     ),
     Schedule(
+        name="catalogue_recommendations",
+        label=_("Catalogus: aanbevelingen (Ook iets voor jou) herberekenen"),
+        task="catalogue.tasks.recommendations_refresh_task",
+        cron="30 4 * * *",
+        retry=NIGHTLY_RETRY,
+    ),
+    Schedule(
         name="tasks_recover",
         label=_("Achtergrondtaken: taken van gestopte workers opnieuw inplannen"),
         task="jobs.tasks.tasks_recover_task",

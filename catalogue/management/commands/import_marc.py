@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from catalogue.readers import FORMATS
 from catalogue.services import ImportReport, records_import
+from catalogue.tasks import recommendations_refresh_task
 
 
 class Command(BaseCommand):
@@ -19,6 +20,11 @@ class Command(BaseCommand):
             "--deletes", action="append", type=Path, default=[], help="file of ids to delete"
         )
         parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument(
+            "--no-recommendations",
+            action="store_true",
+            help="do not recompute the recommendations after the import (the nightly run will)",
+        )
         parser.add_argument(
             "--workers", type=int, default=1, help="processes that parse ISO 2709 (default 1)"
         )
@@ -46,6 +52,8 @@ class Command(BaseCommand):
             workers=max(1, min(workers, 8)),
         )
         elapsed = time.monotonic() - started
+        if (report.imported or report.deleted) and not options["no_recommendations"]:
+            recommendations_refresh_task.enqueue()
         for error in report.errors:
             ident = f" (001 {error.record_id})" if error.record_id else ""
             self.stderr.write(f"{error.source} record {error.position}{ident}: {error.reason}")

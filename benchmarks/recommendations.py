@@ -1,0 +1,125 @@
+"""Recommendation figures at Open Vlacc scale, on PostgreSQL.
+
+    make bench-recommendations   (or: .venv/bin/python benchmarks/recommendations.py
+                                  [--records 1000000] [--skip-import])
+
+Creates a fresh database (BENCH_RECOMMENDATIONS_DATABASE_URL, default
+bibnet_bench_recommendations on the local PostgreSQL), imports N synthetic records
+(catalogue.synthetic, the generator of bench-catalogue, with its 20 library profiles) with
+`manage.py import_marc --no-recommendations`, then:
+  1. runs the batch (catalogue.recommendations.recommendations_refresh) and prints its time per
+     stage, the number of works, candidate pairs and stored rows, and the table size;
+  2. serves the recommendations of 1,000 random records for a library profile
+     (recommendations_for: one query) and prints p50/p95/max.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.catalogue import generate  # noqa: E402
+from benchmarks.database import database_recreate  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bibnet_bench_recommendations"
+
+
+def say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--serve", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--file", type=Path, default=Path("/tmp/bibnet_bench_recommendations.mrc"))
+    parser.add_argument("--skip-import", action="store_true", help="reuse the database")
+    args = parser.parse_args()
+
+    url = os.environ.get("BENCH_RECOMMENDATIONS_DATABASE_URL", DEFAULT_URL)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    python = sys.executable
+    env = {**os.environ, "DATABASE_URL": url}
+    say(f"Recommendation benchmark on {url.rsplit('@', 1)[-1]}")
+    if not args.skip_import:
+        database_recreate(url)
+        subprocess.run(
+            [python, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
+        )
+        if not args.file.exists() or args.file.stat().st_size == 0:
+            say(f"Generating {args.records:,} MARC21 records into {args.file} ...")
+            generate(args.file, args.records)
+        say("Importing (manage.py import_marc --no-recommendations) ...")
+        started = time.monotonic()
+        subprocess.run(
+            [
+                python,
+                "manage.py",
+                "import_marc",
+                str(args.file),
+                "--workers",
+                str(args.workers),
+                "--batch-size",
+                "5000",
+                "--no-recommendations",
+                "-v0",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
+        )
+        say(f"   {time.monotonic() - started:.0f} s")
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from catalogue.recommendations import describe, recommendations_for, recommendations_refresh
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE catalogue_record")
+        cursor.execute("VACUUM ANALYZE catalogue_holding")
+    say(f"1. Batch (uptime: {os.getloadavg()[0]:.2f} load) ...")
+    report = recommendations_refresh()
+    say("   " + describe(report))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_size_pretty(pg_total_relation_size('catalogue_recommendation')),"
+            " count(DISTINCT work_key) FROM catalogue_recommendation"
+        )
+        size, works = cursor.fetchone()
+        cursor.execute(
+            "SELECT record_id FROM catalogue_record TABLESAMPLE SYSTEM (1) LIMIT %s", [args.serve]
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    say(f"   table with its index: {size}; works with recommendations: {works:,}")
+    rng = random.Random(14)
+    rng.shuffle(ids)
+    timings = []
+    found = 0
+    for record_id in ids:
+        started = time.perf_counter()
+        found += bool(recommendations_for(record_id=record_id, profile="gent"))
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    say(
+        f"2. Serving {len(ids)} record pages' recommendations (one query each): "
+        f"p50 {statistics.median(timings):.2f} ms, "
+        f"p95 {timings[int(0.95 * (len(timings) - 1))]:.2f} ms, max {timings[-1]:.2f} ms; "
+        f"{found} with recommendations"
+    )
+
+
+if __name__ == "__main__":
+    main()
