@@ -14,6 +14,7 @@ from wagtail.models import Site
 
 from catalogue.backends import CatalogueUnavailable, backend_for
 from catalogue.backends.base import FACETS, RecordDetail, SearchQuery, SearchResults, SortOrder
+from catalogue.branches import branch_copies
 from catalogue.forms import clean_text, search_query_from
 from catalogue.marc import isbn_normalise
 from catalogue.models import CatalogueSearchPage
@@ -221,6 +222,9 @@ def catalogue_record(
                 material=detail.material,
             ),
             "json_ld": record_json_ld(detail, url=url),
+            "branches": branch_copies(
+                site=Site.find_for_request(request), availability=detail.availability
+            ),
             "reserve_url": reserve_url(page.reserve_url_template, detail),
             "back_url": base_url,
         },
