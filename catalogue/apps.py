@@ -7,8 +7,23 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Catalogus")
 
     def ready(self) -> None:
-        from catalogue.blocks import CatalogueSearchBlock, NewAcquisitionsBlock
+        from catalogue.blocks import (
+            CatalogueSearchBlock,
+            DigitalServicesBlock,
+            NewAcquisitionsBlock,
+        )
         from home.blocks import content_blocks
 
         content_blocks.register("catalogue_search", CatalogueSearchBlock(), order=30)
         content_blocks.register("new_acquisitions", NewAcquisitionsBlock(), order=40)
+        content_blocks.register("digital_services", DigitalServicesBlock(), order=45)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from catalogue import account
+        from home.contributions import shell_contributions
+
+        shell_contributions.register("library_account", account.account_contribution)
+        for model in account.ACCOUNT_SETTINGS_MODELS:
+            post_save.connect(account.account_settings_changed, sender=model)
+            post_delete.connect(account.account_settings_changed, sender=model)
