@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "events",
     "uitpublish",
     "opendata",
+    "places",
     "catalogue",
     "makerspace",
     "central",
