@@ -11,6 +11,7 @@ class CatalogueConfig(AppConfig):
             BiebloBlock,
             BooksBlock,
             CatalogueSearchBlock,
+            DigitalServicesBlock,
             NewAcquisitionsBlock,
         )
         from home.blocks import content_blocks
@@ -19,3 +20,14 @@ class CatalogueConfig(AppConfig):
         content_blocks.register("new_acquisitions", NewAcquisitionsBlock(), order=40)
         content_blocks.register("bieblo", BiebloBlock(), order=42)
         content_blocks.register("books", BooksBlock(), order=44)
+        content_blocks.register("digital_services", DigitalServicesBlock(), order=45)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from catalogue import account
+        from home.contributions import shell_contributions
+
+        shell_contributions.register("library_account", account.account_contribution)
+        for model in account.ACCOUNT_SETTINGS_MODELS:
+            post_save.connect(account.account_settings_changed, sender=model)
+            post_delete.connect(account.account_settings_changed, sender=model)

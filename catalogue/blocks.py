@@ -4,8 +4,10 @@ site's catalogue page, and the latest acquisitions of the site's library.
 Registered in home's ContentStreamBlock by CatalogueConfig.ready(); no page models at import time.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Site
 
 AUDIENCE_CHOICES = [
@@ -221,4 +223,80 @@ class BooksBlock(blocks.StructBlock):
             search=value.get("search") or "",
             count=value.get("count") or 6,
         )
+DIGITAL_SERVICES = [
+    ("cloudlibrary", "cloudLibrary"),
+    ("naxos", "Naxos Music Library"),
+    ("filmfriend", "Filmfriend"),
+    ("gopress", "GoPress"),
+    ("pressreader", "PressReader"),
+    ("other", _("Andere dienst")),
+]
+
+
+class DigitalServiceBlock(blocks.StructBlock):
+    """One e-book, music, film or press service the library subscribes to."""
+
+    service = blocks.ChoiceBlock(label=_("Dienst"), choices=DIGITAL_SERVICES)
+    name = blocks.CharBlock(
+        label=_("Naam"),
+        required=False,
+        max_length=80,
+        help_text=_("Leeg: de naam van de gekozen dienst. Verplicht bij ‘Andere dienst’."),
+    )
+    url = blocks.URLBlock(label=_("Link"), help_text=_("Waar de lener inlogt of begint."))
+    description = blocks.TextBlock(label=_("Beschrijving"), max_length=400)
+    logo = ImageChooserBlock(label=_("Logo"), required=False)
+
+    class Meta:
+        icon = "link-external"
+        label = _("Digitale dienst")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("service") == "other" and not value.get("name"):
+            raise blocks.StructBlockValidationError(
+                block_errors={"name": ValidationError(_("Geef de naam van de dienst."))}
+            )
+        return value
+
+
+def digital_service_name(value) -> str:
+    return value.get("name") or str(dict(DIGITAL_SERVICES).get(value.get("service"), ""))
+
+
+class DigitalServicesBlock(blocks.StructBlock):
+    """E-books, audiobooks, streaming and press: the links of the 'Digitale collectie' page."""
+
+    title = blocks.CharBlock(label=_("Titel"), max_length=120, default="Digitale collectie")
+    services = blocks.ListBlock(DigitalServiceBlock(), label=_("Diensten"), min_num=1)
+
+    class Meta:
+        icon = "tablet-alt"
+        label = _("Digitale diensten")
+        template = "catalogue/blocks/digital_services.html"
+        preview_value = {
+            "title": "E-boeken, muziek en films",
+            "services": [
+                {
+                    "service": "cloudlibrary",
+                    "name": "",
+                    "url": "https://www.yourcloudlibrary.com/",
+                    "description": "Leen gratis e-boeken en luisterboeken met je lidkaart.",
+                },
+                {
+                    "service": "filmfriend",
+                    "name": "",
+                    "url": "https://www.filmfriend.be/",
+                    "description": "Stream films en documentaires, thuis en onderweg.",
+                },
+            ],
+        }
+        description = _("Links naar de e-boek-, muziek- en filmdiensten van de bib")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["services"] = [
+            {"name": digital_service_name(service), "value": service}
+            for service in value.get("services") or []
+        ]
         return context

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 
 from catalogue.backends.base import FACETS
@@ -285,3 +286,83 @@ class CatalogueSearchPage(RoutablePageMixin, BasePage):
         from catalogue.views import catalogue_suggest
 
         return catalogue_suggest(request, page=self)
+
+
+ACCOUNT_PLACEHOLDERS = ("{profile}",)
+RESERVE_PLACEHOLDERS = ("{record_id}", "{id}", "{isbn}")
+
+
+def _validate_link_template(value: str, *, required: tuple[str, ...] = ()) -> None:
+    if not value:
+        return
+    if not value.startswith("https://") or any(ch.isspace() for ch in value):
+        raise ValidationError(_("Geef een adres dat met https:// begint, zonder spaties."))
+    if required and not any(placeholder in value for placeholder in required):
+        raise ValidationError(
+            _("Zet {record_id} of {isbn} in het adres, op de plaats van het recordnummer of ISBN.")
+        )
+
+
+def validate_account_url_template(value: str) -> None:
+    """An https address, optionally with {profile} for the site's catalogue profile."""
+    _validate_link_template(value)
+
+
+def validate_reserve_url_template(value: str) -> None:
+    """An https address with {record_id} (or {id}) or {isbn}."""
+    _validate_link_template(value, required=RESERVE_PLACEHOLDERS)
+
+
+def account_url_field(label, *, default: str = "", help_text=""):
+    return models.CharField(
+        label,
+        max_length=500,
+        blank=True,
+        default=default,
+        validators=[validate_account_url_template],
+        help_text=help_text,
+    )
+
+
+@register_setting(icon="user")
+class LibraryAccountSettings(BaseSiteSetting):
+    """Mijn Bibliotheek: where a patron's own library account lives, per site. Every address may
+    hold {profile}, replaced by the site's catalogue profile (IntegrationSettings); without a
+    profile the links that need it are left out."""
+
+    account_url = account_url_field(
+        _("Mijn bibliotheek"),
+        default="https://{profile}.bibliotheek.be/mijn-bibliotheek",
+        help_text=_(
+            "Het adres van Mijn Bibliotheek, getoond als link in de kop van elke pagina. "
+            "{profile} wordt het catalogusprofiel van deze website. Leeg: geen link."
+        ),
+    )
+    loans_url = account_url_field(_("mijn uitleningen"))
+    reservations_url = account_url_field(_("mijn reservaties"))
+    renewals_url = account_url_field(
+        _("verlengen"), help_text=_("Waar een lener zijn uitleningen verlengt.")
+    )
+    reserve_url_template = models.CharField(
+        _("link om te reserveren"),
+        max_length=500,
+        blank=True,
+        validators=[validate_reserve_url_template],
+        help_text=_(
+            "De knop ‘Reserveer’ op een titel gaat hierheen: {record_id} wordt het "
+            "recordnummer, {isbn} het ISBN, {profile} het catalogusprofiel. Leeg: de link "
+            "van de cataloguspagina, of geen knop."
+        ),
+    )
+
+    panels = [
+        FieldPanel("account_url"),
+        MultiFieldPanel(
+            [FieldPanel("loans_url"), FieldPanel("reservations_url"), FieldPanel("renewals_url")],
+            heading=_("Links in Mijn Bibliotheek"),
+        ),
+        FieldPanel("reserve_url_template"),
+    ]
+
+    class Meta:
+        verbose_name = _("Mijn Bibliotheek")

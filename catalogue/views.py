@@ -12,9 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from catalogue.account import reserve_url_for
 from catalogue.backends import CatalogueUnavailable, backend_for
 from catalogue.backends.base import FACETS, RecordDetail, SearchQuery, SearchResults, SortOrder
 from catalogue.bieblo import bieblo_books, bieblo_choice_from, bieblo_context
+from catalogue.branches import branch_copies
 from catalogue.forms import clean_text, search_query_from
 from catalogue.marc import isbn_normalise
 from catalogue.models import CatalogueBackend, CatalogueSearchPage
@@ -175,14 +177,6 @@ def record_json_ld(detail: RecordDetail, *, url: str) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def reserve_url(template: str, detail: RecordDetail) -> str:
-    if not template:
-        return ""
-    url = template.replace("{id}", quote(detail.record_id, safe=""))
-    url = url.replace("{isbn}", quote(detail.isbns[0] if detail.isbns else "", safe=""))
-    return url if url.startswith(("https://", "http://")) else ""
-
-
 def catalogue_record(
     request: HttpRequest, *, page: CatalogueSearchPage, record_id: str
 ) -> HttpResponse:
@@ -201,6 +195,7 @@ def catalogue_record(
         return response
     if detail is None:
         raise Http404
+    site = Site.find_for_request(request)
     base_url = page.get_url(request) or page.url
     url = request.build_absolute_uri(
         base_url + page.reverse_subpage("record_view", args=[record_id])
@@ -237,7 +232,13 @@ def catalogue_record(
                 material=detail.material,
             ),
             "json_ld": record_json_ld(detail, url=url),
-            "reserve_url": reserve_url(page.reserve_url_template, detail),
+            "branches": branch_copies(site=site, availability=detail.availability),
+            "reserve_url": reserve_url_for(
+                site=site,
+                fallback_template=page.reserve_url_template,
+                record_id=detail.record_id,
+                isbns=detail.isbns,
+            ),
             "back_url": base_url,
             "recommended": recommended,
         },

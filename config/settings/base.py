@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "uitpublish",
     "opendata",
     "network",
+    "places",
     "catalogue",
     "makerspace",
     "central",

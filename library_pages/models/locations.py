@@ -101,6 +101,17 @@ class LocationPage(BasePage):
         features=RICH_TEXT_FEATURES,
         help_text=_("Bijvoorbeeld: rolstoeltoegankelijk, aangepast toilet, ringleiding, parking."),
     )
+    branch_code = models.CharField(
+        _("vestigingscode in de catalogus"),
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Hoe de catalogus deze vestiging noemt: de code of naam in de exemplaren (852 $b "
+            "in de Open Vlacc-export, of de naam in de catalogus-webservice). Leeg: de titel "
+            "van deze pagina wordt gebruikt."
+        ),
+    )
     unstaffed_info = models.TextField(
         _("uitleg bij onbemand open"),
         blank=True,
@@ -121,6 +132,7 @@ class LocationPage(BasePage):
             heading=_("Adres"),
         ),
         MultiFieldPanel([FieldPanel("phone"), FieldPanel("email")], heading=_("Contact")),
+        FieldPanel("branch_code"),
         FieldPanel("accessibility"),
         InlinePanel("weekly_hours", heading=_("Openingsuren per week"), label=_("Tijdvak")),
         FieldPanel("unstaffed_info"),
