@@ -12,3 +12,8 @@ class CatalogueConfig(AppConfig):
 
         content_blocks.register("catalogue_search", CatalogueSearchBlock(), order=30)
         content_blocks.register("new_acquisitions", NewAcquisitionsBlock(), order=40)
+
+        from catalogue.search_provider import catalogue_section
+        from home.search import search_sections
+
+        search_sections.register("catalogus", catalogue_section, order=30)
