@@ -31,3 +31,8 @@ class CatalogueConfig(AppConfig):
         for model in account.ACCOUNT_SETTINGS_MODELS:
             post_save.connect(account.account_settings_changed, sender=model)
             post_delete.connect(account.account_settings_changed, sender=model)
+
+        from catalogue.search_provider import catalogue_section
+        from home.search import search_sections
+
+        search_sections.register("catalogus", catalogue_section, order=30)

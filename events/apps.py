@@ -16,6 +16,12 @@ class EventsConfig(AppConfig):
 
         content_blocks.register("upcoming_events", UpcomingEventsBlock(), order=20)
 
+        from events.models import EventPage
+        from events.search_provider import events_section
+        from home.search import search_sections
+
+        search_sections.register("activiteiten", events_section, order=20, page_models=[EventPage])
+
         page_published.connect(signals.event_published, dispatch_uid="events_event_published")
         page_unpublished.connect(signals.event_unpublished, dispatch_uid="events_event_unpublished")
 

@@ -1,6 +1,5 @@
 """Reads about the network and who may see which part of it."""
 
-import re
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -78,28 +77,6 @@ def public_pages(pages: QuerySet) -> QuerySet:
         page__path=Substr(OuterRef("path"), 1, Length("page__path"))
     )
     return pages.exclude(Exists(restricted))
-
-
-def search_terms(query: str) -> str:
-    """The words of a visitor's query, without the punctuation that the search backends read
-    as syntax (SQLite FTS5 and PostgreSQL tsquery both reject stray quotes and backslashes)."""
-    return " ".join(re.findall(r"\w+", query))
-
-
-def site_pages_search(*, site: Site, query: str):
-    """Live, public pages of one site matching the query, best first."""
-    from wagtail.models import Page
-
-    terms = search_terms(query)
-    if not terms:
-        return Page.objects.none()
-    return (
-        Page.objects.live()
-        .public()
-        .descendant_of(site.root_page, inclusive=True)
-        .specific()
-        .search(terms, operator="and")
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -12,14 +11,15 @@ from wagtail.views import serve as wagtail_serve
 from home.branding import branding_css, branding_version
 from home.models import BrandingSettings
 from home.routing import route_for_request
-from home.selectors import site_pages_search
+from home.search import search_terms, site_search
 
-SEARCH_RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
 
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
+    """One search box: the site's pages, its agenda and (libraries) its catalogue, a section
+    per kind (home.search)."""
     site = Site.find_for_request(request)
     if site is None:
         raise Http404
@@ -27,23 +27,19 @@ def search(request: HttpRequest) -> HttpResponse:
     if not isinstance(query, str):
         query = ""
     query = query.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
-    results = None
-    if query:
-        paginator = Paginator(site_pages_search(site=site, query=query), SEARCH_RESULTS_PER_PAGE)
-        try:
-            number = max(1, int(request.GET.get("pagina", "1")))
-        except ValueError:
-            number = 1
-        try:
-            results = paginator.page(number)
-        except EmptyPage:
-            results = paginator.page(paginator.num_pages)
+    try:
+        page_number = max(1, int(request.GET.get("pagina", "1")))
+    except ValueError:
+        page_number = 1
+    outcome = None
+    if search_terms(query):
+        outcome = site_search(site=site, query=query, request=request, page_number=page_number)
     return TemplateResponse(
         request,
         "home/search.html",
         {
             "search_query": query,
-            "results": results,
+            "outcome": outcome,
             "site": site,
             "extra_query": urlencode({"q": query}),
         },

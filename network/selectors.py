@@ -36,7 +36,7 @@ from home.models import (
     Tenant,
 )
 from home.models.tenancy import Province
-from home.selectors import search_terms
+from home.search import search_terms
 
 PER_PAGE = 20
 SEARCH_PER_PAGE = 20

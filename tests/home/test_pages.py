@@ -294,7 +294,7 @@ def _search(content: SiteContent, query_string: str):
 
 
 def _result_titles(response) -> list[str]:
-    return [h2.get_text(strip=True) for h2 in soup_of(response).select("ol.search-results h2")]
+    return [h3.get_text(strip=True) for h3 in soup_of(response).select("ol.search-results h3")]
 
 
 def test_search_finds_pages_of_the_same_site_only(network):
@@ -388,7 +388,7 @@ def test_search_pagination(network):
     second = soup_of(_search(site_a, "q=voorleesuur&pagina=2"))
     beyond = soup_of(_search(site_a, "q=voorleesuur&pagina=999999"))
 
-    assert "12 resultaten" in first.find("p", role="status").get_text()
+    assert "12 pagina's" in first.find(id="search-summary").get_text()
     assert len(first.select("ol.search-results > li")) == 10
     assert len(second.select("ol.search-results > li")) == 2
     assert len(beyond.select("ol.search-results > li")) == 2

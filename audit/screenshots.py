@@ -1,0 +1,79 @@
+"""`make screenshots`: every public page type of the demo network in headless Chromium, at 375
+and 1280 px wide, as full-page PNGs in audit/out/screenshots/ (for a person to look at).
+
+Uses the pages `make audit` audits (audit/lighthouse.py's `targets`), the database of
+DATABASE_URL with the demo network built by `make demo`, Debian's Chromium (CHROME_PATH) and
+Playwright's Python package (a dev dependency; it downloads no browser here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from lighthouse import OFFLINE_TILE, OUT, ROOT, free_port, targets, wait_for  # noqa: E402
+
+WIDTHS = (375, 1280)
+
+
+def file_name(label: str, width: int) -> str:
+    safe = "".join(c if c.isalnum() else "_" for c in label).strip("_")
+    return f"{safe}-{width}.png"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", help="comma-separated page types")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    folder = OUT / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ.setdefault("MAP_TILE_URL", OFFLINE_TILE)
+    pages = targets(port)
+    if args.only:
+        wanted = set(args.only.split(","))
+        pages = [(label, url) for label, url in pages if label in wanted]
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(pages[0][1] if pages else f"http://127.0.0.1:{port}/")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chrome, args=["--no-sandbox", "--disable-gpu"]
+            )
+            for width in WIDTHS:
+                context = browser.new_context(
+                    viewport={"width": width, "height": 800}, locale="nl-BE"
+                )
+                page = context.new_page()
+                for label, url in pages:
+                    page.goto(url, wait_until="load", timeout=120_000)
+                    path = folder / file_name(label, width)
+                    page.screenshot(path=str(path), full_page=True)
+                    sys.stderr.write(f"  {path.relative_to(ROOT)}\n")
+                context.close()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
