@@ -39,6 +39,17 @@ SECTION_ITEMS = 5
 CORRECTION_CUTOFF = 0.75
 
 
+MAX_QUERY_LENGTH = 200
+
+
+def visitor_query(raw: object) -> str:
+    """A visitor's search words as typed (a repeated or missing parameter is no query), without
+    NUL bytes and cut to a length no search needs."""
+    if not isinstance(raw, str):
+        return ""
+    return raw.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+
+
 def search_terms(query: str) -> str:
     """The words of a visitor's query, without the punctuation that the search backends read
     as syntax (SQLite FTS5 and PostgreSQL tsquery both reject stray quotes and backslashes)."""

@@ -11,9 +11,7 @@ from wagtail.views import serve as wagtail_serve
 from home.branding import branding_css, branding_version
 from home.models import BrandingSettings
 from home.routing import route_for_request
-from home.search import search_terms, site_search
-
-MAX_QUERY_LENGTH = 200
+from home.search import search_terms, site_search, visitor_query
 
 
 @require_GET
@@ -23,10 +21,7 @@ def search(request: HttpRequest) -> HttpResponse:
     site = Site.find_for_request(request)
     if site is None:
         raise Http404
-    query = request.GET.get("q", "")
-    if not isinstance(query, str):
-        query = ""
-    query = query.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+    query = visitor_query(request.GET.get("q", ""))
     try:
         page_number = max(1, int(request.GET.get("pagina", "1")))
     except ValueError:

@@ -12,7 +12,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 from home.models import BasePage
-from home.views import MAX_QUERY_LENGTH
+from home.search import visitor_query
 from network.forms import NETWORK_FILTER_FIELDS, NetworkAgendaFilterForm
 from network.selectors import (
     SEARCH_PER_PAGE,
@@ -103,8 +103,7 @@ class NetworkSearchPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        query = request.GET.get("q", "")
-        query = query.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+        query = visitor_query(request.GET.get("q", ""))
         results = hits = None
         if query:
             site_ids = scope_site_ids(network=network_map(), site=self.get_site())
