@@ -1,7 +1,6 @@
 """Reads about the network and who may see which part of it."""
 
 import re
-from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
@@ -87,31 +86,3 @@ def site_pages_search(*, site: Site, query: str):
         .specific()
         .search(terms, operator="and")
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Admin scoping moved to home.scoping; these names stay importable from here. Resolved lazily
-# (PEP 562) because home.scoping itself reads the selectors above.
-# ---------------------------------------------------------------------------------------------
-
-_SCOPING_NAMES = frozenset(
-    {
-        "MEDIA_ACTIONS",
-        "pages_within_user_sites",
-        "page_within_user_sites",
-        "chooser_start_page_for_user",
-        "media_for_user",
-        "site_owned",
-        "page_owners_for_user",
-        "page_editors_for_user",
-        "media_tags_for_user",
-    }
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _SCOPING_NAMES:
-        from home import scoping
-
-        return getattr(scoping, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

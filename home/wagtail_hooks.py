@@ -40,16 +40,15 @@ from home.dashboard import (
 )
 from home.editor_guide import editor_guide
 from home.middleware import admin_url_is_central_only
-from home.selectors import (
+from home.scoping import (
     media_for_user,
     media_tags_for_user,
     page_editors_for_user,
     page_owners_for_user,
     page_within_user_sites,
     pages_within_user_sites,
-    sites_for_user,
-    user_is_central,
 )
+from home.selectors import sites_for_user, user_is_central
 
 # --- Page copy: the destination is a page the user may add to -----------------------------
 
