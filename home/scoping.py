@@ -1,8 +1,10 @@
 """Admin scoping: what a local editor may see and reach in the one Wagtail admin.
 
-Read by the site-aware permission policies (home.permissions), home.wagtail_hooks (choosers,
-menus, listings), home.middleware and home.admin_disclosure. Central editors are never
-narrowed: every function returns the unfiltered answer for them.
+Read by home.wagtail_hooks (choosers, listings' filters, tags, dashboard), home.middleware (the
+page chooser's start, the tag autocompletes) and other apps' admin listings. Whether a user may
+open an object by id is not decided here but by the object's permission policy
+(home.permissions.objects_permitted). Central editors are never narrowed: every function
+returns the unfiltered answer for them.
 """
 
 from typing import Any
