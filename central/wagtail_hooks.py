@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -22,26 +22,26 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from central import views
 from central.dashboard import RunningCampaignsPanel
 from central.models import Campaign, CentralNewsItem, PageTemplate, SharedSection
-from central.selectors import campaigns_for_sites
-from home.central_only import CentralOnlyPermissionPolicy, central_only_urlpatterns
+from central.permissions import CHOOSE, central_content_policy
+from home.central_only import central_only_urlpatterns
 from home.dashboard import dashboard_hook
-from home.selectors import sites_for_user, user_is_central
+from home.selectors import user_is_central
 
 # --- Central content: shared sections, page templates, campaigns, central news ----------------
 
 
 # The choosers of central snippets are open to local editors (a page embeds a shared section),
-# but a chooser lists every row and its "chosen" endpoint returns any row by id: campaigns and
-# central news that are not meant for the editor's sites would be readable there. The viewset
-# says which rows a local editor may see (`chooser_queryset_for`); these views apply it.
+# but Wagtail's snippet chooser lists every row and its "chosen" endpoint returns any row by id:
+# campaigns and central news that are not meant for the editor's sites would be readable there.
+# These views narrow every lookup to the rows the model's permission policy lets the user
+# choose (central.permissions).
 
 
 class LocalScopeMixin:
     def _scoped(self, queryset: QuerySet) -> QuerySet:
-        user = self.request.user
-        if user_is_central(user):
-            return queryset
-        return self.model_class.snippet_viewset.chooser_queryset_for(user=user, queryset=queryset)
+        policy = policy_registry.get_by_type(self.model_class)
+        choosable = policy.instances_user_has_permission_for(self.request.user, CHOOSE)
+        return queryset.filter(pk__in=choosable.values("pk"))
 
     def get_object_list(self):
         return self._scoped(super().get_object_list())
@@ -89,11 +89,6 @@ class CentralSnippetViewSet(SnippetViewSet):
     def get_urlpatterns(self):
         return central_only_urlpatterns(super().get_urlpatterns())
 
-    def chooser_queryset_for(self, *, user, queryset: QuerySet) -> QuerySet:
-        """The rows a local editor may see in this snippet's chooser: all, by default
-        (shared sections and page templates are made for every site)."""
-        return queryset
-
 
 class SharedSectionViewSet(CentralSnippetViewSet):
     model = SharedSection
@@ -118,10 +113,6 @@ class CampaignViewSet(CentralSnippetViewSet):
     list_display = ["title", "style", "audience", "starts_at", "ends_at"]
     list_filter = ["style", "audience", "tone"]
 
-    def chooser_queryset_for(self, *, user, queryset: QuerySet) -> QuerySet:
-        reachable = campaigns_for_sites(sites=sites_for_user(user=user))
-        return queryset.filter(pk__in=reachable.values("pk"))
-
 
 class CentralNewsViewSet(CentralSnippetViewSet):
     model = CentralNewsItem
@@ -129,10 +120,6 @@ class CentralNewsViewSet(CentralSnippetViewSet):
     menu_label = _("Netwerknieuws")
     list_display = ["title", "date", "live"]
     search_fields = ["title"]
-
-    def chooser_queryset_for(self, *, user, queryset: QuerySet) -> QuerySet:
-        reachable = CentralNewsItem.objects.filter(sites__in=sites_for_user(user=user))
-        return queryset.filter(pk__in=reachable.values("pk"))
 
 
 class CentralContentGroup(SnippetViewSetGroup):
@@ -144,7 +131,7 @@ class CentralContentGroup(SnippetViewSetGroup):
 
 
 for _model in (SharedSection, PageTemplate, Campaign, CentralNewsItem):
-    register_permission_policy(_model, CentralOnlyPermissionPolicy(_model))
+    register_permission_policy(_model, central_content_policy(_model))
 register_snippet(CentralContentGroup)
 
 

@@ -18,13 +18,11 @@ from typing import Any
 
 from wagtail.admin.rich_text.converters.html_to_contentstate import PageLinkElementHandler
 from wagtail.admin.widgets.chooser import BaseChooser
-from wagtail.documents.models import AbstractDocument
 from wagtail.documents.rich_text.contentstate import DocumentLinkElementHandler
-from wagtail.images.models import AbstractImage
 from wagtail.images.rich_text.contentstate import ImageElementHandler
 from wagtail.models import Page
 
-from home.scoping import media_reachable_by_user, page_within_user_sites, site_owned
+from home.permissions import instance_permitted
 
 _local_editor: ContextVar[Any] = ContextVar("bibnet_admin_local_editor", default=None)
 
@@ -44,15 +42,7 @@ def instance_hidden(instance: Any) -> bool:
     user = _local_editor.get()
     if user is None or instance is None:
         return False
-    if isinstance(instance, Page):
-        return not page_within_user_sites(user=user, page=instance)
-    if isinstance(instance, (AbstractImage, AbstractDocument)):
-        return not media_reachable_by_user(user=user, model=type(instance), ids=[instance.pk])
-    if site_owned(type(instance)):
-        from home.selectors import sites_for_user
-
-        return not sites_for_user(user=user).filter(pk=instance.site_id).exists()
-    return False
+    return not instance_permitted(user=user, instance=instance)
 
 
 def _hidden_id(model: type, object_id: Any) -> bool:

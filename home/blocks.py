@@ -17,11 +17,12 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.embeds.blocks import EmbedBlock
+from wagtail.embeds.blocks import EmbedBlock, EmbedValue
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageBlock
 
@@ -154,12 +155,38 @@ class CallToActionBlock(blocks.StructBlock):
         }
 
 
+class PreviewEmbedValue(EmbedValue):
+    """An embed whose HTML is written here rather than fetched from the provider's oEmbed
+    endpoint, so that the block preview renders offline and from no cache."""
+
+    def __init__(self, url: str, html: str):
+        super().__init__(url)
+        self.__dict__["html"] = html  # fills EmbedValue's cached property
+
+
+# Big Buck Bunny, the Blender Foundation's open film, as a library might embed a video; the
+# player is the privacy-enhanced YouTube host that the Content-Security-Policy allows in frames
+# (home.csp.EMBED_FRAME_SOURCES).
+PREVIEW_VIDEO_ID = "aqz-KE-bpKQ"
+
+
 class VideoEmbedBlock(EmbedBlock):
     class Meta:
         icon = "media"
         label = _("Video of ingesloten media")
         template = "components/blocks/embed.html"
-        preview_value = None
+        preview_value = None  # replaced by get_preview_value: needs no network
+
+    def get_preview_value(self):
+        return PreviewEmbedValue(
+            f"https://www.youtube.com/watch?v={PREVIEW_VIDEO_ID}",
+            format_html(
+                '<iframe src="https://www.youtube-nocookie.com/embed/{}" title="{}" width="560" '
+                'height="315" loading="lazy" allowfullscreen></iframe>',
+                PREVIEW_VIDEO_ID,
+                _("Voorbeeldvideo"),
+            ),
+        )
 
 
 class DocumentsBlock(blocks.StructBlock):

@@ -28,7 +28,8 @@ from wagtail.models import Page, WorkflowState
 
 from home.models import Tenant
 from home.models.tenancy import SiteKind
-from home.selectors import pages_within_user_sites, user_is_central
+from home.scoping import pages_within_user_sites
+from home.selectors import user_is_central
 
 ROWS_SHOWN = 10
 STALE_AFTER = dt.timedelta(days=365)

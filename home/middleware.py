@@ -1,23 +1,28 @@
-"""Keep local editors inside their own sites in the one Wagtail admin, where Wagtail's
-permission policies cannot.
+"""What Wagtail's permission policies cannot decide for local editors in the one admin.
 
-Site-owned rows are scoped by their site-aware permission policies and viewsets
-(home.permissions): the middleware leaves their generic views alone. What remains here:
+Which site's objects a local editor may open is decided by permission policies, in Wagtail's
+own views: pages by page permissions (GroupPagePermission on the site's home page), images and
+documents by collection permissions (the site's own collection), site settings by per-site
+permissions, site-owned rows by their SiteOwnedPermissionPolicy (home.permissions). Wagtail's
+views refuse another site's object by asking them ("no permission", back to the dashboard).
+What remains here:
 
 - admin areas that cannot be scoped per site at all (users, groups, sites, workflows,
-  redirects, search promotions, collections, reports): 403 for local editors;
-- Wagtail views that look a page, image, document or site setting up by the id in the URL and
-  show it before (or without) asking whether the user may see it: the page chooser browsing
-  another site's page, the move confirmation, the "chosen" endpoints of the choosers, the
-  bulk-action confirmation pages (which list the objects the user may *not* touch, by title),
-  editing sessions: 404 on another site's object, decided through the same scoping functions
-  (home.scoping) and policies;
-- the tag autocompletes, answered from the editor's own media.
+  redirects, search promotions, collections, reports, identity settings): 403;
+- the few Wagtail views that look an object up by id and show it without asking any policy:
+  the page chooser's parent page and its "chosen" answer, the move confirmation (its slug
+  check names the page before Wagtail's before_move_page hook runs), the bulk-action
+  confirmation pages (which list the objects the user may *not* touch, by title) and editing
+  sessions. They answer 404 unless the object's own policy permits it
+  (home.permissions.objects_permitted);
+- the page chooser's start (Wagtail opens it at the common ancestor of a page type's pages)
+  and the tag autocompletes (one tag table for the network), answered from the editor's own
+  site.
 Central editors pass untouched.
 
-The rules match resolved URL names and namespaces, never path strings, so they follow the
-admin wherever it is mounted. Which rule covers which admin URL is listed, as data, in
-home.admin_routes (and checked against the URL resolver by a test).
+The rules match resolved URL names, never path strings, so they follow the admin wherever it
+is mounted. Which policy guards which admin URL is listed, as data, in home.admin_routes (and
+checked against the URL resolver by a test).
 
 The same middleware answers 400 to malformed admin input (home.admin_input) for every user,
 and AdminHostMiddleware keeps the admin on the admin hostname.
@@ -32,23 +37,16 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, ResolverMatch, resolve, reverse
+from taggit.models import Tag
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
-from wagtail.permissions import policy_registry
 
 from home import admin_input
 from home.admin_disclosure import local_editor_request
-from home.permissions import site_owned_policy
-from home.scoping import (
-    chooser_start_page_for_user,
-    media_reachable_by_user,
-    media_tags_for_user,
-    pages_reachable_by_user,
-    site_owned,
-    site_owned_reachable_by_user,
-)
-from home.selectors import sites_for_user, user_is_central
+from home.permissions import ANY_ACTIONS, objects_permitted, permission_policy_for
+from home.scoping import chooser_start_page_for_user, media_tags_for_user, site_owned
+from home.selectors import user_is_central
 
 # Admin areas that cannot be scoped per site, or whose screens list other sites' titles and
 # users (the reports): central editors only.
@@ -71,40 +69,26 @@ SETTINGS_VIEWS = frozenset({"wagtailsettings:edit", "wagtailsettings:preview_on_
 BULK_ACTION_VIEW = "wagtail_bulk_action"
 EDITING_SESSION_VIEW = "wagtailadmin_editing_sessions:ping"
 PAGE_CHOOSER_ROOT_VIEW = "wagtailadmin_choose_page"
+PAGE_CHOOSER_CHILD_VIEW = "wagtailadmin_choose_page_child"
+PAGE_CHOSEN_MULTIPLE_VIEW = "wagtailadmin_choose_page_chosen_multiple"
+PAGE_MOVE_CONFIRM_VIEW = "wagtailadmin_pages:move_confirm"
 TAG_AUTOCOMPLETE_VIEW = "wagtailadmin_tag_autocomplete"
 TAG_MODEL_AUTOCOMPLETE_VIEW = "wagtailadmin_tag_model_autocomplete"
 TAG_AUTOCOMPLETE_LIMIT = 10
 
-# URL keyword arguments that carry a page id, in any admin URL.
-PAGE_ID_KWARGS = frozenset(
-    {"page_id", "parent_page_id", "page_to_move_id", "destination_id", "page_pk"}
+# Wagtail views that show an object named in the request without asking a permission policy:
+# the middleware asks the object's policy first. (All other views with an id ask it
+# themselves; home.admin_routes lists which policy each one asks.)
+POLICY_CHECKED_VIEWS = frozenset(
+    {
+        PAGE_CHOOSER_CHILD_VIEW,
+        PAGE_CHOSEN_MULTIPLE_VIEW,
+        # names the slug of the page to move before the before_move_page hook runs
+        PAGE_MOVE_CONFIRM_VIEW,
+        BULK_ACTION_VIEW,
+        EDITING_SESSION_VIEW,
+    }
 )
-# Admin URLs whose `pk` is a page id (revision comparison, admin API).
-PAGE_PK_NAMESPACES = frozenset({"wagtailadmin_pages", "wagtailadmin_api:pages"})
-# Views that take a list of page ids in the query string.
-PAGE_ID_LIST_VIEWS = frozenset({"wagtailadmin_choose_page_chosen_multiple"})
-
-
-def _image_model():
-    return get_image_model()
-
-
-def _document_model():
-    return get_document_model()
-
-
-# URL keyword arguments and namespaces (with `pk`) that carry an image or document id.
-MEDIA_ID_KWARGS: dict[str, Callable[[], type]] = {
-    "image_id": _image_model,
-    "document_id": _document_model,
-    "doc_id": _document_model,
-}
-MEDIA_PK_NAMESPACES: dict[str, Callable[[], type]] = {
-    "wagtailimages_chooser": _image_model,
-    "wagtaildocs_chooser": _document_model,
-    "wagtailadmin_api:images": _image_model,
-    "wagtailadmin_api:documents": _document_model,
-}
 
 
 def _admin_prefix() -> str:
@@ -141,34 +125,23 @@ def admin_url_is_central_only(url: str) -> bool:
     return match_is_central_only(match)
 
 
-def objects_reachable(*, user, model: type, ids: list) -> bool:
-    """Whether every id names an object of one of the user's sites (or an object that is not
-    tied to a site)."""
-    if issubclass(model, Page):
-        return pages_reachable_by_user(user=user, page_ids=ids)
-    if issubclass(model, (_image_model(), _document_model())):
-        return media_reachable_by_user(user=user, model=model, ids=ids)
-    policy = site_owned_policy(model)
-    if policy is not None:
-        return policy.ids_reachable(user=user, ids=ids)
-    if site_owned(model):  # site settings and site-owned rows without a policy of their own
-        return site_owned_reachable_by_user(user=user, model=model, ids=ids)
-    return True
+# What a bulk action or an editing session does with an object: anything but choosing it.
+EDITING_ACTIONS = tuple(action for action in ANY_ACTIONS if action != "choose")
 
 
 def _model_closed_to_user(user, model: type) -> bool:
-    """A snippet or model whose permission policy grants the user nothing (the central
-    snippets of sitegen): its bulk-action screens would list the titles of every row."""
-    if issubclass(model, (Page, _image_model(), _document_model())):
+    """A snippet or model whose permission policy lets the user change nothing (the central
+    snippets, which local editors may only choose): its bulk-action screens would list the
+    titles of every row."""
+    if issubclass(model, (Page, get_image_model(), get_document_model())):
         return False
-    policy = policy_registry.get_by_type(model, fallback=False)
+    policy = permission_policy_for(model)
     if policy is None:
         return False  # Wagtail's model permissions apply
-    actions = ["add", "change", "delete", "publish", "unpublish", "view", "lock", "unlock"]
-    return not policy.user_has_any_permission(user, actions)
+    return not policy.user_has_any_permission(user, EDITING_ACTIONS)
 
 
-def _bulk_action_reachable(request: HttpRequest, match: ResolverMatch) -> bool:
+def _bulk_action_permitted(request: HttpRequest, match: ResolverMatch) -> bool:
     model = _model_or_none(match.kwargs.get("app_label", ""), match.kwargs.get("model_name", ""))
     if model is None:
         return True  # Wagtail answers 404
@@ -181,54 +154,30 @@ def _bulk_action_reachable(request: HttpRequest, match: ResolverMatch) -> bool:
         # models list every site's rows. Images and documents are filtered by Wagtail.
         if issubclass(model, Page):
             parent = request.GET.get("childOf")
-            return bool(parent) and pages_reachable_by_user(user=request.user, page_ids=[parent])
+            return bool(parent) and objects_permitted(user=request.user, model=Page, ids=[parent])
         return not site_owned(model)
-    return objects_reachable(user=request.user, model=model, ids=ids)
+    return objects_permitted(user=request.user, model=model, ids=ids)
 
 
-def _reachable(request: HttpRequest, match: ResolverMatch) -> bool:
-    user = request.user
-    kwargs = match.kwargs
-    view_name = match.view_name
-
-    page_ids = [value for key, value in kwargs.items() if key in PAGE_ID_KWARGS]
-    if "pk" in kwargs and match.namespace in PAGE_PK_NAMESPACES:
-        page_ids.append(kwargs["pk"])
-    if view_name in PAGE_ID_LIST_VIEWS:
-        page_ids.extend(request.GET.getlist("id"))
-    if view_name == "wagtailadmin_pages:copy" and request.method == "POST":
-        # the copy form's errors name the destination page
-        page_ids.append(request.POST.get("new_parent_page", ""))
-    if not pages_reachable_by_user(user=user, page_ids=page_ids):
-        return False
-
-    for key, model in MEDIA_ID_KWARGS.items():
-        if key in kwargs and not media_reachable_by_user(
-            user=user, model=model(), ids=[kwargs[key]]
-        ):
-            return False
-    media_model = MEDIA_PK_NAMESPACES.get(match.namespace)
-    if media_model is not None:
-        ids = [kwargs["pk"]] if "pk" in kwargs else request.GET.getlist("id")
-        if not media_reachable_by_user(user=user, model=media_model(), ids=ids):
-            return False
-
-    if (
-        view_name in SETTINGS_VIEWS
-        and "pk" in kwargs
-        and not sites_for_user(user=user).filter(pk=kwargs["pk"]).exists()
-    ):
-        return False
+def _policy_permits(request: HttpRequest, match: ResolverMatch) -> bool:
+    """For POLICY_CHECKED_VIEWS: whether the objects they would show are the user's."""
+    user, kwargs, view_name = request.user, match.kwargs, match.view_name
+    if view_name == PAGE_CHOOSER_CHILD_VIEW:
+        return objects_permitted(user=user, model=Page, ids=[kwargs.get("parent_page_id")])
+    if view_name == PAGE_MOVE_CONFIRM_VIEW:
+        ids = [kwargs.get("page_to_move_id"), kwargs.get("destination_id")]
+        return objects_permitted(user=user, model=Page, ids=ids)
+    if view_name == PAGE_CHOSEN_MULTIPLE_VIEW:
+        return objects_permitted(user=user, model=Page, ids=request.GET.getlist("id"))
     if view_name == BULK_ACTION_VIEW:
-        return _bulk_action_reachable(request, match)
+        return _bulk_action_permitted(request, match)
     if view_name == EDITING_SESSION_VIEW:
         model = _model_or_none(kwargs.get("app_label", ""), kwargs.get("model_name", ""))
-        if model is not None:
-            return objects_reachable(user=user, model=model, ids=[kwargs.get("object_id")])
-    # Generic views of site-owned models (ModelViewSet, SnippetViewSet) are not checked here:
-    # their viewsets scope the listing and every object lookup through the model's site-aware
-    # permission policy (home.permissions.SiteScopedViewSetMixin); the route test fails on a
-    # viewset of a site-owned model that does not.
+        if model is None:
+            return True
+        return not _model_closed_to_user(user, model) and objects_permitted(
+            user=user, model=model, ids=[kwargs.get("object_id")]
+        )
     return True
 
 
@@ -298,7 +247,7 @@ class AdminTenancyMiddleware:
             return self._tag_autocomplete(request)
         if match.view_name == TAG_MODEL_AUTOCOMPLETE_VIEW:
             return self._tag_model_autocomplete(request, match)
-        if not _reachable(request, match):
+        if match.view_name in POLICY_CHECKED_VIEWS and not _policy_permits(request, match):
             return TemplateResponse(request, "wagtailadmin/404.html", status=404)
         return None
 
@@ -315,8 +264,6 @@ class AdminTenancyMiddleware:
         model = _model_or_none(match.kwargs.get("app_name", ""), match.kwargs.get("model_name", ""))
         if model is None:
             raise Http404
-        from taggit.models import Tag
-
         if model is Tag:
             return cls._tag_autocomplete(request)
         return JsonResponse([], safe=False)
@@ -327,7 +274,7 @@ class AdminTenancyMiddleware:
         term = request.GET.get("term", "")
         names: set[str] = set()
         if term:
-            for model in (_image_model(), _document_model()):
+            for model in (get_image_model(), get_document_model()):
                 names.update(
                     tag.name
                     for tag in media_tags_for_user(

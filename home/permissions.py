@@ -12,6 +12,14 @@ revisions and copy views look the object up by the id in the URL. `SiteScopedVie
 wraps every view a `ModelViewSet` or `SnippetViewSet` builds, so the listing shows the user's
 rows only and any other site's id answers 404, with nothing of it in the answer.
 Central editors (home.selectors.user_is_central) are never narrowed.
+
+`objects_permitted` asks the model's registered permission policy whether a user may touch
+objects by id: Wagtail's `PagePermissionPolicy` (GroupPagePermission on each site's home page:
+the explorable pages), its collection policies for images and documents (each site's own
+collection), `SitePermissionPolicy` for site settings (GroupSitePermission per site) and
+`SiteOwnedPermissionPolicy` for site-owned rows. The few admin screens that look an object up
+before asking any policy (home.middleware, home.wagtail_hooks) and the description of refused
+references (home.admin_disclosure) decide through it, never through a rule of their own.
 """
 
 from collections.abc import Iterable
@@ -22,7 +30,10 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import policy_registry
 
 from home.scoping import _ids
@@ -105,6 +116,61 @@ def site_owned_policy(model: type) -> SiteOwnedPermissionPolicy | None:
     """The model's registered site-aware policy, if it has one."""
     policy = policy_registry.get_by_type(model, fallback=False)
     return policy if isinstance(policy, SiteOwnedPermissionPolicy) else None
+
+
+# Any action at all: an object on which the user may do none of these is another site's.
+ANY_ACTIONS = (
+    "add",
+    "change",
+    "delete",
+    "choose",
+    "view",
+    "publish",
+    "unpublish",
+    "lock",
+    "unlock",
+    "bulk_delete",
+)
+
+
+def permission_policy_for(model: type) -> BasePermissionPolicy | None:
+    """The permission policy Wagtail registered for the model (or one of its bases)."""
+    return policy_registry.get_by_type(model, fallback=False)
+
+
+def _permitted_queryset(*, user, model: type) -> QuerySet | None:
+    """The objects of `model` the user may touch at all, as the model's policy decides; None
+    when the model's policy does not tie objects to sites (Wagtail's model permissions)."""
+    if issubclass(model, Page):
+        return PagePermissionPolicy().explorable_instances(user)
+    policy = permission_policy_for(model)
+    if policy is None or type(policy) is ModelPermissionPolicy:
+        return None
+    try:
+        permitted = policy.instances_user_has_any_permission_for(user, ANY_ACTIONS)
+    except NotImplementedError:
+        return None
+    return permitted
+
+
+def objects_permitted(*, user, model: type, ids: list[Any]) -> bool:
+    """Whether the user may touch every existing object among ids, by the model's policy.
+
+    Pages: explorable (their site's tree, or an ancestor of it such as the tree root).
+    Ids that do not exist, or are not integers, are left to the view (404 or 400).
+    """
+    ids = _ids(ids)
+    if not ids or user_is_central(user):
+        return True
+    permitted = _permitted_queryset(user=user, model=model)
+    if permitted is None:
+        return True
+    existing = model._default_manager.filter(pk__in=ids)
+    return not existing.exclude(pk__in=permitted.values("pk")).exists()
+
+
+def instance_permitted(*, user, instance: Model) -> bool:
+    return objects_permitted(user=user, model=type(instance), ids=[instance.pk])
 
 
 class SiteScopedViewMixin:

@@ -1,8 +1,10 @@
 """Admin scoping: what a local editor may see and reach in the one Wagtail admin.
 
-Read by the site-aware permission policies (home.permissions), home.wagtail_hooks (choosers,
-menus, listings), home.middleware and home.admin_disclosure. Central editors are never
-narrowed: every function returns the unfiltered answer for them.
+Read by home.wagtail_hooks (choosers, listings' filters, tags, dashboard), home.middleware (the
+page chooser's start, the tag autocompletes) and other apps' admin listings. Whether a user may
+open an object by id is not decided here but by the object's permission policy
+(home.permissions.objects_permitted). Central editors are never narrowed: every function
+returns the unfiltered answer for them.
 """
 
 from typing import Any
@@ -11,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from wagtail.models import Site
 
-from home.selectors import path_q, site_root_paths_for_user, sites_for_user, user_is_central
+from home.selectors import path_q, site_root_paths_for_user, user_is_central
 
 # Collection permissions that make an image or document part of a user's media library.
 MEDIA_ACTIONS = ("add", "change", "delete", "choose")
@@ -32,26 +34,6 @@ def pages_within_user_sites(*, user: AbstractBaseUser | AnonymousUser, pages: Qu
 def page_within_user_sites(*, user: AbstractBaseUser | AnonymousUser, page: Any) -> bool:
     paths = site_root_paths_for_user(user=user)
     return paths is None or any(page.path.startswith(root) for root in paths)
-
-
-def pages_reachable_by_user(*, user: AbstractBaseUser | AnonymousUser, page_ids: list[Any]) -> bool:
-    """Whether every existing page among page_ids lies in one of the user's sites, or above
-    them (the tree root, which the explorer and the page chooser pass through).
-
-    Ids of pages that do not exist are left to the view, which answers 404 itself.
-    """
-    paths = site_root_paths_for_user(user=user)
-    if paths is None:
-        return True
-    ids = _ids(page_ids)
-    if not ids:
-        return True
-    from wagtail.models import Page
-
-    return all(
-        any(path.startswith(root) or root.startswith(path) for root in paths)
-        for path in Page.objects.filter(pk__in=ids).values_list("path", flat=True)
-    )
 
 
 def chooser_start_page_for_user(*, user: AbstractBaseUser | AnonymousUser) -> Any:
@@ -86,16 +68,6 @@ def media_for_user(
     return queryset.filter(collection__in=collections)
 
 
-def media_reachable_by_user(
-    *, user: AbstractBaseUser | AnonymousUser, model: type, ids: list[Any]
-) -> bool:
-    ids = _ids(ids)
-    if not ids or user_is_central(user):
-        return True
-    existing = model._default_manager.filter(pk__in=ids)
-    return not existing.exclude(pk__in=media_for_user(user=user, model=model).values("pk")).exists()
-
-
 def site_owned(model: type) -> bool:
     """A model whose rows belong to one site through a `site` foreign key (site-owned
     snippets, BaseSiteSetting)."""
@@ -106,19 +78,6 @@ def site_owned(model: type) -> bool:
     except (FieldDoesNotExist, AttributeError):
         return False
     return getattr(field, "related_model", None) is Site
-
-
-def site_owned_reachable_by_user(
-    *, user: AbstractBaseUser | AnonymousUser, model: type, ids: list[Any]
-) -> bool:
-    ids = _ids(ids)
-    if not ids or user_is_central(user):
-        return True
-    return not (
-        model._default_manager.filter(pk__in=ids)
-        .exclude(site__in=sites_for_user(user=user))
-        .exists()
-    )
 
 
 def page_owners_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet:

@@ -1,7 +1,5 @@
 """Reads about the network and who may see which part of it."""
 
-from typing import Any
-
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from wagtail.models import Collection, Site
@@ -77,34 +75,3 @@ def public_pages(pages: QuerySet) -> QuerySet:
         page__path=Substr(OuterRef("path"), 1, Length("page__path"))
     )
     return pages.exclude(Exists(restricted))
-
-
-# ---------------------------------------------------------------------------------------------
-# Admin scoping moved to home.scoping; these names stay importable from here. Resolved lazily
-# (PEP 562) because home.scoping itself reads the selectors above.
-# ---------------------------------------------------------------------------------------------
-
-_SCOPING_NAMES = frozenset(
-    {
-        "MEDIA_ACTIONS",
-        "pages_within_user_sites",
-        "page_within_user_sites",
-        "pages_reachable_by_user",
-        "chooser_start_page_for_user",
-        "media_for_user",
-        "media_reachable_by_user",
-        "site_owned",
-        "site_owned_reachable_by_user",
-        "page_owners_for_user",
-        "page_editors_for_user",
-        "media_tags_for_user",
-    }
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _SCOPING_NAMES:
-        from home import scoping
-
-        return getattr(scoping, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

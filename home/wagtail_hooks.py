@@ -1,7 +1,8 @@
 """Admin wiring that keeps local editors inside their own sites.
 
 Page permissions (GroupPagePermission on the home page), collection permissions and per-site
-setting permissions do most of the work. What they leave open is closed here: the page
+setting permissions do most of the work (home.permissions). What they leave open is closed
+here: the copy form names its destination page before asking for permission to add to it, the page
 chooser shows the whole tree, the page listings' filters list every site and every page
 owner and editor of the network, the admin API lists every image and document, the
 dashboard panels follow the user and not the site, and the menus offer central-only areas.
@@ -15,6 +16,7 @@ shared collection usable if central editors open one to every site).
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.filters import BaseMediaFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.home import (
@@ -38,16 +40,33 @@ from home.dashboard import (
 )
 from home.editor_guide import editor_guide
 from home.middleware import admin_url_is_central_only
-from home.selectors import (
+from home.scoping import (
     media_for_user,
     media_tags_for_user,
     page_editors_for_user,
     page_owners_for_user,
     page_within_user_sites,
     pages_within_user_sites,
-    sites_for_user,
-    user_is_central,
 )
+from home.selectors import sites_for_user, user_is_central
+
+# --- Page copy: the destination is a page the user may add to -----------------------------
+
+
+@hooks.register("before_copy_page")
+def copy_only_into_permitted_pages(request, page):
+    """Wagtail checks the copy's destination in the form, whose error names the destination
+    page by title; refuse another site's destination before the form sees it."""
+    if request.method != "POST" or user_is_central(request.user):
+        return None
+    destination = Page.objects.filter(pk=request.POST.get("new_parent_page") or None).first()
+    if (
+        destination is not None
+        and not destination.permissions_for_user(request.user).can_add_subpage()
+    ):
+        return permission_denied(request)
+    return None
+
 
 # --- Page chooser and explorer ---------------------------------------------------------------
 

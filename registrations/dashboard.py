@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from home.dashboard import ROWS_SHOWN, DashboardRow, Figure, FiguresPanel, ListPanel, when
-from home.selectors import pages_within_user_sites
+from home.scoping import pages_within_user_sites
 from registrations.models import Registration, RegistrationStatus
 from registrations.selectors import offers_availability, registrable_models
 

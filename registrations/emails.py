@@ -21,6 +21,7 @@ from registrations.models import (
     Registration,
     RegistrationStatus,
 )
+from registrations.tokens import registration_token
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +38,6 @@ SEAT_KINDS = frozenset({EmailKind.CONFIRMED, EmailKind.PROMOTED, EmailKind.REMIN
 
 
 def registration_cancel_url(*, registration: Registration, offer: RegistrableMixin) -> str:
-    from registrations.services import registration_token
-
     token = registration_token(registration=registration)
     return offer.get_full_url() + offer.reverse_subpage("registration_cancel", args=[token])
 

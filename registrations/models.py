@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -42,6 +44,20 @@ class OfferSession:
     starts_at: dt.datetime
     ends_at: dt.datetime
     location: str = ""
+
+
+@dataclass
+class OfferPageViews:
+    """What an offer page answers to visitors: the registration form's POST, the cancellation
+    link and the registration box of its context. The views and the box live above the models
+    (registrations.views); RegistrationsConfig.ready() fills this in."""
+
+    register: Callable[..., Any] | None = None
+    cancel: Callable[..., Any] | None = None
+    registration_box: Callable[..., Any] | None = None
+
+
+offer_page_views = OfferPageViews()
 
 
 class RegistrableMixin(RoutablePageMixin, models.Model):
@@ -142,23 +158,17 @@ class RegistrableMixin(RoutablePageMixin, models.Model):
 
     @path("inschrijven/", name="registration_register")
     def registration_register_route(self, request):
-        from registrations.views import registration_register
-
-        return registration_register(request, page=self)
+        return offer_page_views.register(request, page=self)
 
     @path("annuleren/<str:token>/", name="registration_cancel")
     def registration_cancel_route(self, request, token: str):
-        from registrations.views import registration_cancel
-
-        return registration_cancel(request, page=self, token=token)
+        return offer_page_views.cancel(request, page=self, token=token)
 
     def get_context(self, request, *args, **kwargs):
-        from registrations.selectors import registration_box_for_page
-
         context = super().get_context(request, *args, **kwargs)
         # A rejected POST re-renders the page with the visitor's form and its errors.
         form = getattr(request, "registration_form", None)
-        context["registration_box"] = registration_box_for_page(
+        context["registration_box"] = offer_page_views.registration_box(
             page=self, request=request, form=form
         )
         return context

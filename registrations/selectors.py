@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page, Site
 
-from home.selectors import pages_within_user_sites, user_is_central
+from home.scoping import pages_within_user_sites
+from home.selectors import user_is_central
 from registrations.models import (
     Attendance,
     EmailLog,
@@ -160,9 +161,9 @@ class RegistrationBox:
     extra: dict = field(default_factory=dict)
 
 
-def registration_box_for_page(*, page: RegistrableMixin, request, form=None) -> RegistrationBox:
-    from registrations.forms import RegistrationForm
-
+def registration_box_for_page(*, page: RegistrableMixin, request, form: Any) -> RegistrationBox:
+    """The box on an offer's page around `form` (registrations.views.registration_box makes
+    an empty one)."""
     site = page.get_site()
     settings_ = registration_settings_for_site(site=site)
     availability = offer_availability(page=page)
@@ -171,7 +172,7 @@ def registration_box_for_page(*, page: RegistrableMixin, request, form=None) -> 
         # relative to the site being served (page.url is absolute once there are several sites)
         register_url=(page.get_url(request=request) or "")
         + page.reverse_subpage("registration_register"),
-        form=form if form is not None else RegistrationForm(page=page),
+        form=form,
         privacy_notice=settings_.privacy_notice_or_default(),
         max_places=page.max_places_per_registration,
     )

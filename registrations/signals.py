@@ -2,7 +2,9 @@
 
 from django.db import transaction
 
-from registrations.models import RegistrableMixin
+from registrations.email_tasks import registration_email_task
+from registrations.models import EmailKind, RegistrableMixin, Registration, RegistrationStatus
+from registrations.services import registrations_promote
 
 
 def offer_after_publish(sender, instance, **kwargs) -> None:
@@ -17,9 +19,6 @@ def offer_after_publish(sender, instance, **kwargs) -> None:
         # Created just now (an import, a provisioned site): no registrations to promote or
         # to tell, and a query per page would cost a bulk import about a tenth of its time.
         return
-    from registrations.models import EmailKind, Registration, RegistrationStatus
-    from registrations.services import registrations_promote
-    from registrations.tasks import registration_email_task
 
     if instance.offer_cancelled:
         to_tell = list(

@@ -8,6 +8,7 @@ from wagtail.models import Site
 from home.client_address import client_address_for
 from registrations import services
 from registrations.forms import RegistrationForm
+from registrations.selectors import RegistrationBox, registration_box_for_page
 from registrations.services import (
     RegistrationError,
     client_rate_limited,
@@ -29,6 +30,14 @@ def _page_context(request, page, **extra):
     context = page.get_context(request)
     context.update(extra)
     return context
+
+
+def registration_box(*, page, request, form=None) -> RegistrationBox:
+    """The registration box of an offer's page, with an empty form unless a refused POST left
+    the visitor's."""
+    if form is None:
+        form = RegistrationForm(page=page)
+    return registration_box_for_page(page=page, request=request, form=form)
 
 
 def registration_register(request, *, page):

@@ -8,7 +8,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.models import Page
 
-from home.selectors import pages_within_user_sites, user_is_central
+from home.scoping import pages_within_user_sites
+from home.selectors import user_is_central
 from sitegen import push_views, views
 from sitegen.selectors.templates import page_template_changes, pages_with_outdated_template
 

@@ -1,10 +1,8 @@
-"""Cancellation: the personal link's signed token, cancelling by link or by an editor."""
+"""Cancellation: by the personal link (its token is signed in registrations.tokens) or by an
+editor."""
 
 from __future__ import annotations
 
-import re
-
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -19,26 +17,24 @@ from registrations.services.seats import (
     _promote_locked,
 )
 from registrations.services.validation import RegistrationError
+from registrations.tokens import (
+    TOKEN_NONCE_LENGTH,
+    TOKEN_RE,
+    TOKEN_SALT,
+    _token_signer,
+    registration_token,
+)
 
-TOKEN_SALT = "registrations.cancel"
-TOKEN_NONCE_LENGTH = 16
-TOKEN_RE = re.compile(r"^(\d{1,18})x([\w-]{16})([\w-]{20,100})$")  # 16: TOKEN_NONCE_LENGTH
-
-
-def _token_signer() -> signing.Signer:
-    return signing.Signer(salt=TOKEN_SALT, algorithm="sha256")
-
-
-def registration_token(*, registration: Registration) -> str:
-    """The signed token of the personal cancellation link: `<id>x<nonce><signature>`.
-
-    Signed with django.core.signing (HMAC-SHA256 over id and nonce with SECRET_KEY). The
-    nonce is the start of the registration's random `token`, which anonymisation replaces, so
-    old links die. Only [0-9A-Za-z_-]: Wagtail's page URL pattern accepts nothing else in a
-    path segment (`signing.dumps` would add ':').
-    """
-    value = f"{registration.pk}x{registration.token[:TOKEN_NONCE_LENGTH]}"
-    return value + _token_signer().signature(value)
+__all__ = [
+    "TOKEN_NONCE_LENGTH",
+    "TOKEN_RE",
+    "TOKEN_SALT",
+    "_token_signer",
+    "registration_cancel",
+    "registration_cancel_by_editor",
+    "registration_for_token",
+    "registration_token",
+]
 
 
 def registration_for_token(*, token: str) -> Registration:

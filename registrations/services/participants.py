@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from registrations.email_tasks import registration_message_task
 from registrations.models import Attendance, Registration, RegistrationStatus
 from registrations.services.validation import RegistrationError, _clean_text
 
@@ -59,8 +60,6 @@ def registrations_message(
             page_id=page.pk, status__in=statuses, anonymised=False
         ).values_list("pk", flat=True)
     )
-    from registrations.tasks import registration_message_task
-
     for registration_id in ids:
         transaction.on_commit(
             lambda rid=registration_id: registration_message_task.enqueue(

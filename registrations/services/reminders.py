@@ -8,6 +8,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from registrations.emails import registration_email_build
 from registrations.models import (
     EmailKind,
     EmailLog,
@@ -61,8 +62,6 @@ def registrations_remind(*, now: dt.datetime | None = None) -> int:
 
 
 def _reminder_send_once(*, registration_id: int) -> bool:
-    from registrations.emails import registration_email_build
-
     with transaction.atomic():
         registration = (
             Registration.objects.select_for_update()

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
+from registrations.email_tasks import registration_email_task
 from registrations.models import EmailKind, RegistrableMixin, Registration, RegistrationStatus
 from registrations.selectors import ACCEPTING_STATES, OfferState, offer_counts, offer_state
 from registrations.services.validation import RegistrationError
@@ -76,8 +77,6 @@ def _waitlist_close_gap(*, page_id: int, position: int) -> None:
 
 
 def _mail_on_commit(registration_id: int, kind: str) -> None:
-    from registrations.tasks import registration_email_task
-
     transaction.on_commit(
         lambda: registration_email_task.enqueue(registration_id=registration_id, kind=kind)
     )

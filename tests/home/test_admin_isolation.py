@@ -1,16 +1,21 @@
 """A local editor of site A in the one admin: every admin URL that names site B's pages, images,
-documents, collections or settings answers 403 or 404, a POST to it changes nothing, and no
+documents, collections or settings is refused (Wagtail's "no permission" answer when a permission
+policy refuses it in Wagtail's own view, 404 where home.middleware asks the policy first, 403 for
+central-only areas), a POST to it changes nothing, and no
 listing, chooser, search, autocomplete or dashboard shows anything of B. Central editors still
 reach everything (so these tests would fail if the guards were too blunt or missing)."""
 
 from dataclasses import dataclass
 
 import pytest
+from django.contrib import messages
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from home.models import ContactSettings
 from tests.factories.pages import StandardPageFactory
@@ -161,14 +166,70 @@ CENTRAL_ONLY = {
 }
 
 
+def refused(response, client=None, user=None) -> bool:
+    """Whether a response refuses the object, as Wagtail's views and the guards do:
+
+    - 403 or 404 (central-only areas, home.middleware's policy checks, site-scoped viewsets);
+    - 405 for a GET on a POST-only action (lock, unlock: their POSTs are tested below);
+    - a permission policy refusing the user in Wagtail's own view: an error message and a
+      redirect to the dashboard, with nothing of the object;
+    - the explorer of a page that is not explorable: a redirect to the user's own explorable
+      root (with `user`);
+    - a redirect to another admin URL of the same object (revisions to history) that is
+      itself refused (with `client`).
+    """
+    if response.status_code in (403, 404, 405):
+        return True
+    if response.status_code != 302 or response.content != b"":
+        return False
+    location = response["Location"]
+    if location == reverse("wagtailadmin_home"):
+        # the client's message cookie also holds the messages of earlier refusals
+        queued = list(messages.get_messages(response.wsgi_request))
+        return bool(queued) and queued[-1].level == messages.ERROR
+    if user is not None:
+        own_root = PagePermissionPolicy().explorable_root_instance(user)
+        if location == reverse("wagtailadmin_explore", args=[own_root.pk]):
+            return True
+    if client is not None and location.startswith("/admin/"):
+        return refused(client.get(location))
+    return False
+
+
 def test_every_admin_url_of_another_sites_objects_is_refused(network, admin_client):
     client = admin_client(network.a.editor)
-    refused = {}
+    reachable = {}
     for name, url in _b_urls(network).items():
         response = client.get(url)
-        if response.status_code not in (403, 404):
-            refused[name] = response.status_code
-    assert refused == {}, f"reachable by the editor of A: {refused}"
+        if not refused(response, client, network.a.editor):
+            reachable[name] = response.status_code
+    assert reachable == {}, f"reachable by the editor of A: {reachable}"
+
+
+def test_the_refusal_is_not_a_redirect_for_anything(network, admin_client):
+    """The predicate above cannot pass a screen that works: the editor's own page answers 200,
+    and a redirect elsewhere (a login, another admin screen) is not a refusal."""
+    client = admin_client(network.a.editor)
+    assert not refused(client.get(f"/admin/pages/{network.page_a.pk}/edit/"))
+    assert not refused(client.get(f"/admin/pages/{network.a.home.pk}/"))
+    assert refused(client.get(f"/admin/pages/{network.page_b.pk}/edit/"))
+
+
+def test_pages_are_not_moved_or_copied_into_another_site(network, admin_client):
+    """The move confirmation and the copy form name their destination: another site's page as
+    destination is refused before either shows it."""
+    client = admin_client(network.a.editor)
+    page_a, home_b = network.page_a, network.b.home
+    response = client.get(f"/admin/pages/{page_a.pk}/move/{home_b.pk}/confirm/")
+    assert response.status_code == 404
+    assert "Cultuurcentrum Strombeek" not in response.content.decode()
+    response = client.post(
+        f"/admin/pages/{page_a.pk}/copy/",
+        {"new_title": "Kopie", "new_slug": "kopie", "new_parent_page": home_b.pk},
+    )
+    assert refused(response)
+    assert not Page.objects.filter(slug="kopie").exists()
+    assert Page.objects.get(pk=page_a.pk).get_parent().pk == network.a.home.pk
 
 
 def test_the_central_editor_reaches_the_same_urls(network, central_editor, admin_client):
@@ -237,7 +298,7 @@ def test_posts_to_another_sites_objects_change_nothing(network, admin_client):
         (urls["setting contactsettings"], {"street": "Gekaapt 1", "email": "x@example.com"}),
     ]
     for url, data in posts:
-        assert client.post(url, data).status_code in (403, 404), url
+        assert refused(client.post(url, data)), url
 
     page = Page.objects.get(pk=n.page_b.pk)
     assert (page.title, page.slug, page.live, page.locked) == (

@@ -14,8 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry
 
 from events.models import ImportRun
-from home import middleware
-from home.permissions import SiteOwnedPermissionPolicy, SiteScopedViewSetMixin
+from home.permissions import SiteOwnedPermissionPolicy, SiteScopedViewSetMixin, objects_permitted
 from registrations.models import Registration
 from tests.factories.makerspace import CourseIndexPageFactory, CoursePageFactory
 from tests.factories.registrations import RegistrationFactory
@@ -119,11 +118,9 @@ def test_bulk_actions_and_editing_sessions_ask_the_policy(two_sites, runs):
     site_a, _site_b = two_sites
     run_a, run_b = runs
     editor = site_a.editor
-    assert middleware.objects_reachable(user=editor, model=ImportRun, ids=[run_a.pk])
-    assert not middleware.objects_reachable(user=editor, model=ImportRun, ids=[run_b.pk])
-    assert not middleware.objects_reachable(
-        user=editor, model=ImportRun, ids=[str(run_a.pk), str(run_b.pk)]
-    )
+    assert objects_permitted(user=editor, model=ImportRun, ids=[run_a.pk])
+    assert not objects_permitted(user=editor, model=ImportRun, ids=[run_b.pk])
+    assert not objects_permitted(user=editor, model=ImportRun, ids=[str(run_a.pk), str(run_b.pk)])
 
 
 def test_editing_session_of_another_sites_run_is_404(two_sites, runs, admin_client):
@@ -208,5 +205,5 @@ def test_bulk_action_on_another_sites_registration_is_404(two_sites, registratio
     assert response.status_code == 404
     assert "Strombeekse" not in response.content.decode()
     assert Registration.objects.filter(pk=reg_b.pk).exists()
-    assert not middleware.objects_reachable(user=site_a.editor, model=Registration, ids=[reg_b.pk])
-    assert middleware.objects_reachable(user=site_a.editor, model=Registration, ids=[_reg_a.pk])
+    assert not objects_permitted(user=site_a.editor, model=Registration, ids=[reg_b.pk])
+    assert objects_permitted(user=site_a.editor, model=Registration, ids=[_reg_a.pk])

@@ -1,23 +1,48 @@
-"""Every admin URL pattern with an argument is classified in home.admin_routes, and the
-classification agrees with what the guards actually inspect. A new Wagtail (or project) view
-with an id in its URL fails this test until someone decides how it is kept per site."""
+"""Every admin URL pattern with an argument is classified in home.admin_routes with the
+permission policy that guards it, and the classification agrees with the code that applies the
+policy. A new Wagtail (or project) view with an id in its URL fails this test until someone
+decides which policy keeps it per site."""
 
 import sys
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page
+from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
+from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.permission_policies.sites import SitePermissionPolicy
+from wagtail.permissions import policy_registry
 
+from central.models import Campaign, CentralNewsItem, PageTemplate, SharedSection
+from central.permissions import CentralContentPermissionPolicy
+from events.models import ImportRun
 from home import middleware
 from home.admin_routes import ADMIN_ROUTES, admin_route_for, view_class_of, view_model_of
 from home.central_only import central_only
-from home.permissions import SiteScopedViewMixin, site_owned_policy
+from home.models import BrandingSettings, ContactSettings, IntegrationSettings, NavigationSettings
+from home.permissions import SiteOwnedPermissionPolicy, SiteScopedViewMixin, site_owned_policy
 from home.scoping import site_owned
+from registrations.models import Registration
 
 ADMIN_PREFIX = "admin/"
-# The keyword arguments home.middleware looks up for every view (besides per-view rules).
-GUARDED_KWARGS = middleware.PAGE_ID_KWARGS | set(middleware.MEDIA_ID_KWARGS)
-GUARDED_PK_NAMESPACES = middleware.PAGE_PK_NAMESPACES | set(middleware.MEDIA_PK_NAMESPACES)
-GUARDED_VIEWS = {middleware.BULK_ACTION_VIEW, middleware.EDITING_SESSION_VIEW}
 _CENTRAL_ONLY_CODE = central_only(lambda request: None).__code__
+# Views home.middleware answers itself (from the editor's own tags), besides the views whose
+# objects it checks against their policy (POLICY_CHECKED_VIEWS).
+MIDDLEWARE_ANSWERED_VIEWS = {middleware.TAG_MODEL_AUTOCOMPLETE_VIEW}
+# For each policy a route may name, the models it guards and the class the registry must hold.
+POLICY_CLASSES = {
+    "pages": ([Page], PagePermissionPolicy),
+    "collections": ([get_image_model(), get_document_model()], CollectionOwnershipPermissionPolicy),
+    "site_settings": (
+        [BrandingSettings, ContactSettings, IntegrationSettings, NavigationSettings],
+        SitePermissionPolicy,
+    ),
+    "central_snippets": (
+        [SharedSection, PageTemplate, Campaign, CentralNewsItem],
+        CentralContentPermissionPolicy,
+    ),
+}
 
 
 def _walk(resolver, prefix="", namespaces=()):
@@ -38,15 +63,6 @@ def admin_patterns_with_arguments():
         if route.startswith(ADMIN_PREFIX) and (args := _arguments(pattern)):
             view_name = ":".join((*namespaces, pattern.name or ""))
             yield route, view_name, namespaces, pattern, args
-
-
-def _guarded_by_middleware(view_name, namespaces, pattern, args) -> bool:
-    namespace = ":".join(namespaces)
-    if view_name in GUARDED_VIEWS or args & GUARDED_KWARGS:
-        return True
-    if "pk" in args and namespace in GUARDED_PK_NAMESPACES:
-        return True
-    return view_name in middleware.SETTINGS_VIEWS  # the site's pk; central-only settings
 
 
 def _policy_scoped(pattern) -> bool:
@@ -85,7 +101,8 @@ def test_every_admin_url_with_an_argument_is_classified():
     for _route, view_name, *_ in patterns:
         route_rule = admin_route_for(view_name)
         if route_rule is not None:
-            counts[route_rule.category] = counts.get(route_rule.category, 0) + 1
+            key = f"{route_rule.guard}/{route_rule.policy}"
+            counts[key] = counts.get(key, 0) + 1
     total = sum(1 for route, *_ in _walk(get_resolver()) if route.startswith(ADMIN_PREFIX))
     sys.stdout.write(
         f"\nadmin URL patterns: {total}; with arguments: {len(patterns)}; by category: {counts}\n"
@@ -94,22 +111,40 @@ def test_every_admin_url_with_an_argument_is_classified():
 
 
 def test_the_classification_matches_the_guards():
-    """`guarded` must name an argument home.middleware inspects; `central_only` must be
-    refused to local editors as a whole area."""
+    """`middleware` must be a view home.middleware checks against the policy (or answers);
+    `viewset` a view built by SiteScopedViewSetMixin; `central_only` refused to local editors
+    as a whole area; and only those name no policy."""
     wrong = []
-    for route, view_name, namespaces, pattern, args in admin_patterns_with_arguments():
+    for route, view_name, namespaces, pattern, _args in admin_patterns_with_arguments():
         rule = admin_route_for(view_name)
         if rule is None:
             continue
-        if rule.category == "guarded" and not _guarded_by_middleware(
-            view_name, namespaces, pattern, args
-        ):
-            wrong.append(f"{route}: classified guarded, the middleware checks none of {args}")
-        if rule.category == "central_only" and not _central_only(namespaces, pattern):
+        checked = middleware.POLICY_CHECKED_VIEWS | MIDDLEWARE_ANSWERED_VIEWS
+        if rule.guard == "middleware" and view_name not in checked:
+            wrong.append(f"{route}: classified middleware, but the middleware does not check it")
+        if rule.guard == "central_only" and not _central_only(namespaces, pattern):
             wrong.append(f"{route}: classified central_only, but open to local editors")
-        if rule.category == "policy" and not _policy_scoped(pattern):
-            wrong.append(f"{route}: classified policy, but its view is not site-scoped")
+        if rule.guard == "viewset" and not _policy_scoped(pattern):
+            wrong.append(f"{route}: classified viewset, but its view is not site-scoped")
+        if (rule.policy in ("none", "central")) != (rule.guard in ("harmless", "central_only")):
+            wrong.append(f"{route}: guard {rule.guard} with policy {rule.policy}")
     assert wrong == [], "\n".join(wrong)
+
+
+def test_every_named_policy_is_the_one_registered_for_its_models():
+    """The policy a route names is what Wagtail's registry holds for the models it covers:
+    a page, image, document or settings view asks Wagtail's policy, and that policy is the
+    site-aware one (pages and collections by group permissions, settings per site)."""
+    for name, (models, policy_class) in POLICY_CLASSES.items():
+        for model in models:
+            policy = policy_registry.get_by_type(model)
+            assert isinstance(policy, policy_class), (name, model, policy)
+    for route in ADMIN_ROUTES:
+        if route.policy == "site_owned":
+            continue  # checked per model by the viewset tests below
+        assert route.policy in {*POLICY_CLASSES, "by_model", "central", "none"}, route
+    assert isinstance(site_owned_policy(ImportRun), SiteOwnedPermissionPolicy)
+    assert isinstance(site_owned_policy(Registration), SiteOwnedPermissionPolicy)
 
 
 def test_every_view_of_a_site_owned_model_is_scoped_by_its_policy():

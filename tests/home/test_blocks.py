@@ -109,3 +109,28 @@ def test_link_blocks_share_one_rule(site_a):
     assert "label" in refused.value.block_errors
     target = LinkTargetBlock()
     assert target.clean(target.to_python({"page": None, "url": "https://a.be"}))["url"]
+
+
+@pytest.mark.django_db
+def test_the_video_preview_renders_offline(admin_client_central, monkeypatch):
+    """The video block's preview asks no oEmbed provider: with every fetch failing, the
+    preview still shows a player from a host the Content-Security-Policy allows."""
+    from urllib.parse import urlsplit
+
+    from wagtail.embeds import embeds
+
+    from home.csp import EMBED_FRAME_SOURCES
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the preview fetched an embed")
+
+    monkeypatch.setattr(embeds, "get_embed", no_network)
+    block = HomePage._meta.get_field("body").stream_block.child_blocks["embed"]
+    response = admin_client_central.get(
+        reverse("wagtailadmin_block_preview"), {"id": block.definition_prefix}
+    )
+    assert response.status_code == 200
+    frame = BeautifulSoup(response.content, "html.parser").select_one("main .block-embed iframe")
+    assert frame is not None and frame["title"]
+    source = urlsplit(frame["src"])
+    assert f"{source.scheme}://{source.netloc}" in EMBED_FRAME_SOURCES
