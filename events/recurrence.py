@@ -138,7 +138,7 @@ def _span(
 
 def row_days(*, row: Any, today: dt.date, horizon_days: int = HORIZON_DAYS) -> list[dt.date]:
     """The local dates one EventDate row produces, from its start up to the horizon."""
-    from events.models import Repeat
+    from events.models.choices import Repeat
 
     horizon = today + dt.timedelta(days=horizon_days)
     excluded = excluded_dates_parse(text=row.excluded_dates or "")
@@ -187,7 +187,7 @@ def occurrences_expand(
     horizon_days: int = HORIZON_DAYS,
 ) -> list[OccurrenceSpec]:
     """Every occurrence of an event, changes applied, sorted by start."""
-    from events.models import EventStatus, Repeat
+    from events.models.choices import EventStatus, Repeat
 
     changes_by_date = {change.original_date: change for change in changes}
     specs: dict[tuple, OccurrenceSpec] = {}
@@ -221,7 +221,7 @@ def occurrences_expand(
 
 
 def _apply_change(spec: OccurrenceSpec, change: Any, row: Any) -> OccurrenceSpec:
-    from events.models import EventStatus
+    from events.models.choices import EventStatus
 
     if change.new_date or change.new_start_time:
         day = change.new_date or spec.start.astimezone(BRUSSELS).date()
@@ -423,7 +423,7 @@ def rule_decompose(*, rule: str) -> RuleParts:
 
 
 def _weekday_label(day: int) -> str:
-    from events.models import WEEKDAY_CHOICES
+    from events.models.choices import WEEKDAY_CHOICES
 
     return str(dict(WEEKDAY_CHOICES)[str(day)])
 

@@ -7,6 +7,7 @@ Dutch reason that the import run reports; everything else about a document is op
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import email.utils
 import hashlib
@@ -19,7 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -364,17 +365,19 @@ class ImportedEvent:
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
     def page_fields(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in (
-            "dates",
-            "withdrawn",
-            "workflow_status",
-            "warnings",
-            "available_from",
-            "available_to",
-        ):
-            data.pop(key)
-        return data
+        """The values an EventPage stores, copied (not `asdict`, which also deep-copied every
+        date only to drop them: a tenth of a first import's parsing time)."""
+        return {
+            item.name: copy.deepcopy(value) if isinstance(value, list | dict) else value
+            for item in fields(self)
+            if item.name not in _NOT_PAGE_FIELDS
+            for value in (getattr(self, item.name),)
+        }
+
+
+_NOT_PAGE_FIELDS = frozenset(
+    ("dates", "withdrawn", "workflow_status", "warnings", "available_from", "available_to")
+)
 
 
 def _text(value: Any, language: str) -> str:
