@@ -39,6 +39,7 @@ from wagtail.permissions import policy_registry
 
 from home import admin_input
 from home.admin_disclosure import local_editor_request
+from home.csp import admin_prefix as _admin_prefix
 from home.permissions import site_owned_policy
 from home.scoping import (
     chooser_start_page_for_user,
@@ -105,10 +106,6 @@ MEDIA_PK_NAMESPACES: dict[str, Callable[[], type]] = {
     "wagtailadmin_api:images": _image_model,
     "wagtailadmin_api:documents": _document_model,
 }
-
-
-def _admin_prefix() -> str:
-    return reverse("wagtailadmin_home")
 
 
 def _model_or_none(app_label: str, model_name: str) -> type | None:
