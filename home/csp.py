@@ -14,11 +14,12 @@ public pages, except images from any HTTPS host (avatars, media on S3) and Wagta
 check.
 """
 
+import functools
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 HEADER = "Content-Security-Policy"
 
@@ -66,6 +67,16 @@ PUBLIC_HEADER = policy_header(PUBLIC_POLICY)
 ADMIN_HEADER = policy_header(ADMIN_POLICY)
 
 
+def admin_prefix() -> str:
+    """The admin's URL prefix, reversed once per script prefix (it runs on every request)."""
+    return _admin_prefix_for(get_script_prefix())
+
+
+@functools.lru_cache(maxsize=8)
+def _admin_prefix_for(_script_prefix: str) -> str:
+    return reverse("wagtailadmin_home")
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -77,6 +88,6 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if self.header in response:
             return response  # a view set its own
-        admin = request.path_info.startswith(reverse("wagtailadmin_home"))
+        admin = request.path_info.startswith(admin_prefix())
         response[self.header] = ADMIN_HEADER if admin else PUBLIC_HEADER
         return response

@@ -44,6 +44,7 @@ from wagtail.models import Page
 
 from home import admin_input
 from home.admin_disclosure import local_editor_request
+from home.csp import admin_prefix as _admin_prefix
 from home.permissions import ANY_ACTIONS, objects_permitted, permission_policy_for
 from home.scoping import chooser_start_page_for_user, media_tags_for_user, site_owned
 from home.selectors import user_is_central
@@ -89,10 +90,6 @@ POLICY_CHECKED_VIEWS = frozenset(
         EDITING_SESSION_VIEW,
     }
 )
-
-
-def _admin_prefix() -> str:
-    return reverse("wagtailadmin_home")
 
 
 def _model_or_none(app_label: str, model_name: str) -> type | None:

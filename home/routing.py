@@ -26,8 +26,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Length, Substr
+from django.db.models import Exists, Q
 from django.http import Http404, HttpRequest
 from django.http.request import split_domain_port
 from wagtail.contrib.routable_page.models import RoutablePageMixin
@@ -157,6 +156,7 @@ def _route(request: HttpRequest, path: str) -> RouteResult | None:
             "title": root.title,
             "url_path": root.url_path,
             "depth": root.depth,
+            "path": root.path,
             "content_type_id": root.content_type_id,
             "live": root.live,
         }
@@ -187,19 +187,12 @@ def _route(request: HttpRequest, path: str) -> RouteResult | None:
             break
     # With it, whether a view restriction applies (on it or an ancestor, or an alias on the
     # way): BasePage.get_view_restrictions then needs no query for the common answer "none".
+    paths = [row["path"][:end] for end in range(Page.steplen, len(row["path"]) + 1, Page.steplen)]
     page = (
         model._default_manager.filter(pk=row["pk"])
         .annotate(
-            routing_restricted=Exists(
-                PageViewRestriction.objects.filter(
-                    page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-                )
-            ),
-            routing_aliased=Exists(
-                Page.objects.filter(
-                    alias_of__isnull=False, path=Substr(OuterRef("path"), 1, Length("path"))
-                )
-            ),
+            routing_restricted=Exists(PageViewRestriction.objects.filter(page__path__in=paths)),
+            routing_aliased=Exists(Page.objects.filter(path__in=paths, alias_of__isnull=False)),
         )
         .first()
     )

@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 
 logger = logging.getLogger("pagecache")
 
@@ -87,5 +88,25 @@ class TolerantCacheMixin:
             return False
 
 
+class ReusedRedisCacheClient(RedisCacheClient):
+    """Django's client builds a `redis.Redis` object for every operation, and redis-py's
+    constructor fills a table of about 170 response callbacks each time: as long as a round
+    trip to a local Redis, twice per cached page. One `redis.Redis` per connection pool
+    instead (thread-safe; the pool itself handles a fork)."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(pool)
+        if client is None:
+            client = clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
 class RedisCache(TolerantCacheMixin, DjangoRedisCache):
-    """Django's Redis cache, tolerant of an outage for reads and writes."""
+    """Django's Redis cache, tolerant of an outage for reads and writes, with one client per
+    connection pool."""
+
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._class = ReusedRedisCacheClient

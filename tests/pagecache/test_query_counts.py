@@ -100,12 +100,6 @@ def measure(client, path) -> tuple[int, float, int]:
         started = time.perf_counter()
         response = client.get(path)
         elapsed = time.perf_counter() - started
-    import os
-    if os.environ.get("QDUMP"):
-        with open("/tmp/qdump.txt", "a") as f:
-            f.write(f"\n===== {path} {len(queries)}\n")
-            for q in queries.captured_queries:
-                f.write(q["sql"][:400] + "\n")
     return len(queries), elapsed, response.status_code
 
 
