@@ -21,6 +21,13 @@ sys.path.insert(0, str(HERE))
 from lighthouse import OFFLINE_TILE, OUT, ROOT, free_port, targets, wait_for  # noqa: E402
 
 WIDTHS = (375, 1280)
+SCROLL_THROUGH = """async () => {
+    for (let y = 0; y < document.body.scrollHeight; y += 400) {
+        window.scrollTo(0, y);
+        await new Promise((done) => setTimeout(done, 50));
+    }
+    window.scrollTo(0, 0);
+}"""
 
 
 def file_name(label: str, width: int) -> str:
@@ -64,6 +71,9 @@ def main() -> int:
                 page = context.new_page()
                 for label, url in pages:
                     page.goto(url, wait_until="load", timeout=120_000)
+                    # Scroll to the end and back so that lazy images load, as for a reader.
+                    page.evaluate(SCROLL_THROUGH)
+                    page.wait_for_load_state("networkidle")
                     path = folder / file_name(label, width)
                     page.screenshot(path=str(path), full_page=True)
                     sys.stderr.write(f"  {path.relative_to(ROOT)}\n")
