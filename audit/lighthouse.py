@@ -5,6 +5,11 @@ Starts the site on a free port (the database of DATABASE_URL, with the demo netw
 with and without results and a 404), runs Lighthouse 12.2.3 (audit/package.json; Node 20) on
 Debian's Chromium (CHROME_PATH; nothing downloads a browser), and prints the four scores per
 page type. The JSON reports go to audit/out/. Exit status 1 when a score is under --goal.
+
+CPU: Lighthouse's mobile preset slows the CPU down 4x, which assumes a fast desktop (benchmark
+index about 1500). On a slower or loaded machine that measures the machine, so by default the
+slowdown is calibrated from the benchmark index each run reports (`cpu_multiplier`); the table
+shows both. `--cpu 4` gives Lighthouse's default.
 """
 
 from __future__ import annotations
