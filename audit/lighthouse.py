@@ -98,6 +98,35 @@ def wait_for(url: str, timeout: float = 900) -> None:
     raise SystemExit(f"the server did not answer on {url}")
 
 
+def demo_server(*, only: str | None = None) -> tuple[subprocess.Popen, list[tuple[str, str]]]:
+    """The demo network served on a free port, answering, and the pages to visit (`only`:
+    comma-separated page types)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev"),
+        "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", OFFLINE_TILE),
+    }
+    os.environ.update(env)
+    pages = targets(port)
+    if only:
+        wanted = set(only.split(","))
+        pages = [(label, url) for label, url in pages if label in wanted]
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(pages[0][1] if pages else f"http://127.0.0.1:{port}/")
+    except BaseException:
+        server.terminate()
+        raise
+    return server, pages
+
+
 def cpu_multiplier(benchmark_index: float) -> float:
     """The CPU slowdown that makes this machine behave like Lighthouse's mobile target, from
     the benchmark index Lighthouse measures (the piecewise formula of Lighthouse's CPU
@@ -159,27 +188,9 @@ def main() -> int:
     if not (HERE / "node_modules" / ".bin" / "lighthouse").exists():
         raise SystemExit("Lighthouse is not installed: npm ci --prefix audit")
     OUT.mkdir(exist_ok=True)
-    port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev"),
-        "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", OFFLINE_TILE),
-    }
-    os.environ.update(env)
-    pages = targets(port)
-    if args.only:
-        wanted = set(args.only.split(","))
-        pages = [(label, url) for label, url in pages if label in wanted]
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, pages = demo_server(only=args.only)
     rows: list[tuple[str, dict[str, int]]] = []
     try:
-        wait_for(pages[0][1] if pages else f"http://127.0.0.1:{port}/")
         calibrate = args.cpu == "calibrate"
         multiplier = 4.0 if calibrate else float(args.cpu)
         for label, url in pages:
