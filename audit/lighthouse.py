@@ -143,7 +143,9 @@ def cpu_multiplier(benchmark_index: float) -> float:
     return round(min(value, 4.0), 2)
 
 
-def lighthouse(url: str, report: Path, chrome: str, multiplier: float = 4.0) -> dict[str, int]:
+def lighthouse(
+    url: str, report: Path, chrome: str, multiplier: float = 4.0, *, error_page: bool = False
+) -> dict[str, int]:
     binary = HERE / "node_modules" / ".bin" / "lighthouse"
     command = [
         str(binary),
@@ -156,6 +158,9 @@ def lighthouse(url: str, report: Path, chrome: str, multiplier: float = 4.0) -> 
         "--max-wait-for-load=60000",
         f"--throttling.cpuSlowdownMultiplier={multiplier}",
     ]
+    if error_page:
+        # The 404 page answers 404 on purpose; Lighthouse refuses such a page without this.
+        command.append("--ignore-status-code")
     env = {**os.environ, "CHROME_PATH": chrome}
     # A busy machine sometimes loses the trace (NO_NAVSTART): one more try, then the page is
     # reported as failed rather than stopping the audit.
@@ -198,14 +203,15 @@ def main() -> int:
             with contextlib.suppress(OSError):
                 local_get(url, timeout=300)
             report = OUT / f"{label.replace(' ', '_').replace('(', '').replace(')', '')}.json"
-            scores = lighthouse(url, report, chrome, multiplier)
+            error_page = label == "404"
+            scores = lighthouse(url, report, chrome, multiplier, error_page=error_page)
             if calibrate and scores.get("benchmark"):
                 # The load of a shared machine changes: run again with the slowdown that this
                 # run's benchmark calls for when it differs much from the one used.
                 wanted = cpu_multiplier(scores["benchmark"])
                 if abs(wanted - multiplier) > 0.25:
                     multiplier = wanted
-                    scores = lighthouse(url, report, chrome, multiplier)
+                    scores = lighthouse(url, report, chrome, multiplier, error_page=error_page)
             scores["cpu"] = multiplier
             rows.append((label, scores))
             sys.stderr.write(f"  {label}: {scores}\n")
