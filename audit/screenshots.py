@@ -11,16 +11,22 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from lighthouse import OFFLINE_TILE, OUT, ROOT, free_port, targets, wait_for  # noqa: E402
+from lighthouse import OUT, ROOT, demo_server  # noqa: E402
 
 WIDTHS = (375, 1280)
+SCROLL_THROUGH = """async () => {
+    for (let y = 0; y < document.body.scrollHeight; y += 400) {
+        window.scrollTo(0, y);
+        await new Promise((done) => setTimeout(done, 50));
+    }
+    window.scrollTo(0, 0);
+}"""
 
 
 def file_name(label: str, width: int) -> str:
@@ -37,22 +43,8 @@ def main() -> int:
     chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
     folder = OUT / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ.setdefault("MAP_TILE_URL", OFFLINE_TILE)
-    pages = targets(port)
-    if args.only:
-        wanted = set(args.only.split(","))
-        pages = [(label, url) for label, url in pages if label in wanted]
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=dict(os.environ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, pages = demo_server(only=args.only)
     try:
-        wait_for(pages[0][1] if pages else f"http://127.0.0.1:{port}/")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=chrome, args=["--no-sandbox", "--disable-gpu"]
@@ -64,6 +56,9 @@ def main() -> int:
                 page = context.new_page()
                 for label, url in pages:
                     page.goto(url, wait_until="load", timeout=120_000)
+                    # Scroll to the end and back so that lazy images load, as for a reader.
+                    page.evaluate(SCROLL_THROUGH)
+                    page.wait_for_load_state("networkidle")
                     path = folder / file_name(label, width)
                     page.screenshot(path=str(path), full_page=True)
                     sys.stderr.write(f"  {path.relative_to(ROOT)}\n")

@@ -94,12 +94,12 @@ def test_one_page_has_a_section_per_kind_with_counts(harry):
     assert response.status_code == 200
     sections = _sections(response)
     assert list(sections) == ["paginas", "activiteiten", "catalogus"]
-    assert sections["paginas"]["heading"] == "Pagina's (1 pagina)"
+    assert sections["paginas"]["heading"] == "1 pagina"
     assert sections["paginas"]["titles"] == ["Harry Potter-avond"]
     # Only this site's coming events: not the past one, not site B's.
-    assert sections["activiteiten"]["heading"] == "Activiteiten (1 activiteit)"
+    assert sections["activiteiten"]["heading"] == "1 activiteit"
     assert sections["activiteiten"]["titles"] == ["Harry Potter-quiz"]
-    assert sections["catalogus"]["heading"] == "Catalogus (2 titels in de catalogus)"
+    assert sections["catalogus"]["heading"] == "2 titels in de catalogus"
     assert sorted(sections["catalogus"]["titles"]) == [
         "Harry Potter en de geheime kamer",
         "Harry Potter en de steen der wijzen",
@@ -226,7 +226,7 @@ def test_an_unreachable_catalogue_does_not_cost_the_page(harry, monkeypatch):
 
     assert response.status_code == 200
     sections = _sections(response)
-    assert sections["catalogus"]["heading"] == "Catalogus (niet bereikbaar)"
+    assert sections["catalogus"]["heading"] == "Catalogus: niet bereikbaar"
     assert sections["catalogus"]["more_text"] == "Zoek in de catalogus"
     assert sections["paginas"]["titles"] == ["Harry Potter-avond"]
 

@@ -67,7 +67,13 @@ def test_location_page_shows_closures_contact_and_a_map(site_a):
     assert map_element["data-lat"] == "51.048600"
     scripts = [s["src"] for s in soup.select("script[src]")]
     assert all(src.startswith("/static/") for src in scripts)
-    assert any(src.endswith("vendor/leaflet/leaflet.js") for src in scripts)
+    assert any(src.endswith("js/location-map.js") for src in scripts)
+    # Leaflet itself is loaded by location-map.js when the map comes near the screen, from
+    # this site's static files.
+    assert not any("leaflet" in src for src in scripts)
+    assert map_element["data-leaflet-js"].startswith("/static/")
+    assert map_element["data-leaflet-js"].endswith("vendor/leaflet/leaflet.js")
+    assert map_element["data-leaflet-css"].endswith("vendor/leaflet/leaflet.css")
     assert soup.select_one('a[href^="https://www.openstreetmap.org/?mlat=51.048600"]') is not None
 
 
@@ -76,5 +82,7 @@ def test_without_a_tile_server_only_the_address_link_remains(site_a):
     location = _location(site_a)
     soup = soup_of(site_a.client_for().get(location.url))
     assert soup.select_one("[data-location-map]") is None
-    assert not any("leaflet" in s["src"] for s in soup.select("script[src]"))
+    assert not any(
+        "leaflet" in s["src"] or "location-map" in s["src"] for s in soup.select("script[src]")
+    )
     assert soup.select_one('a[href^="https://www.openstreetmap.org/?mlat=51.048600"]') is not None
