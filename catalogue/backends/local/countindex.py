@@ -288,7 +288,9 @@ class CountIndex:
         tree = None
         facet_terms = ["f" + key for group in groups for key in group]
         # One round trip: the tsquery, the fingerprint, and the postings of the lexemes that
-        # PostgreSQL reads out of the tsquery and of the filter keys, in every segment.
+        # PostgreSQL reads out of the tsquery and of the filter keys, in every segment. (An
+        # array, so that the primary key is used: with `IN (SELECT ...)` the planner, not
+        # knowing how many terms come, scans the table.)
         cursor.execute(
             f"""
             SELECT websearch_to_tsquery('bibnet_dutch', %(q)s)::text, {self.FINGERPRINT};
@@ -299,7 +301,7 @@ class CountIndex:
                 UNION SELECT unnest(%(facets)s::text[])
             )
             SELECT segment, term, array_send(nums) FROM catalogue_count_posting
-            WHERE term IN (SELECT term FROM t)
+            WHERE term = ANY(ARRAY(SELECT term FROM t))
             """,
             {"q": text, "facets": facet_terms},
         )
