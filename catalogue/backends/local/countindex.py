@@ -154,7 +154,8 @@ class CountIndex:
         self.works_total = 0
         self.key_ids: dict[str, int] = {}
         self.keys: list[str] = []
-        # Facet keys per record number: pairs until the next CSR build.
+        # Facet keys per record number (CSR: offsets by number into flat), and the pairs of
+        # number and key while segments are being loaded.
         self.pair_nums: list[np.ndarray] = []
         self.pair_keys: list[np.ndarray] = []
         self.offsets = np.zeros(1, dtype=np.int64)
@@ -230,11 +231,15 @@ class CountIndex:
         self.work = np.zeros(self.size, dtype=np.int32)
         self.work[present] = inverse
         self.works_total = hashes.size
+        # The pairs already loaded come back out of the CSR arrays, with the new ones after.
+        owners = np.arange(self.offsets.size - 1, dtype=np.int32)
+        self.pair_nums = [np.repeat(owners, np.diff(self.offsets))]
+        self.pair_keys = [self.flat]
         for start in range(0, len(ids), 32):
             self._facets_load(cursor, ids[start : start + 32])
-        nums = np.concatenate(self.pair_nums) if self.pair_nums else np.zeros(0, np.int32)
-        keys = np.concatenate(self.pair_keys) if self.pair_keys else np.zeros(0, np.int32)
-        self.pair_nums, self.pair_keys = [nums], [keys]
+        nums = np.concatenate(self.pair_nums)
+        keys = np.concatenate(self.pair_keys)
+        self.pair_nums, self.pair_keys = [], []
         order = np.argsort(nums, kind="stable")
         self.flat = keys[order]
         self.offsets = np.zeros(self.size + 1, dtype=np.int64)
