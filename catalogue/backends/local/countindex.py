@@ -42,6 +42,28 @@ def _ints(data, width: int = 4) -> np.ndarray:
     return pairs["value"].astype(np.int64)
 
 
+def _concatenated(lengths: np.ndarray, data) -> np.ndarray:
+    """The values of several `array_send(int4[])` one after the other (`string_agg`), of
+    `lengths` elements each: 20 bytes of header, then per value its length and the value, so
+    every value is 4-aligned and one gather reads them all."""
+    if not lengths.size:
+        return _EMPTY
+    words = np.frombuffer(data, dtype=">i4")
+    row_words = 5 + 2 * lengths
+    row_starts = np.cumsum(row_words) - row_words
+    element = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return words[np.repeat(row_starts + 6, lengths) + 2 * element].astype(np.int64)
+
+
+# Per term its segments, their lengths and their numbers, one row per term.
+POSTINGS = (
+    "SELECT term, array_send(array_agg(segment ORDER BY segment)), "
+    "array_send(array_agg(cardinality(nums) ORDER BY segment)), "
+    "string_agg(array_send(nums), ''::bytea ORDER BY segment) "
+    "FROM catalogue_count_posting WHERE {where} GROUP BY term"
+)
+
+
 @dataclass
 class Counted:
     records: int  # matching records
@@ -265,12 +287,7 @@ class CountIndex:
         if not terms_text:
             return
         lengths = _ints(lengths_data)
-        words = np.frombuffer(blob, dtype=">i4")
-        row_words = (20 + 8 * lengths) // 4
-        row_starts = np.cumsum(row_words) - row_words
-        total = int(lengths.sum())
-        element = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        nums = words[np.repeat(row_starts + 6, lengths) + 2 * element].astype(np.int32)
+        nums = _concatenated(lengths, blob).astype(np.int32)
         key_ids = []
         for term in terms_text.split("\x1f"):
             key = term[1:]
@@ -305,8 +322,7 @@ class CountIndex:
                                     $re$'((?:[^']|'')*)'$re$, 'g') AS m
                 UNION SELECT unnest(%(facets)s::text[])
             )
-            SELECT segment, term, array_send(nums) FROM catalogue_count_posting
-            WHERE term = ANY(ARRAY(SELECT term FROM t))
+            {POSTINGS.format(where="term = ANY(ARRAY(SELECT term FROM t))")}
             """,
             {"q": text, "facets": facet_terms},
         )
@@ -328,20 +344,24 @@ class CountIndex:
             # statement does not unescape): load them and read the postings once more.
             self.refresh(cursor, tuple(fingerprint))
             cursor.execute(
-                "SELECT segment, term, array_send(nums) FROM catalogue_count_posting "
-                "WHERE term = ANY(%s) AND segment = ANY(%s)",
+                POSTINGS.format(where="term = ANY(%s) AND segment = ANY(%s)"),
                 [terms, list(self.segments)],
             )
             rows = cursor.fetchall()
-        postings: dict[str, list[np.ndarray]] = {}
-        for segment, term, data in rows:
-            if segment in self.segments:
-                postings.setdefault(term, []).append(_ints(data))
+        postings: dict[str, np.ndarray] = {}
+        for term, segments_data, lengths_data, data in rows:
+            lengths = _ints(lengths_data)
+            nums = _concatenated(lengths, data)
+            segments = _ints(segments_data, 8)
+            if not self.segments.issuperset(segments.tolist()):
+                # Committed between the two statements of the round trip: not loaded yet.
+                known = np.isin(segments, np.fromiter(self.segments, dtype=np.int64))
+                nums = nums[np.repeat(known, lengths)]
+            postings[term] = nums
 
         def mask(term: str) -> np.ndarray:
             result = np.zeros(self.size, dtype=bool)
-            for nums in postings.get(term, ()):
-                result[nums] = True
+            result[postings.get(term, _EMPTY)] = True
             return result
 
         def evaluate(node) -> np.ndarray:
