@@ -18,7 +18,35 @@ tables into one segment.
 
 from django.db import migrations
 
-SEGMENT_ADD = """
+
+def _segment_insert(source: str) -> str:
+    """A segment row for the records of `source` (a transition table or the whole table)."""
+    return f"""
+        INSERT INTO catalogue_count_segment (nums, works, years)
+        SELECT coalesce(array_agg(num ORDER BY num), '{{}}'),
+               coalesce(array_agg(hashtextextended(work_key, 0) ORDER BY num), '{{}}'),
+               coalesce(array_agg(coalesce(year, 0) ORDER BY num), '{{}}')
+        FROM {source}"""
+
+
+def _postings_insert(source: str) -> str:
+    """The postings of the records of `source` in segment `segment_id`: every lexeme of the
+    search vector (`w`) and every facet key but the ISBNs (`f`)."""
+    return f"""
+        INSERT INTO catalogue_count_posting (segment, term, nums)
+        SELECT segment_id, term, array_agg(num ORDER BY num)
+        FROM (
+            SELECT s.num, 'w' || lexeme FROM {source} s,
+                   unnest(tsvector_to_array(s.search_vector)) AS lexeme
+            UNION ALL
+            SELECT s.num, 'f' || key FROM {source} s,
+                   jsonb_array_elements_text(s.facet_keys) AS key
+            WHERE left(key, 2) <> 'i:'
+        ) AS t (num, term)
+        GROUP BY term;"""
+
+
+SEGMENT_ADD = f"""
 CREATE OR REPLACE FUNCTION catalogue_count_segment_add() RETURNS trigger AS $$
 DECLARE
     segment_id bigint;
@@ -28,24 +56,10 @@ BEGIN
         SELECT array_agg(num) FROM old_rows HAVING count(*) > 0;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO catalogue_count_segment (nums, works, years)
-        SELECT array_agg(num ORDER BY num),
-               array_agg(hashtextextended(work_key, 0) ORDER BY num),
-               array_agg(coalesce(year, 0) ORDER BY num)
-        FROM new_rows HAVING count(*) > 0
+        {_segment_insert("new_rows")} HAVING count(*) > 0
         RETURNING id INTO segment_id;
         IF segment_id IS NOT NULL THEN
-            INSERT INTO catalogue_count_posting (segment, term, nums)
-            SELECT segment_id, term, array_agg(num ORDER BY num)
-            FROM (
-                SELECT n.num, 'w' || lexeme FROM new_rows n,
-                       unnest(tsvector_to_array(n.search_vector)) AS lexeme
-                UNION ALL
-                SELECT n.num, 'f' || key FROM new_rows n,
-                       jsonb_array_elements_text(n.facet_keys) AS key
-                WHERE left(key, 2) <> 'i:'
-            ) AS t (num, term)
-            GROUP BY term;
+            {_postings_insert("new_rows")}
         END IF;
     END IF;
     RETURN NULL;
@@ -62,30 +76,16 @@ END
 $$ LANGUAGE plpgsql;
 """
 
-REBUILD = """
+REBUILD = f"""
 CREATE OR REPLACE FUNCTION catalogue_count_index_rebuild() RETURNS void AS $$
 DECLARE
     segment_id bigint;
 BEGIN
     LOCK TABLE catalogue_record IN SHARE MODE;
     TRUNCATE catalogue_count_posting, catalogue_count_segment, catalogue_count_dead;
-    INSERT INTO catalogue_count_segment (nums, works, years)
-    SELECT coalesce(array_agg(num ORDER BY num), '{}'),
-           coalesce(array_agg(hashtextextended(work_key, 0) ORDER BY num), '{}'),
-           coalesce(array_agg(coalesce(year, 0) ORDER BY num), '{}')
-    FROM catalogue_record
+    {_segment_insert("catalogue_record")}
     RETURNING id INTO segment_id;
-    INSERT INTO catalogue_count_posting (segment, term, nums)
-    SELECT segment_id, term, array_agg(num ORDER BY num)
-    FROM (
-        SELECT r.num, 'w' || lexeme FROM catalogue_record r,
-               unnest(tsvector_to_array(r.search_vector)) AS lexeme
-        UNION ALL
-        SELECT r.num, 'f' || key FROM catalogue_record r,
-               jsonb_array_elements_text(r.facet_keys) AS key
-        WHERE left(key, 2) <> 'i:'
-    ) AS t (num, term)
-    GROUP BY term;
+    {_postings_insert("catalogue_record")}
 END
 $$ LANGUAGE plpgsql;
 """

@@ -42,6 +42,28 @@ def _ints(data, width: int = 4) -> np.ndarray:
     return pairs["value"].astype(np.int64)
 
 
+def _concatenated(lengths: np.ndarray, data) -> np.ndarray:
+    """The values of several `array_send(int4[])` one after the other (`string_agg`), of
+    `lengths` elements each: 20 bytes of header, then per value its length and the value, so
+    every value is 4-aligned and one gather reads them all."""
+    if not lengths.size:
+        return _EMPTY
+    words = np.frombuffer(data, dtype=">i4")
+    row_words = 5 + 2 * lengths
+    row_starts = np.cumsum(row_words) - row_words
+    element = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return words[np.repeat(row_starts + 6, lengths) + 2 * element].astype(np.int64)
+
+
+# Per term its segments, their lengths and their numbers, one row per term.
+POSTINGS = (
+    "SELECT term, array_send(array_agg(segment ORDER BY segment)), "
+    "array_send(array_agg(cardinality(nums) ORDER BY segment)), "
+    "string_agg(array_send(nums), ''::bytea ORDER BY segment) "
+    "FROM catalogue_count_posting WHERE {where} GROUP BY term"
+)
+
+
 @dataclass
 class Counted:
     records: int  # matching records
@@ -154,7 +176,8 @@ class CountIndex:
         self.works_total = 0
         self.key_ids: dict[str, int] = {}
         self.keys: list[str] = []
-        # Facet keys per record number: pairs until the next CSR build.
+        # Facet keys per record number (CSR: offsets by number into flat), and the pairs of
+        # number and key while segments are being loaded.
         self.pair_nums: list[np.ndarray] = []
         self.pair_keys: list[np.ndarray] = []
         self.offsets = np.zeros(1, dtype=np.int64)
@@ -230,11 +253,15 @@ class CountIndex:
         self.work = np.zeros(self.size, dtype=np.int32)
         self.work[present] = inverse
         self.works_total = hashes.size
+        # The pairs already loaded come back out of the CSR arrays, with the new ones after.
+        owners = np.arange(self.offsets.size - 1, dtype=np.int32)
+        self.pair_nums = [np.repeat(owners, np.diff(self.offsets))]
+        self.pair_keys = [self.flat]
         for start in range(0, len(ids), 32):
             self._facets_load(cursor, ids[start : start + 32])
-        nums = np.concatenate(self.pair_nums) if self.pair_nums else np.zeros(0, np.int32)
-        keys = np.concatenate(self.pair_keys) if self.pair_keys else np.zeros(0, np.int32)
-        self.pair_nums, self.pair_keys = [nums], [keys]
+        nums = np.concatenate(self.pair_nums)
+        keys = np.concatenate(self.pair_keys)
+        self.pair_nums, self.pair_keys = [], []
         order = np.argsort(nums, kind="stable")
         self.flat = keys[order]
         self.offsets = np.zeros(self.size + 1, dtype=np.int64)
@@ -260,12 +287,7 @@ class CountIndex:
         if not terms_text:
             return
         lengths = _ints(lengths_data)
-        words = np.frombuffer(blob, dtype=">i4")
-        row_words = (20 + 8 * lengths) // 4
-        row_starts = np.cumsum(row_words) - row_words
-        total = int(lengths.sum())
-        element = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        nums = words[np.repeat(row_starts + 6, lengths) + 2 * element].astype(np.int32)
+        nums = _concatenated(lengths, blob).astype(np.int32)
         key_ids = []
         for term in terms_text.split("\x1f"):
             key = term[1:]
@@ -288,7 +310,9 @@ class CountIndex:
         tree = None
         facet_terms = ["f" + key for group in groups for key in group]
         # One round trip: the tsquery, the fingerprint, and the postings of the lexemes that
-        # PostgreSQL reads out of the tsquery and of the filter keys, in every segment.
+        # PostgreSQL reads out of the tsquery and of the filter keys, in every segment. (An
+        # array, so that the primary key is used: with `IN (SELECT ...)` the planner, not
+        # knowing how many terms come, scans the table.)
         cursor.execute(
             f"""
             SELECT websearch_to_tsquery('bibnet_dutch', %(q)s)::text, {self.FINGERPRINT};
@@ -298,8 +322,7 @@ class CountIndex:
                                     $re$'((?:[^']|'')*)'$re$, 'g') AS m
                 UNION SELECT unnest(%(facets)s::text[])
             )
-            SELECT segment, term, array_send(nums) FROM catalogue_count_posting
-            WHERE term IN (SELECT term FROM t)
+            {POSTINGS.format(where="term = ANY(ARRAY(SELECT term FROM t))")}
             """,
             {"q": text, "facets": facet_terms},
         )
@@ -321,20 +344,24 @@ class CountIndex:
             # statement does not unescape): load them and read the postings once more.
             self.refresh(cursor, tuple(fingerprint))
             cursor.execute(
-                "SELECT segment, term, array_send(nums) FROM catalogue_count_posting "
-                "WHERE term = ANY(%s) AND segment = ANY(%s)",
+                POSTINGS.format(where="term = ANY(%s) AND segment = ANY(%s)"),
                 [terms, list(self.segments)],
             )
             rows = cursor.fetchall()
-        postings: dict[str, list[np.ndarray]] = {}
-        for segment, term, data in rows:
-            if segment in self.segments:
-                postings.setdefault(term, []).append(_ints(data))
+        postings: dict[str, np.ndarray] = {}
+        for term, segments_data, lengths_data, data in rows:
+            lengths = _ints(lengths_data)
+            nums = _concatenated(lengths, data)
+            segments = _ints(segments_data, 8)
+            if not self.segments.issuperset(segments.tolist()):
+                # Committed between the two statements of the round trip: not loaded yet.
+                known = np.isin(segments, np.fromiter(self.segments, dtype=np.int64))
+                nums = nums[np.repeat(known, lengths)]
+            postings[term] = nums
 
         def mask(term: str) -> np.ndarray:
             result = np.zeros(self.size, dtype=bool)
-            for nums in postings.get(term, ()):
-                result[nums] = True
+            result[postings.get(term, _EMPTY)] = True
             return result
 
         def evaluate(node) -> np.ndarray:

@@ -4,14 +4,15 @@ modules read them as `limits.NAME` at run time."""
 
 SQLITE_CANDIDATES = 5000
 EDITIONS_LIMIT = 50
-# Searches with up to this many matching records are ranked, grouped, sorted and counted
-# exactly. Broader ones estimate their counts from a sample and rank the sample for relevance.
+# Searches with up to this many matching records (counted by the count index) are ranked,
+# grouped, sorted and counted in one statement over all their matches. Broader ones take their
+# exact counts from the count index and rank a sample for relevance.
 CANDIDATES = 2000
 TITLE_CANDIDATES = 100
 # Every record has a sample_key in 0..SAMPLE_BUCKETS-1 from a hash of its work key. The sample of a
-# search is its matches in the first n buckets, n one of SAMPLE_LEVELS (1/128 to 1/16 of the
-# catalogue, each with a partial text index, so a sample reads only its own rows): the
-# smallest level expected to hold SAMPLE_SIZE / 2 matching records.
+# broad search is its matches in the first n buckets, n one of SAMPLE_LEVELS (1/128 to 1/16 of
+# the catalogue, each with a partial text index, so a sample reads only its own rows): the
+# smallest level that the exact number of matches says holds SAMPLE_SIZE / 2 of them.
 SAMPLE_BUCKETS = 1024
 SAMPLE_LEVELS = (8, 16, 32, 64)
 SAMPLE_SIZE = 1000
