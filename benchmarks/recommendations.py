@@ -43,7 +43,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--file", type=Path, default=Path("/tmp/bibnet_bench_recommendations.mrc"))
     parser.add_argument("--skip-import", action="store_true", help="reuse the database")
+    parser.add_argument(
+        "--in-memory",
+        type=int,
+        default=0,
+        help="only time the numpy stages on N works generated in memory (no database)",
+    )
     args = parser.parse_args()
+    if args.in_memory:
+        in_memory(args.in_memory)
+        return
 
     url = os.environ.get("BENCH_RECOMMENDATIONS_DATABASE_URL", DEFAULT_URL)
     os.environ["DATABASE_URL"] = url
@@ -118,6 +127,74 @@ def main() -> None:
         f"p50 {statistics.median(timings):.2f} ms, "
         f"p95 {timings[int(0.95 * (len(timings) - 1))]:.2f} ms, max {timings[-1]:.2f} ms; "
         f"{found} with recommendations"
+    )
+
+
+def in_memory(count: int) -> None:
+    """The candidate and scoring stages on `count` works drawn like catalogue.synthetic's
+    (1,716 authors, 1-3 of 35 theme words, a series for 15%, a genre for 70%, 5 audiences, 7
+    languages), without reading or writing a database: what the batch costs when PostgreSQL
+    is busy with something else."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    import django
+
+    django.setup()
+    import numpy as np
+
+    from catalogue import recommendations as r
+
+    rng = np.random.default_rng(14)
+    authors = rng.integers(0, 1716, count)
+    series = np.where(rng.random(count) < 0.15, rng.integers(0, 90, count), -1)
+    genres = np.where(rng.random(count) < 0.7, rng.integers(0, 12, count), -1)
+    themes = [rng.integers(0, 35, count) for _ in range(3)]
+    nthemes = rng.integers(1, 4, count)
+    names = (
+        [f"a:{n}" for n in range(1716)]
+        + [f"s:{n}" for n in range(90)]
+        + [f"g:{n}" for n in range(12)]
+        + [f"t:{n}" for n in range(35)]
+    )
+    member_work = [np.arange(count)]
+    member_feature = [authors]
+    has = series >= 0
+    member_work.append(np.flatnonzero(has))
+    member_feature.append(1716 + series[has])
+    has = genres >= 0
+    member_work.append(np.flatnonzero(has))
+    member_feature.append(1806 + genres[has])
+    for k in range(3):
+        has = nthemes > k
+        member_work.append(np.flatnonzero(has))
+        member_feature.append(1818 + themes[k][has])
+    works = r._Works(
+        keys=[f"w{n}" for n in range(count)],
+        work=np.arange(count, dtype=np.int32),
+        representative=[str(n) for n in range(count)],
+        audience=rng.choice(5, count, p=[0.62, 0.12, 0.10, 0.09, 0.07]).astype(np.int32),
+        language=rng.choice(7, count, p=[0.76, 0.12, 0.06, 0.02, 0.02, 0.01, 0.01]).astype(
+            np.int32
+        ),
+        title=np.arange(count, dtype=np.int32),
+        copies=rng.integers(0, 4, count).astype(np.float32),
+        member_work=np.concatenate(member_work).astype(np.int32),
+        member_feature=np.concatenate(member_feature).astype(np.int32),
+        feature_names=names,
+    )
+    started = time.perf_counter()
+    weights = r._weights(works)
+    i, j = r._candidates(works, weights)
+    candidates = time.perf_counter() - started
+    started = time.perf_counter()
+    scores = r._scores(works, weights, i, j)
+    order = np.lexsort((j, -scores, i))
+    i = i[order]
+    top = (np.arange(len(i)) - np.searchsorted(i, i)) < r.STORED
+    scoring = time.perf_counter() - started
+    say(
+        f"In memory, {count:,} works ({len(works.member_work):,} features): candidates "
+        f"{candidates:.1f} s ({len(i):,} pairs), scoring and top {r.STORED} {scoring:.1f} s, "
+        f"{int(top.sum()):,} kept; load {os.getloadavg()[0]:.1f}"
     )
 
 

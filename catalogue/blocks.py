@@ -140,7 +140,8 @@ class BiebloBlock(blocks.StructBlock):
         context["bieblo"] = (
             bieblo_context(
                 BiebloChoice(),
-                action=page.url + page.reverse_subpage("bieblo_view"),
+                action=page.get_url((parent_context or {}).get("request"))
+                + page.reverse_subpage("bieblo_view"),
                 field_prefix=f"bieblo-{id(value)}",
             )
             if page is not None
@@ -219,6 +220,7 @@ class BooksBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context=parent_context)
         context["books"], context["error"] = books_for_site(
             site=_site_from(parent_context),
+            request=(parent_context or {}).get("request"),
             identifiers=list(value.get("records") or []),
             search=value.get("search") or "",
             count=value.get("count") or 6,

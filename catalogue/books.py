@@ -52,8 +52,8 @@ class Book:
 
 def identifier_problem(value: str) -> str:
     """'' when `value` is a record number or an ISBN, else why not (in Dutch)."""
-    value = value.strip()
-    if isbn_normalise(value) or RECORD_ID.match(value):
+    value = (value or "").strip()
+    if not value or isbn_normalise(value) or RECORD_ID.match(value):
         return ""
     return str(_("‘%(value)s’ is geen recordnummer of ISBN.") % {"value": value[:40]})
 
@@ -73,7 +73,7 @@ def saved_search_query(value: str) -> SearchQuery | None:
 
 
 def books_for_site(
-    *, site: Site | None, identifiers: list[str], search: str, count: int
+    *, site: Site | None, identifiers: list[str], search: str, count: int, request=None
 ) -> tuple[list[Book], str]:
     """The chosen records (in the editor's order), then the best hits of the saved search, up
     to `count` books in all, with their copies at the site's library; and an error message
@@ -86,7 +86,7 @@ def books_for_site(
     chosen = 0
     try:
         for identifier in identifiers[:MAX_CHOSEN]:
-            identifier = identifier.strip()
+            identifier = (identifier or "").strip()
             if not identifier or identifier_problem(identifier):
                 continue
             book = _chosen(backend, identifier)
@@ -113,7 +113,7 @@ def books_for_site(
         copies = backend.availability([book.record_id for book in shown]) if shown else {}
     except CatalogueUnavailable:
         return [], str(UNREACHABLE)
-    base = page.url + page.reverse_subpage("record_view", args=["__id__"])
+    base = page.get_url(request) + page.reverse_subpage("record_view", args=["__id__"])
     for book in shown:
         book.copies = copies.get(book.record_id, [])
         book.url = base.replace("__id__", quote(book.record_id, safe=""))

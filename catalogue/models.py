@@ -140,12 +140,13 @@ class Recommendation(models.Model):
     batch can replace the table in one go while records are being imported."""
 
     pk = models.CompositePrimaryKey("work_key", "rank")
-    work_key = models.CharField(max_length=32)
+    # "<work_key>:<audience>": a work's editions for another audience get their own list.
+    work_key = models.CharField(max_length=80)
     rank = models.PositiveSmallIntegerField()
     record = models.ForeignKey(
         Record, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
-    recommended_work_key = models.CharField(max_length=32)
+    recommended_work_key = models.CharField(max_length=80)
     score = models.FloatField()
 
     class Meta:

@@ -93,7 +93,11 @@ def record_features(
 
 @dataclass
 class _Works:
+    # One entry per work *and audience* ("<work_key>:<audience>"): the rare work whose
+    # editions are catalogued for different audiences gets one list per audience, so a
+    # record page never shows a book for another audience.
     keys: list[str]
+    work: np.ndarray
     representative: list[str]
     audience: np.ndarray
     language: np.ndarray
@@ -110,6 +114,7 @@ def _load() -> tuple[_Works, int]:
     )
     index: dict[str, int] = {}
     keys: list[str] = []
+    work_keys: list[str] = []
     best: list[tuple[int, int, str]] = []
     audience: list[str] = []
     language: list[str] = []
@@ -137,10 +142,12 @@ def _load() -> tuple[_Works, int]:
             authors=authors, series=series, theme_words=themes, subjects=subjects, genres=genres
         )
         rank = (copies_by_record.get(rid, 0), year or 0, rid)
-        w = index.get(wk)
+        key = f"{wk}:{aud}"
+        w = index.get(key)
         if w is None:
-            w = index[wk] = len(keys)
-            keys.append(wk)
+            w = index[key] = len(keys)
+            keys.append(key)
+            work_keys.append(wk)
             best.append(rank)
             audience.append(aud)
             language.append(lang)
@@ -148,8 +155,6 @@ def _load() -> tuple[_Works, int]:
             features.append(own)
             continue
         features[w] |= own
-        if not audience[w]:
-            audience[w] = aud
         if rank > best[w]:
             best[w] = rank
             language[w] = lang or language[w]
@@ -162,6 +167,7 @@ def _load() -> tuple[_Works, int]:
             member_feature.append(feature_ids.setdefault(name, len(feature_ids)))
     works = _Works(
         keys=keys,
+        work=_codes(work_keys),
         representative=[rank[2] for rank in best],
         audience=_codes(audience),
         language=_codes(language),
@@ -269,7 +275,8 @@ def _scores(works: _Works, weights: np.ndarray, i: np.ndarray, j: np.ndarray) ->
         shared = (left[:, :, None] == right[:, None, :]).any(axis=2)
         score = (shared * w[a]).sum(axis=1)
         score = np.where(works.language[a] != works.language[b], score * OTHER_LANGUAGE, score)
-        score = np.where(works.title[a] == works.title[b], 0, score + popularity[b])
+        same = (works.title[a] == works.title[b]) | (works.work[a] == works.work[b])
+        score = np.where(same, 0, score + popularity[b])
         scores[start : start + CHUNK] = score
     return scores
 
@@ -400,7 +407,8 @@ SELECT * FROM (
                 AND h.profile = %(profile)s) AS held_here
     FROM catalogue_recommendation r
     JOIN catalogue_record c ON c.record_id = r.record_id
-    WHERE r.work_key = (SELECT work_key FROM catalogue_record WHERE record_id = %(record_id)s)
+    WHERE r.work_key = (SELECT work_key || ':' || audience FROM catalogue_record
+                        WHERE record_id = %(record_id)s)
 ) recommended
 ORDER BY score * CASE WHEN available_here THEN %(available)s WHEN held_here THEN %(held)s
     ELSE 1.0 END DESC, rank

@@ -15,9 +15,9 @@ class Migration(migrations.Migration):
             name='Recommendation',
             fields=[
                 ('pk', models.CompositePrimaryKey('work_key', 'rank', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('work_key', models.CharField(max_length=32)),
+                ('work_key', models.CharField(max_length=80)),
                 ('rank', models.PositiveSmallIntegerField()),
-                ('recommended_work_key', models.CharField(max_length=32)),
+                ('recommended_work_key', models.CharField(max_length=80)),
                 ('score', models.FloatField()),
                 ('record', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='catalogue.record')),
             ],

@@ -112,6 +112,21 @@ def test_recommendations_respect_the_audience(shelf):
     assert "R7" in _ids("R6") and not {"R1", "R2", "R3", "R4"} & set(_ids("R6"))
 
 
+def test_editions_of_one_work_for_two_audiences_each_get_their_audiences_books(db, tmp_path):
+    records_load(
+        tmp_path,
+        [
+            _book("E1", "Het eiland", "Maes, Jef", audience="volwassenen", theme_words=("Zee",)),
+            _book("E2", "Het eiland", "Maes, Jef", theme_words=("Zee",)),  # for children
+            _book("E3", "Zeemeeuwen", "Cools, Bram", audience="volwassenen", theme_words=("Zee",)),
+            _book("E4", "Vissen vangen", "Segers, Rik", theme_words=("Zee",)),
+        ],
+    )
+    recommendations_refresh()
+    assert _ids("E1") == ["E3"]
+    assert _ids("E2") == ["E4"]
+
+
 def test_what_this_library_has_available_comes_first(shelf):
     # R3 and R4 share the same features with R1; Gent has R4, Leuven has R3.
     gent = _ids("R1", "gent")
@@ -140,7 +155,8 @@ def test_refresh_replaces_the_table_and_keeps_its_primary_key(shelf):
                 "'catalogue_recommendation'::regclass AND contype = 'p'"
             )
             assert cursor.fetchall() == [("catalogue_recommendation_pkey",)]
-    rows = Recommendation.objects.filter(work_key=Record.objects.get(pk="R1").work_key)
+    record = Record.objects.get(pk="R1")
+    rows = Recommendation.objects.filter(work_key=f"{record.work_key}:{record.audience}")
     assert list(rows.values_list("rank", flat=True).order_by("rank")) == list(range(rows.count()))
 
 
