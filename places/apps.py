@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class PlacesConfig(AppConfig):
     name = "places"
     verbose_name = _("Kaart en in de buurt")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Site
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from library_pages.models import LocationPage
+        from places.selectors import places_changed
+
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(places_changed, dispatch_uid=f"places-{signal!r}")
+        post_delete.connect(places_changed, sender=LocationPage, dispatch_uid="places-delete")
+        # A site's name or hostname is part of every place's entry.
+        post_save.connect(places_changed, sender=Site, dispatch_uid="places-site")

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.core.cache import cache
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -17,36 +18,36 @@ from wagtail.models import Page, Site
 from events.models import EventStatus, Occurrence
 from library_pages.models import LocationPage
 from library_pages.models.locations import hours_prefetches
-from library_pages.opening_hours import DayHours, OpeningStatus, location_today
+from library_pages.opening_hours import BRUSSELS, DayHours, OpeningStatus, location_today
+from pagecache import expires_at
 from places.postcodes import nis_codes_for
 
 # A box around Belgium (WGS84): a position outside it gets an explanation, not a list.
 BELGIUM_LATITUDE = (49.45, 51.56)
 BELGIUM_LONGITUDE = (2.50, 6.45)
 EARTH_RADIUS_KM = 6371.0
+GENERATION_KEY = "places-generation"
 # Degrees of latitude per km, for the bounding box of the events query.
 KM_PER_DEGREE_LATITUDE = 111.2
 
 
 @dataclass
 class Place:
-    location: LocationPage
+    """A location of some site, as the map and "in de buurt" show it (plain data: cacheable)."""
+
+    pk: int
+    title: str
+    street: str
+    postal_code: str
+    city: str
+    latitude: float | None
+    longitude: float | None
+    url: str
     site_name: str
     kind: str
-    url: str
     today: DayHours
     status: OpeningStatus
     distance_km: float | None = None
-
-    @property
-    def latitude(self) -> float | None:
-        value = self.location.latitude
-        return float(value) if value is not None else None
-
-    @property
-    def longitude(self) -> float | None:
-        value = self.location.longitude
-        return float(value) if value is not None else None
 
     @property
     def located(self) -> bool:
@@ -85,11 +86,19 @@ def _site_of(path: str, sites: dict[str, Site]) -> Site | None:
     return None
 
 
-def network_places(*, now: dt.datetime | None = None) -> list[Place]:
-    """Every live, public location of every site, with today's hours and status, ordered by
-    municipality and name. Four queries whatever the number of sites and locations; the
-    opening statuses lower the lifetime of the page being rendered to the next change."""
-    moment = now or timezone.now()
+def _next_change(places: list[Place], now: dt.datetime) -> dt.datetime:
+    """The next opening, closing or staffing change of any place, or midnight in Brussels."""
+    local = now.astimezone(BRUSSELS)
+    moments = [dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), BRUSSELS)]
+    for place in places:
+        status = place.status
+        moments.extend(
+            m for m in (status.opens_at, status.closes_at, status.changes_at) if m and m > now
+        )
+    return min(moments)
+
+
+def _places_build(*, now: dt.datetime) -> list[Place]:
     sites = _sites_by_root_path()
     places = []
     locations = (
@@ -104,14 +113,19 @@ def network_places(*, now: dt.datetime | None = None) -> list[Place]:
             continue
         tenant = getattr(site, "tenant", None)
         root = site.root_page.url_path
-        url = site.root_url + "/" + location.url_path[len(root) :]
-        today = location_today(location=location, now=moment)
+        today = location_today(location=location, now=now)
         places.append(
             Place(
-                location=location,
+                pk=location.pk,
+                title=location.title,
+                street=location.street,
+                postal_code=location.postal_code,
+                city=location.city,
+                latitude=float(location.latitude) if location.latitude is not None else None,
+                longitude=float(location.longitude) if location.longitude is not None else None,
+                url=site.root_url + "/" + location.url_path[len(root) :],
                 site_name=site.site_name or site.hostname,
                 kind=tenant.kind if tenant else "",
-                url=url,
                 today=today.today,
                 status=today.status,
             )
@@ -119,15 +133,46 @@ def network_places(*, now: dt.datetime | None = None) -> list[Place]:
     return places
 
 
+def network_places(*, now: dt.datetime | None = None) -> list[Place]:
+    """Every live, public location of every site, with today's hours and status, ordered by
+    municipality and name.
+
+    Computing the statuses of a thousand locations takes a second, so the list is kept in
+    Django's cache until the first opening, closing or staffing change of any place (or
+    midnight), under the places generation that any location change bumps
+    (`places_changed`). Either way the page being rendered lives no longer than the list."""
+    moment = now or timezone.now()
+    key = f"network-places:{cache.get_or_set(GENERATION_KEY, 1, timeout=None)}"
+    entry = cache.get(key)
+    if entry is None or entry[0] <= moment:
+        places = _places_build(now=moment)
+        valid_until = _next_change(places, moment)
+        seconds = max(1, min(3600, int((valid_until - moment).total_seconds())))
+        cache.set(key, (valid_until, places), timeout=seconds)
+    else:
+        valid_until, places = entry
+    expires_at(None, valid_until)
+    return [replace(place) for place in places]
+
+
+def places_changed(sender=None, instance=None, **kwargs) -> None:
+    """A location was published, withdrawn, moved or deleted: rebuild the network's list."""
+    if instance is None or isinstance(instance, (LocationPage, Site)):
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.set(GENERATION_KEY, 2, timeout=None)
+
+
 def postcode_centre(*, postcode: str, places: list[Place]) -> tuple[float, float] | None:
     """Where a postcode lies, derived from the network's own located places: the mean of those
     with this postcode, else of those in the same municipality (by NIS code). None when no
     located place is there."""
     located = [p for p in places if p.located]
-    same = [p for p in located if p.location.postal_code == postcode]
+    same = [p for p in located if p.postal_code == postcode]
     if not same:
         wanted = nis_codes_for(postcode)
-        same = [p for p in located if nis_codes_for(p.location.postal_code) & wanted]
+        same = [p for p in located if nis_codes_for(p.postal_code) & wanted]
     if not same:
         return None
     return (
@@ -147,7 +192,7 @@ def places_nearest(
             continue
         place.distance_km = distance_km(origin, (place.latitude, place.longitude))
         nearest.append(place)
-    nearest.sort(key=lambda p: (p.distance_km, p.location.title, p.location.pk))
+    nearest.sort(key=lambda p: (p.distance_km, p.title, p.pk))
     return nearest[:limit]
 
 

@@ -33,6 +33,7 @@ BODY = [
     "upcoming_events",
     "catalogue_search",
     "new_acquisitions",
+    "digital_services",
 ]
 
 
