@@ -225,6 +225,8 @@ class BooksBlock(blocks.StructBlock):
             search=value.get("search") or "",
             count=value.get("count") or 6,
         )
+
+
 DIGITAL_SERVICES = [
     ("cloudlibrary", "cloudLibrary"),
     ("naxos", "Naxos Music Library"),

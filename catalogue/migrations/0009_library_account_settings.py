@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0006_catalogue_page_cover_url_template'),
+        ('catalogue', '0008_recommendations'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
