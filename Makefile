@@ -62,7 +62,7 @@ browser-test: $(STAMP) ## Accessibility and keyboard checks of every page type i
 bench: bench-network bench-events bench-registrations bench-catalogue bench-sync ## Run every benchmark (PostgreSQL on 127.0.0.1, database bibnet_bench)
 
 bench-network: $(STAMP) ## Provision 1 site, then all 471 with sitegen bulk; sitegen sync over 471; home page with 2 and 471 sites
-	$(PY) benchmarks/network.py
+	$(PY) benchmarks/provisioning.py
 
 bench-events: $(STAMP) ## 100,000 events over 300 sites: agenda queries and time; UiTdatabank import rate
 	$(PY) benchmarks/events.py

@@ -29,10 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from benchmarks.database import database_recreate  # noqa: E402
-from network import register_csv  # noqa: E402
+from benchmarks.provisioning import register_csv  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bibnet_bench_events"
 THEME = "1.10.0.0.0"  # Literatuur

@@ -6,7 +6,7 @@
 Needs wrk (Debian package `wrk`: apt-get install wrk) and Redis on 127.0.0.1:6379 (REDIS_URL
 overrides; the benchmark uses its own key prefix). Creates a fresh database
 (BENCH_HTTP_DATABASE_URL, default bibnet_bench_http), then:
-  1. builds the network: every site of benchmarks/network.py (libraries of the municipality
+  1. builds the network: every site of benchmarks/provisioning.py (libraries of the municipality
      register, the cultuurcentra and gemeenschapscentra, generated libraries up to --sites) with
      `sitegen bulk`; events in bulk over every agenda (benchmarks/events.py); synthetic MARC
      records imported with `import_marc` (benchmarks/catalogue.py); a news item and a makerspace
@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.database import database_recreate  # noqa: E402
-from benchmarks.network import CENTRES, REGISTER, extra_sites_csv, register_csv  # noqa: E402
+from benchmarks.provisioning import CENTRES, REGISTER, extra_sites_csv, register_csv  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bibnet_bench_http"
 LIBRARIES_WITH_PAGES = 40

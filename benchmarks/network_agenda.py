@@ -29,11 +29,6 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.database import database_recreate  # noqa: E402
 from benchmarks.events import events_generate, sites_provision  # noqa: E402
 
-# benchmarks/events.py puts benchmarks/ on the path and imports benchmarks/network.py as
-# `network`, which would hide the `network` app: take both back out.
-sys.path.remove(str(ROOT / "benchmarks"))
-sys.modules.pop("network", None)
-
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bibnet_bench_network"
 NETWORK_HOST = "netwerk.localhost"
 REGION_SIZE = 5
