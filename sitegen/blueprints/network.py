@@ -32,6 +32,28 @@ NETWORK_PAGES: tuple[PageSpec, ...] = (
         in_main_menu=True,
         fields={"intro": "Zoek op de websites van alle bibliotheken en centra tegelijk."},
     ),
+    PageSpec(
+        key="network_map",
+        model="places.NetworkMapPage",
+        title="Kaart van alle bibliotheken en centra",
+        slug="kaart",
+        in_main_menu=True,
+        fields={
+            "intro": "Elke bibliotheek, elk cultuurcentrum en elk gemeenschapscentrum, met de "
+            "openingsuren van vandaag. Onder de kaart staat dezelfde lijst als tekst."
+        },
+    ),
+    PageSpec(
+        key="network_nearby",
+        model="places.NearbyPage",
+        title="In de buurt",
+        slug="in-de-buurt",
+        in_main_menu=True,
+        fields={
+            "intro": "Geef je postcode, of laat je browser je plaats doorgeven, en zie de "
+            "dichtstbijzijnde bibliotheken en centra en wat er binnenkort te doen is."
+        },
+    ),
 )
 
 NETWORK = Blueprint(

@@ -202,3 +202,15 @@ def test_network_site_is_reapplied_without_duplicates(network):
     assert not again.created
     assert again.pages_created == []
     assert NetworkAgendaPage.objects.count() == 1
+
+
+def test_the_network_site_has_the_map_and_nearby_pages(network):
+    """The network blueprint places the map and "in de buurt" of the places app, in the menu."""
+    client = Client(HTTP_HOST=NETWORK_HOST)
+    home = BeautifulSoup(client.get("/").content, "html.parser")
+    menu = {link.get_text(strip=True): link["href"] for link in home.select("nav a[href]")}
+    assert menu.get("Kaart van alle bibliotheken en centra") == "/kaart/"
+    assert menu.get("In de buurt") == "/in-de-buurt/"
+    for path in ("/kaart/", "/in-de-buurt/?postcode=9000"):
+        response = client.get(path)
+        assert response.status_code == 200, path
