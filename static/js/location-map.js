@@ -1,6 +1,6 @@
 // The map of a location page: Leaflet (static/vendor/leaflet) with tiles from the configured
 // tile server (settings.MAP_TILE_URL). Without JavaScript the address and its map link remain.
-// Leaflet (150 kB) loads only when a map comes near the screen: it stays off the first paint.
+// Leaflet (150 kB) loads after the page has loaded, when a map comes near the screen.
 (function () {
     "use strict";
     var elements = document.querySelectorAll("[data-location-map]");
@@ -54,10 +54,15 @@
         });
     }, { rootMargin: "200px" }) : null;
 
-    Array.prototype.forEach.call(elements, function (element) {
-        var lat = parseFloat(element.getAttribute("data-lat"));
-        var lon = parseFloat(element.getAttribute("data-lon"));
-        if (isNaN(lat) || isNaN(lon)) { element.hidden = true; return; }
-        if (observer) { observer.observe(element); } else { show(element); }
-    });
+    function start() {
+        Array.prototype.forEach.call(elements, function (element) {
+            var lat = parseFloat(element.getAttribute("data-lat"));
+            var lon = parseFloat(element.getAttribute("data-lon"));
+            if (isNaN(lat) || isNaN(lon)) { element.hidden = true; return; }
+            if (observer) { observer.observe(element); } else { show(element); }
+        });
+    }
+
+    // After the page and its pictures have loaded: the map never delays the page itself.
+    if (document.readyState === "complete") { start(); } else { window.addEventListener("load", start); }
 })();
