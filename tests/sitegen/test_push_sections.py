@@ -246,7 +246,8 @@ def test_detach_turns_the_block_into_a_local_copy(site_a, admin_client):
     assert "langer dan nodig" in page.get_latest_revision_as_object().body[3].value.source
 
 
-def test_detach_on_another_sites_page_is_404(two_sites, admin_client):
+def test_detach_on_another_sites_page_is_refused(two_sites, admin_client):
+    """The view asks the page's permissions (can_edit) and refuses with 403, naming nothing."""
     site_a, site_b = two_sites
     section = SharedSectionFactory()
     page_b = _page_with_sections(site_b, section)
@@ -256,7 +257,8 @@ def test_detach_on_another_sites_page_is_404(two_sites, admin_client):
         reverse("sitegen_shared_sections_on_page", args=[page_b.pk]), {"block_id": "x"}
     )
 
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert page_b.title not in response.content.decode()
     assert page_b.get_latest_revision_as_object().body[1].block_type == "shared_section"
 
 
