@@ -43,17 +43,24 @@ class AccountLink:
 
 @dataclass(frozen=True)
 class LibraryAccount:
+    """The site's Mijn Bibliotheek: `url` "" when it has none. Cached in the page shell, so a
+    record page reads the reserve template without a query."""
+
     url: str
     links: list[AccountLink] = field(default_factory=list)
+    reserve_url_template: str = ""
+    profile: str = ""
 
 
-def library_account_for_site(*, site: Site) -> LibraryAccount | None:
-    """The site's Mijn Bibliotheek link and its sub-links, or None when it has none."""
+def library_account_for_site(*, site: Site) -> LibraryAccount:
+    """The site's Mijn Bibliotheek link, its sub-links and the reserve template."""
     account = LibraryAccountSettings.for_site(site)
     profile = IntegrationSettings.for_site(site).catalogue_profile
     url = link_fill(account.account_url, profile=profile)
     if not url:
-        return None
+        return LibraryAccount(
+            url="", reserve_url_template=account.reserve_url_template, profile=profile
+        )
     links = [
         AccountLink(label=str(label), url=filled)
         for label, template in (
@@ -63,18 +70,24 @@ def library_account_for_site(*, site: Site) -> LibraryAccount | None:
         )
         if (filled := link_fill(template, profile=profile))
     ]
-    return LibraryAccount(url=url, links=links)
+    return LibraryAccount(
+        url=url,
+        links=links,
+        reserve_url_template=account.reserve_url_template,
+        profile=profile,
+    )
 
 
 def reserve_url_for(
-    *, site: Site | None, fallback_template: str, record_id: str, isbns: list[str]
+    *, account: LibraryAccount | None, fallback_template: str, record_id: str, isbns: list[str]
 ) -> str:
     """Where the reserve button of a record goes: the patron's own library (the site's
-    Mijn Bibliotheek settings), else the catalogue page's own template."""
+    Mijn Bibliotheek settings, as the page shell holds them), else the catalogue page's own
+    template."""
     template, profile = fallback_template, ""
-    if site is not None:
-        template = LibraryAccountSettings.for_site(site).reserve_url_template or template
-        profile = IntegrationSettings.for_site(site).catalogue_profile
+    if account is not None:
+        template = account.reserve_url_template or template
+        profile = account.profile
     return link_fill(
         template,
         record_id=record_id,

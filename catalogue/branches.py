@@ -38,10 +38,14 @@ class BranchCopy:
     status: OpeningStatus | None = None
 
 
-def locations_by_branch(*, site: Site) -> dict[str, LocationPage]:
+def locations_by_branch(
+    *, site: Site, locations: list[LocationPage] | None = None
+) -> dict[str, LocationPage]:
     """The site's live locations keyed on their branch code, and on their title when they have
-    none (a code always wins over another location's title). Three queries."""
-    locations = locations_for_site(root=site.root_page)
+    none (a code always wins over another location's title). Three queries, none when the
+    caller passes the site's locations (with their hours prefetched)."""
+    if locations is None:
+        locations = locations_for_site(root=site.root_page)
     keyed: dict[str, LocationPage] = {}
     for location in locations:
         if not location.branch_code.strip():
@@ -57,14 +61,17 @@ def branch_copies(
     site: Site | None,
     availability: list[BranchAvailability],
     now: dt.datetime | None = None,
+    locations: list[LocationPage] | None = None,
 ) -> list[BranchCopy]:
     """Each copy with its location page, the page's URL on `site` and whether it is open now.
 
     The opening status lowers the lifetime of the page being rendered (home.lifetime) to the
-    next opening or closing, so a cached record page never shows a stale "Nu open"."""
+    next opening or closing, so a cached record page never shows a stale "Nu open".
+    `locations`: the site's live locations when the caller has them (the page shell's
+    `locations_today`), which saves their three queries."""
     if site is None or not availability:
         return [BranchCopy(copy=copy) for copy in availability]
-    keyed = locations_by_branch(site=site)
+    keyed = locations_by_branch(site=site, locations=locations)
     moment = now or timezone.now()
     statuses: dict[int, OpeningStatus] = {}
     rows = []

@@ -22,6 +22,7 @@ from catalogue.marc import isbn_normalise
 from catalogue.models import CatalogueBackend, CatalogueSearchPage
 from catalogue.recommendations import recommendations_for
 from catalogue.selectors import catalogue_profile_for_site, cover_for
+from home.shell import site_shell_for_request
 
 logger = logging.getLogger(__name__)
 
@@ -177,6 +178,13 @@ def record_json_ld(detail: RecordDetail, *, url: str) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _shell_locations(shell) -> list | None:
+    """The site's locations as the page shell already holds them (library_pages'
+    `locations_today` contribution, cached per site), or None."""
+    entries = getattr(shell, "locations_today", None)
+    return None if entries is None else [entry.location for entry in entries]
+
+
 def catalogue_record(
     request: HttpRequest, *, page: CatalogueSearchPage, record_id: str
 ) -> HttpResponse:
@@ -196,6 +204,7 @@ def catalogue_record(
     if detail is None:
         raise Http404
     site = Site.find_for_request(request)
+    shell = site_shell_for_request(request=request)
     base_url = page.get_url(request) or page.url
     url = request.build_absolute_uri(
         base_url + page.reverse_subpage("record_view", args=[record_id])
@@ -232,9 +241,13 @@ def catalogue_record(
                 material=detail.material,
             ),
             "json_ld": record_json_ld(detail, url=url),
-            "branches": branch_copies(site=site, availability=detail.availability),
-            "reserve_url": reserve_url_for(
+            "branches": branch_copies(
                 site=site,
+                availability=detail.availability,
+                locations=_shell_locations(shell),
+            ),
+            "reserve_url": reserve_url_for(
+                account=getattr(shell, "library_account", None),
                 fallback_template=page.reserve_url_template,
                 record_id=detail.record_id,
                 isbns=detail.isbns,
