@@ -26,6 +26,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from catalogue.models import LibraryAccountSettings
 from home.models import (
     BrandingSettings,
     ContactSettings,
@@ -72,6 +73,7 @@ MODERATOR_SETTINGS = (
     BrandingSettings,
     IntegrationSettings,
     RegistrationSettings,
+    LibraryAccountSettings,
 )
 
 

@@ -243,6 +243,7 @@ def test_moderators_group_has_exactly_the_intended_permissions(aalst):
         (site_id, "change_brandingsettings"),
         (site_id, "change_integrationsettings"),
         (site_id, "change_registrationsettings"),
+        (site_id, "change_libraryaccountsettings"),
     }
 
 
