@@ -181,6 +181,7 @@ def in_memory(count: int) -> None:
         member_feature=np.concatenate(member_feature).astype(np.int32),
         feature_names=names,
     )
+    cpu = time.process_time()
     started = time.perf_counter()
     weights = r._weights(works)
     i, j = r._candidates(works, weights)
@@ -194,7 +195,8 @@ def in_memory(count: int) -> None:
     say(
         f"In memory, {count:,} works ({len(works.member_work):,} features): candidates "
         f"{candidates:.1f} s ({len(i):,} pairs), scoring and top {r.STORED} {scoring:.1f} s, "
-        f"{int(top.sum()):,} kept; load {os.getloadavg()[0]:.1f}"
+        f"{int(top.sum()):,} kept; {time.process_time() - cpu:.1f} s CPU; "
+        f"load {os.getloadavg()[0]:.1f}"
     )
 
 

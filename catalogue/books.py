@@ -21,7 +21,11 @@ from catalogue.backends import CatalogueUnavailable, backend_for
 from catalogue.backends.base import BranchAvailability, SearchQuery
 from catalogue.forms import search_query_from
 from catalogue.marc import isbn_normalise
-from catalogue.selectors import catalogue_page_for_site, catalogue_profile_for_site, cover_for
+from catalogue.selectors import (
+    catalogue_page_for_site,
+    catalogue_profile_for_site,
+    cover_for_title,
+)
 
 RECORD_ID = re.compile(r"^[\w.-]{1,64}$")
 MAX_CHOSEN = 12
@@ -97,18 +101,7 @@ def books_for_site(
         if query is not None and len(books) < count:
             query = replace(query, page=1, page_size=count)
             for hit in backend.search(query).hits:
-                books.setdefault(
-                    hit.record_id,
-                    Book(
-                        record_id=hit.record_id,
-                        title=hit.title,
-                        author=hit.authors[0] if hit.authors else "",
-                        year=hit.year,
-                        material=hit.material,
-                        isbn=hit.isbn,
-                        cover_url=hit.cover_url,
-                    ),
-                )
+                books.setdefault(hit.record_id, _book_from_hit(hit))
         shown = list(books.values())[: max(count, chosen)]
         copies = backend.availability([book.record_id for book in shown]) if shown else {}
     except CatalogueUnavailable:
@@ -117,15 +110,7 @@ def books_for_site(
     for book in shown:
         book.copies = copies.get(book.record_id, [])
         book.url = base.replace("__id__", quote(book.record_id, safe=""))
-        book.cover = cover_for(
-            template=page.cover_url_template,
-            record_id=book.record_id,
-            isbn=book.isbn,
-            stored=book.cover_url,
-            title=book.title,
-            author=book.author,
-            material=book.material,
-        )
+        book.cover = cover_for_title(template=page.cover_url_template, title=book)
     return shown, ""
 
 
@@ -137,16 +122,7 @@ def _chosen(backend, identifier: str) -> Book | None:
         hits = backend.search(SearchQuery(text=forms[0], page_size=1)).hits
         if not hits:
             return None
-        hit = hits[0]
-        return Book(
-            record_id=hit.record_id,
-            title=hit.title,
-            author=hit.authors[0] if hit.authors else "",
-            year=hit.year,
-            material=hit.material,
-            isbn=hit.isbn,
-            cover_url=hit.cover_url,
-        )
+        return _book_from_hit(hits[0])
     if detail is None:
         return None
     isbn = next((f[0] for f in map(isbn_normalise, detail.isbns) if f), "")
@@ -158,4 +134,16 @@ def _chosen(backend, identifier: str) -> Book | None:
         material=detail.material,
         isbn=isbn,
         cover_url=detail.cover_url,
+    )
+
+
+def _book_from_hit(hit) -> Book:
+    return Book(
+        record_id=hit.record_id,
+        title=hit.title,
+        author=hit.authors[0] if hit.authors else "",
+        year=hit.year,
+        material=hit.material,
+        isbn=hit.isbn,
+        cover_url=hit.cover_url,
     )

@@ -134,3 +134,17 @@ def cover_for(
         material=material,
         url=cover_url_for(template=template, record_id=record_id, isbn=isbn, stored=stored),
     )
+
+
+def cover_for_title(*, template: str, title) -> Cover:
+    """The cover of a listed title: anything with record_id, isbn, cover_url, title, author
+    and material (recommendations, Bieblo books, books of the Boeken block)."""
+    return cover_for(
+        template=template,
+        record_id=title.record_id,
+        isbn=title.isbn,
+        stored=title.cover_url,
+        title=title.title,
+        author=title.author,
+        material=title.material,
+    )

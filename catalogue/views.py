@@ -21,7 +21,7 @@ from catalogue.forms import clean_text, search_query_from
 from catalogue.marc import isbn_normalise
 from catalogue.models import CatalogueBackend, CatalogueSearchPage
 from catalogue.recommendations import recommendations_for
-from catalogue.selectors import catalogue_profile_for_site, cover_for
+from catalogue.selectors import catalogue_profile_for_site, cover_for, cover_for_title
 from home.shell import site_shell_for_request
 
 logger = logging.getLogger(__name__)
@@ -217,15 +217,7 @@ def catalogue_record(
         recommended = recommendations_for(record_id=detail.record_id, profile=backend.profile)
         for title in recommended:
             title.url = record_base.replace("__id__", quote(title.record_id, safe=""))
-            title.cover = cover_for(
-                template=page.cover_url_template,
-                record_id=title.record_id,
-                isbn=title.isbn,
-                stored=title.cover_url,
-                title=title.title,
-                author=title.author,
-                material=title.material,
-            )
+            title.cover = cover_for_title(template=page.cover_url_template, title=title)
     return page.render(
         request,
         template="catalogue/record_page.html",
@@ -280,15 +272,7 @@ def catalogue_bieblo(request: HttpRequest, *, page: CatalogueSearchPage) -> Http
     record_base = base_url + page.reverse_subpage("record_view", args=["__id__"])
     for book in books:
         book.url = record_base.replace("__id__", quote(book.record_id, safe=""))
-        book.cover = cover_for(
-            template=page.cover_url_template,
-            record_id=book.record_id,
-            isbn=book.isbn,
-            stored=book.cover_url,
-            title=book.title,
-            author=book.author,
-            material=book.material,
-        )
+        book.cover = cover_for_title(template=page.cover_url_template, title=book)
     response = page.render(
         request,
         template="catalogue/bieblo_page.html",
