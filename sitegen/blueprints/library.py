@@ -105,16 +105,31 @@ LIBRARY = Blueprint(
             fields={
                 "intro": "E-boeken, luisterboeken, kranten en films: ook thuis, met je lidkaart.",
                 "body": [
-                    heading("E-boeken en luisterboeken"),
-                    paragraph(
-                        "<p>Met de app cloudLibrary leen je gratis e-boeken en luisterboeken "
-                        "op je smartphone, tablet of e-reader. Je logt in met je lidkaart.</p>"
-                    ),
-                    heading("Kranten en tijdschriften"),
-                    paragraph(
-                        "<p>Via GoPress lees je in de bib en thuis de Vlaamse kranten en "
-                        "tijdschriften van de afgelopen dertig jaar.</p>"
-                    ),
+                    {
+                        "type": "digital_services",
+                        "value": {
+                            "title": "E-boeken, luisterboeken, kranten en films",
+                            "services": [
+                                {
+                                    "service": "cloudlibrary",
+                                    "name": "",
+                                    "url": "https://www.yourcloudlibrary.com/",
+                                    "description": "Leen gratis e-boeken en luisterboeken op "
+                                    "je smartphone, tablet of e-reader. Je logt in met je "
+                                    "lidkaart.",
+                                    "logo": None,
+                                },
+                                {
+                                    "service": "gopress",
+                                    "name": "",
+                                    "url": "https://www.gopress.be/",
+                                    "description": "Lees in de bib en thuis de Vlaamse kranten "
+                                    "en tijdschriften van de afgelopen dertig jaar.",
+                                    "logo": None,
+                                },
+                            ],
+                        },
+                    },
                     faq(
                         "Veelgestelde vragen",
                         [

@@ -156,3 +156,10 @@ def test_another_service_needs_a_name():
     )
     with pytest.raises(ValidationError):
         block.clean(value)
+
+
+def test_a_new_librarys_digital_collection_page_links_its_services(site_a):
+    """The library blueprint fills 'Digitale collectie' with the link block, not with prose."""
+    soup = soup_of(site_a.client_for().get("/digitale-collectie/"))
+    links = [a["href"] for a in soup.select(".digital-services li h3 a")]
+    assert links == ["https://www.yourcloudlibrary.com/", "https://www.gopress.be/"]
