@@ -225,6 +225,7 @@ class BooksBlock(blocks.StructBlock):
             search=value.get("search") or "",
             count=value.get("count") or 6,
         )
+        return context
 
 
 DIGITAL_SERVICES = [

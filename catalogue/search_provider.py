@@ -23,13 +23,8 @@ from home.search import SECTION_ITEMS, SearchItem, SearchSection
 logger = logging.getLogger(__name__)
 
 
-def _count_text(total: int, *, approximate: bool) -> str:
-    if approximate:
-        return ngettext(
-            "ongeveer %(count)s titel in de catalogus",
-            "ongeveer %(count)s titels in de catalogus",
-            total,
-        ) % {"count": total}
+def _count_text(total: int) -> str:
+    """Catalogue counts are exact (the count index), so the section says the number as it is."""
     return ngettext(
         "%(count)s titel in de catalogus", "%(count)s titels in de catalogus", total
     ) % {"count": total}
@@ -52,7 +47,7 @@ def catalogue_section(*, site: Site, query: str, request: HttpRequest) -> Search
         kind="catalogus",
         heading=_("Catalogus"),
         total=0,
-        count_text=_count_text(0, approximate=False),
+        count_text=_count_text(0),
         more_url=f"{base_url}?{urlencode({'q': text})}",
         more_text=_("Zoek in de catalogus"),
     )
@@ -68,7 +63,7 @@ def catalogue_section(*, site: Site, query: str, request: HttpRequest) -> Search
         return section
     record_base = base_url + page.reverse_subpage("record_view", args=["__id__"])
     section.total = results.total
-    section.count_text = _count_text(results.total, approximate=results.approximate)
+    section.count_text = _count_text(results.total)
     section.suggestion = results.corrected_text
     section.items = [
         SearchItem(
@@ -89,12 +84,7 @@ def catalogue_section(*, site: Site, query: str, request: HttpRequest) -> Search
     if results.total:
         query_text = results.corrected_text or text
         section.more_url = f"{base_url}?{urlencode({'q': query_text})}"
-        section.more_text = (
-            _("Alle titels in de catalogus")
-            if results.approximate
-            else ngettext(
-                "De titel in de catalogus", "Alle %(count)s titels in de catalogus", results.total
-            )
-            % {"count": results.total}
-        )
+        section.more_text = ngettext(
+            "De titel in de catalogus", "Alle %(count)s titels in de catalogus", results.total
+        ) % {"count": results.total}
     return section

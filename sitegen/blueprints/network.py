@@ -66,7 +66,10 @@ NETWORK = Blueprint(
     ),
     home_body=(
         paragraph(
-            "<p>Zoek een activiteit in heel het netwerk, of zoek op alle websites tegelijk.</p>"
+            '<p>Zoek een activiteit in <a href="/agenda/">de agenda van heel het netwerk</a>, '
+            '<a href="/zoeken-in-het-netwerk/">zoek op alle websites tegelijk</a>, of vind een '
+            'bibliotheek of centrum <a href="/kaart/">op de kaart</a> en '
+            '<a href="/in-de-buurt/">in de buurt</a>.</p>'
         ),
     ),
     branding=Branding(primary_colour="#1d4f91", accent_colour="#b3261e"),

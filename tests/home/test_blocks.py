@@ -33,6 +33,8 @@ BODY = [
     "upcoming_events",
     "catalogue_search",
     "new_acquisitions",
+    "bieblo",
+    "books",
     "digital_services",
 ]
 

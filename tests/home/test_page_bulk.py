@@ -102,8 +102,8 @@ def test_search_finds_bulk_pages(site_a):
 
     response = site_a.client_for().get("/zoeken/?q=zeebodem")
     titles = [
-        h2.get_text(strip=True)
-        for h2 in BeautifulSoup(response.content, "html.parser").select("ol.search-results h2")
+        h3.get_text(strip=True)
+        for h3 in BeautifulSoup(response.content, "html.parser").select("ol.search-results h3")
     ]
     assert sorted(titles) == ["Bulkpagina 1", "Bulkpagina 2"]
 

@@ -126,4 +126,5 @@ def test_run_scheduler_lists_the_schedules_in_force(monkeypatch):
         "events_availability",
         "tasks_recover",
         "results_prune",
+        "catalogue_recommendations",
     }

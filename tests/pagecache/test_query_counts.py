@@ -39,7 +39,7 @@ CEILINGS = {
     "course": 8,
     "location": 5,
     "catalogue search": 10,
-    "record": 6,
+    "record": 7,
 }
 
 
