@@ -1,0 +1,129 @@
+"""The import's own writes that replace slower library calls give the same rows."""
+
+import datetime as dt
+import json
+from collections import defaultdict
+
+import pytest
+from django.db import connection
+from modelsearch.backends import get_search_backend
+from modelsearch.backends.database.postgres.postgres import IndexEntry
+from wagtail.models import Page
+
+from events.models import EventPage
+from events.services import items_from_files, uitdatabank_import
+from home import page_bulk
+
+TABLE = IndexEntry._meta.db_table
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the PostgreSQL database search backend"
+)
+
+TODAY = dt.date(2030, 1, 15)
+
+
+def document(number: int, **fields) -> dict:
+    start = dt.datetime(2030, 2, 1, 19, tzinfo=dt.UTC) + dt.timedelta(days=number)
+    doc = {
+        "@id": f"https://io.uitdatabank.be/events/speed-{number:06d}",
+        "mainLanguage": "nl",
+        "name": {"nl": f"Snelle activiteit {number}"},
+        "description": {"nl": f"<p>Beschrijving {number} met <strong>opmaak</strong>.</p>"},
+        "calendarType": "single",
+        "startDate": start.isoformat(),
+        "endDate": (start + dt.timedelta(hours=2)).isoformat(),
+        "location": {
+            "name": {"nl": "Bibliotheek"},
+            "address": {"nl": {"postalCode": "9000", "addressLocality": "Gent"}},
+        },
+        "terms": [{"id": "0.3.2.0.0", "domain": "eventtype"}],
+        "workflowStatus": "APPROVED",
+    }
+    doc.update(fields)
+    return doc
+
+
+def entries(pks) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT object_id, title::text, autocomplete::text, body::text, title_text, "
+            f"body_text, title_norm FROM {TABLE} WHERE object_id = ANY(%s) "
+            "ORDER BY object_id",
+            [[str(pk) for pk in pks]],
+        )
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def entries_delete(pks) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE object_id = ANY(%s)",
+            [[str(pk) for pk in pks]],
+        )
+
+
+def library_entries(pages) -> dict:
+    """What the search backend itself writes for the pages."""
+    pks = [page.pk for page in pages]
+    entries_delete(pks)
+    backend = get_search_backend()
+    by_model = defaultdict(list)
+    for page in pages:
+        by_model[type(page)].append(page)
+    for model, model_pages in by_model.items():
+        backend.add_bulk(model, model_pages)
+    return entries(pks)
+
+
+def own_entries(pages) -> dict:
+    pks = [page.pk for page in pages]
+    entries_delete(pks)
+    backend = get_search_backend()
+    by_model = defaultdict(list)
+    for page in pages:
+        by_model[type(page)].append(page)
+    for model, model_pages in by_model.items():
+        assert page_bulk._postgres_entries_add(backend, model, model_pages)
+    return entries(pks)
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_imported_events_get_the_search_entries_the_backend_writes(site_a, tmp_path):
+    documents = [
+        document(1),
+        document(2, description={"nl": ""}, name={"nl": "Titel met  spaties "}),
+        document(3, description={"nl": "<p>Één</p><p>Twee &amp; drie</p>"}),
+    ]
+    path = tmp_path / "docs.json"
+    path.write_text(json.dumps({"member": documents}))
+    run = uitdatabank_import(
+        site=site_a.site, items=items_from_files([path]), source="t", today=TODAY
+    )
+    assert run.created == 3
+    pages = list(EventPage.objects.filter(uitdatabank_id__contains="speed-").order_by("pk"))
+    assert len(pages) == 3
+    written = entries([page.pk for page in pages])
+    assert len(written) == 3
+    assert "snell" in written[str(pages[0].pk)][0]  # the title vector holds the title
+    assert written == library_entries(pages)
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_every_page_model_of_a_site_gets_the_entries_the_backend_writes(site_a):
+    pages = [
+        page.specific
+        for page in Page.objects.filter(depth__gt=1).descendant_of(site_a.home, inclusive=True)
+    ]
+    assert len({type(page) for page in pages}) > 3
+    assert own_entries(pages) == library_entries(pages)
+
+
+@pytest.mark.django_db
+def test_another_backend_is_left_to_itself():
+    class Other:
+        def get_index_for_model(self, model):
+            return object()
+
+    assert page_bulk._postgres_entries_add(Other(), EventPage, []) is False
