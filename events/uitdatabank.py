@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import time
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -447,7 +448,16 @@ def _short(value: Any, length: int) -> str:
     value = _first(value)
     if not isinstance(value, str):
         return ""
-    return Truncator(plain_text(value)).chars(length)
+    return _chars(plain_text(value), length)
+
+
+def _chars(text: str, length: int) -> str:
+    """`Truncator(text).chars(length)`: a text that fits is only NFC-normalised, which is
+    what Truncator returns for it after counting it character by character (an import calls
+    this a dozen times per document)."""
+    if len(text) <= length:
+        return unicodedata.normalize("NFC", text)
+    return Truncator(text).chars(length)
 
 
 def description_sanitise(html: str) -> str:
@@ -969,8 +979,8 @@ def document_parse(doc: Any, *, today: dt.date, horizon_days: int = 400) -> Impo
 
     return ImportedEvent(
         uitdatabank_id=uid[:300],
-        title=Truncator(strip_tags(title)).chars(MAX_NAME_CHARS),
-        intro=Truncator(plain_text(description)).chars(300),
+        title=_chars(strip_tags(title), MAX_NAME_CHARS),
+        intro=_chars(plain_text(description), 300),
         description=description,
         image_url=_url(image),
         event_type=event_type,

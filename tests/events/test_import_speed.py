@@ -127,3 +127,23 @@ def test_another_backend_is_left_to_itself():
             return object()
 
     assert page_bulk._postgres_entries_add(Other(), EventPage, []) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "length"),
+    [
+        ("", 5),
+        ("kort", 4),
+        ("kort", 3),
+        ("e\u0301e\u0301n", 3),  # combining accents: NFC makes three characters of five
+        ("e\u0301e\u0301n", 4),
+        ("a\u0300" * 10, 10),
+        ("Een langere titel die te lang is", 10),
+    ],
+)
+def test_chars_is_what_truncator_returns(text, length):
+    from django.utils.text import Truncator
+
+    from events.uitdatabank import _chars
+
+    assert _chars(text, length) == Truncator(text).chars(length)
