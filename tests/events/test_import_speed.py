@@ -147,3 +147,28 @@ def test_chars_is_what_truncator_returns(text, length):
     from events.uitdatabank import _chars
 
     assert _chars(text, length) == Truncator(text).chars(length)
+
+
+@pytest.mark.django_db
+def test_revision_content_is_what_the_page_serialises(site_a, tmp_path):
+    path = tmp_path / "docs.json"
+    path.write_text(json.dumps({"member": [document(4), document(5, description={"nl": ""})]}))
+    uitdatabank_import(site=site_a.site, items=items_from_files([path]), source="t", today=TODAY)
+    events = list(EventPage.objects.filter(uitdatabank_id__contains="speed-"))
+    others = [
+        page.specific
+        for page in Page.objects.filter(depth__gt=1).descendant_of(site_a.home, inclusive=True)
+    ]
+    assert events
+    for page in events + others:
+        assert page_bulk._serializable_data(page) == page.serializable_data()
+        # the stored revision of an imported page holds the same content
+    for page in events:
+        stored = page.live_revision.content
+        assert stored["dates"] and stored["title"] == page.title
+        assert (
+            json.loads(json.dumps(page_bulk._serializable_data(page), default=str))[
+                "uitdatabank_id"
+            ]
+            == page.uitdatabank_id
+        )
