@@ -25,6 +25,15 @@ class EventsConfig(AppConfig):
         page_published.connect(signals.event_published, dispatch_uid="events_event_published")
         page_unpublished.connect(signals.event_unpublished, dispatch_uid="events_event_unpublished")
 
+        from events import views
+        from events.models import EventIndexPage
+        from events.selectors import event_detail_context
+
+        EventIndexPage.agenda_view = staticmethod(views.agenda)
+        EventIndexPage.agenda_feed_view = staticmethod(views.agenda_feed)
+        EventPage.context_builder = staticmethod(event_detail_context)
+        EventPage.ical_view = staticmethod(views.event_ical)
+
         from pagecache import registry
 
         registry.register_lister(signals.event_listed_on)

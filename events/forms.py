@@ -190,7 +190,7 @@ class EventDateForm(WagtailAdminModelForm):
     )
 
     def clean(self):
-        from events.models import Repeat
+        from events.models.choices import Repeat
 
         cleaned_data = super().clean()
         # The rule only counts for a repeating row: a half-filled editor on a one-off date
@@ -219,7 +219,7 @@ class EventPageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from events.models import IMPORTED_FIELDS
+        from events.models.choices import IMPORTED_FIELDS
 
         self.initial["price_info"] = price_lines_format(self.instance.price_info)
         if self.instance.pk and self.instance.uitdatabank_id:
@@ -311,7 +311,7 @@ class EventPageForm(WagtailAdminPageForm):
 
     @staticmethod
     def _date_row_clean(row) -> None:
-        from events.models import Repeat
+        from events.models.choices import Repeat
         from events.recurrence import excluded_dates_parse
 
         data = row.cleaned_data

@@ -7,6 +7,7 @@ Occurrence rows, stored in UTC, which the agenda, the feeds and the "Binnenkort"
 """
 
 from events.models.choices import (
+    IMPORTED_FIELDS,
     WEEKDAY_CHOICES,
     AttendanceMode,
     BookingAvailability,
@@ -17,7 +18,7 @@ from events.models.choices import (
 )
 from events.models.dates import EventDate, Occurrence, OccurrenceChange
 from events.models.imports import ImportRun
-from events.models.pages import IMPORTED_FIELDS, EventIndexPage, EventPage, ImportedHelpPanel
+from events.models.pages import EventIndexPage, EventPage, ImportedHelpPanel
 
 __all__ = [
     "IMPORTED_FIELDS",

@@ -72,3 +72,34 @@ class WeekdaysField(models.CharField):
             help_text=self.help_text,
             widget=forms.CheckboxSelectMultiple,
         )
+
+
+# Fields that an import from UiTdatabank owns: read-only in the admin for imported events.
+# Here (not with the pages) so that events.forms reads it without importing the models.
+IMPORTED_FIELDS = (
+    "title",
+    "intro",
+    "description",
+    "image_url",
+    "event_type",
+    "theme",
+    "facilities",
+    "age_min",
+    "age_max",
+    "is_free",
+    "price_info",
+    "booking_url",
+    "booking_email",
+    "booking_phone",
+    "booking_info",
+    "organizer_name",
+    "organizer_url",
+    "place_name",
+    "street",
+    "postal_code",
+    "city",
+    "latitude",
+    "longitude",
+    "status",
+    "status_reason",
+)

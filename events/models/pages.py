@@ -1,9 +1,12 @@
 """The agenda's pages: a site's EventIndexPage and the EventPages under it."""
 
+from collections.abc import Callable
+from typing import Any, ClassVar
 from urllib.parse import quote_plus
 
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -98,65 +101,30 @@ class EventIndexPage(RoutablePageMixin, BasePage):
     def postal_codes(self) -> list[str]:
         return self._split(self.uitdatabank_postal_codes)
 
+    # The agenda's views (events.views.agenda and events.views.agenda_feed), set by
+    # EventsConfig.ready(): the views read these models, so the models do not import the views.
+    agenda_view: ClassVar[Callable[..., HttpResponse]]
+    agenda_feed_view: ClassVar[Callable[..., HttpResponse]]
+
     @path("")
     def agenda(self, request):
-        from events import views
-
-        return views.agenda(request, index=self)
+        return type(self).agenda_view(request, index=self)
 
     @path("ical/")
     def feed_ical(self, request):
-        from events import views
-
-        return views.agenda_feed(request, index=self, kind="ics")
+        return type(self).agenda_feed_view(request, index=self, kind="ics")
 
     @path("rss/")
     def feed_rss(self, request):
-        from events import views
-
-        return views.agenda_feed(request, index=self, kind="rss")
+        return type(self).agenda_feed_view(request, index=self, kind="rss")
 
     @path("atom/")
     def feed_atom(self, request):
-        from events import views
-
-        return views.agenda_feed(request, index=self, kind="atom")
+        return type(self).agenda_feed_view(request, index=self, kind="atom")
 
     @path("json/")
     def feed_json(self, request):
-        from events import views
-
-        return views.agenda_feed(request, index=self, kind="json")
-
-
-# Fields that an import from UiTdatabank owns: read-only in the admin for imported events.
-IMPORTED_FIELDS = (
-    "title",
-    "intro",
-    "description",
-    "image_url",
-    "event_type",
-    "theme",
-    "facilities",
-    "age_min",
-    "age_max",
-    "is_free",
-    "price_info",
-    "booking_url",
-    "booking_email",
-    "booking_phone",
-    "booking_info",
-    "organizer_name",
-    "organizer_url",
-    "place_name",
-    "street",
-    "postal_code",
-    "city",
-    "latitude",
-    "longitude",
-    "status",
-    "status_reason",
-)
+        return type(self).agenda_feed_view(request, index=self, kind="json")
 
 
 class EventPage(RegistrableMixin, BasePage):
@@ -478,11 +446,15 @@ class EventPage(RegistrableMixin, BasePage):
         parts = [place["name"], place["street"], f"{place['postal_code']} {place['city']}".strip()]
         return ", ".join(part for part in parts if part)
 
-    def get_context(self, request, *args, **kwargs):
-        from events.selectors import event_detail_context
+    # The event page's context (events.selectors.event_detail_context) and its .ics view
+    # (events.views.event_ical), set by EventsConfig.ready(): the selectors and views read
+    # these models, so the models do not import them.
+    context_builder: ClassVar[Callable[..., dict[str, Any]]]
+    ical_view: ClassVar[Callable[..., HttpResponse]]
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(event_detail_context(event=self, request=request))
+        context.update(type(self).context_builder(event=self, request=request))
         return context
 
     @path("")
@@ -491,6 +463,4 @@ class EventPage(RegistrableMixin, BasePage):
 
     @path("ical/")
     def ical(self, request):
-        from events import views
-
-        return views.event_ical(request, event=self)
+        return type(self).ical_view(request, event=self)
