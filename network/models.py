@@ -4,14 +4,11 @@ pages. Both hold no content of other sites: they read it when a visitor asks."""
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
-from django.db import models
 from django.http import HttpRequest
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.models import Page
 
-from home.models import BasePage
+from home.models import SingletonIntroPage
 from home.search import visitor_query
 from network.forms import NETWORK_FILTER_FIELDS, NetworkAgendaFilterForm
 from network.selectors import (
@@ -46,18 +43,11 @@ def _choices_count(*, form: NetworkAgendaFilterForm, facets: dict) -> None:
         ]
 
 
-class NetworkAgendaPage(BasePage):
+class NetworkAgendaPage(SingletonIntroPage):
     """On the network site: the events of every library and centre. On a regional site: the
     events of the region's member sites. Each event links to its page on its own site."""
 
     cache_query_params = (*NETWORK_FILTER_FIELDS, "pagina")
-
-    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types: list[str] = []
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("agenda van het netwerk of de regio")
@@ -84,18 +74,11 @@ class NetworkAgendaPage(BasePage):
         return context
 
 
-class NetworkSearchPage(BasePage):
+class NetworkSearchPage(SingletonIntroPage):
     """A search over the live, public pages of every site (of the region's member sites on a
     regional site), each result labelled with its site."""
 
     cache_query_params = ("q", "pagina")
-
-    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types: list[str] = []
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("zoeken in het netwerk")
