@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from home.models import SingletonIntroPage
 from home.search import visitor_query
 from network.forms import NETWORK_FILTER_FIELDS, NetworkAgendaFilterForm
+from network.rows import NetworkOccurrence  # noqa: F401 - the app's model
 from network.selectors import (
     SEARCH_PER_PAGE,
     network_agenda_page,
