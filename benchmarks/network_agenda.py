@@ -1,15 +1,17 @@
 """The network agenda and search at network scale, on PostgreSQL.
 
     make bench-network-agenda   (or: .venv/bin/python benchmarks/network_agenda.py
-                                 [--sites 471] [--events 100000] [--requests 60] [--reuse])
+                                 [--sites 471] [--events 100000] [--requests 60] [--reuse]
+                                 [--rebuild] [--only LABEL])
 
-Creates a fresh database (BENCH_NETWORK_AGENDA_DATABASE_URL, default bibnet_bench_network),
-then:
+Creates a fresh database (BENCH_NETWORK_AGENDA_DATABASE_URL, default bibnet_bench_network)
+unless --reuse, then:
   1. provisions the sites with `sitegen bulk` (generated municipalities over the five
      provinces), makes a third of them cultural and a third community centres, and groups
      them into regions (`region_provision`, five member municipalities each);
   2. generates the events in bulk (benchmarks/events.py's generator: page, event and
-     occurrence rows, a tenth of them weekly series of eight dates, over the coming year);
+     occurrence rows, a tenth of them weekly series of eight dates, over the coming year)
+     and copies them into the network agenda's rows (network.services);
   3. provisions the network site and requests its agenda through the Django test client
      (the page cache is off in the test settings, so every request runs the view) with one
      filter after another: queries, median and p95 server time per filter; then the search
@@ -101,6 +103,10 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--reuse", action="store_true", help="measure a previous run's data")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="with --reuse: copy the network agenda rows again"
+    )
+    parser.add_argument("--only", default="", help="measure only the cases whose label has this")
     args = parser.parse_args()
 
     url = os.environ.get("BENCH_NETWORK_AGENDA_DATABASE_URL", DEFAULT_URL)
@@ -118,6 +124,7 @@ def main() -> None:
     from events.models import EventPage, Occurrence
     from home.models import Tenant
     from network.models import NetworkAgendaPage, NetworkSearchPage
+    from network.services import network_occurrences_rebuild
     from sitegen.services import network_site_provision
 
     out = sys.stdout
@@ -138,6 +145,11 @@ def main() -> None:
             f"{time.perf_counter() - started:.0f} s\n"
         )
         network_site_provision(hostname=NETWORK_HOST, port=80)
+    if not args.reuse or args.rebuild:
+        # The generator writes rows in bulk without the import's pages_changed signal.
+        started = time.perf_counter()
+        rows = network_occurrences_rebuild()
+        out.write(f"network agenda rows: {rows} in {time.perf_counter() - started:.1f} s\n")
     out.write(f"{EventPage.objects.count()} events, {Tenant.objects.count()} sites\n")
 
     network = Tenant.objects.get(slug="netwerk").site
@@ -179,6 +191,8 @@ def main() -> None:
     )
     path = agenda.relative_url(network)
     for label, params in cases:
+        if args.only and args.only not in label:
+            continue
         queries, median, p95, _size = figures(client, path, params, args.requests)
         all_timings.append(p95)
         out.write(
