@@ -86,15 +86,26 @@ def figures(client, path: str, params: dict, requests: int) -> tuple[int, float,
         response = client.get(path, params)
     assert response.status_code == 200, response.status_code
     queries = len(captured)
-    timings = []
+    timings, cpu = [], []
     for _ in range(requests):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         client.get(path, params)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - started_cpu) * 1000)
     reset_queries()
     timings.sort()
     p95 = timings[max(int(len(timings) * 0.95) - 1, 0)]
+    CPU_MEDIANS[path, tuple(sorted(params.items()))] = statistics.median(cpu)
     return queries, statistics.median(timings), p95, len(response.content)
+
+
+# This process's CPU time per request (median): the Python side without the waits for a
+# busy machine's cores or for the database.
+CPU_MEDIANS: dict[tuple, float] = {}
+
+
+def cpu_of(path: str, params: dict) -> str:
+    return f"{CPU_MEDIANS.get((path, tuple(sorted(params.items()))), 0):.1f} ms"
 
 
 def main() -> None:
@@ -190,14 +201,20 @@ def main() -> None:
         f"network agenda {NETWORK_HOST}{agenda.url_path[len(network.root_page.url_path) - 1 :]}\n"
     )
     path = agenda.relative_url(network)
+    home_path = network.root_page.specific.relative_url(network)
+    queries, median, p95, _size = figures(client, home_path, {}, args.requests)
+    out.write(
+        f"  reference, the network's home page: {queries} queries, median {median:.1f} ms, "
+        f"p95 {p95:.1f} ms, Python CPU {cpu_of(home_path, {})}\n"
+    )
     for label, params in cases:
         if args.only and args.only not in label:
             continue
         queries, median, p95, _size = figures(client, path, params, args.requests)
         all_timings.append(p95)
         out.write(
-            f"  {label}: {queries} queries, median {median:.1f} ms, p95 {p95:.1f} ms "
-            f"({args.requests} requests)\n"
+            f"  {label}: {queries} queries, median {median:.1f} ms, p95 {p95:.1f} ms, "
+            f"Python CPU {cpu_of(path, params)} ({args.requests} requests)\n"
         )
     if region is not None:
         region_agenda = NetworkAgendaPage.objects.descendant_of(region.site.root_page).get()

@@ -31,6 +31,8 @@ def _page_number(request: HttpRequest) -> int:
 
 def _choices_count(*, form: NetworkAgendaFilterForm, facets: dict) -> None:
     """Each filter value with its number of events, "Limburg (1.204)"."""
+    # The language's thousands separator, found once (hundreds of options follow).
+    separator = number_format(1000, force_grouping=True)[1:-3]
     for name, values in facets.items():
         field = form.fields.get(name)
         if field is None:
@@ -38,7 +40,7 @@ def _choices_count(*, form: NetworkAgendaFilterForm, facets: dict) -> None:
         field.choices = [
             field.choices[0],
             *(
-                (value.value, f"{value.label} ({number_format(value.count, force_grouping=True)})")
+                (value.value, f"{value.label} ({f'{value.count:,}'.replace(',', separator)})")
                 for value in values
             ),
         ]
@@ -61,7 +63,9 @@ class NetworkAgendaPage(SingletonIntroPage):
         scoped = scope_site_ids(network=network, site=site) is not None
         form = NetworkAgendaFilterForm(request.GET or None, network=network, scoped=scoped)
         filters = form.valid_filters() if request.GET else {}
-        result = network_agenda_page(filters=filters, site=site, page_number=_page_number(request))
+        result = network_agenda_page(
+            filters=filters, site=site, page_number=_page_number(request), network=network
+        )
         _choices_count(form=form, facets=result.facets)
         context.update(
             filter_form=form,

@@ -8,6 +8,7 @@ agenda holds no copies, each event links to the page on its own site.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +54,11 @@ PER_PAGE = 20
 SEARCH_PER_PAGE = 20
 MAP_KEY = "network-map:{}"
 GENERATION_KEY = "network-map-generation"
+ROWS_GENERATION_KEY = "network-rows-generation"
+COUNTS_KEY = "network-counts:{}:{}"
+# How long the counts of one set of filters are reused while no event changes: events that
+# end in the meantime stay counted until then (the page cache keeps whole pages longer).
+COUNTS_SECONDS = 120
 # The kinds of site whose events the network agenda lists and filters by ("soort").
 EVENT_SITE_KINDS = (SiteKind.LIBRARY, SiteKind.CULTURAL_CENTRE, SiteKind.COMMUNITY_CENTRE)
 
@@ -124,6 +130,22 @@ def network_map_retire() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def network_rows_generation() -> int:
+    generation = cache.get(ROWS_GENERATION_KEY)
+    if generation is None:
+        cache.add(ROWS_GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(ROWS_GENERATION_KEY, 1)
+    return int(generation)
+
+
+def network_rows_retire() -> None:
+    """Events changed: the cached counts are computed again."""
+    try:
+        cache.incr(ROWS_GENERATION_KEY)
+    except ValueError:
+        cache.set(ROWS_GENERATION_KEY, 2, timeout=None)
 
 
 def _network_map_build() -> NetworkMap:
@@ -378,11 +400,33 @@ def _counts(
     return per_agenda, per_type, per_theme, per_age
 
 
+def _counts_cached(
+    *,
+    rows: QuerySet[NetworkOccurrence],
+    windowed: bool,
+    filters: dict,
+    site_ids: set[int] | None,
+) -> tuple[dict[int, int], dict[str, int], dict[str, int], dict[str, int]]:
+    """_counts, kept COUNTS_SECONDS per set of filters and scope, until an event changes."""
+    asked = repr((sorted(filters.items()), sorted(site_ids) if site_ids is not None else None))
+    key = COUNTS_KEY.format(
+        network_rows_generation(), hashlib.sha256(asked.encode()).hexdigest()[:32]
+    )
+    counts = cache.get(key)
+    if counts is None:
+        counts = _counts(rows=rows, windowed=windowed)
+        cache.set(key, counts, timeout=COUNTS_SECONDS)
+    return counts
+
+
 def _facets(
-    *, network: NetworkMap, rows: QuerySet[NetworkOccurrence], windowed: bool, scoped: bool
+    *,
+    network: NetworkMap,
+    counts: tuple[dict[int, int], dict[str, int], dict[str, int], dict[str, int]],
+    scoped: bool,
 ) -> tuple[int, dict[str, list[FacetValue]]]:
     """Counts of events (not dates) per value of each filter, under the current filters."""
-    per_agenda, per_type, per_theme, per_age = _counts(rows=rows, windowed=windowed)
+    per_agenda, per_type, per_theme, per_age = counts
     by_kind: dict[str, int] = defaultdict(int)
     by_province: dict[str, int] = defaultdict(int)
     by_municipality: dict[str, int] = defaultdict(int)
@@ -477,18 +521,18 @@ def network_agenda_page(
     page_number: int = 1,
     per_page: int = PER_PAGE,
     now: dt.datetime | None = None,
+    network: NetworkMap | None = None,
 ) -> NetworkAgendaResult:
     """One page of the network's (or a region's) events, each once at its first matching date,
     with the counts per filter value: one grouped query for the counts, one for the page's
     events, one for their numbers of dates and the event cards' two."""
     now = now or timezone.now()
-    network = network_map()
+    network = network or network_map()
     site_ids = scope_site_ids(network=network, site=site)
     start, end = when_window(filters=filters, now=now)
     rows = network_rows(network=network, filters=filters, now=now, site_ids=site_ids)
-    total, facets = _facets(
-        network=network, rows=rows, windowed=end is not None, scoped=site_ids is not None
-    )
+    counts = _counts_cached(rows=rows, windowed=end is not None, filters=filters, site_ids=site_ids)
+    total, facets = _facets(network=network, counts=counts, scoped=site_ids is not None)
     page_obj = Paginator(_Counted(total), per_page).get_page(page_number)
     page_rows: list[dict] = []
     if total:

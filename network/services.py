@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from events.models import EventPage, Occurrence
 from network.rows import NetworkOccurrence
+from network.selectors import network_rows_retire
 
 _COLUMNS = (
     "event_id",
@@ -42,6 +43,13 @@ def _copy_sql(*, where: str) -> str:
     )
 
 
+def _rows_retire() -> None:
+    # Now (a read in this transaction sees the new rows) and once they are committed (a read
+    # elsewhere in the meantime may have cached counts of the old ones).
+    network_rows_retire()
+    transaction.on_commit(network_rows_retire)
+
+
 def network_occurrences_sync(*, page_ids: Iterable[int]) -> None:
     """Copy the live occurrences of these pages (events or not: others are skipped) again."""
     ids = sorted({int(pk) for pk in page_ids})
@@ -52,6 +60,7 @@ def network_occurrences_sync(*, page_ids: Iterable[int]) -> None:
         placeholders = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
             cursor.execute(_copy_sql(where=f"AND o.page_id IN ({placeholders})"), ids)
+        _rows_retire()
 
 
 def network_occurrences_rebuild() -> int:
@@ -61,4 +70,6 @@ def network_occurrences_rebuild() -> int:
         NetworkOccurrence.objects.all().delete()
         with connection.cursor() as cursor:
             cursor.execute(_copy_sql(where=""))
-            return cursor.rowcount
+            created = cursor.rowcount
+        _rows_retire()
+    return created
