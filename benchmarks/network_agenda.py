@@ -1,15 +1,17 @@
 """The network agenda and search at network scale, on PostgreSQL.
 
     make bench-network-agenda   (or: .venv/bin/python benchmarks/network_agenda.py
-                                 [--sites 471] [--events 100000] [--requests 60] [--reuse])
+                                 [--sites 471] [--events 100000] [--requests 60] [--reuse]
+                                 [--rebuild] [--only LABEL])
 
-Creates a fresh database (BENCH_NETWORK_AGENDA_DATABASE_URL, default bibnet_bench_network),
-then:
+Creates a fresh database (BENCH_NETWORK_AGENDA_DATABASE_URL, default bibnet_bench_network)
+unless --reuse, then:
   1. provisions the sites with `sitegen bulk` (generated municipalities over the five
      provinces), makes a third of them cultural and a third community centres, and groups
      them into regions (`region_provision`, five member municipalities each);
   2. generates the events in bulk (benchmarks/events.py's generator: page, event and
-     occurrence rows, a tenth of them weekly series of eight dates, over the coming year);
+     occurrence rows, a tenth of them weekly series of eight dates, over the coming year)
+     and copies them into the network agenda's rows (network.services);
   3. provisions the network site and requests its agenda through the Django test client
      (the page cache is off in the test settings, so every request runs the view) with one
      filter after another: queries, median and p95 server time per filter; then the search
@@ -84,15 +86,26 @@ def figures(client, path: str, params: dict, requests: int) -> tuple[int, float,
         response = client.get(path, params)
     assert response.status_code == 200, response.status_code
     queries = len(captured)
-    timings = []
+    timings, cpu = [], []
     for _ in range(requests):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         client.get(path, params)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - started_cpu) * 1000)
     reset_queries()
     timings.sort()
     p95 = timings[max(int(len(timings) * 0.95) - 1, 0)]
+    CPU_MEDIANS[path, tuple(sorted(params.items()))] = statistics.median(cpu)
     return queries, statistics.median(timings), p95, len(response.content)
+
+
+# This process's CPU time per request (median): the Python side without the waits for a
+# busy machine's cores or for the database.
+CPU_MEDIANS: dict[tuple, float] = {}
+
+
+def cpu_of(path: str, params: dict) -> str:
+    return f"{CPU_MEDIANS.get((path, tuple(sorted(params.items()))), 0):.1f} ms"
 
 
 def main() -> None:
@@ -101,6 +114,10 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--reuse", action="store_true", help="measure a previous run's data")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="with --reuse: copy the network agenda rows again"
+    )
+    parser.add_argument("--only", default="", help="measure only the cases whose label has this")
     args = parser.parse_args()
 
     url = os.environ.get("BENCH_NETWORK_AGENDA_DATABASE_URL", DEFAULT_URL)
@@ -118,6 +135,7 @@ def main() -> None:
     from events.models import EventPage, Occurrence
     from home.models import Tenant
     from network.models import NetworkAgendaPage, NetworkSearchPage
+    from network.services import network_occurrences_rebuild
     from sitegen.services import network_site_provision
 
     out = sys.stdout
@@ -138,6 +156,11 @@ def main() -> None:
             f"{time.perf_counter() - started:.0f} s\n"
         )
         network_site_provision(hostname=NETWORK_HOST, port=80)
+    if not args.reuse or args.rebuild:
+        # The generator writes rows in bulk without the import's pages_changed signal.
+        started = time.perf_counter()
+        rows = network_occurrences_rebuild()
+        out.write(f"network agenda rows: {rows} in {time.perf_counter() - started:.1f} s\n")
     out.write(f"{EventPage.objects.count()} events, {Tenant.objects.count()} sites\n")
 
     network = Tenant.objects.get(slug="netwerk").site
@@ -178,12 +201,20 @@ def main() -> None:
         f"network agenda {NETWORK_HOST}{agenda.url_path[len(network.root_page.url_path) - 1 :]}\n"
     )
     path = agenda.relative_url(network)
+    home_path = network.root_page.specific.relative_url(network)
+    queries, median, p95, _size = figures(client, home_path, {}, args.requests)
+    out.write(
+        f"  reference, the network's home page: {queries} queries, median {median:.1f} ms, "
+        f"p95 {p95:.1f} ms, Python CPU {cpu_of(home_path, {})}\n"
+    )
     for label, params in cases:
+        if args.only and args.only not in label:
+            continue
         queries, median, p95, _size = figures(client, path, params, args.requests)
         all_timings.append(p95)
         out.write(
-            f"  {label}: {queries} queries, median {median:.1f} ms, p95 {p95:.1f} ms "
-            f"({args.requests} requests)\n"
+            f"  {label}: {queries} queries, median {median:.1f} ms, p95 {p95:.1f} ms, "
+            f"Python CPU {cpu_of(path, params)} ({args.requests} requests)\n"
         )
     if region is not None:
         region_agenda = NetworkAgendaPage.objects.descendant_of(region.site.root_page).get()

@@ -12,10 +12,11 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
         from wagtail.models import Site
-        from wagtail.signals import page_published, page_unpublished
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from home.contributions import shell_contributions
         from home.models import IdentitySettings, RegionMunicipality, Tenant
+        from home.signals import pages_changed
         from network import shell, signals
 
         shell_contributions.register("regions", shell.regions_contribution)
@@ -26,3 +27,9 @@ class NetworkConfig(AppConfig):
             )
         page_published.connect(signals.agenda_published, dispatch_uid="network-agenda-pub")
         page_unpublished.connect(signals.agenda_published, dispatch_uid="network-agenda-unpub")
+        # After events' receivers (events is earlier in INSTALLED_APPS): the occurrence rows
+        # are written when these run.
+        page_published.connect(signals.event_changed, dispatch_uid="network-event-pub")
+        page_unpublished.connect(signals.event_changed, dispatch_uid="network-event-unpub")
+        post_page_move.connect(signals.event_changed, dispatch_uid="network-event-move")
+        pages_changed.connect(signals.pages_bulk_changed, dispatch_uid="network-pages-changed")

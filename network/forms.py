@@ -3,6 +3,8 @@ filters (province, region, municipality, kind). Every field optional; an invalid
 dropped with a Dutch message and the other filters still apply."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from events.forms import FILTER_FIELDS, AgendaFilterForm
@@ -16,6 +18,24 @@ NETWORK_FILTER_FIELDS = (
 )
 
 
+class ListSelect(forms.Select):
+    """A select rendered in one pass: the network's lists run to hundreds of options (every
+    municipality), and Django's template per option costs more than the agenda's queries."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = "" if value is None else str(value[0] if isinstance(value, list) else value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option, " selected" if str(option) == chosen else "", label)
+                for option, label in self.choices
+            ),
+        )
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>{}</select>", flatatt(final), options)
+
+
 class NetworkAgendaFilterForm(AgendaFilterForm):
     provincie = forms.ChoiceField(label=_("Provincie"), required=False)
     regio = forms.ChoiceField(label=_("Regio"), required=False)
@@ -25,6 +45,9 @@ class NetworkAgendaFilterForm(AgendaFilterForm):
     def __init__(self, *args, network: NetworkMap, scoped: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["locatie"]
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                field.widget = ListSelect(attrs=field.widget.attrs, choices=field.choices)
         everything = [("", _("Alle"))]
         labels = dict(SiteKind.choices)
         self.fields["soort"].choices = everything + [(k, labels[k]) for k in EVENT_SITE_KINDS]

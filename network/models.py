@@ -4,16 +4,14 @@ pages. Both hold no content of other sites: they read it when a visitor asks."""
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
-from django.db import models
 from django.http import HttpRequest
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.models import Page
 
-from home.models import BasePage
+from home.models import SingletonIntroPage
 from home.search import visitor_query
 from network.forms import NETWORK_FILTER_FIELDS, NetworkAgendaFilterForm
+from network.rows import NetworkOccurrence  # noqa: F401 - the app's model
 from network.selectors import (
     SEARCH_PER_PAGE,
     network_agenda_page,
@@ -33,6 +31,8 @@ def _page_number(request: HttpRequest) -> int:
 
 def _choices_count(*, form: NetworkAgendaFilterForm, facets: dict) -> None:
     """Each filter value with its number of events, "Limburg (1.204)"."""
+    # The language's thousands separator, found once (hundreds of options follow).
+    separator = number_format(1000, force_grouping=True)[1:-3]
     for name, values in facets.items():
         field = form.fields.get(name)
         if field is None:
@@ -40,24 +40,17 @@ def _choices_count(*, form: NetworkAgendaFilterForm, facets: dict) -> None:
         field.choices = [
             field.choices[0],
             *(
-                (value.value, f"{value.label} ({number_format(value.count, force_grouping=True)})")
+                (value.value, f"{value.label} ({f'{value.count:,}'.replace(',', separator)})")
                 for value in values
             ),
         ]
 
 
-class NetworkAgendaPage(BasePage):
+class NetworkAgendaPage(SingletonIntroPage):
     """On the network site: the events of every library and centre. On a regional site: the
     events of the region's member sites. Each event links to its page on its own site."""
 
     cache_query_params = (*NETWORK_FILTER_FIELDS, "pagina")
-
-    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types: list[str] = []
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("agenda van het netwerk of de regio")
@@ -70,7 +63,9 @@ class NetworkAgendaPage(BasePage):
         scoped = scope_site_ids(network=network, site=site) is not None
         form = NetworkAgendaFilterForm(request.GET or None, network=network, scoped=scoped)
         filters = form.valid_filters() if request.GET else {}
-        result = network_agenda_page(filters=filters, site=site, page_number=_page_number(request))
+        result = network_agenda_page(
+            filters=filters, site=site, page_number=_page_number(request), network=network
+        )
         _choices_count(form=form, facets=result.facets)
         context.update(
             filter_form=form,
@@ -84,18 +79,11 @@ class NetworkAgendaPage(BasePage):
         return context
 
 
-class NetworkSearchPage(BasePage):
+class NetworkSearchPage(SingletonIntroPage):
     """A search over the live, public pages of every site (of the region's member sites on a
     regional site), each result labelled with its site."""
 
     cache_query_params = ("q", "pagina")
-
-    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types: list[str] = []
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("zoeken in het netwerk")

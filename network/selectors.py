@@ -8,24 +8,35 @@ agenda holds no copies, each event links to the page on its own site.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import Count, DateTimeField, Min, Q, QuerySet, Sum, Value
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    ExpressionWrapper,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from wagtail.models import Page, Site
 
 from events import taxonomy
-from events.models import EventIndexPage, Occurrence
+from events.models import EventIndexPage, EventPage
 from events.selectors import (
     AgendaItem,
     age_q,
     event_cards_load,
-    occurrences_matching,
     when_window,
 )
 from home.models import (
@@ -37,11 +48,17 @@ from home.models import (
 )
 from home.models.tenancy import Province
 from home.search import search_terms
+from network.rows import NetworkOccurrence
 
 PER_PAGE = 20
 SEARCH_PER_PAGE = 20
 MAP_KEY = "network-map:{}"
 GENERATION_KEY = "network-map-generation"
+ROWS_GENERATION_KEY = "network-rows-generation"
+COUNTS_KEY = "network-counts:{}:{}"
+# How long the counts of one set of filters are reused while no event changes: events that
+# end in the meantime stay counted until then (the page cache keeps whole pages longer).
+COUNTS_SECONDS = 120
 # The kinds of site whose events the network agenda lists and filters by ("soort").
 EVENT_SITE_KINDS = (SiteKind.LIBRARY, SiteKind.CULTURAL_CENTRE, SiteKind.COMMUNITY_CENTRE)
 
@@ -113,6 +130,22 @@ def network_map_retire() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def network_rows_generation() -> int:
+    generation = cache.get(ROWS_GENERATION_KEY)
+    if generation is None:
+        cache.add(ROWS_GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(ROWS_GENERATION_KEY, 1)
+    return int(generation)
+
+
+def network_rows_retire() -> None:
+    """Events changed: the cached counts are computed again."""
+    try:
+        cache.incr(ROWS_GENERATION_KEY)
+    except ValueError:
+        cache.set(ROWS_GENERATION_KEY, 2, timeout=None)
 
 
 def _network_map_build() -> NetworkMap:
@@ -236,11 +269,49 @@ def agenda_ids(
     )
 
 
-def network_occurrences(
+def _own_columns(query: Q) -> Q:
+    """The events app's filter on occurrence rows (``page__age_min``...) as a filter on the
+    network rows, which carry the event's columns themselves."""
+    copied = Q()
+    copied.connector, copied.negated = query.connector, query.negated
+    for child in query.children:
+        if isinstance(child, Q):
+            copied.children.append(_own_columns(child))
+        else:
+            name, value = child
+            copied.children.append((name.removeprefix("page__"), value))
+    return copied
+
+
+def network_rows(
     *, network: NetworkMap, filters: dict, now: dt.datetime, site_ids: set[int] | None = None
-) -> QuerySet[Occurrence]:
+) -> QuerySet[NetworkOccurrence]:
+    """The network rows (one per live occurrence) that match the filters: the same rules as
+    events.selectors.occurrences_matching, on one narrow table."""
     agendas = agenda_ids(network=network, filters=filters, site_ids=site_ids)
-    return occurrences_matching(scope=Q(agenda_id__in=agendas), filters=filters, now=now)
+    start, end = when_window(filters=filters, now=now)
+    rows = NetworkOccurrence.objects.filter(agenda_id__in=agendas, end__gte=start).exclude(
+        end=start, start__lt=start
+    )
+    if end is not None:
+        rows = rows.filter(start__lt=end)
+    if filters.get("type"):
+        rows = rows.filter(event_type=filters["type"])
+    if filters.get("thema"):
+        rows = rows.filter(theme=filters["thema"])
+    if filters.get("gratis"):
+        rows = rows.filter(is_free=True)
+    if filters.get("q"):
+        text = filters["q"]
+        rows = rows.filter(
+            event_id__in=EventPage.objects.filter(
+                Q(title__icontains=text)
+                | Q(intro__icontains=text)
+                | Q(place_name__icontains=text)
+                | Q(organizer_name__icontains=text)
+            ).values("pk")
+        )
+    return rows.filter(_own_columns(age_q(filters)))
 
 
 @dataclass
@@ -259,11 +330,10 @@ class NetworkAgendaResult:
 
 
 class _Counted:
-    """A grouped queryset whose length is known already (the sum of the per-agenda counts),
-    so the paginator does not count it again."""
+    """Stands for the matching events in the paginator: their number is known already (the
+    sum of the per-agenda counts), the page's rows are read apart."""
 
-    def __init__(self, queryset: QuerySet, count: int) -> None:
-        self.queryset = queryset
+    def __init__(self, count: int) -> None:
         self._count = count
 
     def count(self) -> int:
@@ -273,39 +343,90 @@ class _Counted:
         return self._count
 
     def __getitem__(self, item):
-        return self.queryset[item]
+        return []
 
 
-def _age_counts(occurrences: QuerySet[Occurrence]) -> dict[str, int]:
-    aggregates = {
-        slug.replace("-", "_"): Count(
-            "page_id", distinct=True, filter=age_q({"leeftijdsgroep": slug})
+def _age_column(slug: str) -> str:
+    return "age_" + slug.replace("-", "_")
+
+
+def _counts(
+    *, rows: QuerySet[NetworkOccurrence], windowed: bool
+) -> tuple[dict[int, int], dict[str, int], dict[str, int], dict[str, int]]:
+    """Events per agenda, per type, per theme and per age group in ONE grouped query.
+
+    Without an end to the period (no "wanneer" or "tot") an event matches when its last row
+    does (every other filter is the event's own), so each event is one row and is counted
+    without DISTINCT. With an end, its rows in the period are counted once per event."""
+    ages = {
+        _age_column(slug): ExpressionWrapper(
+            _own_columns(age_q({"leeftijdsgroep": slug})), output_field=BooleanField()
         )
         for slug in taxonomy.AGE_GROUPS
     }
-    row = occurrences.order_by().aggregate(**aggregates)
-    return {slug: row[slug.replace("-", "_")] or 0 for slug in taxonomy.AGE_GROUPS}
+    if not windowed:
+        rows = rows.filter(is_last=True)
+    inner = (
+        rows.order_by()
+        .annotate(**ages)
+        .values("event_id", "agenda_id", "event_type", "theme", *ages)
+    )
+    per_agenda: dict[int, int] = {}
+    per_type: dict[str, int] = {}
+    per_theme: dict[str, int] = {}
+    per_age: dict[str, int] = dict.fromkeys(taxonomy.AGE_GROUPS, 0)
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # no agenda in scope: nothing to count
+        return per_agenda, per_type, per_theme, per_age
+    count = "COUNT(DISTINCT r.event_id)" if windowed else "COUNT(*)"
+    age_counts = ", ".join(f"{count} FILTER (WHERE r.{column})" for column in ages)
+    query = (
+        "SELECT GROUPING(r.agenda_id), GROUPING(r.event_type), r.agenda_id, r.event_type, "
+        f"r.theme, {count}, {age_counts} FROM ({sql}) r "
+        "GROUP BY GROUPING SETS ((r.agenda_id), (r.event_type), (r.theme))"
+    )
+    with connections[inner.db].cursor() as cursor:
+        cursor.execute(query, params)
+        for no_agenda, no_type, agenda_id, event_type, theme, n, *by_age in cursor.fetchall():
+            if not no_agenda:
+                per_agenda[agenda_id] = n
+                for slug, value in zip(taxonomy.AGE_GROUPS, by_age, strict=True):
+                    per_age[slug] += value
+            elif not no_type:
+                per_type[event_type] = n
+            else:
+                per_theme[theme] = n
+    return per_agenda, per_type, per_theme, per_age
+
+
+def _counts_cached(
+    *,
+    rows: QuerySet[NetworkOccurrence],
+    windowed: bool,
+    filters: dict,
+    site_ids: set[int] | None,
+) -> tuple[dict[int, int], dict[str, int], dict[str, int], dict[str, int]]:
+    """_counts, kept COUNTS_SECONDS per set of filters and scope, until an event changes."""
+    asked = repr((sorted(filters.items()), sorted(site_ids) if site_ids is not None else None))
+    key = COUNTS_KEY.format(
+        network_rows_generation(), hashlib.sha256(asked.encode()).hexdigest()[:32]
+    )
+    counts = cache.get(key)
+    if counts is None:
+        counts = _counts(rows=rows, windowed=windowed)
+        cache.set(key, counts, timeout=COUNTS_SECONDS)
+    return counts
 
 
 def _facets(
-    *, network: NetworkMap, occurrences: QuerySet[Occurrence], scoped: bool
+    *,
+    network: NetworkMap,
+    counts: tuple[dict[int, int], dict[str, int], dict[str, int], dict[str, int]],
+    scoped: bool,
 ) -> tuple[int, dict[str, list[FacetValue]]]:
-    """Counts of events (not dates) per value of each filter, under the current filters:
-    three grouped queries and one aggregate."""
-    base = occurrences.order_by()
-    per_agenda = {
-        row["agenda_id"]: row["n"]
-        for row in base.values("agenda_id").annotate(n=Count("page_id", distinct=True))
-    }
-    per_type = {
-        row["page__event_type"]: row["n"]
-        for row in base.values("page__event_type").annotate(n=Count("page_id", distinct=True))
-    }
-    per_theme = {
-        row["page__theme"]: row["n"]
-        for row in base.values("page__theme").annotate(n=Count("page_id", distinct=True))
-    }
-    per_age = _age_counts(base)
+    """Counts of events (not dates) per value of each filter, under the current filters."""
+    per_agenda, per_type, per_theme, per_age = counts
     by_kind: dict[str, int] = defaultdict(int)
     by_province: dict[str, int] = defaultdict(int)
     by_municipality: dict[str, int] = defaultdict(int)
@@ -349,6 +470,50 @@ def _facets(
     return sum(per_agenda.values()), facets
 
 
+# Beyond this many events before the page, the page is read by grouping every matching row
+# (one slower query) instead of walking the rows in date order.
+WALK_LIMIT = 1000
+
+
+def _page_rows(
+    *, rows: QuerySet[NetworkOccurrence], start: dt.datetime, offset: int, per_page: int
+) -> list[dict]:
+    """The page's events in order of their first matching date (an ongoing one counts from the
+    start of the period), then id: walks the rows in date order (the start index) until the
+    events up to the page's last are known, usually one short query."""
+    wanted = offset + per_page
+    if wanted > WALK_LIMIT:
+        grouped = (
+            rows.order_by()
+            .values("event_id")
+            .annotate(
+                sort_key=Min(Greatest("start", Value(start, output_field=DateTimeField()))),
+                first_start=Min("start"),
+            )
+            .order_by("sort_key", "event_id")[offset:wanted]
+        )
+        return [{"page_id": row["event_id"], "first_start": row["first_start"]} for row in grouped]
+    limit = wanted * 3 + 20
+    while True:
+        fetched = list(rows.order_by("start", "event_id").values_list("event_id", "start")[:limit])
+        first: dict[int, dt.datetime] = {}
+        for event_id, row_start in fetched:
+            first.setdefault(event_id, row_start)
+        ordered = sorted(first.items(), key=lambda item: (max(item[1], start), item[0]))
+        complete = len(fetched) < limit
+        if not complete and len(ordered) >= wanted:
+            # Dates only grow along the walk: every event whose first date is at most the
+            # page's last one has been seen once a later date was read.
+            last_key = max(ordered[wanted - 1][1], start)
+            complete = max(fetched[-1][1], start) > last_key
+        if complete:
+            return [
+                {"page_id": event_id, "first_start": row_start}
+                for event_id, row_start in ordered[offset:wanted]
+            ]
+        limit *= 4
+
+
 def network_agenda_page(
     *,
     filters: dict,
@@ -356,27 +521,36 @@ def network_agenda_page(
     page_number: int = 1,
     per_page: int = PER_PAGE,
     now: dt.datetime | None = None,
+    network: NetworkMap | None = None,
 ) -> NetworkAgendaResult:
     """One page of the network's (or a region's) events, each once at its first matching date,
-    with the counts per filter value. About nine queries whatever the size of the network."""
+    with the counts per filter value: one grouped query for the counts, one for the page's
+    events, one for their numbers of dates and the event cards' two."""
     now = now or timezone.now()
-    network = network_map()
+    network = network or network_map()
     site_ids = scope_site_ids(network=network, site=site)
-    occurrences = network_occurrences(network=network, filters=filters, now=now, site_ids=site_ids)
-    total, facets = _facets(network=network, occurrences=occurrences, scoped=site_ids is not None)
-    start, _end = when_window(filters=filters, now=now)
-    grouped = (
-        occurrences.order_by()
-        .values("page_id")
-        .annotate(
-            sort_key=Min(Greatest("start", Value(start, output_field=DateTimeField()))),
-            first_start=Min("start"),
-            count=Sum("sessions"),
+    start, end = when_window(filters=filters, now=now)
+    rows = network_rows(network=network, filters=filters, now=now, site_ids=site_ids)
+    counts = _counts_cached(rows=rows, windowed=end is not None, filters=filters, site_ids=site_ids)
+    total, facets = _facets(network=network, counts=counts, scoped=site_ids is not None)
+    page_obj = Paginator(_Counted(total), per_page).get_page(page_number)
+    page_rows: list[dict] = []
+    if total:
+        page_rows = _page_rows(
+            rows=rows, start=start, offset=page_obj.start_index() - 1, per_page=per_page
         )
-        .order_by("sort_key", "page_id")
-    )
-    page_obj = Paginator(_Counted(grouped, total), per_page).get_page(page_number)
-    items = event_cards_load(rows=list(page_obj.object_list), now=now)
+    if page_rows:
+        dates = dict(
+            rows.filter(event_id__in=[row["page_id"] for row in page_rows])
+            .order_by()
+            .values("event_id")
+            .annotate(n=Sum("sessions"))
+            .values_list("event_id", "n")
+        )
+        for row in page_rows:
+            row["count"] = dates.get(row["page_id"], 1)
+    page_obj.object_list = page_rows
+    items = event_cards_load(rows=page_rows, now=now)
     for item in items:
         item.site = network.site_for_path(item.event.path)
     return NetworkAgendaResult(page_obj=page_obj, items=items, total=total, facets=facets)

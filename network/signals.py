@@ -1,10 +1,11 @@
 """Keep the cached network map (network.selectors.network_map) and the shells that show
 region links in step with sites, identities, regions and agendas."""
 
-from events.models import EventIndexPage
+from events.models import EventIndexPage, EventPage
 from home.generations import bump_site_generations
 from home.models import IdentitySettings, RegionMunicipality
 from network.selectors import network_map_retire
+from network.services import network_occurrences_sync
 
 
 def network_changed(sender, instance, **kwargs) -> None:
@@ -21,3 +22,15 @@ def network_changed(sender, instance, **kwargs) -> None:
 def agenda_published(sender, instance, **kwargs) -> None:
     if isinstance(instance, EventIndexPage):
         network_map_retire()
+
+
+def event_changed(sender, instance, **kwargs) -> None:
+    """An event was published, unpublished or moved: its agenda rows follow (this receiver
+    runs after events' own, which rewrote the occurrence rows)."""
+    if isinstance(instance, EventPage):
+        network_occurrences_sync(page_ids=[instance.pk])
+
+
+def pages_bulk_changed(sender, page_ids=(), **kwargs) -> None:
+    """An import or the daily re-expansion changed these pages' occurrences."""
+    network_occurrences_sync(page_ids=page_ids)

@@ -5,25 +5,15 @@ the network site's blueprint places them."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.models import Page
 
-from home.models import BasePage
+from home.models import SingletonIntroPage
 from places import forms, selectors
 
 
-class NetworkMapPage(BasePage):
-    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types: list[str] = []
-    max_count_per_parent = 1
-
+class NetworkMapPage(SingletonIntroPage):
     class Meta:
         verbose_name = _("kaart van het netwerk")
         verbose_name_plural = _("kaarten van het netwerk")
@@ -39,19 +29,12 @@ class NetworkMapPage(BasePage):
         return context
 
 
-class NearbyPage(BasePage):
+class NearbyPage(SingletonIntroPage):
     """The nearest places (open now, if asked) and the coming events around a postcode or the
     visitor's position. The position arrives as a GET query, rounded before use, and is
     neither stored nor logged."""
 
     cache_query_params = forms.PARAMS
-
-    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types: list[str] = []
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("in de buurt")

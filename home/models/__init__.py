@@ -1,4 +1,4 @@
-from .pages import BasePage, HomePage
+from .pages import BasePage, HomePage, SingletonIntroPage
 from .settings import (
     BrandingSettings,
     ContactSettings,
@@ -18,6 +18,7 @@ __all__ = [
     "NavigationSettings",
     "REGION_MEMBER_KINDS",
     "RegionMunicipality",
+    "SingletonIntroPage",
     "SiteKind",
     "Tenant",
 ]

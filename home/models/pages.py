@@ -94,6 +94,22 @@ class BasePage(Page):
         return site.root_page if site else None
 
 
+class SingletonIntroPage(BasePage):
+    """The frame of a page type that stands once under a site's home page, with an intro and
+    no children, and whose content is computed when a visitor asks (the network's agenda,
+    search, map and "in de buurt"). Subclasses set their Meta and get_context."""
+
+    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        abstract = True
+
+
 class HomePage(BasePage):
     intro = models.TextField(_("inleiding"), blank=True, max_length=600)
     hero_image = models.ForeignKey(

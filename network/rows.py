@@ -1,0 +1,40 @@
+"""The network agenda's own rows: one narrow row per live occurrence of a live event, with the
+event's filter columns copied (type, theme, ages, free) so that the network agenda filters,
+counts and pages without joining the page tables. Kept by network.services (on publish,
+unpublish, move and `home.signals.pages_changed`); the sites' own occurrence rows
+(events.Occurrence) stay the source."""
+
+from django.db import models
+
+from events.models import EventPage
+
+
+class NetworkOccurrence(models.Model):
+    event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="+")
+    # The event's agenda (events.Occurrence.agenda): the site filters map to agenda ids.
+    agenda_id = models.IntegerField()
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    sessions = models.PositiveIntegerField(default=1)
+    # The event's row that ends last: "has a date still to come" is one row per event.
+    is_last = models.BooleanField(default=False)
+    event_type = models.CharField(max_length=32, blank=True)
+    theme = models.CharField(max_length=32, blank=True)
+    age_min = models.PositiveSmallIntegerField(null=True)
+    age_max = models.PositiveSmallIntegerField(null=True)
+    is_free = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["start", "event"], name="network_occ_start"),
+            models.Index(fields=["agenda_id", "start"], name="network_occ_agenda_start"),
+            models.Index(
+                fields=["end", "agenda_id"],
+                name="network_occ_last_end",
+                condition=models.Q(is_last=True),
+            ),
+            models.Index(fields=["event", "start"], name="network_occ_event_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.start:%Y-%m-%d %H:%M}"
