@@ -68,7 +68,7 @@ def main() -> None:
         if not args.file.exists() or args.file.stat().st_size == 0:
             say(f"Generating {args.records:,} MARC21 records into {args.file} ...")
             generate(args.file, args.records)
-        say("Importing (manage.py import_marc --no-recommendations) ...")
+        say("Importing (manage.py import_marc --no-recommendations --bulk) ...")
         started = time.monotonic()
         subprocess.run(
             [
@@ -81,6 +81,7 @@ def main() -> None:
                 "--batch-size",
                 "5000",
                 "--no-recommendations",
+                "--bulk",
                 "-v0",
             ],
             cwd=ROOT,

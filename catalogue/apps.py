@@ -7,6 +7,14 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Catalogus")
 
     def ready(self) -> None:
+        from catalogue import views
+        from catalogue.models import catalogue_page_views
+
+        catalogue_page_views.search = views.catalogue_search
+        catalogue_page_views.record = views.catalogue_record
+        catalogue_page_views.bieblo = views.catalogue_bieblo
+        catalogue_page_views.suggest = views.catalogue_suggest
+
         from catalogue.blocks import (
             BiebloBlock,
             BooksBlock,

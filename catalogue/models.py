@@ -1,6 +1,10 @@
 """The local catalogue index (records imported from Open Vlacc MARC21 with their holdings per
 branch), the import log, and the catalogue search page every library site gets."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -199,6 +203,21 @@ def validate_cover_url_template(value: str) -> None:
         )
 
 
+@dataclass
+class CataloguePageViews:
+    """What a catalogue page answers to visitors: results, a record, Bieblo and suggestions.
+    The views live above the models (catalogue.views, which imports the backends, which read
+    these models); CatalogueConfig.ready() fills this in."""
+
+    search: Callable[..., Any] | None = None
+    record: Callable[..., Any] | None = None
+    bieblo: Callable[..., Any] | None = None
+    suggest: Callable[..., Any] | None = None
+
+
+catalogue_page_views = CataloguePageViews()
+
+
 class CatalogueBackend(models.TextChoices):
     LOCAL = "local", _("Lokale index (geïmporteerde Open Vlacc-records)")
     CULTUURCONNECT = "cultuurconnect", _("Catalogus-webservice van Cultuurconnect")
@@ -266,27 +285,19 @@ class CatalogueSearchPage(RoutablePageMixin, BasePage):
 
     @path("")
     def search_view(self, request):
-        from catalogue.views import catalogue_search
-
-        return catalogue_search(request, page=self)
+        return catalogue_page_views.search(request, page=self)
 
     @path("titel/<str:record_id>/")
     def record_view(self, request, record_id: str):
-        from catalogue.views import catalogue_record
-
-        return catalogue_record(request, page=self, record_id=record_id)
+        return catalogue_page_views.record(request, page=self, record_id=record_id)
 
     @path("bieblo/")
     def bieblo_view(self, request):
-        from catalogue.views import catalogue_bieblo
-
-        return catalogue_bieblo(request, page=self)
+        return catalogue_page_views.bieblo(request, page=self)
 
     @path("suggesties/")
     def suggest_view(self, request):
-        from catalogue.views import catalogue_suggest
-
-        return catalogue_suggest(request, page=self)
+        return catalogue_page_views.suggest(request, page=self)
 
 
 ACCOUNT_PLACEHOLDERS = ("{profile}",)

@@ -80,6 +80,13 @@ SCHEDULE = [
         retry=NO_RETRY,
     ),
     Schedule(
+        name="catalogue_count_index",
+        label=_("Catalogus: telindex samenvoegen (exacte aantallen)"),
+        task="catalogue.tasks.count_index_compact_task",
+        cron="0 4 * * *",
+        retry=NIGHTLY_RETRY,
+    ),
+    Schedule(
         name="catalogue_recommendations",
         label=_("Catalogus: aanbevelingen (Ook iets voor jou) herberekenen"),
         task="catalogue.tasks.recommendations_refresh_task",

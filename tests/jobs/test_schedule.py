@@ -127,4 +127,5 @@ def test_run_scheduler_lists_the_schedules_in_force(monkeypatch):
         "tasks_recover",
         "results_prune",
         "catalogue_recommendations",
+        "catalogue_count_index",
     }

@@ -14,18 +14,33 @@ deletes replaced. A search:
 
 A phrase (`<->`, from quotes or hyphenated words), a prefix or a weight in the tsquery is not
 evaluated here: `count()` returns None and the search counts in SQL instead.
+
+A process that has loaded the whole index for some seconds writes its arrays to a file cache
+(`CATALOGUE_COUNT_INDEX_CACHE`, a directory; "" turns it off), and a new process maps the
+newest file of its database instead of reading every segment: it then reads only the segments
+and replaced numbers that came after it.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import re
+import shutil
+import tempfile
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 
 from catalogue.backends.base import FACET_LIMIT, FACETS
+
+logger = logging.getLogger(__name__)
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -203,24 +218,122 @@ class CountIndex:
         with self.lock:
             if fingerprint == self.fingerprint:
                 return
-            cursor.execute("SELECT id FROM catalogue_count_segment")
-            ids = {row[0] for row in cursor.fetchall()}
-            if not self.segments <= ids:
-                self.reset()  # compacted (catalogue_count_index_rebuild)
-            new = sorted(ids - self.segments)
+            started = time.monotonic()
+            cursor.execute(
+                "SELECT ARRAY(SELECT id FROM catalogue_count_segment), "
+                "ARRAY(SELECT id FROM catalogue_count_dead)"
+            )
+            segment_ids, dead_ids = (set(column) for column in cursor.fetchone())
+            if not (self.segments <= segment_ids and self.dead_rows <= dead_ids):
+                # Compacted (catalogue_count_index_rebuild), or rows this process read were
+                # rolled back: ids are never used twice, so what is left is still true.
+                self.reset()
+            if not self.segments:
+                self._cache_load(cursor, segment_ids, dead_ids)
+            new = sorted(segment_ids - self.segments)
             if new:
                 self._segments_load(cursor, new)
-            cursor.execute(
-                "SELECT id, array_send(nums) FROM catalogue_count_dead WHERE id <> ALL(%s)",
-                [list(self.dead_rows)],
-            )
-            for dead_id, data in cursor.fetchall():
-                nums = _ints(data)
-                nums = nums[nums < self.size]
-                self.live[nums] = False
-                self.dead_rows.add(dead_id)
+            new_dead = sorted(dead_ids - self.dead_rows)
+            if new_dead:
+                cursor.execute(
+                    "SELECT id, array_send(nums) FROM catalogue_count_dead WHERE id = ANY(%s)",
+                    [new_dead],
+                )
+                for dead_id, data in cursor.fetchall():
+                    nums = _ints(data)
+                    nums = nums[nums < self.size]
+                    self.live[nums] = False
+                    self.dead_rows.add(dead_id)
             self.catalogue = int(np.count_nonzero(self.live))
             self.fingerprint = fingerprint
+            if new and time.monotonic() - started >= cache_min_seconds():
+                self.cache_save(cursor)
+
+    # -- the file cache --------------------------------------------------------------------
+
+    CACHE_FORMAT = 1
+    CACHE_ARRAYS = ("live", "work_hash", "year", "work", "offsets", "flat")
+
+    @staticmethod
+    def _token(cursor) -> str:
+        """This database's own token (migration 0010): a recreated database has another."""
+        cursor.execute("SELECT token::text FROM catalogue_count_meta LIMIT 1")
+        row = cursor.fetchone()
+        return row[0] if row else ""
+
+    def _cache_load(self, cursor, segment_ids: set[int], dead_ids: set[int]) -> None:
+        """Map the newest cache of this database that holds nothing the database has not."""
+        directory = cache_directory()
+        if directory is None or not directory.is_dir():
+            return
+        token = self._token(cursor)
+        if not token:
+            return
+        candidates = sorted(
+            directory.glob(f"{token}-*"), key=lambda p: p.stat().st_mtime, reverse=True
+        )
+        for path in candidates:
+            try:
+                meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+                if meta["format"] != self.CACHE_FORMAT:
+                    continue
+                segments, dead_rows = set(meta["segments"]), set(meta["dead_rows"])
+                if not (segments <= segment_ids and dead_rows <= dead_ids):
+                    continue
+                # Copy on write: pages are shared between the processes of this machine
+                # until one of them changes them (a replaced number).
+                arrays = {
+                    name: np.asarray(np.load(path / f"{name}.npy", mmap_mode="c"))
+                    for name in self.CACHE_ARRAYS
+                }
+            except (OSError, ValueError, KeyError, TypeError):
+                logger.warning("Count index cache %s unreadable", path, exc_info=True)
+                continue
+            for name, array in arrays.items():
+                setattr(self, name, array)
+            self.size = int(self.live.size)
+            self.works_total = int(meta["works_total"])
+            self.keys = list(meta["keys"])
+            self.key_ids = {key: key_id for key_id, key in enumerate(self.keys)}
+            self.segments, self.dead_rows = segments, dead_rows
+            self._prefixes_build()
+            return
+
+    def cache_save(self, cursor) -> Path | None:
+        """Write the arrays of this process for the next processes; never fails a search."""
+        directory = cache_directory()
+        if directory is None or not self.segments:
+            return None
+        try:
+            token = self._token(cursor)
+            name = (
+                f"{token}-{max(self.segments)}-{len(self.segments)}-"
+                f"{max(self.dead_rows, default=0)}-{len(self.dead_rows)}"
+            )
+            target = directory / name
+            if target.exists():
+                return target
+            directory.mkdir(parents=True, exist_ok=True)
+            scratch = Path(tempfile.mkdtemp(prefix=".tmp-", dir=directory))
+            for array_name in self.CACHE_ARRAYS:
+                np.save(scratch / f"{array_name}.npy", getattr(self, array_name))
+            meta = {
+                "format": self.CACHE_FORMAT,
+                "segments": sorted(self.segments),
+                "dead_rows": sorted(self.dead_rows),
+                "works_total": self.works_total,
+                "keys": self.keys,
+            }
+            (scratch / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+            try:
+                os.rename(scratch, target)
+            except OSError:  # another process wrote the same state first
+                shutil.rmtree(scratch, ignore_errors=True)
+            _cache_prune(directory, token)
+            return target
+        except OSError:
+            logger.warning("Count index cache not written to %s", directory, exc_info=True)
+            return None
 
     def _grow(self, size: int) -> None:
         if size <= self.size:
@@ -266,6 +379,9 @@ class CountIndex:
         self.flat = keys[order]
         self.offsets = np.zeros(self.size + 1, dtype=np.int64)
         np.cumsum(np.bincount(nums, minlength=self.size), out=self.offsets[1:])
+        self._prefixes_build()
+
+    def _prefixes_build(self) -> None:
         prefixes: dict[str, list[int]] = {}
         for key_id, key in enumerate(self.keys):
             prefixes.setdefault(key.partition(":")[0], []).append(key_id)
@@ -422,6 +538,40 @@ class CountIndex:
 
 
 INDEX = CountIndex()
+
+
+def cache_directory() -> Path | None:
+    """CATALOGUE_COUNT_INDEX_CACHE (a directory; "" for no cache), by default
+    `bibnet-countindex` in the system's temporary directory."""
+    value = getattr(settings, "CATALOGUE_COUNT_INDEX_CACHE", None)
+    if value == "":
+        return None
+    return Path(value) if value else Path(tempfile.gettempdir()) / "bibnet-countindex"
+
+
+def cache_min_seconds() -> float:
+    """A load that took this long is written to the cache (CATALOGUE_COUNT_INDEX_CACHE_AFTER)."""
+    return float(getattr(settings, "CATALOGUE_COUNT_INDEX_CACHE_AFTER", 1.0))
+
+
+CACHE_KEEP = 2  # caches kept per database; older ones are removed
+CACHE_FOREIGN_DAYS = 7  # caches of other databases are removed after a week
+
+
+def _cache_prune(directory: Path, token: str) -> None:
+    now = time.time()
+    own = sorted(directory.glob(f"{token}-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    stale = own[CACHE_KEEP:]
+    for path in directory.iterdir():
+        if path.name.startswith(token):
+            continue
+        try:
+            if now - path.stat().st_mtime > CACHE_FOREIGN_DAYS * 86400:
+                stale.append(path)
+        except OSError:
+            continue
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def facet_keys_selected(query) -> set[str]:

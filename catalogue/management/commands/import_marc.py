@@ -26,6 +26,14 @@ class Command(BaseCommand):
             help="do not recompute the recommendations after the import (the nightly run will)",
         )
         parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help=(
+                "a full reload: rebuild the count index once at the end instead of per batch "
+                "(faster; searches count the previous catalogue until the import is done)"
+            ),
+        )
+        parser.add_argument(
             "--workers", type=int, default=1, help="processes that parse ISO 2709 (default 1)"
         )
 
@@ -50,6 +58,7 @@ class Command(BaseCommand):
             progress=progress if options["verbosity"] >= 1 else None,
             batch_size=batch_size,
             workers=max(1, min(workers, 8)),
+            bulk=options["bulk"],
         )
         elapsed = time.monotonic() - started
         if (report.imported or report.deleted) and not options["no_recommendations"]:
