@@ -1,7 +1,9 @@
 """`make audit`: Lighthouse on every public page type of the demo network, at mobile settings.
 
 Starts the site on a free port (the database of DATABASE_URL, with the demo network built by
-`make demo`), finds one page of every page type in the demo's page trees (plus the site search
+`make demo`) as production serves it (audit/settings.py: DEBUG off, static files collected and
+compressed by whitenoise, HTML compressed as the reverse proxy does; AUDIT_SETTINGS overrides),
+finds one page of every page type in the demo's page trees (plus the site search
 with and without results and a 404), runs Lighthouse 12.2.3 (audit/package.json; Node 20) on
 Debian's Chromium (CHROME_PATH; nothing downloads a browser), and prints the four scores per
 page type. The JSON reports go to audit/out/. Exit status 1 when a score is under --goal.
@@ -33,6 +35,7 @@ OUT = HERE / "out"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 # Map tiles cannot be fetched on a closed network: a local tile keeps the map in the audit.
 OFFLINE_TILE = "/static/images/map-tile-offline.png"
+SETTINGS = os.environ.get("AUDIT_SETTINGS", "audit.settings")
 
 
 def free_port() -> int:
@@ -44,7 +47,7 @@ def free_port() -> int:
 def targets(port: int) -> list[tuple[str, str]]:
     """(label, URL) of one page per page type, first site of the demo that has it."""
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
     import django
 
     django.setup()
@@ -104,10 +107,17 @@ def demo_server(*, only: str | None = None) -> tuple[subprocess.Popen, list[tupl
     port = free_port()
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev"),
+        "DJANGO_SETTINGS_MODULE": SETTINGS,
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", OFFLINE_TILE),
     }
     os.environ.update(env)
+    # Hashed, compressed static files, as `collectstatic` prepares them for production.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     pages = targets(port)
     if only:
         wanted = set(only.split(","))

@@ -26,7 +26,8 @@
     function draw(element, L) {
         var lat = parseFloat(element.getAttribute("data-lat"));
         var lon = parseFloat(element.getAttribute("data-lon"));
-        L.Icon.Default.imagePath = element.getAttribute("data-leaflet-css").replace(/leaflet\.css.*$/, "images/");
+        // The stylesheet's name is hashed in production (leaflet.<hash>.css); the icons keep theirs.
+        L.Icon.Default.imagePath = element.getAttribute("data-leaflet-css").replace(/leaflet(\.[0-9a-f]{12})?\.css.*$/, "images/");
         element.classList.add("location-map--active");
         var map = L.map(element, { scrollWheelZoom: false, keyboard: false, zoomControl: false }).setView([lat, lon], 16);
         L.control.zoom({
@@ -35,6 +36,7 @@
         }).addTo(map);
         L.tileLayer(element.getAttribute("data-tiles"), {
             maxZoom: 19,
+            detectRetina: true,
             attribution: element.getAttribute("data-attribution") || ""
         }).addTo(map);
         map.attributionControl.setPrefix("Leaflet");

@@ -1,0 +1,28 @@
+"""Wagtail's and Django's own words that locale/nl/LC_MESSAGES/django.po overrides ("Dashboard"
+becomes "Startscherm"; see docs/admin.md). Never imported: it names these msgids so that
+`manage.py makemessages` finds them in our sources and keeps their Dutch, instead of marking
+the overrides obsolete (which would bring Wagtail's English or awkward Dutch back)."""
+
+from django.utils.translation import gettext_noop
+
+OVERRIDDEN_MSGIDS = (
+    gettext_noop("Dashboard"),
+    gettext_noop("Site summary"),
+    gettext_noop("Live"),
+    gettext_noop("live"),
+    gettext_noop("Upload a profile picture:"),
+    gettext_noop("Upload a profile picture"),
+    gettext_noop("True"),
+    gettext_noop("False"),
+    gettext_noop("Yes"),
+    gettext_noop("No"),
+    gettext_noop("Password"),
+    gettext_noop("%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s"),
+    gettext_noop(
+        "%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s across entire site."
+    ),
+    gettext_noop(
+        "%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s in "
+        "'<span class=\"w-title-ellipsis\">%(title)s</span>'."
+    ),
+)
