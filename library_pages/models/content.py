@@ -7,6 +7,7 @@ from wagtail.search import index
 
 from home.blocks import ContentStreamBlock
 from home.models import BasePage
+from library_pages.sitemap import sitemap_tree
 
 
 class StandardPage(BasePage):
@@ -56,8 +57,6 @@ class SitemapPage(BasePage):
         verbose_name_plural = _("sitemaps")
 
     def get_context(self, request, *args, **kwargs):
-        from library_pages.selectors import sitemap_tree
-
         context = super().get_context(request, *args, **kwargs)
         site = Site.find_for_request(request) or self.get_site()
         context["sitemap"] = (
