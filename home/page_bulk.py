@@ -527,7 +527,12 @@ def _log_entries_create(*, pages: list[Page], revisions: list[Revision], user: A
                     content_changed=True,
                 )
             )
-    PageLogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+    if connection.vendor == "postgresql":
+        # Their ids are not needed: COPY, without Django compiling an INSERT of 4 rows a page.
+        fields = [field for field in PageLogEntry._meta.concrete_fields if not field.primary_key]
+        _rows_copy(PageLogEntry, entries, fields)
+    else:
+        PageLogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
 
 
 def _references_index(pages: list[Page]) -> None:

@@ -172,3 +172,24 @@ def test_revision_content_is_what_the_page_serialises(site_a, tmp_path):
             ]
             == page.uitdatabank_id
         )
+
+
+@pytest.mark.django_db
+def test_log_entries_of_a_bulk_created_event(site_a, tmp_path):
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import PageLogEntry
+
+    path = tmp_path / "docs.json"
+    path.write_text(json.dumps({"member": [document(6)]}))
+    uitdatabank_import(site=site_a.site, items=items_from_files([path]), source="t", today=TODAY)
+    page = EventPage.objects.get(uitdatabank_id__endswith="speed-000006")
+    entries = {entry.action: entry for entry in PageLogEntry.objects.filter(page=page)}
+    assert set(entries) == {"wagtail.create", "wagtail.publish"}
+    create, publish = entries["wagtail.create"], entries["wagtail.publish"]
+    assert create.uuid == publish.uuid
+    assert (create.revision_id, publish.revision_id) == (None, page.live_revision_id)
+    for entry in (create, publish):
+        assert entry.label == page.get_admin_display_title()
+        assert entry.content_type == ContentType.objects.get_for_model(EventPage)
+        assert entry.data == {} and entry.content_changed and not entry.deleted
+        assert entry.timestamp == page.last_published_at
