@@ -9,7 +9,18 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import DateTimeField, Min, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.expressions import Col
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -150,6 +161,8 @@ class AgendaItem:
     event: EventPage
     occurrence: Occurrence
     count: int
+    # The card's HTML when the view rendered it ahead (events.views), else rendered in place.
+    html: str = ""
 
     @property
     def more(self) -> int:
@@ -196,6 +209,70 @@ def _grouped_page(grouped: QuerySet, *, page_number: int, per_page: int) -> tupl
     return paginator._get_page(rows, number, paginator), rows
 
 
+# Up to this many events before the asked page, the page is found by reading occurrence rows
+# in date order (an index range scan that stops early); deeper pages group every matching row.
+ORDERED_SCAN_DEPTH = 500
+# Rows read ahead by the ordered read: at least this many later rows per batch, and this many
+# running rows more than the events wanted (an event can have several running rows).
+ORDERED_BATCH_MIN = 40
+ORDERED_BEGUN_EXTRA = 20
+
+
+def _ordered_firsts(
+    matching: QuerySet[Occurrence], *, window_start: dt.datetime, wanted: int
+) -> list[tuple[int, dt.datetime]]:
+    """The first `wanted` events of `matching` in agenda order (their earliest
+    GREATEST(start, window_start), then page id), each with its first matching start,
+    without grouping every matching row.
+
+    Events with an occurrence that has begun by the window's start all sort at the window's
+    start, by page id; the others by their first start after it. Both are read in one query
+    (a UNION ALL of two index range scans that stop early); the later ones a batch at a
+    time, in (start, page_id) order, until enough distinct events are seen."""
+    begun_rows = matching.filter(start__lte=window_start).order_by("page_id", "start")
+    later_rows = matching.filter(start__gt=window_start).order_by("start", "page_id")
+    batch = max(2 * wanted, ORDERED_BATCH_MIN)
+    begun_limit = wanted + ORDERED_BEGUN_EXTRA
+    rows = list(
+        begun_rows.annotate(part=Value(0))
+        .values_list("part", "page_id", "start")[:begun_limit]
+        .union(
+            later_rows.annotate(part=Value(1)).values_list("part", "page_id", "start")[:batch],
+            all=True,
+        )
+    )
+    # A UNION ALL promises no order across its parts: each part is put back in its own.
+    begun: dict[int, dt.datetime] = {}
+    for part, page_id, start in rows:
+        if part == 0 and (page_id not in begun or start < begun[page_id]):
+            begun[page_id] = start
+    later = sorted((start, page_id) for part, page_id, start in rows if part == 1)
+    if sum(1 for row in rows if row[0] == 0) == begun_limit:
+        # Many running rows (more than one per event): read the running events exactly.
+        begun = dict(
+            begun_rows.values("page_id")
+            .annotate(first=Min("start"))
+            .order_by("page_id")
+            .values_list("page_id", "first")[:wanted]
+        )
+    firsts = sorted(begun.items())[:wanted]
+    seen = {page_id for page_id, _start in firsts}
+    read = 0
+    while len(firsts) < wanted:
+        for start, page_id in later:
+            if page_id not in seen:
+                seen.add(page_id)
+                firsts.append((page_id, start))
+                if len(firsts) == wanted:
+                    break
+        if len(later) < batch or len(firsts) == wanted:
+            break
+        read += batch
+        batch *= 2
+        later = list(later_rows.values_list("start", "page_id")[read : read + batch])
+    return firsts
+
+
 def agenda_page(
     *,
     index: EventIndexPage,
@@ -203,18 +280,94 @@ def agenda_page(
     page_number: int = 1,
     per_page: int = PER_PAGE,
     now: dt.datetime | None = None,
+    counted: bool = True,
 ) -> AgendaResult:
-    """One page of events (each once, at its first matching occurrence), in date order."""
+    """One page of events (each once, at its first matching occurrence), in date order.
+    `counted=False` (the first few events, for a block): the number of events is not read
+    and the paginator counts the events shown."""
     now = now or _now()
     start, _end = when_window(filters=filters, now=now)
-    grouped = (
-        agenda_occurrences(index=index, filters=filters, now=now)
-        .order_by()
+    matching = agenda_occurrences(index=index, filters=filters, now=now).order_by()
+    number = page_number if isinstance(page_number, int) and page_number >= 1 else 1
+    if (number - 1) * per_page > ORDERED_SCAN_DEPTH:
+        return _agenda_page_grouped(
+            matching, window_start=start, page_number=number, per_page=per_page, now=now
+        )
+    paginator = Paginator([], per_page)
+    if counted:
+        # The number of events (for "N activiteiten" and the pages): one query over the
+        # occurrence rows. The page itself comes from an early-stopping ordered read.
+        paginator.count = matching.aggregate(total=Count("page_id", distinct=True))["total"]
+        number = paginator.get_page(number).number
+        if not paginator.count:
+            return AgendaResult(page_obj=paginator.get_page(1))
+    else:
+        number = 1
+    offset = (number - 1) * per_page
+    firsts = _ordered_firsts(matching, window_start=start, wanted=offset + per_page)[offset:]
+    items = _agenda_cards(matching, firsts=firsts, now=now)
+    if not counted:
+        paginator.count = len(items)
+    return AgendaResult(page_obj=paginator._get_page(items, number, paginator), items=items)
+
+
+def _agenda_cards(
+    matching: QuerySet[Occurrence], *, firsts: list[tuple[int, dt.datetime]], now: dt.datetime
+) -> list[AgendaItem]:
+    """The events of `firsts` (page id, first matching start), in that order, with that
+    occurrence and their number of matching sessions, in one query (and one for images)."""
+    if not firsts:
+        return []
+    wanted = set(firsts)
+    # A row beyond the daily window stands for a run of sessions (Occurrence.sessions).
+    sessions = (
+        matching.filter(page_id=OuterRef("page_id"))
         .values("page_id")
+        .annotate(total=Sum("sessions"))
+        .values("total")
+    )
+    first: dict[int, Occurrence] = {}
+    # The rows with these pages and starts (a superset of the wanted pairs, and a query that
+    # is quick to build), the wanted pairs kept.
+    for occurrence in (
+        Occurrence.objects.filter(
+            page_id__in={page_id for page_id, _start in wanted},
+            start__in={start for _page_id, start in wanted},
+        )
+        .annotate(matching_sessions=Subquery(sessions))
+        .select_related("page", "page__location_page")
+        .prefetch_related(Prefetch("page__image", queryset=_card_images()))
+        .order_by("start", "pk")
+    ):
+        if (occurrence.page_id, occurrence.start) in wanted:
+            first.setdefault(occurrence.page_id, occurrence)
+    items = [
+        AgendaItem(
+            event=first[page_id].page,
+            occurrence=first[page_id],
+            count=first[page_id].matching_sessions or 1,
+        )
+        for page_id, _start in firsts
+        if page_id in first
+    ]
+    _expires_with(items=[item.occurrence for item in items], now=now)
+    return items
+
+
+def _agenda_page_grouped(
+    matching: QuerySet[Occurrence],
+    *,
+    window_start: dt.datetime,
+    page_number: int,
+    per_page: int,
+    now: dt.datetime,
+) -> AgendaResult:
+    """A deep page: every matching row grouped per event, one page of the groups."""
+    grouped = (
+        matching.values("page_id")
         .annotate(
-            sort_key=Min(Greatest("start", Value(start, output_field=DateTimeField()))),
+            sort_key=Min(Greatest("start", Value(window_start, output_field=DateTimeField()))),
             first_start=Min("start"),
-            # A row beyond the daily window stands for a run of sessions (Occurrence.sessions).
             count=Sum("sessions"),
         )
         .order_by("sort_key", "page_id")
@@ -222,8 +375,7 @@ def agenda_page(
     page_obj, rows = _grouped_page(grouped, page_number=page_number, per_page=per_page)
     if not rows:
         return AgendaResult(page_obj=page_obj)
-    items = event_cards_load(rows=rows, now=now)
-    return AgendaResult(page_obj=page_obj, items=items)
+    return AgendaResult(page_obj=page_obj, items=event_cards_load(rows=rows, now=now))
 
 
 def event_cards_load(*, rows: list[dict], now: dt.datetime) -> list[AgendaItem]:
@@ -232,17 +384,21 @@ def event_cards_load(*, rows: list[dict], now: dt.datetime) -> list[AgendaItem]:
     events (and one for the images), for any number of rows."""
     if not rows:
         return []
-    pairs = Q()
-    for row in rows:
-        pairs |= Q(page_id=row["page_id"], start=row["first_start"])
+    # The rows with these pages and starts (a superset of the wanted pairs, and a query that
+    # is quick to build), the wanted pairs kept.
+    wanted = {(row["page_id"], row["first_start"]) for row in rows}
     first: dict[int, Occurrence] = {}
     for occurrence in (
-        Occurrence.objects.filter(pairs)
+        Occurrence.objects.filter(
+            page_id__in={page_id for page_id, _start in wanted},
+            start__in={start for _page_id, start in wanted},
+        )
         .select_related("page", "page__location_page")
         .prefetch_related(Prefetch("page__image", queryset=_card_images()))
         .order_by("start", "pk")
     ):
-        first.setdefault(occurrence.page_id, occurrence)
+        if (occurrence.page_id, occurrence.start) in wanted:
+            first.setdefault(occurrence.page_id, occurrence)
     items = [
         AgendaItem(
             event=first[row["page_id"]].page,
@@ -276,7 +432,7 @@ def upcoming_events(
     *, index: EventIndexPage, filters: dict | None = None, limit: int = 3
 ) -> list[AgendaItem]:
     """For the "Binnenkort" block: the next events of an agenda."""
-    return agenda_page(index=index, filters=filters or {}, per_page=limit).items
+    return agenda_page(index=index, filters=filters or {}, per_page=limit, counted=False).items
 
 
 def agenda_locations(*, index: EventIndexPage) -> list[tuple[str, str]]:
@@ -313,7 +469,7 @@ def related_events(*, event: EventPage, limit: int = 3) -> list[AgendaItem]:
     if agenda is None:
         return []
     filters = {"thema": event.theme} if event.theme else {"type": event.event_type}
-    result = agenda_page(index=agenda, filters=filters, per_page=limit + 1)
+    result = agenda_page(index=agenda, filters=filters, per_page=limit + 1, counted=False)
     return [item for item in result.items if item.event.pk != event.pk][:limit]
 
 

@@ -139,6 +139,13 @@ class Occurrence(models.Model):
             models.Index(fields=["agenda", "live", "end", "start"]),
             models.Index(fields=["page", "start"]),
             models.Index(fields=["end", "start"]),
+            # The agenda's page: live rows of one agenda in (start, page) order, read until
+            # enough events are seen (events.selectors._ordered_page_ids).
+            models.Index(
+                fields=["agenda", "start", "page"],
+                condition=models.Q(live=True),
+                name="events_occ_agenda_start_live",
+            ),
         ]
         verbose_name = _("voorstelling")
         verbose_name_plural = _("voorstellingen")

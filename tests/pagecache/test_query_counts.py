@@ -33,7 +33,7 @@ CEILINGS = {
     "content": 2,
     "news index": 4,
     "news item": 2,
-    "agenda": 5,
+    "agenda": 6,  # the number of events, the ordered read, the cards (docs/events.md)
     "event": 7,
     "course index": 8,
     "course": 8,
