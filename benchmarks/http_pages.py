@@ -470,6 +470,7 @@ def main() -> None:
     rows = []
     try:
         bare_urls = [(host, "/") for host in hosts]
+        wrk(port=bare.port, urls=bare_urls, duration=2, connections=args.connections, folder=folder)
         b_rate, b_p50, b_p99, _e, _n = wrk(
             port=bare.port,
             urls=bare_urls,
@@ -485,6 +486,15 @@ def main() -> None:
                 say(f"  {name}: no such page in the network")
                 continue
             failures = fetch_all(cached.port, page_urls)
+            # Unrecorded: every worker past its first requests of this page type.
+            for server in (cached, uncached):
+                wrk(
+                    port=server.port,
+                    urls=page_urls,
+                    duration=2,
+                    connections=args.connections,
+                    folder=folder,
+                )
             c = wrk(
                 port=cached.port,
                 urls=page_urls,
