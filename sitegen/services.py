@@ -306,11 +306,8 @@ def _blueprint_plan(
     return plan
 
 
-def _blueprint_plan_record(
-    *, tenant: Tenant, blueprint: Blueprint, plan: _BlueprintPlan, menus_done: bool = False
-) -> None:
-    """After the plan's pages are saved: their BlueprintPage rows and menu entries (unless
-    `menus_done`: a new site's navigation row was created with them)."""
+def _blueprint_plan_record(*, tenant: Tenant, blueprint: Blueprint, plan: _BlueprintPlan) -> None:
+    """After the plan's pages are saved: their BlueprintPage rows and menu entries."""
     if not plan.keys:
         return
     BlueprintPage.objects.bulk_create(
@@ -322,10 +319,7 @@ def _blueprint_plan_record(
         )
         for key in plan.keys
     )
-    if not menus_done:
-        _navigation_extend(
-            tenant=tenant, blueprint=blueprint, keys=plan.keys, pages=plan.pages_by_key
-        )
+    _navigation_extend(tenant=tenant, blueprint=blueprint, keys=plan.keys, pages=plan.pages_by_key)
 
 
 def blueprint_apply(*, tenant: Tenant, blueprint: Blueprint) -> list[str]:
@@ -480,7 +474,8 @@ def _workflow_create(*, name: str, moderators: Group, home: Page) -> None:
     task = GroupApprovalTask.objects.create(
         name=_("Goedkeuring door de moderatoren van %(site)s") % {"site": name}
     )
-    task.groups.set([moderators])
+    # One INSERT (`groups.set` first reads the task's groups, which a new task has none of).
+    GroupApprovalTask.groups.through.objects.create(groupapprovaltask=task, group=moderators)
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.create(workflow=workflow, page=home)
 
@@ -581,12 +576,28 @@ def provision_site(*, blueprint: Blueprint, request: SiteRequest) -> ProvisionRe
         blueprint_version=blueprint.version,
     )
     _settings_initialise(tenant=tenant, blueprint=blueprint, request=request, plan=plan)
-    _blueprint_plan_record(tenant=tenant, blueprint=blueprint, plan=plan, menus_done=True)
+    # The pages' and the home sections' rows in one INSERT (the menus are in the settings).
     BlueprintPage.objects.bulk_create(
-        BlueprintPage(
-            tenant=tenant, key=section.row_key, page=home, added_in_version=blueprint.version
-        )
-        for section in sections
+        [
+            *(
+                BlueprintPage(
+                    tenant=tenant,
+                    key=key,
+                    page=plan.pages_by_key[key],
+                    added_in_version=blueprint.version,
+                )
+                for key in plan.keys
+            ),
+            *(
+                BlueprintPage(
+                    tenant=tenant,
+                    key=section.row_key,
+                    page=home,
+                    added_in_version=blueprint.version,
+                )
+                for section in sections
+            ),
+        ]
     )
     logger.info("Provisioned %s at %s:%s", request.slug, hostname, port)
     return ProvisionResult(tenant=tenant, created=True, pages_created=["home", *plan.keys])
