@@ -44,6 +44,7 @@ from benchmarks.provisioning import CENTRES, REGISTER, extra_sites_csv, register
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bibnet_bench_http"
 LIBRARIES_WITH_PAGES = 40
+CACHE_PREFIX = "bench-http"
 PORTS = {"bare": 8731, "cached": 8732, "uncached": 8733, "memory": 8734}
 PAGE_TYPES = (
     "home",
@@ -74,7 +75,7 @@ settings.configure(
 )
 
 
-def hello(request):
+def hello(request, anything=""):
     return HttpResponse("hello")
 
 
@@ -274,6 +275,9 @@ def urls_by_page_type() -> dict[str, list[tuple[str, str]]]:
 
 
 class Server:
+    # Every server started, so that an interrupted run leaves none behind (main()).
+    started: list["Server"] = []
+
     def __init__(self, name: str, args: list[str], env: dict[str, str], cwd: Path) -> None:
         self.name = name
         self.port = PORTS[name]
@@ -297,12 +301,21 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        Server.started.append(self)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2)
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.port}/healthz", timeout=2
+                ) as response:
+                    response.read()
                 break
-            except Exception:
+            except OSError as error:  # not listening yet, or an error page
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    raise RuntimeError(
+                        f"{name} server does not answer /healthz with 200 ({error}); see {log.name}"
+                    ) from error
                 time.sleep(0.5)
 
     def worker_pids(self) -> list[int]:
@@ -318,7 +331,8 @@ class Server:
         return total / 1024
 
     def stop(self) -> None:
-        os.killpg(self.process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=30)
 
 
@@ -331,7 +345,7 @@ def project_env(*, database_url: str, redis_url: str, cached: bool) -> dict[str,
             "DATABASE_URL": database_url,
             "DATABASE_CONN_MAX_AGE": "600",
             "REDIS_URL": redis_url,
-            "CACHE_KEY_PREFIX": "bench-http",
+            "CACHE_KEY_PREFIX": CACHE_PREFIX,
             "SECURE_SSL_REDIRECT": "false",
             "PAGECACHE_ENABLED": "true" if cached else "false",
             "LOG_LEVEL": "ERROR",
@@ -388,6 +402,17 @@ def fetch_all(port: int, urls: list[tuple[str, str]], workers: int = 4) -> int:
         return sum(1 for status in pool.map(fetch, urls) if status != 200)
 
 
+def cache_forget(redis_url: str) -> None:
+    """Delete the benchmark's own keys (CACHE_KEY_PREFIX below), not the whole Redis database:
+    other programs may share it."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    names = list(client.scan_iter(match=f"{CACHE_PREFIX}:*", count=1000))
+    for start in range(0, len(names), 1000):
+        client.delete(*names[start : start + 1000])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=471)
@@ -425,9 +450,7 @@ def main() -> None:
         env=project_env(database_url=url, redis_url=redis_url, cached=True),
         check=True,
     )
-    import redis
-
-    redis.Redis.from_url(redis_url).flushdb()
+    cache_forget(redis_url)
 
     say("2. Servers (gunicorn, 2 sync workers each)")
     (folder / "hello.py").write_text(BARE_DJANGO)
@@ -447,6 +470,7 @@ def main() -> None:
     rows = []
     try:
         bare_urls = [(host, "/") for host in hosts]
+        wrk(port=bare.port, urls=bare_urls, duration=2, connections=args.connections, folder=folder)
         b_rate, b_p50, b_p99, _e, _n = wrk(
             port=bare.port,
             urls=bare_urls,
@@ -462,6 +486,15 @@ def main() -> None:
                 say(f"  {name}: no such page in the network")
                 continue
             failures = fetch_all(cached.port, page_urls)
+            # Unrecorded: every worker past its first requests of this page type.
+            for server in (cached, uncached):
+                wrk(
+                    port=server.port,
+                    urls=page_urls,
+                    duration=2,
+                    connections=args.connections,
+                    folder=folder,
+                )
             c = wrk(
                 port=cached.port,
                 urls=page_urls,
@@ -513,7 +546,7 @@ def main() -> None:
     ):
         entries = [entry for entry in mixed if entry[0] in chosen_hosts]
         sequence = [entries[n % len(entries)] for n in range(10_000)]
-        redis.Redis.from_url(redis_url).flushdb()
+        cache_forget(redis_url)
         server = Server(
             "memory",
             ["config.wsgi:application"],
@@ -529,4 +562,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        for server in Server.started:
+            server.stop()

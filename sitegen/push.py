@@ -31,7 +31,7 @@ from sitegen.blueprints import Blueprint
 from sitegen.models import BlueprintPage, PageOrigin
 from sitegen.selectors.sync import blueprint_missing
 from sitegen.selectors.templates import page_template_changes
-from sitegen.services import blueprint_apply
+from sitegen.services import blueprint_apply, site_root_paths_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -271,6 +271,9 @@ def blueprint_sync(
         for model in SETTING_MODELS
     }
     total = len(tenants)
+    # From the database once (a rolled-back change may have left the cache stale); each
+    # site's page creation then reads it from the cache, not all sites again per site.
+    site_root_paths_refresh()
     for number, tenant in enumerate(tenants, start=1):
         missing_pages = blueprint_missing(blueprint=blueprint, existing=rows[tenant.pk])
         missing_settings = [
@@ -294,7 +297,6 @@ def blueprint_sync(
                 with transaction.atomic():
                     locked = Tenant.objects.select_for_update().select_related("site")
                     locked_tenant = locked.get(pk=tenant.pk)
-                    Site.clear_site_root_paths_cache()
                     result.pages = blueprint_apply(tenant=locked_tenant, blueprint=blueprint)
                     result.settings = _settings_add(
                         tenant=locked_tenant, blueprint=blueprint, missing=missing_settings

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
@@ -21,10 +22,12 @@ from wagtail.models import (
     GroupSitePermission,
     Page,
     Site,
+    SiteRootPath,
     Workflow,
     WorkflowPage,
     WorkflowTask,
 )
+from wagtail.models.sites import SITE_ROOT_PATHS_CACHE_KEY, SITE_ROOT_PATHS_CACHE_VERSION
 
 from catalogue.models import LibraryAccountSettings
 from home.models import (
@@ -384,6 +387,17 @@ def _navigation_extend(
     navigation = NavigationSettings.for_site(tenant.site)
     main = list(navigation.main_menu.raw_data) if navigation.main_menu else []
     footer = list(navigation.footer_menu.raw_data) if navigation.footer_menu else []
+    added_main, added_footer = _menu_items(blueprint=blueprint, keys=keys, pages=pages)
+    navigation.main_menu = [*main, *added_main]
+    navigation.footer_menu = [*footer, *added_footer]
+    navigation.save()
+
+
+def _menu_items(
+    *, blueprint: Blueprint, keys: list[str], pages: dict[str, Page | None]
+) -> tuple[list[dict], list[dict]]:
+    """The main and footer menu links of the blueprint pages `keys`, in blueprint order."""
+    main, footer = [], []
     for spec, _parent in blueprint.all_pages():
         page = pages.get(spec.key)
         if spec.key not in keys or page is None:
@@ -393,9 +407,7 @@ def _navigation_extend(
             main.append(item)
         if spec.in_footer_menu:
             footer.append(item)
-    navigation.main_menu = main
-    navigation.footer_menu = footer
-    navigation.save()
+    return main, footer
 
 
 def _paths_set(*, table: str, paths: list[tuple[int, str]]) -> None:
@@ -462,7 +474,8 @@ def _workflow_create(*, name: str, moderators: Group, home: Page) -> None:
     task = GroupApprovalTask.objects.create(
         name=_("Goedkeuring door de moderatoren van %(site)s") % {"site": name}
     )
-    task.groups.set([moderators])
+    # One INSERT (`groups.set` first reads the task's groups, which a new task has none of).
+    GroupApprovalTask.groups.through.objects.create(groupapprovaltask=task, group=moderators)
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.create(workflow=workflow, page=home)
 
@@ -478,8 +491,10 @@ def provision_site(*, blueprint: Blueprint, request: SiteRequest) -> ProvisionRe
     # Wagtail caches the site root paths in the shared cache for an hour. A provisioning that
     # was rolled back (here or in a caller's transaction) leaves an entry for a Site that does
     # not exist; a retry creates its home page at the same url_path, and validating it
-    # (page.get_site()) would then raise Site.DoesNotExist. Start from the database.
-    Site.clear_site_root_paths_cache()
+    # (page.get_site()) would then raise Site.DoesNotExist. Start from the database, and
+    # leave the cache filled again after the commit, before anything else reads it.
+    site_root_paths_refresh()
+    transaction.on_commit(site_root_paths_refresh)
     hostname = request.resolved_hostname()
     port = request.resolved_port()
 
@@ -560,20 +575,65 @@ def provision_site(*, blueprint: Blueprint, request: SiteRequest) -> ProvisionRe
         blueprint=blueprint.kind,
         blueprint_version=blueprint.version,
     )
-    _settings_initialise(tenant=tenant, blueprint=blueprint, request=request)
-    _blueprint_plan_record(tenant=tenant, blueprint=blueprint, plan=plan)
+    _settings_initialise(tenant=tenant, blueprint=blueprint, request=request, plan=plan)
+    # The pages' and the home sections' rows in one INSERT (the menus are in the settings).
     BlueprintPage.objects.bulk_create(
-        BlueprintPage(
-            tenant=tenant, key=section.row_key, page=home, added_in_version=blueprint.version
-        )
-        for section in sections
+        [
+            *(
+                BlueprintPage(
+                    tenant=tenant,
+                    key=key,
+                    page=plan.pages_by_key[key],
+                    added_in_version=blueprint.version,
+                )
+                for key in plan.keys
+            ),
+            *(
+                BlueprintPage(
+                    tenant=tenant,
+                    key=section.row_key,
+                    page=home,
+                    added_in_version=blueprint.version,
+                )
+                for section in sections
+            ),
+        ]
     )
     logger.info("Provisioned %s at %s:%s", request.slug, hostname, port)
     return ProvisionResult(tenant=tenant, created=True, pages_created=["home", *plan.keys])
 
 
-def _settings_initialise(*, tenant: Tenant, blueprint: Blueprint, request: SiteRequest) -> None:
-    """The per-site settings of a new site: one INSERT each (the site has none yet)."""
+def site_root_paths_refresh() -> None:
+    """Fill Wagtail's cache of every site's root path (`Site.get_site_root_paths`) from the
+    database, as Wagtail does when the entry is missing, in one query of plain values.
+
+    Wagtail reads the sites with their whole home pages; with hundreds of sites that costs
+    about 25 ms, and saving a `Site` drops the entry, so provisioning a network paid it twice
+    per site (the first page URL asked for after each commit read it again). The entry is the
+    same (same tuples, same order: deepest root path first, then the default site, then by
+    hostname); with WAGTAIL_I18N_ENABLED, where an entry per translation is needed, the
+    entry is dropped and Wagtail reads it itself.
+    """
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        Site.clear_site_root_paths_cache()
+        return
+    rows = Site.objects.order_by(
+        "-root_page__url_path", "-is_default_site", "hostname"
+    ).values_list(
+        "pk", "hostname", "port", "root_page__url_path", "root_page__locale__language_code"
+    )
+    paths = [
+        SiteRootPath(pk, url_path, Site(hostname=hostname, port=port).root_url, language)
+        for pk, hostname, port, url_path, language in rows
+    ]
+    cache.set(SITE_ROOT_PATHS_CACHE_KEY, paths, 3600, version=SITE_ROOT_PATHS_CACHE_VERSION)
+
+
+def _settings_initialise(
+    *, tenant: Tenant, blueprint: Blueprint, request: SiteRequest, plan: _BlueprintPlan
+) -> None:
+    """The per-site settings of a new site: one INSERT each (the site has none yet); the
+    navigation starts with the menu links of the blueprint pages just created."""
     site = tenant.site
     IdentitySettings.objects.create(
         site=site,
@@ -598,7 +658,8 @@ def _settings_initialise(*, tenant: Tenant, blueprint: Blueprint, request: SiteR
     IntegrationSettings.objects.create(
         site=site, catalogue_profile=request.slug if blueprint.catalogue else ""
     )
-    NavigationSettings.objects.create(site=site)
+    main, footer = _menu_items(blueprint=blueprint, keys=plan.keys, pages=plan.pages_by_key)
+    NavigationSettings.objects.create(site=site, main_menu=main, footer_menu=footer)
     # Created here so that no visitor's GET has to write it (Wagtail's `for_site` creates a
     # missing row on first read).
     RegistrationSettings.objects.create(site=site)

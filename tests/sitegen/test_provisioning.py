@@ -413,7 +413,7 @@ def _fail(**kwargs):
     [
         "_workflow_create",  # pages, groups and permissions exist, no tenant yet
         "_settings_initialise",  # pages and tenant exist, no settings yet
-        "_navigation_extend",  # everything but the menu entries exists
+        "_menu_items",  # pages, groups, tenant and the first settings exist
     ],
 )
 def test_failure_midway_leaves_nothing_behind(site_a, monkeypatch, step):
