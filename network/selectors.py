@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,20 +117,19 @@ class NetworkMap:
         return None
 
 
-def network_generation() -> int:
+def network_generation() -> str:
+    """A token that changes whenever the map must be built again (random, so that a map
+    kept in a process is never taken for one of an emptied cache's new generation)."""
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
-    return int(generation)
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY, "")
+    return str(generation)
 
 
 def network_map_retire() -> None:
     """Sites, identities, regions or agendas changed: the next read builds the map again."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def network_rows_generation() -> int:
@@ -221,12 +221,23 @@ def _network_map_build() -> NetworkMap:
     return network
 
 
+# The last map this process read, by generation: reading the generation is one small cache
+# read, unpickling the map of 500 sites is not.
+_process_map: dict[str, NetworkMap] = {}
+
+
 def network_map() -> NetworkMap:
-    key = MAP_KEY.format(network_generation())
+    generation = network_generation()
+    network = _process_map.get(generation)
+    if network is not None:
+        return network
+    key = MAP_KEY.format(generation)
     network = cache.get(key)
     if network is None:
         network = _network_map_build()
         cache.set(key, network, timeout=3600)
+    _process_map.clear()
+    _process_map[generation] = network
     return network
 
 
