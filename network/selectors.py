@@ -96,6 +96,7 @@ class NetworkMap:
     agendas: dict[int, int] = field(default_factory=dict)  # agenda page id -> site id
     regions: dict[str, RegionEntry] = field(default_factory=dict)
     by_root: dict[str, int] = field(default_factory=dict)  # home page path -> site id
+    _municipalities: list[tuple[str, str]] | None = None
 
     def site_for_path(self, path: str) -> SiteEntry | None:
         # Every site's home page sits right under the tree root (provisioning puts it there).
@@ -103,6 +104,12 @@ class NetworkMap:
         return self.sites.get(site_id) if site_id is not None else None
 
     def municipalities(self) -> list[tuple[str, str]]:
+        # Kept on the map (each process keeps the current one).
+        if self._municipalities is None:
+            self._municipalities = self._municipalities_list()
+        return self._municipalities
+
+    def _municipalities_list(self) -> list[tuple[str, str]]:
         names = {
             site.nis_code: site.municipality
             for site in self.sites.values()
@@ -244,12 +251,12 @@ def network_map() -> NetworkMap:
 # --- The agenda -------------------------------------------------------------------------------
 
 
-def scope_site_ids(*, network: NetworkMap, site: Site | None) -> set[int] | None:
-    """The sites whose events an agenda page on `site` gathers: a regional site's members,
-    everything (None) on the network site."""
-    if site is None:
+def scope_site_ids(*, network: NetworkMap, site_id: int | None) -> set[int] | None:
+    """The sites whose events an agenda page on site `site_id` gathers: a regional site's
+    members, everything (None) on the network site."""
+    if site_id is None:
         return None
-    region = network.region_for_site(site.pk)
+    region = network.region_for_site(site_id)
     if region is None:
         return None
     return set(region.member_site_ids)
@@ -529,6 +536,7 @@ def network_agenda_page(
     *,
     filters: dict,
     site: Site | None = None,
+    site_id: int | None = None,
     page_number: int = 1,
     per_page: int = PER_PAGE,
     now: dt.datetime | None = None,
@@ -539,7 +547,9 @@ def network_agenda_page(
     events, one for their numbers of dates and the event cards' two."""
     now = now or timezone.now()
     network = network or network_map()
-    site_ids = scope_site_ids(network=network, site=site)
+    if site is not None:
+        site_id = site.pk
+    site_ids = scope_site_ids(network=network, site_id=site_id)
     start, end = when_window(filters=filters, now=now)
     rows = network_rows(network=network, filters=filters, now=now, site_ids=site_ids)
     counts = _counts_cached(rows=rows, windowed=end is not None, filters=filters, site_ids=site_ids)
