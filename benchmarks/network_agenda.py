@@ -108,6 +108,28 @@ def cpu_of(path: str, params: dict) -> str:
     return f"{CPU_MEDIANS.get((path, tuple(sorted(params.items()))), 0):.1f} ms"
 
 
+def counts_uncached(params: dict, repeat: int = 5) -> float:
+    """The median time of the grouped counts query alone, without the cache before it."""
+    from django.utils import timezone
+
+    from events.selectors import when_window
+    from network.forms import NetworkAgendaFilterForm
+    from network.selectors import _counts, network_map, network_rows
+
+    network = network_map()
+    filters = NetworkAgendaFilterForm(params or None, network=network).valid_filters()
+    timings = []
+    for _ in range(repeat):
+        now = timezone.now()
+        _start, end = when_window(filters=filters, now=now)
+        started = time.perf_counter()
+        _counts(
+            rows=network_rows(network=network, filters=filters, now=now), windowed=end is not None
+        )
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=471)
@@ -214,7 +236,8 @@ def main() -> None:
         all_timings.append(p95)
         out.write(
             f"  {label}: {queries} queries, median {median:.1f} ms, p95 {p95:.1f} ms, "
-            f"Python CPU {cpu_of(path, params)} ({args.requests} requests)\n"
+            f"Python CPU {cpu_of(path, params)} ({args.requests} requests); "
+            f"counts query uncached {counts_uncached(params):.1f} ms\n"
         )
     if region is not None:
         region_agenda = NetworkAgendaPage.objects.descendant_of(region.site.root_page).get()

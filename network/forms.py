@@ -2,9 +2,11 @@
 filters (province, region, municipality, kind). Every field optional; an invalid value is
 dropped with a Dutch message and the other filters still apply."""
 
+from html import escape
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from events.forms import FILTER_FIELDS, AgendaFilterForm
@@ -24,16 +26,14 @@ class ListSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = "" if value is None else str(value[0] if isinstance(value, list) else value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, " selected" if str(option) == chosen else "", label)
-                for option, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{escape(str(option))}"'
+            f"{' selected' if str(option) == chosen else ''}>{escape(str(label))}</option>"
+            for option, label in self.choices
         )
         final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        return format_html("<select{}>{}</select>", flatatt(final), options)
+        # Every value and label is escaped above; the attributes by flatatt.
+        return mark_safe(f"<select{flatatt(final)}>{options}</select>")  # noqa: S308
 
 
 class NetworkAgendaFilterForm(AgendaFilterForm):

@@ -7,6 +7,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
 from home.models import SingletonIntroPage
 from home.search import visitor_query
@@ -14,6 +15,7 @@ from network.forms import NETWORK_FILTER_FIELDS, NetworkAgendaFilterForm
 from network.rows import NetworkOccurrence  # noqa: F401 - the app's model
 from network.selectors import (
     SEARCH_PER_PAGE,
+    NetworkMap,
     network_agenda_page,
     network_map,
     network_pages_search,
@@ -27,6 +29,15 @@ def _page_number(request: HttpRequest) -> int:
         return max(1, int(request.GET.get("pagina", "1")))
     except ValueError:
         return 1
+
+
+def _site_id_of(*, page: Page, network: NetworkMap) -> int | None:
+    """The page's site from the network map (no query; Wagtail's get_site walks every site)."""
+    entry = network.site_for_path(page.path)
+    if entry is not None:
+        return entry.site_id
+    site = page.get_site()
+    return site.pk if site is not None else None
 
 
 def _choices_count(*, form: NetworkAgendaFilterForm, facets: dict) -> None:
@@ -59,12 +70,12 @@ class NetworkAgendaPage(SingletonIntroPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         network = network_map()
-        site = self.get_site()
-        scoped = scope_site_ids(network=network, site=site) is not None
+        site_id = _site_id_of(page=self, network=network)
+        scoped = scope_site_ids(network=network, site_id=site_id) is not None
         form = NetworkAgendaFilterForm(request.GET or None, network=network, scoped=scoped)
         filters = form.valid_filters() if request.GET else {}
         result = network_agenda_page(
-            filters=filters, site=site, page_number=_page_number(request), network=network
+            filters=filters, site_id=site_id, page_number=_page_number(request), network=network
         )
         _choices_count(form=form, facets=result.facets)
         context.update(
@@ -94,7 +105,10 @@ class NetworkSearchPage(SingletonIntroPage):
         query = visitor_query(request.GET.get("q", ""))
         results = hits = None
         if query:
-            site_ids = scope_site_ids(network=network_map(), site=self.get_site())
+            network = network_map()
+            site_ids = scope_site_ids(
+                network=network, site_id=_site_id_of(page=self, network=network)
+            )
             paginator = Paginator(
                 network_pages_search(query=query, site_ids=site_ids), SEARCH_PER_PAGE
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,6 +96,7 @@ class NetworkMap:
     agendas: dict[int, int] = field(default_factory=dict)  # agenda page id -> site id
     regions: dict[str, RegionEntry] = field(default_factory=dict)
     by_root: dict[str, int] = field(default_factory=dict)  # home page path -> site id
+    _municipalities: list[tuple[str, str]] | None = None
 
     def site_for_path(self, path: str) -> SiteEntry | None:
         # Every site's home page sits right under the tree root (provisioning puts it there).
@@ -102,6 +104,12 @@ class NetworkMap:
         return self.sites.get(site_id) if site_id is not None else None
 
     def municipalities(self) -> list[tuple[str, str]]:
+        # Kept on the map (each process keeps the current one).
+        if self._municipalities is None:
+            self._municipalities = self._municipalities_list()
+        return self._municipalities
+
+    def _municipalities_list(self) -> list[tuple[str, str]]:
         names = {
             site.nis_code: site.municipality
             for site in self.sites.values()
@@ -116,20 +124,19 @@ class NetworkMap:
         return None
 
 
-def network_generation() -> int:
+def network_generation() -> str:
+    """A token that changes whenever the map must be built again (random, so that a map
+    kept in a process is never taken for one of an emptied cache's new generation)."""
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
-    return int(generation)
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY, "")
+    return str(generation)
 
 
 def network_map_retire() -> None:
     """Sites, identities, regions or agendas changed: the next read builds the map again."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def network_rows_generation() -> int:
@@ -221,24 +228,35 @@ def _network_map_build() -> NetworkMap:
     return network
 
 
+# The last map this process read, by generation: reading the generation is one small cache
+# read, unpickling the map of 500 sites is not.
+_process_map: dict[str, NetworkMap] = {}
+
+
 def network_map() -> NetworkMap:
-    key = MAP_KEY.format(network_generation())
+    generation = network_generation()
+    network = _process_map.get(generation)
+    if network is not None:
+        return network
+    key = MAP_KEY.format(generation)
     network = cache.get(key)
     if network is None:
         network = _network_map_build()
         cache.set(key, network, timeout=3600)
+    _process_map.clear()
+    _process_map[generation] = network
     return network
 
 
 # --- The agenda -------------------------------------------------------------------------------
 
 
-def scope_site_ids(*, network: NetworkMap, site: Site | None) -> set[int] | None:
-    """The sites whose events an agenda page on `site` gathers: a regional site's members,
-    everything (None) on the network site."""
-    if site is None:
+def scope_site_ids(*, network: NetworkMap, site_id: int | None) -> set[int] | None:
+    """The sites whose events an agenda page on site `site_id` gathers: a regional site's
+    members, everything (None) on the network site."""
+    if site_id is None:
         return None
-    region = network.region_for_site(site.pk)
+    region = network.region_for_site(site_id)
     if region is None:
         return None
     return set(region.member_site_ids)
@@ -518,6 +536,7 @@ def network_agenda_page(
     *,
     filters: dict,
     site: Site | None = None,
+    site_id: int | None = None,
     page_number: int = 1,
     per_page: int = PER_PAGE,
     now: dt.datetime | None = None,
@@ -528,7 +547,9 @@ def network_agenda_page(
     events, one for their numbers of dates and the event cards' two."""
     now = now or timezone.now()
     network = network or network_map()
-    site_ids = scope_site_ids(network=network, site=site)
+    if site is not None:
+        site_id = site.pk
+    site_ids = scope_site_ids(network=network, site_id=site_id)
     start, end = when_window(filters=filters, now=now)
     rows = network_rows(network=network, filters=filters, now=now, site_ids=site_ids)
     counts = _counts_cached(rows=rows, windowed=end is not None, filters=filters, site_ids=site_ids)

@@ -10,9 +10,15 @@ from django.test import Client
 from django.utils import timezone
 
 from events.models import EventPage
-from home.models import IdentitySettings
+from events.selectors import agenda_page
+from home.models import IdentitySettings, SingletonIntroPage
+from home.signals import pages_changed
+from network import selectors as network_selectors
+from network.forms import ListSelect
 from network.models import NetworkAgendaPage, NetworkSearchPage
+from network.rows import NetworkOccurrence
 from network.selectors import network_agenda_page
+from places.models import NearbyPage, NetworkMapPage
 from sitegen.services import network_site_provision
 from tests.factories.events import EventPageFactory, agenda_of, event_date
 
@@ -214,3 +220,90 @@ def test_the_network_site_has_the_map_and_nearby_pages(network):
     for path in ("/kaart/", "/in-de-buurt/?postcode=9000"):
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+def _rows(event) -> list[NetworkOccurrence]:
+    return list(NetworkOccurrence.objects.filter(event=event).order_by("start"))
+
+
+@pytest.mark.django_db
+def test_network_rows_follow_publish_unpublish_and_bulk_changes(network):
+    series = network["events"]["a_series"]
+    rows = _rows(series)
+    assert len(rows) == 3 and [row.is_last for row in rows] == [False, False, True]
+    assert {(row.event_type, row.theme, row.agenda_id) for row in rows} == {
+        (EXHIBITION, PHOTO, agenda_of(network["site_a"].home).pk)
+    }
+    path = _agenda_path(network["tenant"])
+    assert _get(path).select_one("[data-total]")["data-total"] == "5"
+    series.unpublish()
+    assert _rows(series) == []
+    # The counts were cached: the unpublish retired them.
+    assert _get(path).select_one("[data-total]")["data-total"] == "4"
+    series.save_revision().publish()
+    assert len(_rows(series)) == 3
+    # A bulk change (an import) announces its pages with home.signals.pages_changed.
+    workshop = network["events"]["b_workshop"]
+    EventPage.objects.filter(pk=workshop.pk).update(theme=PAINTING)
+    pages_changed.send(sender=EventPage, site_ids=[], page_ids=[workshop.pk])
+    assert {row.theme for row in _rows(workshop)} == {PAINTING}
+    soup = _get(path)
+    assert _option_counts(soup, "thema")[PAINTING] == 4
+
+
+@pytest.mark.django_db
+def test_network_agenda_lists_a_sites_events_as_its_own_agenda_does(network, monkeypatch):
+    site_a = network["site_a"]
+    agenda = agenda_of(site_a.home)
+    for n in range(7):
+        EventPageFactory(
+            parent=agenda,
+            title=f"Extra {n}",
+            dates=[event_date(timezone.localdate() + dt.timedelta(days=n % 4 + 1))],
+        )
+    for number in (1, 2, 3):
+        own = agenda_page(index=agenda, filters={}, page_number=number, per_page=4)
+        walked = network_agenda_page(filters={"gemeente": "44021"}, page_number=number, per_page=4)
+        expected = [(item.event.pk, item.occurrence.start, item.count) for item in own.items]
+        assert [(i.event.pk, i.occurrence.start, i.count) for i in walked.items] == expected
+        # Deep pages group every row instead of walking them: the same events.
+        monkeypatch.setattr(network_selectors, "WALK_LIMIT", 0)
+        grouped = network_agenda_page(filters={"gemeente": "44021"}, page_number=number, per_page=4)
+        monkeypatch.setattr(network_selectors, "WALK_LIMIT", 1000)
+        assert [(i.event.pk, i.occurrence.start, i.count) for i in grouped.items] == expected
+    assert walked.total == own.page_obj.paginator.count == 10
+
+
+@pytest.mark.django_db
+def test_network_agenda_counts_a_series_once_in_a_period(network):
+    soon = timezone.localdate() + dt.timedelta(days=2)
+    soup = _get(
+        _agenda_path(network["tenant"]),
+        van=soon.isoformat(),
+        tot=(soon + dt.timedelta(days=14)).isoformat(),
+        thema=PHOTO,
+    )
+    # The photo series has three dates in these two weeks, the beginners' course one.
+    assert soup.select_one("[data-total]")["data-total"] == "2"
+    assert _option_counts(soup, "soort") == {
+        "bibliotheek": 1,
+        "cultuurcentrum": 1,
+        "gemeenschapscentrum": 0,
+    }
+    selected = soup.select_one("select[name=thema] option[selected]")
+    assert selected["value"] == PHOTO
+
+
+def test_list_select_marks_the_choice_and_escapes_labels():
+    select = ListSelect(choices=[("", "Alle"), ("a&b", "<b>A & B</b> (1.204)")])
+    soup = BeautifulSoup(select.render("thema", "a&b", {"id": "id_thema"}), "html.parser")
+    option = soup.select_one("select#id_thema[name=thema] option[selected]")
+    assert option["value"] == "a&b" and option.text == "<b>A & B</b> (1.204)"
+    assert len(soup.select("option[selected]")) == 1
+
+
+def test_network_and_places_pages_share_one_frame():
+    for model in (NetworkAgendaPage, NetworkSearchPage, NetworkMapPage, NearbyPage):
+        assert issubclass(model, SingletonIntroPage)
+        assert model._meta.get_field("intro").max_length == 600
+        assert model.max_count_per_parent == 1 and model.subpage_types == []
