@@ -269,9 +269,7 @@ class CountIndex:
         token = self._token(cursor)
         if not token:
             return
-        candidates = sorted(
-            directory.glob(f"{token}-*"), key=lambda p: p.stat().st_mtime, reverse=True
-        )
+        candidates = sorted(directory.glob(f"{token}-*"), key=_mtime, reverse=True)
         for path in candidates:
             try:
                 meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
@@ -558,18 +556,21 @@ CACHE_KEEP = 2  # caches kept per database; older ones are removed
 CACHE_FOREIGN_DAYS = 7  # caches of other databases are removed after a week
 
 
+def _mtime(path: Path) -> float:
+    """When `path` was written; 0 when another process removed it meanwhile."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def _cache_prune(directory: Path, token: str) -> None:
     now = time.time()
-    own = sorted(directory.glob(f"{token}-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    own = sorted(directory.glob(f"{token}-*"), key=_mtime, reverse=True)
     stale = own[CACHE_KEEP:]
     for path in directory.iterdir():
-        if path.name.startswith(token):
-            continue
-        try:
-            if now - path.stat().st_mtime > CACHE_FOREIGN_DAYS * 86400:
-                stale.append(path)
-        except OSError:
-            continue
+        if not path.name.startswith(token) and now - _mtime(path) > CACHE_FOREIGN_DAYS * 86400:
+            stale.append(path)
     for path in stale:
         shutil.rmtree(path, ignore_errors=True)
 
