@@ -36,7 +36,6 @@
         }).addTo(map);
         L.tileLayer(element.getAttribute("data-tiles"), {
             maxZoom: 19,
-            detectRetina: true,
             attribution: element.getAttribute("data-attribution") || ""
         }).addTo(map);
         map.attributionControl.setPrefix("Leaflet");
