@@ -12,6 +12,14 @@ and "published" log entries, fills the reference index in one INSERT and the sea
 INSERT per page model. The number of queries does not grow with the number of pages (until a
 batch of `BATCH_SIZE` is full).
 
+On PostgreSQL the page ids are reserved from the page table's sequence first, so that every
+level of the pages and their log entries go in with COPY instead of a compiled INSERT; the
+search index entries of Wagtail's PostgreSQL database backend are written here in one INSERT
+per batch that reads each search field once (`_postgres_entries_add`: the same rows as the
+backend's `add_items`, which reads every field five times and compiles a Django expression per
+text). Other databases and search backends keep the plain INSERTs and the backend's own
+`add_bulk`.
+
 What is the same as the normal way: `path`, `depth`, `numchild`, `url_path`, `draft_title`,
 `locale` (the parent's), `translation_key`, `content_type`, `owner`, `live`,
 `first_published_at`, `last_published_at`, `latest_revision_created_at`, `latest_revision`,
