@@ -171,9 +171,9 @@ def _with_page(occurrence, event: EventPage):
 
 def _card_key(*, item: AgendaItem, site_id: int, generation: int, language: str) -> str:
     """Everything the card shows comes from these values: the event as last published (an
-    editor's publish and an import's update both move `last_published_at`), its location page,
-    the occurrence and the number of dates; the site (relative or absolute link, the default
-    image of its shell, under its generation) and the language."""
+    editor's publish and an import's update both move `last_published_at`), its image file,
+    its location page, the occurrence and the number of dates; the site (relative or absolute
+    link, the default image of its shell, under its generation) and the language."""
     event, occurrence = item.event, item.occurrence
     location = event.location_page
     parts = (
@@ -182,6 +182,8 @@ def _card_key(*, item: AgendaItem, site_id: int, generation: int, language: str)
         event.last_published_at,
         event.url_path,
         event.image_id,
+        # a replaced image file gets new renditions (prefetched with the cards: no query)
+        event.image.file_hash if event.image_id and event.image else None,
         location.pk if location else None,
         location.last_published_at if location else None,
         occurrence.pk,
