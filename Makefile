@@ -33,9 +33,11 @@ run: demo ## Install, migrate, build the demo network; web on http://localhost:8
 
 # Tests run in 2 processes (pytest-xdist), each with its own test database and its own network
 # of sites; a file stays in one process, so module-scoped fixtures are built once.
-# TEST_WORKERS=0 runs in this process only (pdb, -x).
+# Files are handed out in collection order (--no-loadscope-reorder; xdist would otherwise start
+# with the files that have most tests), which tests/conftest.py puts the slowest files first in,
+# so that both processes finish together. TEST_WORKERS=0 runs in this process only (pdb, -x).
 TEST_WORKERS ?= 2
-PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: $(STAMP) ## Run the whole test suite, browser checks included (2 processes)
 	$(PY) -m pytest $(PYTEST_PARALLEL)

@@ -34,7 +34,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from wagtail.models import Page
 
@@ -112,6 +112,11 @@ def site_fixture_load(slug: str) -> SiteFixture:
 # --- the session network ---------------------------------------------------------------------
 
 
+# A snapshot: on PostgreSQL every table's rows in COPY's binary format (table name -> bytes);
+# elsewhere (SQLite) Django's serialized-rollback JSON.
+Snapshot = dict[str, bytes] | str
+
+
 @dataclass
 class NetworkState:
     """What this process knows about the network in its test database."""
@@ -119,9 +124,9 @@ class NetworkState:
     blocker: object = None
     # Everything in the database right after the migrations (content types, permissions,
     # Wagtail's root page and locale): the starting point of the browser checks' demo network.
-    migrated: str | None = None
+    migrated: Snapshot | None = None
     # Everything in the database once the network is built: what a flush is undone with.
-    built: str | None = None
+    built: Snapshot | None = None
     restores: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -143,9 +148,31 @@ def network_intact() -> bool:
     )
 
 
-def database_snapshot() -> str:
-    """Every row of the database as JSON (Django's serialized-rollback format), content types
-    first.
+def _tables() -> list[str]:
+    """The tables of the installed models, as `flush` empties them."""
+    return sorted(connection.introspection.django_table_names(only_existing=True))
+
+
+def database_snapshot() -> Snapshot:
+    """Every row of the database, to put back with `database_replace`.
+
+    On PostgreSQL a table-by-table binary COPY: loading it takes well under a second where
+    Django's serialized rollback saves object by object (minutes for the browser checks' demo
+    network, more than building the session network anew).
+    """
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        snapshot: dict[str, bytes] = {}
+        with connection.cursor() as cursor:
+            for table in _tables():
+                with cursor.copy(f"COPY {quote(table)} TO STDOUT (FORMAT binary)") as copy:
+                    snapshot[table] = b"".join(bytes(chunk) for chunk in copy)
+        return snapshot
+    return _serialized_snapshot()
+
+
+def _serialized_snapshot() -> str:
+    """Every row as JSON (Django's serialized-rollback format), content types first.
 
     Loading a Wagtail task or page whose model has a parent table looks its content type up
     (`Task.__init__`, `Page.__init__`); where the content types come later in the file, that
@@ -156,23 +183,39 @@ def database_snapshot() -> str:
     return json.dumps(objects)
 
 
-def database_replace(snapshot: str) -> None:
-    """Empty every table and load `snapshot` (from `database_snapshot`)."""
+def database_replace(snapshot: Snapshot) -> None:
+    """Empty every table and load `snapshot` (from `database_snapshot`).
+
+    Sequences keep counting, so that restored rows never collide with new ids.
+    """
     from django.contrib.contenttypes.models import ContentType
 
-    call_command(
-        "flush",
-        interactive=False,
-        verbosity=0,
-        # Sequences keep counting, so that restored rows never collide with new ids.
-        reset_sequences=False,
-        # The snapshot holds the content types and permissions that post_migrate would add.
-        inhibit_post_migrate=True,
-    )
-    # A flush followed by post_migrate (the end of a plain transactional test) recreated the
-    # content types under other ids, and they are cached: the snapshot brings the old ids back.
-    ContentType.objects.clear_cache()
-    connection.creation.deserialize_db_from_string(snapshot)
+    if isinstance(snapshot, dict):
+        quote = connection.ops.quote_name
+        with transaction.atomic(), connection.cursor() as cursor:
+            # An exact copy of every table: no foreign-key check or trigger while loading.
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            current = set(_tables())
+            cursor.execute(f"TRUNCATE {', '.join(quote(table) for table in sorted(current))}")
+            for table, rows in snapshot.items():
+                if table not in current:
+                    continue
+                with cursor.copy(f"COPY {quote(table)} FROM STDIN (FORMAT binary)") as copy:
+                    copy.write(rows)
+    else:
+        call_command(
+            "flush",
+            interactive=False,
+            verbosity=0,
+            reset_sequences=False,
+            # The snapshot holds the content types and permissions that post_migrate would add.
+            inhibit_post_migrate=True,
+        )
+        # A flush followed by post_migrate (the end of a plain transactional test) recreated
+        # the content types under other ids, and they are cached: the snapshot brings the old
+        # ids back.
+        ContentType.objects.clear_cache()
+        connection.creation.deserialize_db_from_string(snapshot)
     ContentType.objects.clear_cache()
     cache.clear()
 
@@ -210,6 +253,34 @@ def django_db_setup(_database_setup_started, django_db_setup, django_db_blocker)
         connection._test_serialized_contents = "[]"
         NETWORK.timings["network_build"] = time.perf_counter() - started
     yield
+
+
+# Files that take longest, handed out first (`--dist loadfile` gives files to the processes in
+# collection order): a long file at the end of the list keeps one process busy while the other
+# has finished. The browser checks (every module marked `browser`) come first anyway; the others
+# are the slowest of a measured run (2 Dec 2026, seconds summed over each file's tests).
+SLOW_FILES: tuple[str, ...] = (
+    "tests/home/test_pages.py",
+    "tests/sitegen/test_commands.py",
+    "tests/events/test_agenda.py",
+    "tests/opendata/test_feeds.py",
+    "tests/places/test_places.py",
+)
+
+
+def _file_rank(item: pytest.Item) -> int:
+    if item.get_closest_marker("browser") is not None:
+        return 0
+    if item.nodeid.split("::", 1)[0] in SLOW_FILES:
+        return 1
+    return 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # A stable sort: within a rank the order stays pytest-django's (transactional tests after
+    # the others, which tests/test_network.py relies on).
+    items.sort(key=_file_rank)
 
 
 def item_is_transactional(item: pytest.Item) -> bool:
@@ -273,6 +344,23 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     lines = sorted(NETWORK_REPORTS) or ([network_report()] if network_report() else [])
     for line in lines:
         terminalreporter.write_line(f"session network: {line}")
+
+
+@pytest.fixture(scope="session")
+def demo_live_server(django_db_setup):
+    """A live server for the browser checks' demo network (tests/browser/conftest.py), started
+    by the first module that needs it and kept for the session, so that the demo network,
+    whose sites carry the server's port, is built once per process.
+
+    Here rather than in tests/browser/conftest.py so that browser checks in other folders
+    (tests/catalogue, tests/home), which import `demo_network`, find it too."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 # --- the fixtures ------------------------------------------------------------------------------

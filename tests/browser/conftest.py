@@ -158,47 +158,69 @@ def _database_restore(snapshot: str) -> None:
     database_replace(snapshot)
 
 
+@dataclass
+class DemoState:
+    """The demo network of this process: built once, then loaded from its snapshot."""
+
+    snapshot: str | None = None
+    sites: dict[str, DemoSite] | None = None
+    builds: int = 0
+    loads: int = 0
+
+
+DEMO = DemoState()
+
+
 @pytest.fixture(scope="module")
-def demo_network(django_db_setup, django_db_blocker) -> Iterator[DemoNetwork]:
-    """The demo network, built once per module and served on a live server.
+def demo_network(demo_live_server, django_db_blocker) -> Iterator[DemoNetwork]:
+    """The demo network, committed for one module and served on a live server.
 
     pytest-django's `live_server` fixture pulls in `transactional_db`, which empties every table
-    after each test: the network (about 3 s to build) would have to be rebuilt per test, and
-    Wagtail's root page, created by a data migration, would be gone for the next one. So this
-    module-scoped fixture commits the network itself, serves it with pytest-django's own
-    LiveServer (which shares an in-memory SQLite connection with the server thread), and at
-    the end restores the database from a snapshot taken before. Tests run inside the usual
-    per-test transaction (`django_db`), so they cannot leave anything behind either.
+    after each test: the network would have to be rebuilt per test, and Wagtail's root page,
+    created by a data migration, would be gone for the next one. So this module-scoped fixture
+    commits the network itself, serves it with the session's live server (`demo_live_server`,
+    tests/conftest.py), and at the end restores the database from a snapshot taken before.
+    Tests run inside the usual per-test transaction (`django_db`), so they cannot leave
+    anything behind either.
+
+    The network is built once per process (the first module that asks for it) and snapshotted
+    (`tests.conftest.database_snapshot`); later modules load that snapshot, which on PostgreSQL
+    takes a second where the build takes tens of seconds.
     """
-    from pytest_django.live_server_helper import LiveServer
     from wagtail.models import Site
 
     from sitegen.demo import demo_network_build
     from tests.conftest import NETWORK, database_replace, database_snapshot
 
+    port = demo_live_server.thread.port
     with django_db_blocker.unblock():
         snapshot = database_snapshot()
-        # The demo network is built on the database as the migrations left it: the session
-        # network of tests/conftest.py shares slugs and user names with the demo ("gent",
-        # "redacteur-gent") and would change what the demo builds.
-        if NETWORK.migrated is not None:
-            database_replace(NETWORK.migrated)
-        server = LiveServer("localhost")
     try:
         with django_db_blocker.unblock():
-            # Wagtail finds a site by hostname and port: the sites must carry the server's port.
-            with override_settings(SITE_PORT=server.thread.port):
-                demo_network_build()
-            cache.clear()
-            sites = {}
-            for site in Site.objects.select_related("root_page").order_by("hostname"):
-                demo = _demo_site(site)
-                sites[demo.slug] = demo
+            if DEMO.snapshot is not None:
+                database_replace(DEMO.snapshot)
+                DEMO.loads += 1
+            else:
+                # The demo network is built on the database as the migrations left it: the
+                # session network of tests/conftest.py shares slugs and user names with the
+                # demo ("gent", "redacteur-gent") and would change what the demo builds.
+                if NETWORK.migrated is not None:
+                    database_replace(NETWORK.migrated)
+                # Wagtail finds a site by hostname and port: the sites must carry the port of
+                # the live server, which lives as long as the session.
+                with override_settings(SITE_PORT=port):
+                    demo_network_build()
+                cache.clear()
+                DEMO.sites = {}
+                for site in Site.objects.select_related("root_page").order_by("hostname"):
+                    demo = _demo_site(site)
+                    DEMO.sites[demo.slug] = demo
+                DEMO.snapshot = database_snapshot()
+                DEMO.builds += 1
         # The browser reaches the admin on http://localhost:<port>/admin/, as in development;
         # the sites are on <slug>.localhost.
         with override_settings(ADMIN_HOSTNAME="localhost"):
-            yield DemoNetwork(port=server.thread.port, sites=sites)
+            yield DemoNetwork(port=port, sites=DEMO.sites)
     finally:
-        server.stop()
         with django_db_blocker.unblock():
             _database_restore(snapshot)
