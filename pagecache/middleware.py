@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_max_age, patch_cache_control
 
 from pagecache import keys, registry
 from pagecache.backends import Outage
@@ -34,6 +34,13 @@ CACHEABLE_STATUSES = frozenset({200, 404})
 EXCLUDED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/healthz")
 # Headers that belong to one answer, not to the page.
 UNSTORED_HEADERS = frozenset({"cache-control", "set-cookie", "expires", "date", HEADER.lower()})
+
+
+def _browser_max_age(response: HttpResponse) -> int:
+    """How long browsers may keep the response: what the view itself allowed (a versioned
+    stylesheet for a year, a feed for minutes), else 0, so that a browser asks again and a
+    purge reaches it; the shared caches get s-maxage."""
+    return get_max_age(response) or 0
 
 
 def _now() -> dt.datetime:
@@ -136,8 +143,12 @@ class PageCacheMiddleware:
             response.headers[name] = value
         if request.method == "HEAD":
             response.headers["Content-Length"] = str(len(entry["content"]))
+        if entry.get("cache_control"):
+            response.headers["Cache-Control"] = entry["cache_control"]
         remaining = max(0, math.floor(entry["until"] - _now().timestamp()))
-        patch_cache_control(response, public=True, max_age=0, s_maxage=remaining)
+        patch_cache_control(
+            response, public=True, max_age=_browser_max_age(response), s_maxage=remaining
+        )
         response[HEADER] = "hit"
         return response
 
@@ -194,7 +205,9 @@ class PageCacheMiddleware:
             Outage.failed(exc)
             response[HEADER] = "bypass"
             return response
-        patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
+        patch_cache_control(
+            response, public=True, max_age=_browser_max_age(response), s_maxage=seconds
+        )
         # A tolerant backend skips writes during an outage without raising.
         response[HEADER] = "bypass" if Outage.down else "miss"
         return response
@@ -254,6 +267,8 @@ class PageCacheMiddleware:
             ],
             "content": response.content,
             "until": until.timestamp(),
+            # The view's own directives (a browser lifetime, `immutable`), s-maxage added on answer.
+            "cache_control": response.get("Cache-Control", ""),
         }
         cache.set(
             keys.entry_key(

@@ -44,7 +44,7 @@ def social_image(page, branding=None):
     return None
 
 
-# Words this long get break opportunities at their Dutch hyphenation points.
+# Words this long get soft hyphens at their Dutch hyphenation points.
 LONG_WORD = 12
 
 
@@ -57,18 +57,21 @@ def _dutch_hyphenator():
 
 @register.filter(needs_autoescape=True)
 def breakable(value, autoescape=True) -> str:
-    """Escape the text and put a <wbr> at the Dutch hyphenation points of its long words.
+    """Escape the text and put a soft hyphen (&shy;) at the Dutch hyphenation points of its
+    long words.
 
     Browsers with a Dutch dictionary hyphenate themselves (`hyphens: auto`); where they have
     none, a long compound in a narrow card would otherwise break at any letter
-    ("Theatervoorstellin g"). <wbr> adds no character, so the text reads and copies as is."""
+    ("Theatervoorstellin g"). A soft hyphen is invisible unless the line breaks there, and
+    then shows the hyphen Dutch readers expect ("Theatervoor-/stelling"); <wbr> would break
+    without one. Screen readers and search ignore it."""
     text = str(value or "")
     hyphenator = _dutch_hyphenator()
     words = []
     for word in text.split(" "):
         if len(word) >= LONG_WORD and word.isalpha():
             parts = hyphenator.inserted(word, hyphen="\x00").split("\x00")
-            words.append("<wbr>".join(conditional_escape(part) for part in parts))
+            words.append("&shy;".join(conditional_escape(part) for part in parts))
         else:
             words.append(conditional_escape(word) if autoescape else word)
     return mark_safe(" ".join(words))
