@@ -27,8 +27,13 @@ def agenda_published(sender, instance, **kwargs) -> None:
 def event_changed(sender, instance, **kwargs) -> None:
     """An event was published, unpublished or moved: its agenda rows follow (this receiver
     runs after events' own, which rewrote the occurrence rows)."""
-    if isinstance(instance, EventPage):
-        network_occurrences_sync(page_ids=[instance.pk])
+    if not isinstance(instance, EventPage):
+        return
+    if getattr(instance, "_uitdatabank_import", False):
+        # Created in bulk by the import, which announces its pages with pages_changed once
+        # committed: copied then, in one go.
+        return
+    network_occurrences_sync(page_ids=[instance.pk])
 
 
 def pages_bulk_changed(sender, page_ids=(), **kwargs) -> None:

@@ -307,3 +307,18 @@ def test_network_and_places_pages_share_one_frame():
         assert issubclass(model, SingletonIntroPage)
         assert model._meta.get_field("intro").max_length == 600
         assert model.max_count_per_parent == 1 and model.subpage_types == []
+
+
+@pytest.mark.django_db
+def test_network_rows_of_imported_events_follow_the_imports_pages_changed(
+    site_a, tmp_path, django_capture_on_commit_callbacks
+):
+    from tests.events.test_import_bulk import document, run_documents
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = run_documents(site_a.site, [document(n) for n in range(6)], tmp_path)
+    assert run.created == 6
+    imported = EventPage.objects.child_of(agenda_of(site_a.home)).exclude(uitdatabank_id="")
+    rows = NetworkOccurrence.objects.filter(event__in=imported)
+    assert rows.count() == 6 and rows.filter(is_last=True).count() == 6
+    assert set(rows.values_list("event_type", flat=True)) == {"0.3.2.0.0"}
