@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -227,6 +228,34 @@ def network_restore() -> None:
             return
         database_replace(NETWORK.built)
         NETWORK.restores += 1
+
+
+@contextmanager
+def module_data(django_db_blocker):
+    """For a module-scoped fixture: rows that every test of a module reads, built once.
+
+        @pytest.fixture(scope="module")
+        def content(django_db_setup, django_db_blocker):
+            with module_data(django_db_blocker) as build:
+                ids = build(lambda: make_rows())
+                yield ids
+
+    `build(fn)` runs `fn` in a committed transaction and returns its result (keep ids, not
+    instances: each test reads fresh ones). Each test still runs in its own transaction, rolled
+    back at its end, so it sees the rows as built. When the module ends, the database is put
+    back to the session network (a binary copy on PostgreSQL: a second or two).
+    """
+
+    def build(fn):
+        with django_db_blocker.unblock(), transaction.atomic():
+            return fn()
+
+    try:
+        yield build
+    finally:
+        with django_db_blocker.unblock():
+            database_replace(NETWORK.built)
+            forget_sites()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,9 @@ CUSTOM_PROPERTY = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
 
 
 def soup_of(response: HttpResponse) -> BeautifulSoup:
-    return BeautifulSoup(response.content, "html.parser")
+    """The page as a visitor reads it: without the soft hyphens of long words (the `breakable`
+    filter), which show only where a line breaks."""
+    return BeautifulSoup(response.content.decode().replace("&shy;", ""), "html.parser")
 
 
 def site_name_in_header(soup: BeautifulSoup) -> str:

@@ -15,7 +15,14 @@ from wagtail.models import Page, Site
 
 from home.models import BrandingSettings, ContactSettings, NavigationSettings
 from library_pages.models import ContactPage, LocationIndexPage
-from tests.conftest import SiteFixture, site_provision
+from tests.conftest import (
+    SITE_A,
+    SITE_B,
+    SiteFixture,
+    module_data,
+    site_fixture_load,
+    site_provision,
+)
 from tests.factories.html import (
     branding_properties,
     footer_contact_text,
@@ -48,12 +55,12 @@ PAGE_TYPES = (
 #   every page:   routing (home.routing): the pages on the path, then the specific page with
 #                 whether a view restriction applies; the site comes from a per-process map and
 #                 the site shell (settings, menus, locations, campaigns) from its cache
-#   home:         + latest news + the "Binnenkort" section (one page of events with their
-#                 number, their first occurrences with the events)
+#   home:         + latest news + the "Binnenkort" section (the next occurrences in date
+#                 order from the agenda's start index, then their events; no count)
 #   news index:   + one page of news (with images) + central news
 #   location:     + its own hours (2) + the tenant (schema.org type)
 QUERIES = {
-    "home": 5,
+    "home": 4,
     "standard": 2,
     "contact": 2,
     "news_index": 4,
@@ -76,7 +83,8 @@ class SiteContent:
         return self.fixture.client_for()
 
 
-def _content_for(fixture: SiteFixture, town: str) -> SiteContent:
+def _content_build(fixture: SiteFixture, town: str) -> dict[str, int]:
+    """A page of every type on the site; returns their ids by page type."""
     home = fixture.home
     location_index = LocationIndexPage.objects.child_of(home).get()
     news_index = news_index_of(home)
@@ -94,17 +102,35 @@ def _content_for(fixture: SiteFixture, town: str) -> SiteContent:
             hours=[(day, 9, 18) for day in range(6)],
         ),
     }
-    return SiteContent(fixture=fixture, pages={k: p.specific for k, p in pages.items()})
+    return {kind: page.pk for kind, page in pages.items()}
 
 
-@pytest.fixture
-def network(two_sites) -> tuple[SiteContent, SiteContent]:
-    site_a, site_b = two_sites
+def _network_build() -> tuple[dict[str, int], dict[str, int]]:
+    site_a, site_b = site_fixture_load(SITE_A[0]), site_fixture_load(SITE_B[0])
     # a distinct address for B, so that footers can be told apart
     contact_b = ContactSettings.for_site(site_b.site)
     contact_b.street, contact_b.postal_code, contact_b.city = "Boechoutlaan 9", "1853", "Grimbergen"
     contact_b.save()
-    return _content_for(site_a, "Gent"), _content_for(site_b, "Strombeek")
+    return _content_build(site_a, "Gent"), _content_build(site_b, "Strombeek")
+
+
+@pytest.fixture(scope="module")
+def _network_pages(django_db_setup, django_db_blocker):
+    """The pages of both sites, built once for the module (tests/conftest.py: module_data)."""
+    with module_data(django_db_blocker) as build:
+        yield build(_network_build)
+
+
+def _content_of(fixture: SiteFixture, page_ids: dict[str, int]) -> SiteContent:
+    pages = {kind: Page.objects.get(pk=pk).specific for kind, pk in page_ids.items()}
+    return SiteContent(fixture=fixture, pages=pages)
+
+
+@pytest.fixture
+def network(two_sites, _network_pages) -> tuple[SiteContent, SiteContent]:
+    site_a, site_b = two_sites
+    pages_a, pages_b = _network_pages
+    return _content_of(site_a, pages_a), _content_of(site_b, pages_b)
 
 
 def _queries_of_view(client: Client, url: str) -> tuple[int, object]:
