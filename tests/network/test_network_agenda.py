@@ -322,3 +322,17 @@ def test_network_rows_of_imported_events_follow_the_imports_pages_changed(
     rows = NetworkOccurrence.objects.filter(event__in=imported)
     assert rows.count() == 6 and rows.filter(is_last=True).count() == 6
     assert set(rows.values_list("event_type", flat=True)) == {"0.3.2.0.0"}
+
+
+@pytest.mark.django_db
+def test_network_agenda_filters_fold_behind_a_filters_button(network):
+    """On a phone the results come first: the form sits in the same foldable panel as a site's
+    own agenda (static/js/site.js opens it on wide screens)."""
+    soup = _get(_agenda_path(network["tenant"]))
+    panel = soup.select_one("details.filters[data-filters]")
+    assert panel is not None
+    assert panel.select_one("summary").get_text(strip=True) == "Filters"
+    assert panel.select_one("form.network-filters") is not None
+    assert not panel.has_attr("data-filters-active")
+    active = _get(_agenda_path(network["tenant"]), provincie="vlaams-brabant")
+    assert active.select_one("details.filters").has_attr("data-filters-active")
