@@ -35,9 +35,6 @@ BLOCKING_IMPACTS = {"minor", "moderate", "serious", "critical"}
 NO_HITS_QUERY = "qwzxjvonvindbaar"
 # The longest page type of a town's site needs well under a second; this only stops a hang.
 TIMEOUT_MS = 15_000
-# The network site's agenda counts every filter value over every site's events and is slow
-# (seconds on a loaded machine; docs/network.md says how it gets fast): it gets more time.
-SLOW_SITE_TIMEOUT_MS = {"netwerk": 60_000}
 
 
 def _one_site_per_kind() -> list[str]:
@@ -52,13 +49,13 @@ def _one_site_per_kind() -> list[str]:
 CHECKED_SITES = [*_one_site_per_kind(), "netwerk"]
 
 
-def _open(browser: Browser, width: int, slug: str = "") -> Page:
+def _open(browser: Browser, width: int) -> Page:
     # The pages forbid inline scripts (CSP); axe-core is injected as one, so this context lets
     # the test tool in. tests/home/test_csp_browser.py checks the policy itself.
     context = browser.new_context(
         viewport={"width": width, "height": HEIGHT}, locale="nl-BE", bypass_csp=True
     )
-    context.set_default_timeout(SLOW_SITE_TIMEOUT_MS.get(slug, TIMEOUT_MS))
+    context.set_default_timeout(TIMEOUT_MS)
     return context.new_page()
 
 
@@ -122,7 +119,7 @@ def test_every_page_type_passes_axe(
     slug: str, width: int, demo_network: DemoNetwork, browser: Browser, axe_source: str
 ):
     site = demo_network.sites[slug]
-    page = _open(browser, width, slug)
+    page = _open(browser, width)
     problems: list[str] = []
     try:
         for label, url, status in _targets(site):
