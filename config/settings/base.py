@@ -293,6 +293,11 @@ WAGTAILSEARCH_BACKENDS = search_backends(
 CATALOGUE_API_URL = env("CATALOGUE_API_URL", "https://cataloguswebservices.bibliotheek.be")
 CATALOGUE_API_KEY = env("CATALOGUE_API_KEY", "")
 CATALOGUE_API_TIMEOUT = float(env("CATALOGUE_API_TIMEOUT", "3"))
+# The count index's file cache (docs/catalogue.md): a directory that web processes and the
+# worker share; unset: `bibnet-countindex` in the system's temporary directory; "" turns it off.
+CATALOGUE_COUNT_INDEX_CACHE = env("CATALOGUE_COUNT_INDEX_CACHE")
+# A process that took this many seconds to load the index writes the cache.
+CATALOGUE_COUNT_INDEX_CACHE_AFTER = float(env("CATALOGUE_COUNT_INDEX_CACHE_AFTER", "1"))
 
 # Full-page cache for anonymous visitors (pagecache, docs/caching.md): on/off, and the longest
 # a page is kept (seconds; time-bound content and purges retire it earlier).
