@@ -479,6 +479,7 @@ def main() -> None:
             folder=folder,
         )
         say(f"  bare Django: {b_rate:,.0f} req/s, p50 {b_p50:.1f} ms, p99 {b_p99:.1f} ms")
+        previous_bare = b_rate
         say("3. Page types (wrk over every hostname that has one)")
         for name in PAGE_TYPES:
             page_urls = urls[name]
@@ -509,10 +510,21 @@ def main() -> None:
                 connections=args.connections,
                 folder=folder,
             )
-            rows.append((name, len(page_urls), failures, c, u))
+            # Bare Django again, right after: on a shared machine the load changes during a
+            # run, so each page type is compared with the bare runs just before and after it.
+            b_after = wrk(
+                port=bare.port,
+                urls=bare_urls,
+                duration=args.duration,
+                connections=args.connections,
+                folder=folder,
+            )[0]
+            bare_rate = (previous_bare + b_after) / 2
+            previous_bare = b_after
+            rows.append((name, len(page_urls), failures, c, u, bare_rate))
             say(
-                f"  {name}: cached {c[0]:,.0f} req/s ({c[0] / b_rate:.2f}), "
-                f"uncached {u[0]:,.1f} req/s ({u[0] / b_rate:.3f})"
+                f"  {name}: bare {bare_rate:,.0f} req/s, cached {c[0]:,.0f} req/s "
+                f"({c[0] / bare_rate:.2f}), uncached {u[0]:,.1f} req/s ({u[0] / bare_rate:.3f})"
             )
     finally:
         for server in (cached, uncached):
@@ -520,19 +532,22 @@ def main() -> None:
 
     say("")
     say(
-        f"bare Django (same gunicorn, same run): {b_rate:,.0f} req/s, p50 {b_p50:.2f} ms, "
-        f"p99 {b_p99:.2f} ms; {args.connections} connections, {args.duration} s per run"
+        f"bare Django (same gunicorn, same run), first run: {b_rate:,.0f} req/s, p50 "
+        f"{b_p50:.2f} ms, p99 {b_p99:.2f} ms; {args.connections} connections, {args.duration} s "
+        "per run; 'x bare' is the ratio to the mean of the bare runs just before and after "
+        "the page type's runs (column 'bare')"
     )
     header = (
-        f"{'page type':<17}{'URLs':>5} | {'cached req/s':>12}{'p50 ms':>8}{'p99 ms':>8}"
+        f"{'page type':<17}{'URLs':>5}{'bare':>7} | {'cached req/s':>12}{'p50 ms':>8}{'p99 ms':>8}"
         f"{'x bare':>8} | {'uncached req/s':>14}{'p50 ms':>8}{'p99 ms':>8}{'x bare':>8}"
     )
     say(header)
     say("-" * len(header))
-    for name, count, failures, c, u in rows:
+    for name, count, failures, c, u, bare_rate in rows:
         say(
-            f"{name:<17}{count:>5} | {c[0]:>12,.0f}{c[1]:>8.2f}{c[2]:>8.2f}{c[0] / b_rate:>8.2f}"
-            f" | {u[0]:>14,.1f}{u[1]:>8.1f}{u[2]:>8.1f}{u[0] / b_rate:>8.3f}"
+            f"{name:<17}{count:>5}{bare_rate:>7,.0f} | {c[0]:>12,.0f}{c[1]:>8.2f}{c[2]:>8.2f}"
+            f"{c[0] / bare_rate:>8.2f} | {u[0]:>14,.1f}{u[1]:>8.1f}{u[2]:>8.1f}"
+            f"{u[0] / bare_rate:>8.3f}"
             + (f"   ({failures} non-200 answers)" if failures else "")
             + (f"   (non-2xx: cached {c[3]}, uncached {u[3]})" if c[3] or u[3] else "")
         )

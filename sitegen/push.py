@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from wagtail.fields import StreamField
 from wagtail.models import Page, ReferenceIndex, Revision, Site
 
+from catalogue.models import LibraryAccountSettings
 from central.models import PageTemplate, SharedSection
 from home.models import (
     BrandingSettings,
@@ -194,6 +195,7 @@ SETTING_MODELS = (
     IntegrationSettings,
     NavigationSettings,
     RegistrationSettings,
+    LibraryAccountSettings,
 )
 
 

@@ -663,6 +663,9 @@ def _settings_initialise(
     # Created here so that no visitor's GET has to write it (Wagtail's `for_site` creates a
     # missing row on first read).
     RegistrationSettings.objects.create(site=site)
+    # Likewise: created by a visitor's first GET, its save would also retire every page of
+    # the site that the page cache had just stored.
+    LibraryAccountSettings.objects.create(site=site)
 
 
 def slug_for(name: str) -> str:
