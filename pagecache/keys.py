@@ -1,6 +1,6 @@
 """Cache keys: hostname + path + the query string normalised to the parameters the page
-reads (in a fixed order), under the site's generation (home.generations) and the path's own
-token (deleted by a purge)."""
+reads (in a fixed order). An entry is valid under the site's generation (home.generations) and
+the path's own token (deleted by a purge) that it was stored with."""
 
 from __future__ import annotations
 
@@ -29,8 +29,11 @@ def path_key(host: str, path: str) -> str:
     return f"{PREFIX}:path:{_digest(host, path)}"
 
 
-def entry_key(*, site_generation: int, token: str, host: str, path: str, query: str) -> str:
-    return f"{PREFIX}:page:{site_generation}:{token}:{_digest(host, path, query)}"
+def entry_key(*, host: str, path: str, query: str) -> str:
+    """The stored answer of one URL. It carries the site generation and the path token it was
+    stored under, and counts only while both are current: a purge needs no delete of entries,
+    and a URL has one entry, not one per generation."""
+    return f"{PREFIX}:entry:{_digest(host, path, query)}"
 
 
 def generation_key(site_id: int) -> str:

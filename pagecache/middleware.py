@@ -113,24 +113,30 @@ class PageCacheMiddleware:
     ) -> tuple[dict | None, dict | None, int]:
         generation_key = keys.generation_key(site_id)
         record_key = keys.path_key(host, request.path)
-        found = cache.get_many([generation_key, record_key])
+        wanted = [generation_key, record_key]
+        # Without a query string the entry's key is known before the path's record is read
+        # (whatever parameters the page reads, the normalised query is empty): one round trip.
+        plain_key = None if request.GET else keys.entry_key(host=host, path=request.path, query="")
+        if plain_key is not None:
+            wanted.append(plain_key)
+        found = cache.get_many(wanted)
         generation = int(found.get(generation_key) or 1)
         record = found.get(record_key)
         if record is None:
             return None, None, generation
-        query, _clean = keys.query_normalise(request.GET, record["params"])
-        if query is None:
-            return None, record, generation
-        entry = cache.get(
-            keys.entry_key(
-                site_generation=generation,
-                token=record["token"],
-                host=host,
-                path=request.path,
-                query=query,
-            )
-        )
-        if entry is None or entry["until"] <= _now().timestamp():
+        if plain_key is not None:
+            entry = found.get(plain_key)
+        else:
+            query, _clean = keys.query_normalise(request.GET, record["params"])
+            if query is None:
+                return None, record, generation
+            entry = cache.get(keys.entry_key(host=host, path=request.path, query=query))
+        if (
+            entry is None
+            or entry.get("generation") != generation
+            or entry.get("token") != record["token"]
+            or entry["until"] <= _now().timestamp()
+        ):
             return None, record, generation
         return entry, record, generation
 
@@ -267,17 +273,10 @@ class PageCacheMiddleware:
             ],
             "content": response.content,
             "until": until.timestamp(),
+            # Valid only while these are current (keys.entry_key).
+            "generation": generation,
+            "token": record["token"],
             # The view's own directives (a browser lifetime, `immutable`), s-maxage added on answer.
             "cache_control": response.get("Cache-Control", ""),
         }
-        cache.set(
-            keys.entry_key(
-                site_generation=generation,
-                token=record["token"],
-                host=host,
-                path=path,
-                query=query,
-            ),
-            entry,
-            seconds,
-        )
+        cache.set(keys.entry_key(host=host, path=path, query=query), entry, seconds)

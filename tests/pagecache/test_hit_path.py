@@ -1,0 +1,56 @@
+"""The hit path: an anonymous visitor's cached page costs one cache round trip when the URL has
+no query string (the site's generation, the path's record and the entry read together), and an
+entry stored under an older generation or token is never served."""
+
+import pytest
+
+from pagecache import keys
+from pagecache import middleware as pagecache_middleware
+from pagecache.middleware import HEADER
+
+pytestmark = pytest.mark.django_db
+
+
+class CountingCache:
+    """The cache the middleware uses, counting its reads."""
+
+    def __init__(self, real):
+        self.real = real
+        self.reads = 0
+
+    def get(self, *args, **kwargs):
+        self.reads += 1
+        return self.real.get(*args, **kwargs)
+
+    def get_many(self, *args, **kwargs):
+        self.reads += 1
+        return self.real.get_many(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_a_hit_without_query_string_is_one_cache_read(site_a, monkeypatch):
+    client = site_a.client_for()
+    assert client.get("/")[HEADER] == "miss"
+    counting = CountingCache(pagecache_middleware.cache)
+    monkeypatch.setattr(pagecache_middleware, "cache", counting)
+    assert client.get("/")[HEADER] == "hit"
+    assert counting.reads == 1
+
+
+def test_an_entry_of_an_older_generation_or_token_is_not_served(site_a):
+    client = site_a.client_for()
+    host = site_a.hostname
+    assert client.get("/")[HEADER] == "miss"
+    entry_key = keys.entry_key(host=host, path="/", query="")
+    entry = pagecache_middleware.cache.get(entry_key)
+    assert entry is not None
+
+    pagecache_middleware.cache.set(entry_key, {**entry, "generation": entry["generation"] - 1})
+    assert client.get("/")[HEADER] == "miss"
+
+    entry = pagecache_middleware.cache.get(entry_key)
+    pagecache_middleware.cache.set(entry_key, {**entry, "token": "another"})
+    assert client.get("/")[HEADER] == "miss"
+    assert client.get("/")[HEADER] == "hit"
