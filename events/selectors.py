@@ -326,21 +326,10 @@ def _agenda_cards(
         .annotate(total=Sum("sessions"))
         .values("total")
     )
-    first: dict[int, Occurrence] = {}
-    # The rows with these pages and starts (a superset of the wanted pairs, and a query that
-    # is quick to build), the wanted pairs kept.
-    for occurrence in (
-        Occurrence.objects.filter(
-            page_id__in={page_id for page_id, _start in wanted},
-            start__in={start for _page_id, start in wanted},
-        )
-        .annotate(matching_sessions=Subquery(sessions))
-        .select_related("page", "page__location_page")
-        .prefetch_related(Prefetch("page__image", queryset=_card_images()))
-        .order_by("start", "pk")
-    ):
-        if (occurrence.page_id, occurrence.start) in wanted:
-            first.setdefault(occurrence.page_id, occurrence)
+    first = _first_occurrences(
+        wanted,
+        Occurrence.objects.annotate(matching_sessions=Subquery(sessions)),
+    )
     items = [
         AgendaItem(
             event=first[page_id].page,
@@ -384,21 +373,8 @@ def event_cards_load(*, rows: list[dict], now: dt.datetime) -> list[AgendaItem]:
     events (and one for the images), for any number of rows."""
     if not rows:
         return []
-    # The rows with these pages and starts (a superset of the wanted pairs, and a query that
-    # is quick to build), the wanted pairs kept.
     wanted = {(row["page_id"], row["first_start"]) for row in rows}
-    first: dict[int, Occurrence] = {}
-    for occurrence in (
-        Occurrence.objects.filter(
-            page_id__in={page_id for page_id, _start in wanted},
-            start__in={start for _page_id, start in wanted},
-        )
-        .select_related("page", "page__location_page")
-        .prefetch_related(Prefetch("page__image", queryset=_card_images()))
-        .order_by("start", "pk")
-    ):
-        if (occurrence.page_id, occurrence.start) in wanted:
-            first.setdefault(occurrence.page_id, occurrence)
+    first = _first_occurrences(wanted, Occurrence.objects.all())
     items = [
         AgendaItem(
             event=first[row["page_id"]].page,
@@ -410,6 +386,28 @@ def event_cards_load(*, rows: list[dict], now: dt.datetime) -> list[AgendaItem]:
     ]
     _expires_with(items=[item.occurrence for item in items], now=now)
     return items
+
+
+def _first_occurrences(
+    wanted: set[tuple[int, dt.datetime]], occurrences: QuerySet[Occurrence]
+) -> dict[int, Occurrence]:
+    """Per page id, the occurrence of `wanted` (page id, start) with its event, location and
+    card image: one query (and one for the images). It reads the rows with these pages and
+    starts (a superset of the wanted pairs, and a query that is quick to build) and keeps the
+    wanted pairs."""
+    first: dict[int, Occurrence] = {}
+    for occurrence in (
+        occurrences.filter(
+            page_id__in={page_id for page_id, _start in wanted},
+            start__in={start for _page_id, start in wanted},
+        )
+        .select_related("page", "page__location_page")
+        .prefetch_related(Prefetch("page__image", queryset=_card_images()))
+        .order_by("start", "pk")
+    ):
+        if (occurrence.page_id, occurrence.start) in wanted:
+            first.setdefault(occurrence.page_id, occurrence)
+    return first
 
 
 def _expires_with(*, items: list[Occurrence], now: dt.datetime) -> None:

@@ -4,19 +4,19 @@ constant query counts and regional events from other sites."""
 import datetime as dt
 
 import pytest
-from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import EventIndexPage
 from library_pages.models import LocationIndexPage
 from tests.factories.events import EventPageFactory, agenda_of, event_date
+from tests.factories.html import soup_of
 from tests.factories.pages import LocationPageFactory
 
 
 def titles(response) -> set[str]:
     assert response.status_code == 200
-    soup = BeautifulSoup(response.content, "html.parser")
+    soup = soup_of(response)
     return {a.get_text(strip=True) for a in soup.select(".event-card .card__title a")}
 
 
@@ -116,7 +116,7 @@ def test_location_filter(site_a, agenda_events):
 
 def test_occurrences_show_in_brussels_time_and_in_date_order(site_a, agenda_events):
     agenda, _ = agenda_events
-    soup = BeautifulSoup(site_a.client_for().get(agenda.url).content, "html.parser")
+    soup = soup_of(site_a.client_for().get(agenda.url))
     cards = soup.select(".event-card")
     assert [c.select_one(".card__title a").get_text(strip=True) for c in cards] == [
         "Strijkkwartet",
@@ -139,7 +139,7 @@ def test_pagination_keeps_filters(site_a, frozen_now):
     client = site_a.client_for()
     response = client.get(agenda.url, {"thema": "1.42.0.0.0"})
     assert len(titles(response)) == 20
-    soup = BeautifulSoup(response.content, "html.parser")
+    soup = soup_of(response)
     next_link = soup.select_one(".pagination a[rel=next]")["href"]
     assert "thema=1.42.0.0.0" in next_link and "pagina=2" in next_link
     assert len(titles(client.get(agenda.url + next_link))) == 5
@@ -257,7 +257,7 @@ def test_regional_events_of_other_sites_appear_without_copies(two_sites, frozen_
     )
     response = site_a.client_for().get(agenda_a.url)
     assert titles(response) == {"Regionale voorleesdag"}
-    soup = BeautifulSoup(response.content, "html.parser")
+    soup = soup_of(response)
     link = soup.select_one(".event-card .card__title a")["href"]
     assert link.startswith(f"http://{site_b.hostname}")  # canonical on its own site
     assert regional.get_parent().pk == agenda_b.pk
