@@ -32,3 +32,8 @@ ADMIN_HOST_ONLY = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tests of other areas render every request; tests/pagecache turns the page cache on.
 PAGECACHE_ENABLED = False
+
+# No count-index file cache shared through the temporary directory: a test's index never comes
+# from another test's database state (tests/catalogue/test_count_index_upkeep.py turns it on
+# in a folder of its own).
+CATALOGUE_COUNT_INDEX_CACHE = ""
