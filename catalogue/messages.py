@@ -28,8 +28,50 @@ TITLE_FIELD_DAMAGED = N_(
 )
 NO_TITLE = N_("geen titel: veld 245 heeft geen deelveld $a met tekst")
 NOT_STORED = N_("niet op te slaan: %(detail)s")
+NOT_PROCESSED = N_("het record kon niet verwerkt worden: een veld is beschadigd (%(detail)s)")
+# Why a record could not be read (catalogue.readers: a leader or pymarc's exceptions).
+LEADER_MISSING = N_("onleesbaar record: de leader ontbreekt")
+LEADER_EMPTY = N_("onleesbaar record: de leader is leeg")
+LEADER_UNREADABLE = N_(
+    "onleesbaar record: de leader is onleesbaar (%(length)s tekens in plaats van 24, zonder "
+    "recordstatus en recordtype op positie 05-06)"
+)
+LEADER_DAMAGED = N_("onleesbaar record: de leader is onvolledig of beschadigd")
+BASE_ADDRESS_MISSING = N_("onleesbaar record: het begin van de gegevens (leader 12-16) ontbreekt")
+BASE_ADDRESS_OUTSIDE = N_(
+    "onleesbaar record: het begin van de gegevens (leader 12-16) wijst buiten het record"
+)
+DIRECTORY_DAMAGED = N_(
+    "onleesbaar record: de inhoudstabel (directory) van het record is beschadigd"
+)
+NO_FIELDS = N_("onleesbaar record: het record bevat geen velden")
+SHORTER_THAN_LEADER = N_("onleesbaar record: het record is korter dan de recordlengte in de leader")
+END_MISSING = N_("onleesbaar record: het einde van het record ontbreekt")
+UNDECODABLE = N_("onleesbaar record: tekens die in geen enkele gangbare codering leesbaar zijn")
+NOT_MARC21 = N_("onleesbaar record: de opbouw van het record klopt niet met MARC 21")
+NOT_A_JSON_RECORD = N_("onleesbaar record: het record is geen MARC-in-JSON-object")
+NO_JSON_FIELDS = N_("onleesbaar record: het record heeft geen lijst van velden ('fields')")
+XML_UNREADABLE = N_(
+    "ongeldig MARCXML-bestand: het bestand is geen leesbare XML vanaf hier (%(detail)s)"
+)
 KNOWN = frozenset(
     {
+        NOT_PROCESSED,
+        LEADER_MISSING,
+        LEADER_EMPTY,
+        LEADER_UNREADABLE,
+        LEADER_DAMAGED,
+        BASE_ADDRESS_MISSING,
+        BASE_ADDRESS_OUTSIDE,
+        DIRECTORY_DAMAGED,
+        NO_FIELDS,
+        SHORTER_THAN_LEADER,
+        END_MISSING,
+        UNDECODABLE,
+        NOT_MARC21,
+        XML_UNREADABLE,
+        NOT_A_JSON_RECORD,
+        NO_JSON_FIELDS,
         UNREADABLE_RECORD,
         INVALID_MARCXML,
         INVALID_JSON,

@@ -20,10 +20,26 @@ from pymarc import exceptions as marc_errors
 from pymarc.marcxml import XmlHandler, parse_xml
 
 from catalogue.messages import (
+    BASE_ADDRESS_MISSING,
+    BASE_ADDRESS_OUTSIDE,
+    DIRECTORY_DAMAGED,
+    END_MISSING,
     INVALID_JSON,
     INVALID_LEADER_LENGTH,
+    LEADER_DAMAGED,
+    LEADER_EMPTY,
+    LEADER_MISSING,
+    LEADER_UNREADABLE,
     LENGTH_MISMATCH,
+    NO_FIELDS,
+    NO_JSON_FIELDS,
+    NOT_A_JSON_RECORD,
+    NOT_MARC21,
+    SHORTER_THAN_LEADER,
     TRUNCATED_RECORD,
+    UNDECODABLE,
+    UNREADABLE_RECORD,
+    XML_UNREADABLE,
     StoredMessage,
 )
 
@@ -70,7 +86,14 @@ SHORT_LEADER = re.compile(r"[acdnp][acdefgijkmoprt]")
 
 
 class LeaderError(ValueError):
-    pass
+    """A leader that cannot be repaired; `message` says why (stored, translated when shown)."""
+
+    def __init__(self, message: StoredMessage) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 def leader_repair(value: str | None) -> str:
@@ -81,19 +104,16 @@ def leader_repair(value: str | None) -> str:
     the end (padded with blanks). The record length and base address are recomputed when the
     record is written, so only positions 05-09 and 17-19 matter to the import."""
     if value is None:
-        raise LeaderError("de leader ontbreekt")
+        raise LeaderError(StoredMessage.of(LEADER_MISSING))
     text = value.replace("\n", "").replace("\r", "")
     if len(text) == LEADER_LENGTH:
         return text
     if not text.strip():
-        raise LeaderError("de leader is leeg")
+        raise LeaderError(StoredMessage.of(LEADER_EMPTY))
     if len(text) < LEADER_LENGTH and not text[:5].isdigit() and SHORT_LEADER.match(text):
         text = "00000" + text
     if len(text) < 10 or not SHORT_LEADER.match(text[5:7]):
-        raise LeaderError(
-            f"de leader is onleesbaar ({len(value)} tekens in plaats van 24, zonder recordstatus "
-            "en recordtype op positie 05-06)"
-        )
+        raise LeaderError(StoredMessage.of(LEADER_UNREADABLE, length=len(value)))
     return text[:LEADER_LENGTH].ljust(LEADER_LENGTH)
 
 
@@ -160,33 +180,25 @@ def _record_parse(chunk: bytes) -> MarcRecord:
 
 # pymarc's exceptions in words a librarian understands.
 PARSE_REASONS: tuple[tuple[type[Exception], str], ...] = (
-    (marc_errors.RecordLeaderInvalid, "de leader is onvolledig of beschadigd"),
-    (marc_errors.BaseAddressNotFound, "het begin van de gegevens (leader 12-16) ontbreekt"),
-    (
-        marc_errors.BaseAddressInvalid,
-        "het begin van de gegevens (leader 12-16) wijst buiten het record",
-    ),
-    (
-        marc_errors.RecordDirectoryInvalid,
-        "de inhoudstabel (directory) van het record is beschadigd",
-    ),
-    (marc_errors.NoFieldsFound, "het record bevat geen velden"),
-    (
-        marc_errors.TruncatedRecord,
-        "het record is korter dan de recordlengte in de leader",
-    ),
-    (marc_errors.EndOfRecordNotFound, "het einde van het record ontbreekt"),
-    (UnicodeDecodeError, "tekens die in geen enkele gangbare codering leesbaar zijn"),
-    (LeaderError, ""),
+    (marc_errors.RecordLeaderInvalid, LEADER_DAMAGED),
+    (marc_errors.BaseAddressNotFound, BASE_ADDRESS_MISSING),
+    (marc_errors.BaseAddressInvalid, BASE_ADDRESS_OUTSIDE),
+    (marc_errors.RecordDirectoryInvalid, DIRECTORY_DAMAGED),
+    (marc_errors.NoFieldsFound, NO_FIELDS),
+    (marc_errors.TruncatedRecord, SHORTER_THAN_LEADER),
+    (marc_errors.EndOfRecordNotFound, END_MISSING),
+    (UnicodeDecodeError, UNDECODABLE),
 )
 
 
-def parse_reason(exc: Exception) -> str:
-    """A Dutch reason for a record that could not be read."""
-    for kind, reason in PARSE_REASONS:
+def parse_reason(exc: Exception) -> StoredMessage:
+    """Why a record could not be read, as a stored message (Dutch when shown in Dutch)."""
+    if isinstance(exc, LeaderError):
+        return exc.message
+    for kind, msgid in PARSE_REASONS:
         if isinstance(exc, kind):
-            return f"onleesbaar record: {reason or exc}"
-    return "onleesbaar record: de opbouw van het record klopt niet met MARC 21"
+            return StoredMessage.of(msgid)
+    return StoredMessage.of(NOT_MARC21)
 
 
 @dataclass
@@ -258,8 +270,8 @@ class _TolerantXmlHandler(XmlHandler):
 
     def __init__(self) -> None:
         super().__init__()
-        self.results: list[tuple[MarcRecord, str]] = []
-        self._error = ""
+        self.results: list[tuple[MarcRecord, StoredMessage | str]] = []
+        self._error: StoredMessage | str = ""
         self._leader_seen = False
 
     def startElementNS(self, name, qname, attrs):
@@ -275,14 +287,14 @@ class _TolerantXmlHandler(XmlHandler):
             try:
                 self._record.leader = Leader(leader_repair("".join(self._text)))
             except LeaderError as exc:
-                self._error = f"onleesbaar record: {exc}"
+                self._error = exc.message
             self._text = []
             return
         if element == "record" and self._record is not None and not self._leader_seen:
             try:
                 leader_repair(None)
             except LeaderError as exc:
-                self._error = f"onleesbaar record: {exc}"
+                self._error = exc.message
         super().endElementNS(name, qname)
 
     def process_record(self, record):
@@ -305,14 +317,14 @@ def marcxml_read(path: Path) -> Iterator[ReadResult]:
             len(handler.results) + 1,
             -1,
             None,
-            f"ongeldig MARCXML-bestand: het bestand is geen leesbare XML vanaf hier ({exc})",
+            StoredMessage.of(XML_UNREADABLE, detail=exc),
         )
         return
     for position, (record, error) in enumerate(handler.results, start=1):
         yield _xml_result(position, record, error)
 
 
-def _xml_result(position: int, record: MarcRecord, error: str) -> ReadResult:
+def _xml_result(position: int, record: MarcRecord, error: StoredMessage | str) -> ReadResult:
     if error:
         return ReadResult(position, -1, None, error, _control_id(record))
     return ReadResult(position, -1, record)
@@ -322,12 +334,12 @@ def json_record(item: object) -> MarcRecord:
     """One MARC-in-JSON object as a pymarc Record, repairing the leader (leader_repair) and
     skipping subfields that are no {code: value} pair. Raises LeaderError or ValueError."""
     if not isinstance(item, dict):
-        raise ValueError("het record is geen MARC-in-JSON-object")
+        raise ValueError(StoredMessage.of(NOT_A_JSON_RECORD))
     record = MarcRecord()
     record.leader = Leader(leader_repair(item.get("leader")))
     fields = item.get("fields")
     if not isinstance(fields, list):
-        raise ValueError("het record heeft geen lijst van velden ('fields')")
+        raise ValueError(StoredMessage.of(NO_JSON_FIELDS))
     for entry in fields:
         if not isinstance(entry, dict) or len(entry) != 1:
             continue
@@ -361,9 +373,17 @@ def json_read(path: Path) -> Iterator[ReadResult]:
     for position, item in enumerate(items, start=1):
         try:
             record = json_record(item)
-        except (LeaderError, ValueError) as exc:
-            raw_id = _json_id(item)
-            yield ReadResult(position, -1, None, f"onleesbaar record: {exc}", raw_id)
+        except LeaderError as exc:
+            yield ReadResult(position, -1, None, exc.message, _json_id(item))
+        except ValueError as exc:
+            reason = exc.args[0] if exc.args and isinstance(exc.args[0], StoredMessage) else None
+            yield ReadResult(
+                position,
+                -1,
+                None,
+                reason or StoredMessage.of(UNREADABLE_RECORD, detail=exc),
+                _json_id(item),
+            )
         except Exception as exc:  # noqa: BLE001 - every parse error is a rejected record
             yield ReadResult(position, -1, None, parse_reason(exc), _json_id(item))
         else:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from catalogue.backends.local.countindex import CountIndex
 from catalogue.marc import MappedRecord, normalise_text, record_map
-from catalogue.messages import NOT_STORED, StoredMessage
+from catalogue.messages import NOT_PROCESSED, NOT_STORED, StoredMessage
 from catalogue.models import Holding, ImportRun, Record, Word
 from catalogue.readers import (
     Frame,
@@ -349,7 +349,7 @@ def _result_map(result: ReadResult) -> MapResult:
         elif isinstance(exc, ValueError) and not isinstance(exc, UnicodeError):
             reason = str(exc)
         else:
-            reason = f"het record kon niet verwerkt worden: een veld is beschadigd ({exc!r})"
+            reason = StoredMessage.of(NOT_PROCESSED, detail=repr(exc))
         return MapResult(result.position, None, reason, str(raw_id or "")[:64])
 
 

@@ -12,6 +12,7 @@ from pymarc import Field, Leader, Record, Subfield
 from catalogue.backends.base import SearchQuery
 from catalogue.backends.local import LocalBackend
 from catalogue.marc import f008_repair, record_map
+from catalogue.messages import LEADER_MISSING, LEADER_UNREADABLE
 from catalogue.models import ImportRun
 from catalogue.models import Record as StoredRecord
 from catalogue.readers import LeaderError, leader_repair
@@ -309,7 +310,7 @@ def test_unreadable_leaders_are_reported_with_position_id_and_dutch_reason(tmp_p
     report = records_import(paths=[path], fmt="json")
     assert (report.read, report.imported, report.rejected) == (4, 2, 2)
     assert report.reconciles
-    errors = {(e.position, e.record_id): e.reason for e in report.errors}
+    errors = {(e.position, e.record_id): str(e.reason) for e in report.errors}
     assert errors == {
         (2, "X4"): "onleesbaar record: de leader ontbreekt",
         (3, "X5"): (
@@ -320,6 +321,11 @@ def test_unreadable_leaders_are_reported_with_position_id_and_dutch_reason(tmp_p
     run = ImportRun.objects.get(pk=report.run.pk)
     assert run.status == ImportRun.Status.REJECTED
     assert [(e["position"], e["id"]) for e in run.errors] == [(2, "X4"), (3, "X5")]
+    # Stored as msgid and values: translated when the admin shows them.
+    assert [e["message"] for e in run.errors] == [
+        {"msgid": LEADER_MISSING, "params": {}},
+        {"msgid": LEADER_UNREADABLE, "params": {"length": "2"}},
+    ]
 
 
 def test_windows_1252_bytes_in_a_utf8_record_are_read(tmp_path):
