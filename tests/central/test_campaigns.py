@@ -86,6 +86,10 @@ def test_banner_on_every_page_and_teaser_on_the_home_page_only(two_sites):
     banner = home_a.select_one(".campaign-banner--alert").get_text(" ", strip=True)
     assert banner.startswith("Let op: Storing Mijn Bibliotheek")
     assert home_a.select_one(".campaign-teaser h2").get_text() == "Jeugdboekenmaand"
+    # The first screen shows the site first: the teaser follows the hero, inside the content.
+    teaser = home_a.select_one("main .campaign-teaser")
+    assert teaser is not None
+    assert teaser.find_previous(class_="hero") is not None
     contact_a = soup_of(client_a.get("/contact/"))
     assert contact_a.select(".campaign-banner")
     assert not contact_a.select(".campaign-teaser")
