@@ -233,14 +233,13 @@ def _ordered_firsts(
     later_rows = matching.filter(start__gt=window_start).order_by("start", "page_id")
     batch = max(2 * wanted, ORDERED_BATCH_MIN)
     begun_limit = wanted + ORDERED_BEGUN_EXTRA
-    rows = list(
-        begun_rows.annotate(part=Value(0))
-        .values_list("part", "page_id", "start")[:begun_limit]
-        .union(
-            later_rows.annotate(part=Value(1)).values_list("part", "page_id", "start")[:batch],
-            all=True,
-        )
-    )
+    begun_part = begun_rows.annotate(part=Value(0)).values_list("part", "page_id", "start")
+    later_part = later_rows.annotate(part=Value(1)).values_list("part", "page_id", "start")
+    if connections[matching.db].features.supports_slicing_ordering_in_compound:
+        rows = list(begun_part[:begun_limit].union(later_part[:batch], all=True))
+    else:
+        # SQLite (the embedded default) allows no LIMIT inside a UNION: two queries.
+        rows = [*begun_part[:begun_limit], *later_part[:batch]]
     # A UNION ALL promises no order across its parts: each part is put back in its own.
     begun: dict[int, dt.datetime] = {}
     for part, page_id, start in rows:

@@ -399,12 +399,26 @@ def _counts(
         return per_agenda, per_type, per_theme, per_age
     count = "COUNT(DISTINCT r.event_id)" if windowed else "COUNT(*)"
     age_counts = ", ".join(f"{count} FILTER (WHERE r.{column})" for column in ages)
-    query = (
-        "SELECT GROUPING(r.agenda_id), GROUPING(r.event_type), r.agenda_id, r.event_type, "
-        f"r.theme, {count}, {age_counts} FROM ({sql}) r "
-        "GROUP BY GROUPING SETS ((r.agenda_id), (r.event_type), (r.theme))"
-    )
-    with connections[inner.db].cursor() as cursor:
+    connection = connections[inner.db]
+    if connection.vendor == "postgresql":
+        query = (
+            "SELECT GROUPING(r.agenda_id), GROUPING(r.event_type), r.agenda_id, r.event_type, "
+            f"r.theme, {count}, {age_counts} FROM ({sql}) r "
+            "GROUP BY GROUPING SETS ((r.agenda_id), (r.event_type), (r.theme))"
+        )
+    else:
+        # SQLite (the embedded default) has no GROUPING SETS: the three groupings one after
+        # the other, marked as GROUPING() marks them.
+        query = " UNION ALL ".join(
+            f"SELECT {marks}, {columns}, {count}, {age_counts} FROM ({sql}) r GROUP BY {group}"
+            for marks, columns, group in (
+                ("0, 0", "r.agenda_id, NULL, NULL", "r.agenda_id"),
+                ("1, 0", "NULL, r.event_type, NULL", "r.event_type"),
+                ("1, 1", "NULL, NULL, r.theme", "r.theme"),
+            )
+        )
+        params = tuple(params) * 3
+    with connection.cursor() as cursor:
         cursor.execute(query, params)
         for no_agenda, no_type, agenda_id, event_type, theme, n, *by_age in cursor.fetchall():
             if not no_agenda:

@@ -51,7 +51,7 @@ PAGE_TYPES = (
 )
 
 # Queries of one page view once the caches are warm (see _queries_of_view). Measured; SQLite and
-# PostgreSQL run the same queries. What the numbers are made of:
+# PostgreSQL run the same queries, except where `_expected_queries` says. What they are made of:
 #   every page:   routing (home.routing): the pages on the path, then the specific page with
 #                 whether a view restriction applies; the site comes from a per-process map and
 #                 the site shell (settings, menus, locations, campaigns) from its cache
@@ -68,6 +68,13 @@ QUERIES = {
     "location_index": 2,
     "location": 5,
 }
+
+
+def _expected_queries(page_type: str) -> int:
+    """QUERIES on this database: SQLite (the embedded default) allows no LIMIT inside a UNION,
+    so the agenda's ordered read ("Binnenkort" on the home page) takes two queries there."""
+    extra = 0 if connection.features.supports_slicing_ordering_in_compound else 1
+    return QUERIES[page_type] + (extra if page_type == "home" else 0)
 
 
 @dataclass
@@ -239,7 +246,7 @@ def test_page_type_runs_a_fixed_number_of_queries(network, page_type, django_ass
     url = site_a.pages[page_type].url
     client.get(url)
 
-    with django_assert_num_queries(QUERIES[page_type]):
+    with django_assert_num_queries(_expected_queries(page_type)):
         assert client.get(url).status_code == 200
 
 
@@ -291,7 +298,7 @@ def test_home_page_queries_do_not_grow_with_the_network(network):
     with_50_a, response = _queries_of_view(site_a.client(), "/")
     with_50_b, _ = _queries_of_view(site_b.client(), "/")
 
-    assert with_2 == with_50_a == with_50_b == QUERIES["home"]
+    assert with_2 == with_50_a == with_50_b == _expected_queries("home")
     assert site_name_in_header(soup_of(response)) == site_a.site.site_name
 
 
