@@ -41,6 +41,14 @@ CEILINGS = {
     "catalogue search": 10,
     "record": 7,
 }
+# Page types that read the agenda in date order: on SQLite (the embedded default), which allows
+# no LIMIT inside a UNION, that read takes two queries instead of one.
+ORDERED_AGENDA_READ = {"home", "agenda"}
+
+
+def _ceiling(name: str) -> int:
+    extra = 0 if connection.features.supports_slicing_ordering_in_compound else 1
+    return CEILINGS[name] + (extra if name in ORDERED_AGENDA_READ else 0)
 
 
 @pytest.fixture
@@ -112,6 +120,6 @@ def test_every_page_type_uncached_within_its_query_ceiling(site_a, page_paths, c
         counts[name] = queries
         with capsys.disabled():
             sys.stdout.write(f"\n  {name:<17} {queries:>3} queries {elapsed * 1000:7.1f} ms")
-    over = {name: count for name, count in counts.items() if count > CEILINGS[name]}
+    over = {name: count for name, count in counts.items() if count > _ceiling(name)}
     assert not over, over
     assert set(counts) == set(CEILINGS)
