@@ -66,12 +66,15 @@ _hosts: dict[str, int] = {}
 _hosts_loaded_at = 0.0
 
 
-def site_id_for_host(hostname: str) -> int | None:
+def site_id_for_host(hostname: str, *, refresh: bool = True) -> int | None:
     """The site that answers on `hostname`, from a per-process map refreshed every minute (a
-    new site is cached once its hostname is in the map; until then its pages render)."""
+    new site is cached once its hostname is in the map; until then its pages render). With
+    `refresh=False` a map older than that answers None instead of querying the database."""
     global _hosts, _hosts_loaded_at
     now = time.monotonic()
     if now - _hosts_loaded_at > _HOSTS_SECONDS:
+        if not refresh:
+            return None
         from wagtail.models import Site
 
         try:

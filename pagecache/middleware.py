@@ -20,18 +20,18 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_max_age, patch_cache_control
 
-from pagecache import keys, registry
+from pagecache import hits, keys, registry
 from pagecache.backends import Outage
 from pagecache.forms import form_guard
+from pagecache.hits import EXCLUDED_PREFIXES, HEADER
 from pagecache.lifetime import lifetime_end, lifetime_start
 
 logger = logging.getLogger(__name__)
 
-HEADER = "X-Page-Cache"
+__all__ = ["EXCLUDED_PREFIXES", "HEADER", "PageCacheMiddleware"]
+
 PAGE_ATTRIBUTE = "_pagecache_page"
 CACHEABLE_STATUSES = frozenset({200, 404})
-# Paths that are never public pages.
-EXCLUDED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/healthz")
 # Headers that belong to one answer, not to the page.
 UNSTORED_HEADERS = frozenset({"cache-control", "set-cookie", "expires", "date", HEADER.lower()})
 
@@ -90,72 +90,29 @@ class PageCacheMiddleware:
             request, host=host, path=path, site_id=site_id, record=record, generation=generation
         )
 
-    # --- lookup ------------------------------------------------------------------------------
+    # --- lookup (pagecache.hits, shared with the WSGI layer) ----------------------------------
 
     @staticmethod
     def _site_for(request: HttpRequest) -> int | None:
-        if request.method not in ("GET", "HEAD"):
-            return None
-        if not getattr(settings, "PAGECACHE_ENABLED", True):
-            return None
-        if request.path.startswith(EXCLUDED_PREFIXES):
-            return None
-        raw_host = request.META.get("HTTP_HOST", "")
-        hostname = raw_host.rsplit(":", 1)[0].lower() if raw_host else ""
-        if not hostname:
-            return None
-        # Only hostnames of sites: these are allowed hosts, no need to validate further.
-        return keys.site_id_for_host(hostname)
+        return hits.site_for(
+            method=request.method, path=request.path, raw_host=request.META.get("HTTP_HOST", "")
+        )
 
     @staticmethod
     def _lookup(
         request: HttpRequest, *, site_id: int, host: str
     ) -> tuple[dict | None, dict | None, int]:
-        generation_key = keys.generation_key(site_id)
-        record_key = keys.path_key(host, request.path)
-        wanted = [generation_key, record_key]
-        # Without a query string the entry's key is known before the path's record is read
-        # (whatever parameters the page reads, the normalised query is empty): one round trip.
-        plain_key = None if request.GET else keys.entry_key(host=host, path=request.path, query="")
-        if plain_key is not None:
-            wanted.append(plain_key)
-        found = cache.get_many(wanted)
-        generation = int(found.get(generation_key) or 1)
-        record = found.get(record_key)
-        if record is None:
-            return None, None, generation
-        if plain_key is not None:
-            entry = found.get(plain_key)
-        else:
-            query, _clean = keys.query_normalise(request.GET, record["params"])
-            if query is None:
-                return None, record, generation
-            entry = cache.get(keys.entry_key(host=host, path=request.path, query=query))
-        if (
-            entry is None
-            or entry.get("generation") != generation
-            or entry.get("token") != record["token"]
-            or entry["until"] <= _now().timestamp()
-        ):
-            return None, record, generation
-        return entry, record, generation
+        return hits.entry_lookup(site_id=site_id, host=host, path=request.path, query=request.GET)
 
     @staticmethod
     def _answer(request: HttpRequest, entry: dict) -> HttpResponse:
+        """A hit of a request the WSGI layer passed on; the middleware before this one add
+        their headers on the way out, as the layer does (pagecache.wsgi)."""
         response = HttpResponse(
             b"" if request.method == "HEAD" else entry["content"], status=entry["status"]
         )
-        for name, value in entry["headers"]:
+        for name, value in hits.hit_headers(entry):
             response.headers[name] = value
-        if request.method == "HEAD":
-            response.headers["Content-Length"] = str(len(entry["content"]))
-        if entry.get("cache_control"):
-            response.headers["Cache-Control"] = entry["cache_control"]
-        remaining = max(0, math.floor(entry["until"] - _now().timestamp()))
-        patch_cache_control(
-            response, public=True, max_age=_browser_max_age(response), s_maxage=remaining
-        )
-        response[HEADER] = "hit"
         return response
 
     # --- miss ----------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ entry stored under an older generation or token is never served."""
 
 import pytest
 
+from pagecache import hits as pagecache_hits
 from pagecache import keys
-from pagecache import middleware as pagecache_middleware
 from pagecache.middleware import HEADER
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +33,8 @@ class CountingCache:
 def test_a_hit_without_query_string_is_one_cache_read(site_a, monkeypatch):
     client = site_a.client_for()
     assert client.get("/")[HEADER] == "miss"
-    counting = CountingCache(pagecache_middleware.cache)
-    monkeypatch.setattr(pagecache_middleware, "cache", counting)
+    counting = CountingCache(pagecache_hits.cache)
+    monkeypatch.setattr(pagecache_hits, "cache", counting)
     assert client.get("/")[HEADER] == "hit"
     assert counting.reads == 1
 
@@ -44,13 +44,13 @@ def test_an_entry_of_an_older_generation_or_token_is_not_served(site_a):
     host = site_a.hostname
     assert client.get("/")[HEADER] == "miss"
     entry_key = keys.entry_key(host=host, path="/", query="")
-    entry = pagecache_middleware.cache.get(entry_key)
+    entry = pagecache_hits.cache.get(entry_key)
     assert entry is not None
 
-    pagecache_middleware.cache.set(entry_key, {**entry, "generation": entry["generation"] - 1})
+    pagecache_hits.cache.set(entry_key, {**entry, "generation": entry["generation"] - 1})
     assert client.get("/")[HEADER] == "miss"
 
-    entry = pagecache_middleware.cache.get(entry_key)
-    pagecache_middleware.cache.set(entry_key, {**entry, "token": "another"})
+    entry = pagecache_hits.cache.get(entry_key)
+    pagecache_hits.cache.set(entry_key, {**entry, "token": "another"})
     assert client.get("/")[HEADER] == "miss"
     assert client.get("/")[HEADER] == "hit"

@@ -1,0 +1,117 @@
+"""What a cache hit is: which requests may be answered from the cache, how their entry is found
+and checked, and the headers of the answer. One definition for the two places that answer hits:
+the WSGI layer in front of Django (pagecache.wsgi, most hits, before any middleware runs) and
+PageCacheMiddleware (hits of requests the layer passes on, e.g. through Django's test client,
+and the misses it renders and stores). See docs/caching.md."""
+
+from __future__ import annotations
+
+import functools
+import math
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponseBase, QueryDict
+from django.utils import timezone
+from django.utils.cache import get_max_age, patch_cache_control
+
+from pagecache import keys
+
+HEADER = "X-Page-Cache"
+# Paths that are never public pages.
+EXCLUDED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/healthz")
+
+
+def site_for(*, method: str, path: str, raw_host: str, refresh: bool = True) -> int | None:
+    """The id of the site whose cache may answer this request, None when it may not (another
+    method, the cache off, a path that is no public page, a hostname of no site).
+
+    Only hostnames of sites count: these are allowed hosts, no need to validate further; any
+    other host goes to Django (ALLOWED_HOSTS and its 400). With `refresh=False` a stale map
+    of hostnames counts as unknown (the WSGI layer never queries the database)."""
+    if method not in ("GET", "HEAD"):
+        return None
+    if not getattr(settings, "PAGECACHE_ENABLED", True):
+        return None
+    if path.startswith(EXCLUDED_PREFIXES):
+        return None
+    hostname = raw_host.rsplit(":", 1)[0].lower() if raw_host else ""
+    if not hostname:
+        return None
+    return keys.site_id_for_host(hostname, refresh=refresh)
+
+
+def entry_lookup(
+    *, site_id: int, host: str, path: str, query: QueryDict | None
+) -> tuple[dict | None, dict | None, int]:
+    """(the entry to serve or None, the path's record or None, the site's generation).
+
+    `host` is the Host header lowered (with its port, as stored); `query` the request's
+    parameters, None or empty without a query string."""
+    generation_key = keys.generation_key(site_id)
+    record_key = keys.path_key(host, path)
+    wanted = [generation_key, record_key]
+    # Without a query string the entry's key is known before the path's record is read
+    # (whatever parameters the page reads, the normalised query is empty): one round trip.
+    plain_key = None if query else keys.entry_key(host=host, path=path, query="")
+    if plain_key is not None:
+        wanted.append(plain_key)
+    found = cache.get_many(wanted)
+    generation = int(found.get(generation_key) or 1)
+    record = found.get(record_key)
+    if record is None:
+        return None, None, generation
+    if plain_key is not None:
+        entry = found.get(plain_key)
+    else:
+        normalised, _clean = keys.query_normalise(query, record["params"])
+        if normalised is None:
+            return None, record, generation
+        entry = cache.get(keys.entry_key(host=host, path=path, query=normalised))
+    if (
+        entry is None
+        or entry.get("generation") != generation
+        or entry.get("token") != record["token"]
+        or entry["until"] <= _now()
+    ):
+        return None, record, generation
+    return entry, record, generation
+
+
+def _now() -> float:
+    # Django's clock, as when the entry's end was computed (tests move it).
+    return timezone.now().timestamp()
+
+
+@functools.lru_cache(maxsize=256)
+def answer_cache_control(stored: str, remaining: int) -> str:
+    """The Cache-Control of an answer: the view's own directives (a browser lifetime,
+    `immutable`), `public`, the browser's max-age (the view's, else 0, so that a browser asks
+    again and a purge reaches it) and s-maxage for shared caches (a CDN keeps the page exactly
+    as long as we do). Django's own patch_cache_control, remembered per (directives, seconds
+    left): it changes once a second."""
+    response = HttpResponseBase()
+    if stored:
+        response.headers["Cache-Control"] = stored
+    patch_cache_control(
+        response, public=True, max_age=get_max_age(response) or 0, s_maxage=remaining
+    )
+    return response.headers["Cache-Control"]
+
+
+def hit_headers(entry: dict, *, now: float | None = None) -> list[tuple[str, str]]:
+    """The headers of a hit as the page's own view and the middleware after the cache gave
+    them (stored on the miss), with the body's length, the Cache-Control of the seconds left
+    and `X-Page-Cache: hit`. The middleware before the cache (security, CSP) adds theirs."""
+    length = str(len(entry["content"]))
+    headers = [
+        (name, length) if name.lower() == "content-length" else (name, value)
+        for name, value in entry["headers"]
+    ]
+    if not any(name.lower() == "content-length" for name, _value in headers):
+        headers.append(("Content-Length", length))
+    remaining = max(0, math.floor(entry["until"] - (_now() if now is None else now)))
+    cache_control = answer_cache_control(entry.get("cache_control", ""), remaining)
+    headers.append(("Cache-Control", cache_control))
+    headers.append((HEADER, "hit"))
+    return headers
