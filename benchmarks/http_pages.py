@@ -12,11 +12,13 @@ overrides; the benchmark uses its own key prefix). Creates a fresh database
      records imported with `import_marc` (benchmarks/catalogue.py); a news item and a makerspace
      course on the first 40 libraries (published one by one, as editors do);
   2. starts, under the same gunicorn (2 sync workers), a one-file bare Django "hello", the
-     project with production settings, Redis and persistent connections, and the same project
-     with the page cache off;
+     project with production settings, Redis and persistent connections, the same project
+     with the page cache off, and the same project served by Django's own WSGI handler
+     (config.wsgi without the page cache's WSGI layer: hits answered by the middleware);
   3. runs wrk (a Lua script that rotates over the hostnames of every site) per page type:
-     bare Django, cached (after one request to every URL) and uncached, all in this run, and
-     prints req/s, p50 and p99 and the ratio of req/s to bare Django;
+     bare Django, cached (after one request to every URL), cached without the WSGI layer and
+     uncached, all in this run, and prints req/s, p50 and p99 and the ratio of req/s to bare
+     Django;
   4. worker memory (RSS of the two workers) of a fresh project server after 10,000 requests
      spread over every hostname, and after 10,000 over 6 hostnames.
 """
@@ -45,7 +47,7 @@ from benchmarks.provisioning import CENTRES, REGISTER, extra_sites_csv, register
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bibnet_bench_http"
 LIBRARIES_WITH_PAGES = 40
 CACHE_PREFIX = "bench-http"
-PORTS = {"bare": 8731, "cached": 8732, "uncached": 8733, "memory": 8734}
+PORTS = {"bare": 8731, "cached": 8732, "uncached": 8733, "memory": 8734, "middleware": 8735}
 PAGE_TYPES = (
     "home",
     "content",
@@ -467,6 +469,14 @@ def main() -> None:
         project_env(database_url=url, redis_url=redis_url, cached=False),
         ROOT,
     )
+    # Hits answered by PageCacheMiddleware (Django's handler, no pagecache.wsgi layer), on the
+    # same cache entries as `cached`: the layer's gain in this run.
+    middleware = Server(
+        "middleware",
+        ["django.core.wsgi:get_wsgi_application()"],
+        project_env(database_url=url, redis_url=redis_url, cached=True),
+        ROOT,
+    )
     rows = []
     try:
         bare_urls = [(host, "/") for host in hosts]
@@ -488,7 +498,7 @@ def main() -> None:
                 continue
             failures = fetch_all(cached.port, page_urls)
             # Unrecorded: every worker past its first requests of this page type.
-            for server in (cached, uncached):
+            for server in (cached, middleware, uncached):
                 wrk(
                     port=server.port,
                     urls=page_urls,
@@ -498,6 +508,13 @@ def main() -> None:
                 )
             c = wrk(
                 port=cached.port,
+                urls=page_urls,
+                duration=args.duration,
+                connections=args.connections,
+                folder=folder,
+            )
+            m = wrk(
+                port=middleware.port,
                 urls=page_urls,
                 duration=args.duration,
                 connections=args.connections,
@@ -521,13 +538,14 @@ def main() -> None:
             )[0]
             bare_rate = (previous_bare + b_after) / 2
             previous_bare = b_after
-            rows.append((name, len(page_urls), failures, c, u, bare_rate))
+            rows.append((name, len(page_urls), failures, c, u, bare_rate, m))
             say(
                 f"  {name}: bare {bare_rate:,.0f} req/s, cached {c[0]:,.0f} req/s "
-                f"({c[0] / bare_rate:.2f}), uncached {u[0]:,.1f} req/s ({u[0] / bare_rate:.3f})"
+                f"({c[0] / bare_rate:.2f}; without the WSGI layer {m[0] / bare_rate:.2f}), "
+                f"uncached {u[0]:,.1f} req/s ({u[0] / bare_rate:.3f})"
             )
     finally:
-        for server in (cached, uncached):
+        for server in (cached, middleware, uncached):
             server.stop()
 
     say("")
@@ -535,19 +553,20 @@ def main() -> None:
         f"bare Django (same gunicorn, same run), first run: {b_rate:,.0f} req/s, p50 "
         f"{b_p50:.2f} ms, p99 {b_p99:.2f} ms; {args.connections} connections, {args.duration} s "
         "per run; 'x bare' is the ratio to the mean of the bare runs just before and after "
-        "the page type's runs (column 'bare')"
+        "the page type's runs (column 'bare'); 'mw x' is cached without the WSGI layer "
+        "(hits answered by the middleware)"
     )
     header = (
         f"{'page type':<17}{'URLs':>5}{'bare':>7} | {'cached req/s':>12}{'p50 ms':>8}{'p99 ms':>8}"
-        f"{'x bare':>8} | {'uncached req/s':>14}{'p50 ms':>8}{'p99 ms':>8}{'x bare':>8}"
+        f"{'x bare':>8}{'mw x':>6} | {'uncached req/s':>14}{'p50 ms':>8}{'p99 ms':>8}{'x bare':>8}"
     )
     say(header)
     say("-" * len(header))
-    for name, count, failures, c, u, bare_rate in rows:
+    for name, count, failures, c, u, bare_rate, m in rows:
         say(
             f"{name:<17}{count:>5}{bare_rate:>7,.0f} | {c[0]:>12,.0f}{c[1]:>8.2f}{c[2]:>8.2f}"
-            f"{c[0] / bare_rate:>8.2f} | {u[0]:>14,.1f}{u[1]:>8.1f}{u[2]:>8.1f}"
-            f"{u[0] / bare_rate:>8.3f}"
+            f"{c[0] / bare_rate:>8.2f}{m[0] / bare_rate:>6.2f}"
+            f" | {u[0]:>14,.1f}{u[1]:>8.1f}{u[2]:>8.1f}{u[0] / bare_rate:>8.3f}"
             + (f"   ({failures} non-200 answers)" if failures else "")
             + (f"   (non-2xx: cached {c[3]}, uncached {u[3]})" if c[3] or u[3] else "")
         )

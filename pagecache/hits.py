@@ -56,7 +56,9 @@ def entry_lookup(
     plain_key = None if query else keys.entry_key(host=host, path=path, query="")
     if plain_key is not None:
         wanted.append(plain_key)
-    found = cache.get_many(wanted)
+    # The Redis backend's lean read (pagecache.backends.RedisCache.read_many), else get_many.
+    read_many = getattr(cache, "read_many", None) or cache.get_many
+    found = read_many(wanted)
     generation = int(found.get(generation_key) or 1)
     record = found.get(record_key)
     if record is None:
