@@ -3,7 +3,10 @@ cache (Django's default cache: Redis when REDIS_URL is set, local memory otherwi
 
 Placed after the security, admin-host and CSP middleware (their headers are added to every
 answer, cached or not) and before sessions, CSRF and authentication, which a cached answer
-does not need. See docs/caching.md."""
+does not need. Most hits never get here: the WSGI layer in front of Django (pagecache.wsgi)
+answers them with the same rules (pagecache.hits); this middleware renders and stores misses,
+answers the hits the layer passed on and checks posts of forms on cached pages. See
+docs/caching.md."""
 
 from __future__ import annotations
 
@@ -23,12 +26,12 @@ from django.utils.cache import get_max_age, patch_cache_control
 from pagecache import hits, keys, registry
 from pagecache.backends import Outage
 from pagecache.forms import form_guard
-from pagecache.hits import EXCLUDED_PREFIXES, HEADER
+from pagecache.hits import HEADER
 from pagecache.lifetime import lifetime_end, lifetime_start
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["EXCLUDED_PREFIXES", "HEADER", "PageCacheMiddleware"]
+__all__ = ["HEADER", "PageCacheMiddleware"]
 
 PAGE_ATTRIBUTE = "_pagecache_page"
 CACHEABLE_STATUSES = frozenset({200, 404})

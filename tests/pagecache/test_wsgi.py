@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pytest
+import redis
 from bs4 import BeautifulSoup
 from django.conf import settings as django_settings
 from django.core.handlers.wsgi import WSGIHandler
@@ -330,3 +333,61 @@ def test_production_and_runserver_serve_through_the_layer():
     application = get_internal_wsgi_application()
     assert isinstance(application, PageCacheApplication)
     assert isinstance(application.application, WSGIHandler)
+
+
+# --- with Redis (REDIS_URL), the production backend ---------------------------------------------
+
+
+@pytest.fixture
+def redis_cache(settings):
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL is not set: the Redis backend's hit path is not tested")
+    prefix = f"test-wsgi-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "pagecache.backends.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    yield
+    client = redis.Redis.from_url(url)
+    names = list(client.scan_iter(match=f"{prefix}:*"))
+    if names:
+        client.delete(*names)
+
+
+def test_with_redis_a_hit_is_one_mget_without_django(
+    secure_settings, site_a, redis_cache, layer, django_app, monkeypatch
+):
+    https = {"HTTP_X_FORWARDED_PROTO": "https"}
+    miss = call(layer, site_a.hostname, **https)
+    assert miss[HEADER] == "miss"
+    layer.application = DjangoRefused()
+    commands = []
+    real_mget = redis.Redis.mget
+    monkeypatch.setattr(
+        redis.Redis, "mget", lambda self, *a, **k: commands.append(a) or real_mget(self, *a, **k)
+    )
+    hit = call(layer, site_a.hostname, **https)
+    assert (hit[HEADER], hit.body) == ("hit", miss.body)
+    assert hit.page_headers() == miss.page_headers()
+    assert len(commands) == 1
+
+
+def test_with_redis_down_the_layer_passes_on_and_django_renders(
+    site_a, redis_cache, settings, layer, django_app, caplog
+):
+    settings.CACHES["default"]["LOCATION"] = "redis://127.0.0.1:1/0"
+    Outage.down = False
+    try:
+        with caplog.at_level(logging.ERROR):
+            for _ in range(3):
+                answer = call(layer, site_a.hostname)
+                assert (answer.status, answer[HEADER]) == ("200 OK", "bypass")
+        assert django_app.calls == 3
+        assert len([r for r in caplog.records if "unavailable" in r.getMessage()]) == 1
+    finally:
+        Outage.down = False
