@@ -324,6 +324,15 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
 
+    def worker_cpu_seconds(self) -> float:
+        """User and system CPU time of the workers so far (a figure the machine's load does
+        not change much, unlike req/s)."""
+        ticks = 0
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def worker_rss_mb(self) -> float:
         total = 0
         for pid in self.worker_pids():
@@ -506,6 +515,8 @@ def main() -> None:
                     connections=args.connections,
                     folder=folder,
                 )
+            cpu = {}
+            cpu_before = cached.worker_cpu_seconds()
             c = wrk(
                 port=cached.port,
                 urls=page_urls,
@@ -513,6 +524,8 @@ def main() -> None:
                 connections=args.connections,
                 folder=folder,
             )
+            cpu["cached"] = (cached.worker_cpu_seconds() - cpu_before) / c[4]
+            cpu_before = middleware.worker_cpu_seconds()
             m = wrk(
                 port=middleware.port,
                 urls=page_urls,
@@ -520,6 +533,7 @@ def main() -> None:
                 connections=args.connections,
                 folder=folder,
             )
+            cpu["middleware"] = (middleware.worker_cpu_seconds() - cpu_before) / m[4]
             u = wrk(
                 port=uncached.port,
                 urls=page_urls,
@@ -529,20 +543,25 @@ def main() -> None:
             )
             # Bare Django again, right after: on a shared machine the load changes during a
             # run, so each page type is compared with the bare runs just before and after it.
-            b_after = wrk(
+            cpu_before = bare.worker_cpu_seconds()
+            b_run = wrk(
                 port=bare.port,
                 urls=bare_urls,
                 duration=args.duration,
                 connections=args.connections,
                 folder=folder,
-            )[0]
+            )
+            b_after = b_run[0]
+            cpu["bare"] = (bare.worker_cpu_seconds() - cpu_before) / b_run[4]
             bare_rate = (previous_bare + b_after) / 2
             previous_bare = b_after
             rows.append((name, len(page_urls), failures, c, u, bare_rate, m))
             say(
                 f"  {name}: bare {bare_rate:,.0f} req/s, cached {c[0]:,.0f} req/s "
                 f"({c[0] / bare_rate:.2f}; without the WSGI layer {m[0] / bare_rate:.2f}), "
-                f"uncached {u[0]:,.1f} req/s ({u[0] / bare_rate:.3f})"
+                f"uncached {u[0]:,.1f} req/s ({u[0] / bare_rate:.3f}); worker CPU per request: "
+                f"bare {cpu['bare'] * 1e6:.0f} us, cached {cpu['cached'] * 1e6:.0f} us, "
+                f"without the WSGI layer {cpu['middleware'] * 1e6:.0f} us"
             )
     finally:
         for server in (cached, middleware, uncached):
