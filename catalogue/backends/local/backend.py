@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import F
 
@@ -90,47 +91,41 @@ class LocalBackend:
                     text=text,
                     groups=_facet_filters(query),
                     selected=countindex.facet_keys_selected(query),
+                    title=search.title_statement(),
                 )
-            if counted is None or counted.records < limits.CANDIDATES:
-                # Narrow, or a query the count index does not evaluate (an ISBN, a phrase):
-                # everything in one statement over all the matches.
-                exact = search.ranked(cursor, exhaustive=counted is None)
-                if counted is None or exact.candidates < limits.CANDIDATES:
-                    return self._exact(query, exact)
-            # Broad: the sample level expected to hold limits.SAMPLE_SIZE / 2 matches.
-            level = next(
-                (
-                    n
-                    for n in limits.SAMPLE_LEVELS
-                    if counted.records * n / limits.SAMPLE_BUCKETS >= limits.SAMPLE_SIZE / 2
-                ),
-                limits.SAMPLE_LEVELS[-1],
-            )
-            if query.sort == SortOrder.RELEVANCE:
-                ranked = search.ranked(cursor, buckets=level)
+            if counted is None:
+                # A query the count index does not evaluate (an ISBN, a phrase): everything in
+                # one statement over all the matches.
+                return self._exact(query, search.ranked(cursor, exhaustive=True))
+            # The count index holds every match (the title matches included): the hits are
+            # chosen among them in this process and read by their record numbers.
+            if query.sort != SortOrder.RELEVANCE:
+                # Exact, from the position of every record in the order.
+                numbered = countindex.INDEX.ordered_page(
+                    cursor,
+                    counted,
+                    order="newest" if query.sort == SortOrder.NEWEST else "title",
+                    offset=(query.page - 1) * query.page_size,
+                    limit=query.page_size,
+                )
+                page = _record_ids(cursor, numbered)
+                reachable = MAX_PAGE * query.page_size
+            elif counted.records < limits.CANDIDATES:
+                # Narrow: every match ranked.
+                ranked = search.ranked(cursor, nums=counted.nums)
                 page, reachable = ranked.page, ranked.works
             else:
-                dense = (
-                    counted.catalogue <= 0
-                    or counted.records >= limits.WALK_DENSITY * counted.catalogue
-                )
-                walk = dense and not (query.sort == SortOrder.NEWEST and query.facets.get("jaar"))
-                cutoff = None
-                if not walk and query.sort == SortOrder.NEWEST:
-                    # Exact: the year of the match about three times the page deep.
-                    cutoff = countindex.INDEX.newest_cutoff(
-                        counted, 3 * query.page * query.page_size
-                    )
-                elif not walk:
-                    cutoff = search.cutoff(cursor, level)
-                page = search.sorted_page(cursor, walk=walk, cutoff=cutoff)
-                reachable = MAX_PAGE * query.page_size
+                # Broad: a sample of the works ranked, and the title matches.
+                sample = countindex.INDEX.sample(counted, limits.SAMPLE_SIZE // 2)
+                ranked = search.ranked(cursor, nums=np.union1d(sample, counted.added))
+                page, reachable = ranked.page, ranked.works
         return SearchResults(
             query=query,
             total=counted.works,
             hits=self._hits(page),
             facets=_facets_build(counted.counts, query),
-            pageable=min(counted.works, reachable),
+            # Set for broad searches only (the benchmark and the tests tell them by it).
+            pageable=min(counted.works, reachable) if counted.records >= limits.CANDIDATES else 0,
         )
 
     def _exact(self, query: SearchQuery, ranked: _Ranked) -> SearchResults:
@@ -364,6 +359,18 @@ class LocalBackend:
                 )
             )
         return result
+
+
+def _record_ids(cursor, numbered: list[tuple[int, int]]) -> list[tuple[str, int]]:
+    """(record id, editions) of (record number, editions), in the same order."""
+    if not numbered:
+        return []
+    cursor.execute(
+        "SELECT num, record_id FROM catalogue_record WHERE num = ANY(%s)",
+        [[num for num, _editions in numbered]],
+    )
+    ids = dict(cursor.fetchall())
+    return [(ids[num], editions) for num, editions in numbered if num in ids]
 
 
 def _author_names(author_text: str) -> list[str]:

@@ -21,6 +21,10 @@ SAMPLE_SIZE = 1000
 # all the matches.
 WALK_DENSITY = 0.05
 WALK_LIMIT = 50_000
+# Broad searches in newest or title order take the order from the position of every record
+# number, which each process reads once; records written after that are sorted in SQL with
+# the first ones of the page until more than this many came, then the positions are read again.
+ORDER_FRESH = 5000
 # Facet values that a tenth or more of the catalogue carries (see _PostgresSearch).
 BROAD_FACET_KEYS = {
     "m:boek",
