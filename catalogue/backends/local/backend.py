@@ -68,10 +68,11 @@ class LocalBackend:
         self, query: SearchQuery, *, text: str, isbn: str, normalised: str
     ) -> SearchResults:
         """Counts are exact: from the count index (`countindex`), or in SQL when the index
-        cannot evaluate the query. Below limits.CANDIDATES matches one statement ranks, groups,
-        pages and counts them all; above it the hits are ranked in a sample of the catalogue
-        (relevance) or found by walking the year or title index (newest, title), which is
-        exact."""
+        cannot evaluate the query. The count index holds every match (the title matches the
+        search adds included), so the hits are chosen among them in this process and read by
+        record number: the exact newest and title orders from the position of every record in
+        them; relevance ranks all the matches below limits.CANDIDATES, a sample of whole works
+        (and the title matches) above it."""
         search = _PostgresSearch(query, text=text, isbn=isbn, normalised=normalised)
         if search.conditions is None:
             return SearchResults(query=query)
@@ -112,12 +113,14 @@ class LocalBackend:
                 reachable = MAX_PAGE * query.page_size
             elif counted.records < limits.CANDIDATES:
                 # Narrow: every match ranked.
-                ranked = search.ranked(cursor, nums=counted.nums)
+                ranked = search.ranked(cursor, nums=counted.nums, work=countindex.INDEX.work)
                 page, reachable = ranked.page, ranked.works
             else:
                 # Broad: a sample of the works ranked, and the title matches.
                 sample = countindex.INDEX.sample(counted, limits.SAMPLE_SIZE // 2)
-                ranked = search.ranked(cursor, nums=np.union1d(sample, counted.added))
+                ranked = search.ranked(
+                    cursor, nums=np.union1d(sample, counted.added), work=countindex.INDEX.work
+                )
                 page, reachable = ranked.page, ranked.works
         return SearchResults(
             query=query,

@@ -646,22 +646,62 @@ class CountIndex:
         read). A number never changes what it stands for, so positions stay true; they are
         read again only when many records came after them."""
         ranks = self.ranks.get(order)
-        if ranks is not None:
-            known = min(ranks.size, self.size)
-            fresh = int(np.count_nonzero(self.live[:known] & (ranks[:known] < 0)))
-            fresh += int(np.count_nonzero(self.live[known:]))
-            if fresh <= limits.ORDER_FRESH:
-                return ranks
-        cursor.execute(
-            "SELECT array_send(array_agg(num ORDER BY "
-            + self.ORDERS[order]
-            + ")) FROM catalogue_record /* catalogue_record_order */"
-        )
-        nums = _ints(cursor.fetchone()[0])
-        ranks = np.full(max(self.size, int(nums.max()) + 1 if nums.size else 0), -1, np.int32)
-        ranks[nums] = np.arange(nums.size, dtype=np.int32)
+        if ranks is not None and self._fresh(ranks) <= limits.ORDER_FRESH:
+            return ranks
+        ranks = self._ranks_cached(cursor, order)
+        if ranks is None:
+            cursor.execute(
+                "SELECT array_send(array_agg(num ORDER BY "
+                + self.ORDERS[order]
+                + ")) FROM catalogue_record /* catalogue_record_order */"
+            )
+            nums = _ints(cursor.fetchone()[0])
+            size = max(self.size, int(nums.max()) + 1 if nums.size else 0)
+            ranks = np.full(size, -1, np.int32)
+            ranks[nums] = np.arange(nums.size, dtype=np.int32)
+            self._ranks_save(cursor, order, ranks)
         self.ranks[order] = ranks
         return ranks
+
+    def orders_load(self, cursor) -> None:
+        """Read the position of every record in each order (and write them to the file
+        cache): the nightly task does it once, so that the web processes map them."""
+        for order in self.ORDERS:
+            self.ranks.pop(order, None)
+            self._ranks(cursor, order)
+
+    def _ranks_cached(self, cursor, order: str) -> np.ndarray | None:
+        """The newest positions of `order` in the file cache of this database that are still
+        fresh enough (they stay true: a record number never changes what it stands for)."""
+        directory = cache_directory()
+        token = self._token(cursor) if directory is not None and directory.is_dir() else ""
+        if not token:
+            return None
+        for path in sorted(directory.glob(f"{token}-*"), key=_mtime, reverse=True):
+            try:
+                ranks = np.load(path / f"rank_{order}.npy", mmap_mode="r")
+            except (OSError, ValueError):
+                continue
+            return ranks if self._fresh(ranks) <= limits.ORDER_FRESH else None
+        return None
+
+    def _fresh(self, ranks: np.ndarray) -> int:
+        """Live records written after the positions `ranks` were read."""
+        known = min(ranks.size, self.size)
+        fresh = int(np.count_nonzero(self.live[:known] & (ranks[:known] < 0)))
+        return fresh + int(np.count_nonzero(self.live[known:]))
+
+    def _ranks_save(self, cursor, order: str, ranks: np.ndarray) -> None:
+        """Add the positions to this state's file cache; never fails a search."""
+        target = self.cache_save(cursor)
+        if target is None:
+            return
+        try:
+            scratch = target / f".rank_{order}.{os.getpid()}.npy"
+            np.save(scratch, ranks)
+            os.replace(scratch, target / f"rank_{order}.npy")
+        except OSError:
+            logger.warning("Count index order not written to %s", target, exc_info=True)
 
     def ordered_page(
         self, cursor, counted: Counted, *, order: str, offset: int, limit: int

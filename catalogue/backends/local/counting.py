@@ -1,12 +1,9 @@
-"""Ranking and counting in SQL on PostgreSQL: the statement for narrow searches (rank, group
-editions, cut the page, count works and facet values), also used, over every match, for the
-queries the count index does not evaluate; the ranked sample of broad searches and the sample
-that gives their title order a cutoff. Broad searches take their counts from
-`countindex`."""
+"""Ranking on PostgreSQL: relevance among the matches the count index chose (read by record
+number), and, for the queries the count index does not evaluate (an ISBN, a phrase), one
+statement that ranks, groups, pages and counts every match."""
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass
 
@@ -27,28 +24,13 @@ class _Ranked:
 class _Counting:
     """The counting statements of `query._PostgresSearch` (which holds the conditions)."""
 
-    def cutoff(self, cursor, buckets: int) -> str | None:
-        """The title that about three times the records up to the requested page come before
-        in the whole catalogue, from the matches in the first `buckets` sample buckets: a
-        cutoff that lets the page be found among few records (see `_Ordering.sorted_page`)."""
-        scale = limits.SAMPLE_BUCKETS / buckets
-        position = max(2, math.ceil(3 * self.query.page * self.query.page_size / scale))
-        # MATERIALIZED keeps the planner from walking the title index instead.
-        cursor.execute(
-            f"""
-            WITH s AS MATERIALIZED (
-                SELECT r.title_norm FROM catalogue_record r
-                WHERE {self.sample_conditions} AND r.sample_key < {int(buckets)}
-            )
-            SELECT title_norm FROM s ORDER BY title_norm COLLATE "C" LIMIT 1 OFFSET {position}
-            """,
-            self.params,
-        )
-        row = cursor.fetchone()
-        return row[0] if row else None
-
     def ranked(
-        self, cursor, *, nums: np.ndarray | None = None, exhaustive: bool = False
+        self,
+        cursor,
+        *,
+        nums: np.ndarray | None = None,
+        work: np.ndarray | None = None,
+        exhaustive: bool = False,
     ) -> _Ranked:
         """The candidates ranked, their editions grouped per work, the requested page and the
         number of works: the matches the count index chose (`nums`, all of a narrow search or
@@ -56,7 +38,7 @@ class _Counting:
         count index does not evaluate, the matches of the conditions in one statement that
         also counts their facet values; plus, either way, exact and prefix title matches."""
         if nums is not None:
-            return self._ranked_chosen(cursor, nums)
+            return self._ranked_chosen(cursor, nums, work)
         return self._ranked_in_sql(cursor, exhaustive=exhaustive)
 
     def _title_matches(self, columns: str) -> str:
@@ -79,44 +61,36 @@ class _Counting:
         )
         return sql, self.params
 
-    def _ranked_chosen(self, cursor, nums: np.ndarray) -> _Ranked:
-        """Grouping a few thousand rows here costs less than in SQL (array_agg per work),
-        with the same order: the works by the order of the search, each shown by its best
-        ranked record."""
-        cursor.execute(
-            f"SELECT r.record_id, r.work_key, r.year, r.title_norm, {self.rank} AS rank "
-            "FROM catalogue_record r WHERE r.num = ANY(%(nums)s)",
-            {**self.params, "nums": nums.tolist()},
-        )
-        works: dict[str, list] = {}
-        for record_id, work_key, year, title_norm, rank in cursor.fetchall():
-            work = works.get(work_key)
-            if work is None:
-                # rank, editions, year, title, (rank, year) of the record shown, record id
-                works[work_key] = [rank, 1, year, title_norm, (rank, year or -1), record_id]
-                continue
-            work[0] = max(work[0], rank)
-            work[1] += 1
-            if year is not None and (work[2] is None or year > work[2]):
-                work[2] = year
-            if title_norm.encode() < work[3].encode():
-                work[3] = title_norm
-            if (rank, year or -1) > work[4] or (
-                (rank, year or -1) == work[4] and record_id < work[5]
-            ):
-                work[4], work[5] = (rank, year or -1), record_id
-        groups = list(works.values())
-        # Records without a year last (NULLS LAST), the record id to break ties.
-        if self.query.sort == SortOrder.NEWEST:
-            groups.sort(key=lambda w: (w[2] is None, -(w[2] or 0), -w[0], w[5]))
-        elif self.query.sort == SortOrder.TITLE:
-            groups.sort(key=lambda w: (w[3].encode(), w[2] is None, -(w[2] or 0), w[5]))
-        else:
-            groups.sort(key=lambda w: (-w[0], w[2] is None, -(w[2] or 0), w[5]))
+    def _ranked_chosen(self, cursor, nums: np.ndarray, work: np.ndarray) -> _Ranked:
+        """Relevance among the matches the count index chose: the statement ranks them and
+        returns the best few hundred records, of which the first per work (`work`: the work
+        of every record number) stands for it; the editions are counted among `nums`. The
+        works come in the order of their best record (rank, then year, newest first, then
+        record id)."""
+        wanted = self.query.page * self.query.page_size
+        depth = wanted * 3 // 2 + 10
+        # Without text every record ranks alike (0).
+        rank = f"{self.rank} DESC, " if self.text_condition else ""
+        while True:
+            cursor.execute(
+                f"SELECT r.num, r.record_id FROM catalogue_record r "
+                f"WHERE r.num = ANY(%(nums)s) "
+                f"ORDER BY {rank}r.year DESC NULLS LAST, r.record_id LIMIT %(depth)s",
+                {**self.params, "nums": nums.tolist(), "depth": depth},
+            )
+            rows = cursor.fetchall()
+            firsts: dict[int, tuple[str, int]] = {}
+            for num, record_id in rows:
+                firsts.setdefault(int(work[num]), (record_id, num))
+            if len(firsts) >= wanted or len(rows) < depth:
+                break
+            depth *= 4
+        editions = Counter(work[nums].tolist())
         start = (self.query.page - 1) * self.query.page_size
+        page = list(firsts.items())[start:wanted]
         return _Ranked(
-            page=[(w[5], w[1]) for w in groups[start : start + self.query.page_size]],
-            works=len(groups),
+            page=[(record_id, editions[work_id]) for work_id, (record_id, _n) in page],
+            works=int(np.unique(work[nums]).size),
             candidates=int(nums.size),
             counts=Counter(),
         )
