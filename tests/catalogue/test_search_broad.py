@@ -271,9 +271,21 @@ def test_title_matches_the_text_misses_are_found_and_counted_in_every_order(db, 
 def test_the_process_keeps_lexeme_postings_and_facet_masks(generated, broad):
     """A second search for the same word reads no postings; a filter is evaluated from the
     facet keys per record the process holds; both are forgotten when the index changes."""
+    broad.setattr(countindex.CountIndex, "LEXEME_KEPT_FROM", 10)
     catalogue = LocalBackend(profile="gent")
     catalogue.search(SearchQuery(text=WORD, facets={"taal": ("dut",)}))
     assert f"w{WORD}" in countindex.INDEX.lexemes
+    sent = []
+
+    def spy(execute, sql, params, many, context):
+        if isinstance(params, dict) and "known" in params:
+            sent.append(params["known"])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        again = catalogue.search(SearchQuery(text=WORD, facets={"taal": ("dut",)}))
+    assert f"w{WORD}" in sent[0]  # left out of the postings the statement reads
+    assert again.total == _brute_force(WORD, {"taal": ("dut",)})[0]
     assert "t:dut" in countindex.INDEX.key_masks
     mask = countindex.INDEX.key_masks["t:dut"]
     with connection.cursor() as cursor:

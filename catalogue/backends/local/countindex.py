@@ -434,11 +434,16 @@ class CountIndex:
 
     # -- one search ------------------------------------------------------------------------
 
-    # Lexeme postings kept per process for the loaded index (a broad word is read once, not
-    # by every search); beyond this many the oldest are dropped.
-    LEXEMES_KEPT = 2000
+    # Postings of broad lexemes (at least LEXEME_KEPT_FROM records) kept per process for the
+    # loaded index, so that a broad word is read once, not by every search: at most
+    # LEXEMES_KEPT of them (their terms go with every search, to be left out) and
+    # LEXEME_NUMBERS_KEPT record numbers (4 bytes each) in all; the least recently used go
+    # first. Narrow lexemes cost little to read again.
+    LEXEME_KEPT_FROM = 2000
+    LEXEMES_KEPT = 256
+    LEXEME_NUMBERS_KEPT = 4_000_000
     # Facet keys whose record masks are kept (one byte per record number each).
-    KEY_MASKS_KEPT = 64
+    KEY_MASKS_KEPT = 16
 
     def count(
         self,
@@ -551,10 +556,14 @@ class CountIndex:
     def _lexemes_keep(self, postings: dict[str, np.ndarray]) -> None:
         """Keep the postings read for this index; the least recently used go first."""
         for term, nums in postings.items():
-            self.lexemes.pop(term, None)
-            self.lexemes[term] = nums
-        while len(self.lexemes) > self.LEXEMES_KEPT:
-            self.lexemes.pop(next(iter(self.lexemes)))
+            if nums.size >= self.LEXEME_KEPT_FROM:
+                self.lexemes.pop(term, None)
+                self.lexemes[term] = nums
+        kept = sum(nums.size for nums in self.lexemes.values())
+        while self.lexemes and (
+            kept > self.LEXEME_NUMBERS_KEPT or len(self.lexemes) > self.LEXEMES_KEPT
+        ):
+            kept -= self.lexemes.pop(next(iter(self.lexemes))).size
 
     def key_mask(self, key: str) -> np.ndarray:
         """The record numbers that carry a facet key, as a mask, from the facet keys per
