@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 
 from catalogue.backends.base import (
     MAX_PAGE,
@@ -35,6 +36,16 @@ from catalogue.backends.local.query import _facet_filters, _PostgresSearch, isbn
 from catalogue.backends.local.words import words_correct
 from catalogue.marc import language_label, normalise_text, other_title_label
 from catalogue.models import Holding, Record
+
+SETTINGS = (
+    "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
+    "SET LOCAL work_mem = '32MB'"
+)
+# The same, as the select list of a statement that goes first in a round trip.
+SETTINGS_SELECTED = (
+    "set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true), "
+    "set_config('work_mem', '32MB', true)"
+)
 
 
 class LocalBackend:
@@ -81,18 +92,18 @@ class LocalBackend:
             # workers would take the other cores of a small web server. With the default 4 MB
             # the bitmaps of a broad search turn lossy and every row of their pages is
             # rechecked.
-            cursor.execute(
-                "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
-                "SET LOCAL work_mem = '32MB'"
-            )
             counted = None
-            if not isbn:
+            if isbn:
+                cursor.execute(SETTINGS)
+            else:
+                # The settings go with the count index's round trip.
                 counted = countindex.INDEX.count(
                     cursor,
                     text=text,
                     groups=_facet_filters(query),
                     selected=countindex.facet_keys_selected(query),
                     title=search.title_statement(),
+                    settings=SETTINGS_SELECTED,
                 )
             if counted is None:
                 # A query the count index does not evaluate (an ISBN, a phrase): everything in
@@ -109,7 +120,7 @@ class LocalBackend:
                     offset=(query.page - 1) * query.page_size,
                     limit=query.page_size,
                 )
-                page = _record_ids(cursor, numbered)
+                page = numbered
                 reachable = MAX_PAGE * query.page_size
             elif counted.records < limits.CANDIDATES:
                 # Narrow: every match ranked.
@@ -125,7 +136,7 @@ class LocalBackend:
         return SearchResults(
             query=query,
             total=counted.works,
-            hits=self._hits(page),
+            hits=self._hits(page, numbered=query.sort != SortOrder.RELEVANCE),
             facets=_facets_build(counted.counts, query),
             # Set for broad searches only (the benchmark and the tests tell them by it).
             pageable=min(counted.works, reachable) if counted.records >= limits.CANDIDATES else 0,
@@ -197,13 +208,23 @@ class LocalBackend:
             corrected_text=corrected if rows else "",
         )
 
-    def _hits(self, rows: list[tuple[str, int]]) -> list[SearchHit]:
+    def _hits(self, rows: list[tuple[str, int]], *, numbered: bool = False) -> list[SearchHit]:
+        """The hits of (record id, editions), or of (record number, editions) when
+        `numbered` (PostgreSQL: the records are read by number, in the same statement)."""
         if not rows:
             return []
-        ids = [record_id for record_id, _e in rows]
-        records = {
-            r.record_id: r
-            for r in Record.objects.filter(record_id__in=ids).only(
+        if numbered:
+            # `num` is a column of PostgreSQL only (migration 0007), not a model field.
+            queryset = Record.objects.filter(
+                record_id__in=RawSQL(
+                    "SELECT record_id FROM catalogue_record WHERE num = ANY(%s)",
+                    [[num for num, _e in rows]],
+                )
+            ).annotate(num=RawSQL("catalogue_record.num", []))
+        else:
+            queryset = Record.objects.filter(record_id__in=[record_id for record_id, _e in rows])
+        found = list(
+            queryset.only(
                 "record_id",
                 "title",
                 "subtitle",
@@ -216,16 +237,17 @@ class LocalBackend:
                 "cover_url",
                 "isbns",
             )
-        }
-        availability = self.availability(ids)
+        )
+        records = {r.num if numbered else r.record_id: r for r in found}
+        availability = self.availability([r.record_id for r in found])
         hits = []
-        for record_id, editions in rows:
-            record = records.get(record_id)
+        for key, editions in rows:
+            record = records.get(key)
             if record is None:
                 continue
             hits.append(
                 SearchHit(
-                    record_id=record_id,
+                    record_id=record.record_id,
                     title=record.title,
                     subtitle=record.subtitle,
                     authors=[a["name"] for a in record.authors[:3]],
@@ -237,7 +259,7 @@ class LocalBackend:
                     cover_url=record.cover_url,
                     isbn=record.isbns[0] if record.isbns else "",
                     editions=editions,
-                    availability=availability.get(record_id, []),
+                    availability=availability.get(record.record_id, []),
                 )
             )
         return hits
@@ -362,18 +384,6 @@ class LocalBackend:
                 )
             )
         return result
-
-
-def _record_ids(cursor, numbered: list[tuple[int, int]]) -> list[tuple[str, int]]:
-    """(record id, editions) of (record number, editions), in the same order."""
-    if not numbered:
-        return []
-    cursor.execute(
-        "SELECT num, record_id FROM catalogue_record WHERE num = ANY(%s)",
-        [[num for num, _editions in numbered]],
-    )
-    ids = dict(cursor.fetchall())
-    return [(ids[num], editions) for num, editions in numbered if num in ids]
 
 
 def _author_names(author_text: str) -> list[str]:

@@ -453,13 +453,15 @@ class CountIndex:
         groups: list[list[str]],
         selected: set[str],
         title: tuple[str, dict] | None = None,
+        settings: str = "",
     ) -> Counted | None:
         """Exact counts of the records that match `text` (websearch syntax, parsed by
         PostgreSQL) and the facet filters `groups` (keys, OR within a group), or None when the
         tsquery holds what this index does not evaluate. `title` is a statement (and its
         parameters) giving `array_send` of more record numbers that the search adds, its
         exact and prefix title matches (already filtered on the facets); it is sent in the
-        same round trip."""
+        same round trip, and so are `settings` (a select list of `set_config(..., true)`
+        calls: they hold for the rest of the transaction, these statements included)."""
         tree = None
         # One round trip: the tsquery, the fingerprint, and the postings of the lexemes that
         # PostgreSQL reads out of the tsquery, in every segment, except the lexemes this
@@ -471,7 +473,8 @@ class CountIndex:
         unknown = "term = ANY(ARRAY(SELECT term FROM t WHERE term <> ALL(%(known)s::text[])))"
         cursor.execute(
             f"""
-            SELECT websearch_to_tsquery('bibnet_dutch', %(q)s)::text, {self.FINGERPRINT};
+            SELECT {settings + "," if settings else ""}
+                   websearch_to_tsquery('bibnet_dutch', %(q)s)::text, {self.FINGERPRINT};
             WITH t AS (
                 SELECT 'w' || replace(m[1], $q$''$q$, $q$'$q$) AS term
                 FROM regexp_matches(websearch_to_tsquery('bibnet_dutch', %(q)s)::text,
@@ -482,7 +485,8 @@ class CountIndex:
             """,
             {"q": text, "known": known, **(title[1] if title else {})},
         )
-        tsquery, *fingerprint = cursor.fetchone()
+        first = cursor.fetchone()
+        tsquery, *fingerprint = first[len(first) - 5 :]
         cursor.nextset()
         rows = cursor.fetchall()
         cursor.nextset()
