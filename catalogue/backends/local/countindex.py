@@ -4,13 +4,19 @@ The database keeps, per written batch of records (a segment), the sorted record 
 every lexeme (`w<lexeme>`) and every facet key (`f<key>`), and the numbers that updates and
 deletes replaced. A search:
 
-1. asks PostgreSQL for its tsquery (`websearch_to_tsquery('bibnet_dutch', ...)`, the same
-   parse as the search itself) and the postings of its lexemes and filter keys;
+1. asks PostgreSQL, in one round trip, for its tsquery (`websearch_to_tsquery('bibnet_dutch',
+   ...)`, the same parse as the search itself), the postings of its lexemes that this process
+   does not keep already, and the record numbers of the title matches the search adds;
 2. evaluates the tsquery (`&`, `|`, `!`, parentheses) over boolean arrays indexed by record
-   number, ANDs the facet filters (OR within a facet), and removes replaced numbers;
+   number, ANDs the facet filters (OR within a facet; masks built from the facet keys per
+   record this process holds), removes replaced numbers and adds the title matches;
 3. counts the works (distinct work key hashes) and the records per facet key of the match set
    from arrays this process keeps: work and facet keys per record number, loaded once and
    extended when segments appear.
+
+The hits of the search are then chosen among the matches here: a sample of whole works for
+relevance (`sample`), or the exact page in newest or title order from the position of every
+record number in those orders (`ordered_page`), and read by number.
 
 A phrase (`<->`, from quotes or hyphenated words), a prefix or a weight in the tsquery is not
 evaluated here: `count()` returns None and the search counts in SQL instead.
