@@ -10,7 +10,10 @@ local PostgreSQL), then:
   2. imports it with the real `manage.py import_marc` command and reports records per second;
   3. reports table and index sizes (pg_relation_size, pg_indexes_size, pg_total_relation_size);
   4. runs >= 200 varied searches (titles, words, authors, subjects, typos, ISBNs; with and
-     without facets and sorts; later pages) through the local backend and reports p50/p95/max.
+     without facets and sorts; later pages) through the local backend and reports p50/p95/max,
+     where the time went (SQL per statement, the count index in the process, other Python,
+     garbage collector) for the slowest (--breakdown N), and checks a dozen broad counts
+     against SQL counting every match. --skip-import re-runs the searches on the database.
 """
 
 import argparse
