@@ -10,10 +10,15 @@ local PostgreSQL), then:
   2. imports it with the real `manage.py import_marc` command and reports records per second;
   3. reports table and index sizes (pg_relation_size, pg_indexes_size, pg_total_relation_size);
   4. runs >= 200 varied searches (titles, words, authors, subjects, typos, ISBNs; with and
-     without facets and sorts; later pages) through the local backend and reports p50/p95/max.
+     without facets and sorts; later pages) through the local backend and reports p50/p95/max,
+     where the time went (SQL per statement, the count index in the process, other Python,
+     garbage collector) for the slowest (--breakdown N), and checks a dozen broad counts
+     against SQL counting every match. --skip-import re-runs the searches on the database.
 """
 
 import argparse
+import contextlib
+import gc
 import os
 import random
 import statistics
@@ -129,6 +134,96 @@ def exactness(local, backend, broad) -> None:
     )
 
 
+class Breakdown:
+    """Where the time of one search goes: each SQL statement (from the cursor's side, so the
+    round trip included), the count index's evaluation in this process (its statement
+    excluded), and the rest of the Python code."""
+
+    def __init__(self) -> None:
+        self.last = ""
+        self.totals: dict[str, float] = {"sql": 0.0, "count index": 0.0, "python": 0.0}
+
+    @staticmethod
+    def _label(sql: str) -> str:
+        text = " ".join(sql.split())
+        for marker, label in (
+            ("websearch_to_tsquery('bibnet_dutch', %(q)s)::text", "postings"),
+            ("SET LOCAL", "settings"),
+            ("FROM catalogue_holding", "holdings"),
+            ("SAVEPOINT", "savepoint"),
+            ("RELEASE", "release"),
+            ("WITH m AS (", "ranked"),
+            ("num = ANY", "by numbers"),
+            ("catalogue_record_order", "order"),
+        ):
+            if marker in text:
+                return label
+        return text[:40]
+
+    @contextlib.contextmanager
+    def measuring(self):
+        from django.db import connection
+
+        from catalogue.backends.local import countindex
+
+        statements: list[tuple[str, float]] = []
+
+        def wrapper(execute, sql, params, many, context):
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                statements.append((self._label(sql), (time.perf_counter() - started) * 1000))
+
+        original = countindex.INDEX.count
+        counting = [0.0]
+
+        def count(*args, **kwargs):
+            started = time.perf_counter()
+            first = len(statements)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                inner = sum(ms for _l, ms in statements[first:])
+                counting[0] += (time.perf_counter() - started) * 1000 - inner
+
+        countindex.INDEX.count = count
+        collecting = [0.0, 0.0]
+
+        def collector(phase, info):
+            if phase == "start":
+                collecting[1] = time.perf_counter()
+            else:
+                collecting[0] += (time.perf_counter() - collecting[1]) * 1000
+
+        gc.callbacks.append(collector)
+        started = time.perf_counter()
+        try:
+            with connection.execute_wrapper(wrapper):
+                yield
+        finally:
+            gc.callbacks.remove(collector)
+            del countindex.INDEX.count
+            total = (time.perf_counter() - started) * 1000
+            sql = sum(ms for _l, ms in statements)
+            python = total - sql - counting[0]
+            self.totals["sql"] += sql
+            self.totals["count index"] += counting[0]
+            self.totals["python"] += python
+            self.last = (
+                " + ".join(f"{label} {ms:.1f}" for label, ms in statements)
+                + f" | count {counting[0]:.1f} | python {python:.1f}"
+                + (f" (garbage collector {collecting[0]:.1f})" if collecting[0] >= 1 else "")
+            )
+
+    def summary(self) -> str:
+        whole = sum(self.totals.values()) or 1
+        return ", ".join(
+            f"{name} {ms / 1000:.2f} s ({100 * ms / whole:.0f}%)"
+            for name, ms in self.totals.items()
+        )
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -151,6 +246,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--candidates", type=int, default=None, help="bound of broad searches (default: code)"
+    )
+    parser.add_argument(
+        "--breakdown",
+        type=int,
+        default=8,
+        help="print where the time of this many slowest searches went (statements, count index)",
     )
     args = parser.parse_args()
 
@@ -287,22 +388,39 @@ def main() -> None:
         f"{mapped:.3f} s ({fresh.catalogue:,} records, "
         f"{'same' if fresh.catalogue == countindex.INDEX.catalogue else 'DIFFERENT'} count)"
     )
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        countindex.INDEX.orders_load(cursor)
+        ordered = time.perf_counter() - started
+        fresh = countindex.CountIndex()
+        fresh.refresh(cursor)
+        started = time.perf_counter()
+        for order in fresh.ORDERS:
+            fresh._ranks(cursor, order)
+        mapped = time.perf_counter() - started
+    say(
+        f"   positions of every record in the newest and title orders read in {ordered:.2f} s "
+        f"(the nightly task does it and writes them to the file cache); "
+        f"a new process maps them in {mapped:.3f} s"
+    )
     # Warm the cache the way a running site is warm: one pass that is not measured.
     for text, facets, sort, page in plan[:20]:
         backend.search(SearchQuery(text=text, facets=facets, sort=sort, page=page))
     timings = []
     totals = []
     slowest = []
+    spent = Breakdown()
     broad: list[tuple[SearchQuery, object]] = []
     broad_timings = []
     for text, facets, sort, page in plan:
         query = SearchQuery(text=text, facets=facets, sort=sort, page=page)
-        started = time.perf_counter()
-        results = backend.search(query)
-        elapsed = (time.perf_counter() - started) * 1000
+        with spent.measuring():
+            started = time.perf_counter()
+            results = backend.search(query)
+            elapsed = (time.perf_counter() - started) * 1000
         timings.append(elapsed)
         totals.append(results.total)
-        slowest.append((elapsed, text, facets, sort, page, results.total))
+        slowest.append((elapsed, text, facets, sort, page, results.total, spent.last))
         if results.pageable:  # more matches than local.CANDIDATES
             broad.append((query, results))
             broad_timings.append(elapsed)
@@ -332,9 +450,13 @@ def main() -> None:
         f"   suggestions ({len(prefixes)} prefixes): p50 {percentile(suggest_timings, 0.5):.1f} ms,"
         f" p95 {percentile(suggest_timings, 0.95):.1f} ms"
     )
-    say("   slowest:")
-    for elapsed, text, facets, sort, page, total in sorted(slowest, reverse=True)[:8]:
+    say(f"   where the time went, over all {len(plan)} searches: {spent.summary()}")
+    say("   slowest (statements: milliseconds and what each one was; count: the count index):")
+    ranked = sorted(slowest, key=lambda item: item[0], reverse=True)
+    for elapsed, text, facets, sort, page, total, parts in ranked[: max(8, args.breakdown)]:
         say(f"     {elapsed:.0f} ms  {text!r} {facets} {sort} p{page} ({total:,} works)")
+        if parts and args.breakdown:
+            say(f"        {parts}")
     if args.compaction:
         with connection.cursor() as cursor:
             started = time.perf_counter()

@@ -15,7 +15,12 @@ import pytest
 # axe-core fixtures of tests/browser.
 from tests.browser.conftest import axe_source, browser, demo_network  # noqa: F401
 from tests.conftest import site_provision
-from tests.factories.catalogue import MarcRecordFactory, records_load
+from tests.factories.catalogue import (  # noqa: F401
+    MarcRecordFactory,
+    records_load,
+    synthetic_catalogue,
+    synthetic_marc_file,
+)
 
 DATA = Path(__file__).parent / "data"
 

@@ -3,7 +3,6 @@
 the nightly compaction (migration 0010, docs/catalogue.md)."""
 
 import json
-from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -12,21 +11,12 @@ from django.db import connection
 from catalogue import services
 from catalogue.backends.local import countindex
 from catalogue.services import count_index_compact, records_import
-from catalogue.synthetic import synthetic_records
 from tests.conftest import postgres_only
+from tests.factories.catalogue import SYNTHETIC_WORD, text_matches
 
 pytestmark = [pytest.mark.django_db, postgres_only]
 
-WORD = "geheim"  # the synthetic titles' most frequent noun ("Het geheim van ...")
-
-
-@pytest.fixture
-def marc_file(tmp_path):
-    path = tmp_path / "generated.mrc"
-    with path.open("wb") as handle:
-        for record in synthetic_records(200, seed=7, today=date(2026, 11, 1)):
-            handle.write(record.as_marc())
-    return path
+WORD = SYNTHETIC_WORD
 
 
 @pytest.fixture
@@ -39,16 +29,6 @@ def cache(settings, tmp_path):
 def _scalar(sql: str):
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return cursor.fetchone()[0]
-
-
-def _matching_records(text: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM catalogue_record "
-            "WHERE search_vector @@ websearch_to_tsquery('bibnet_dutch', %s)",
-            [text],
-        )
         return cursor.fetchone()[0]
 
 
@@ -71,28 +51,28 @@ def _dead() -> int:
     return _scalar("SELECT count(*) FROM catalogue_count_dead")
 
 
-def test_a_per_batch_import_adds_a_segment_per_batch(marc_file):
+def test_a_per_batch_import_adds_a_segment_per_batch(synthetic_marc_file):
     before = _segments()
-    records_import(paths=[marc_file], batch_size=50)
+    records_import(paths=[synthetic_marc_file], batch_size=50)
     assert _segments() == before + 4
 
 
-def test_a_bulk_import_builds_the_index_once_and_counts_every_record(marc_file):
-    report = records_import(paths=[marc_file], batch_size=50, bulk=True)
+def test_a_bulk_import_builds_the_index_once_and_counts_every_record(synthetic_marc_file):
+    report = records_import(paths=[synthetic_marc_file], batch_size=50, bulk=True)
     assert report.imported == 200
     assert _scalar("SELECT count(*) FROM catalogue_count_segment") == 1
     assert _deferred_setting() != "on"
     records, _works, _counts = _counted(countindex.CountIndex())
-    assert records == _matching_records(WORD) > 20
+    assert records == len(text_matches(WORD)) > 20
     # The triggers work again for the writes that follow: an update replaces the numbers.
     dead = _dead()
-    records_import(paths=[marc_file], batch_size=100)
+    records_import(paths=[synthetic_marc_file], batch_size=100)
     assert _segments() == 3
     assert _dead() == dead + 2
     assert _counted(countindex.CountIndex())[0] == records
 
 
-def test_a_failed_bulk_import_still_rebuilds_the_index(marc_file, monkeypatch):
+def test_a_failed_bulk_import_still_rebuilds_the_index(synthetic_marc_file, monkeypatch):
     write = services._batch_write
     calls = []
 
@@ -105,23 +85,25 @@ def test_a_failed_bulk_import_still_rebuilds_the_index(marc_file, monkeypatch):
     monkeypatch.setattr(services, "_batch_write", failing)
     stored = _scalar("SELECT count(*) FROM catalogue_record")
     with pytest.raises(RuntimeError):
-        records_import(paths=[marc_file], batch_size=50, bulk=True)
+        records_import(paths=[synthetic_marc_file], batch_size=50, bulk=True)
     assert _deferred_setting() != "on"
     assert _scalar("SELECT count(*) FROM catalogue_record") == stored + 50
     assert _segments() == 1
     assert _scalar("SELECT cardinality(nums) FROM catalogue_count_segment") == stored + 50
 
 
-def test_import_marc_bulk_option(marc_file):
-    call_command("import_marc", str(marc_file), "--bulk", "--no-recommendations", verbosity=0)
+def test_import_marc_bulk_option(synthetic_marc_file):
+    call_command(
+        "import_marc", str(synthetic_marc_file), "--bulk", "--no-recommendations", verbosity=0
+    )
     assert _scalar("SELECT count(*) FROM catalogue_count_segment") == 1
-    assert _counted(countindex.CountIndex())[0] == _matching_records(WORD)
+    assert _counted(countindex.CountIndex())[0] == len(text_matches(WORD))
 
 
 def test_a_new_process_maps_the_file_cache_and_reads_only_what_came_after(
-    marc_file, cache, monkeypatch
+    synthetic_marc_file, cache, monkeypatch
 ):
-    records_import(paths=[marc_file], batch_size=100)
+    records_import(paths=[synthetic_marc_file], batch_size=100)
     first = countindex.CountIndex()
     expected = _counted(first)
     written = [path for path in cache.iterdir() if not path.name.startswith(".")]
@@ -141,7 +123,7 @@ def test_a_new_process_maps_the_file_cache_and_reads_only_what_came_after(
     assert loads == []  # everything came from the file
 
     # A later batch: the process with the cache reads that segment only.
-    records_import(paths=[marc_file], batch_size=200)
+    records_import(paths=[synthetic_marc_file], batch_size=200)
     newest = _scalar("SELECT max(id) FROM catalogue_count_segment")
     third = countindex.CountIndex()
     settings_off = countindex.CountIndex()
@@ -149,13 +131,13 @@ def test_a_new_process_maps_the_file_cache_and_reads_only_what_came_after(
     assert loads[-1] == [newest]
     monkeypatch.setattr(countindex, "cache_directory", lambda: None)
     assert _counted(settings_off) == after
-    assert after[0] == _matching_records(WORD)
+    assert after[0] == len(text_matches(WORD))
 
 
 def test_a_cache_of_another_database_or_of_unknown_segments_is_not_used(
-    marc_file, cache, monkeypatch
+    synthetic_marc_file, cache, monkeypatch
 ):
-    records_import(paths=[marc_file], batch_size=100)
+    records_import(paths=[synthetic_marc_file], batch_size=100)
     expected = _counted(countindex.CountIndex())
     (written,) = [path for path in cache.iterdir() if not path.name.startswith(".")]
 
@@ -183,10 +165,10 @@ def test_a_cache_of_another_database_or_of_unknown_segments_is_not_used(
     assert used == [False, False]
 
 
-def test_the_nightly_compaction_makes_one_segment_and_writes_the_cache(marc_file, cache):
+def test_the_nightly_compaction_makes_one_segment_and_writes_the_cache(synthetic_marc_file, cache):
     segments, dead = _segments(), _dead()
-    records_import(paths=[marc_file], batch_size=50)
-    records_import(paths=[marc_file], batch_size=50)  # every record replaced once
+    records_import(paths=[synthetic_marc_file], batch_size=50)
+    records_import(paths=[synthetic_marc_file], batch_size=50)  # every record replaced once
     assert _dead() == dead + 4
     before = _counted(countindex.CountIndex())
 
@@ -209,7 +191,7 @@ def test_the_nightly_compaction_makes_one_segment_and_writes_the_cache(marc_file
         "catalogue_count_segment_pkey"
     )
     segment = _scalar("SELECT id FROM catalogue_count_segment")
-    records_import(paths=[marc_file], batch_size=200)
+    records_import(paths=[synthetic_marc_file], batch_size=200)
     assert _scalar("SELECT max(id) FROM catalogue_count_segment") > segment
 
     assert count_index_compact()["compacted"] is True  # the segment just added
@@ -226,3 +208,26 @@ def test_the_compaction_is_a_nightly_schedule():
     result = import_string(schedule.task).enqueue()  # the immediate backend of the tests
     assert result.return_value["records"] == _scalar("SELECT count(*) FROM catalogue_record")
     assert _segments() == 1
+
+
+def test_the_nightly_task_writes_the_order_positions_that_new_processes_map(
+    synthetic_marc_file, cache, django_assert_num_queries
+):
+    records_import(paths=[synthetic_marc_file], batch_size=100)
+    result = count_index_compact()
+    written = cache / result["cache"].rsplit("/", 1)[-1]
+    assert {"rank_newest.npy", "rank_title.npy"} <= {path.name for path in written.iterdir()}
+    fresh = countindex.CountIndex()
+    with connection.cursor() as cursor:
+        fresh.refresh(cursor)
+    # The database token, once per order; no sorting.
+    with django_assert_num_queries(2), connection.cursor() as cursor:
+        newest = fresh._ranks(cursor, "newest")
+        fresh._ranks(cursor, "title")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT num FROM catalogue_record ORDER BY COALESCE(year, 0) DESC, "
+            'record_id COLLATE "C"'
+        )
+        nums = [row[0] for row in cursor.fetchall()]
+    assert [int(newest[num]) for num in nums] == list(range(len(nums)))

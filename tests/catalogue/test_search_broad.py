@@ -1,5 +1,6 @@
 """Very broad searches on PostgreSQL: exact counts from the count index (checked against a
-brute-force count of every match), exact sorting by walking the year and title indexes.
+brute-force count of every match), exact newest and title orders from the position of every
+record number, relevance among the matches read by number.
 
 The bounds of catalogue/backends/local/limits.py are lowered so that 400 generated records
 behave like a broad search in a catalogue of a million."""
@@ -8,53 +9,47 @@ import json
 from collections import Counter
 from datetime import date
 
+import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 
 from catalogue.backends.base import SearchQuery, SortOrder
-from catalogue.backends.local import LocalBackend, _PostgresSearch, countindex, limits
+from catalogue.backends.local import LocalBackend, countindex, limits
 from catalogue.backends.local.facets import _facets_build
 from catalogue.backends.local.query import _facet_filters
 from catalogue.services import records_import
 from catalogue.synthetic import synthetic_records
 from tests.conftest import postgres_only
+from tests.factories.catalogue import (
+    SYNTHETIC_WORD,
+    MarcRecordFactory,
+    facet_key_counts,
+    records_load,
+    text_matches,
+)
 
 pytestmark = [pytest.mark.django_db, postgres_only]
 
-WORD = "geheim"  # the synthetic titles' most frequent noun ("Het geheim van ...")
+WORD = SYNTHETIC_WORD
 
 
 @pytest.fixture
-def generated(tmp_path):
-    path = tmp_path / "generated.mrc"
-    with path.open("wb") as handle:
-        for record in synthetic_records(400, seed=7, today=date(2026, 11, 1)):
-            handle.write(record.as_marc())
-    report = records_import(paths=[path])
-    assert report.imported == 400
-    return report
+def generated(synthetic_catalogue):
+    return synthetic_catalogue
 
 
 @pytest.fixture
 def broad(monkeypatch):
-    """Searches with more than 20 matches count as broad; samples are a quarter or half of the
-    catalogue and aim at about 40 records."""
+    """Searches with more than 20 matches count as broad; samples aim at about 20 records."""
     monkeypatch.setattr(limits, "CANDIDATES", 20)
     monkeypatch.setattr(limits, "TITLE_CANDIDATES", 5)
-    monkeypatch.setattr(limits, "SAMPLE_LEVELS", (256, 512))
     monkeypatch.setattr(limits, "SAMPLE_SIZE", 40)
     return monkeypatch
 
 
 def _matches(query: str) -> list[tuple[str, str, int | None, str]]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT record_id, work_key, year, title_norm FROM catalogue_record "
-            "WHERE search_vector @@ websearch_to_tsquery('bibnet_dutch', %s)",
-            [query],
-        )
-        return cursor.fetchall()
+    return text_matches(query)
 
 
 def _facet_counts(results) -> dict[tuple[str, str], int]:
@@ -72,19 +67,7 @@ def _brute_force(text: str, facets: dict) -> tuple[int, Counter]:
     for group in _facet_filters(SearchQuery(text=text, facets=facets)):
         conditions.append("(" + " OR ".join(["facet_keys @> %s::jsonb"] * len(group)) + ")")
         params += [json.dumps([key]) for key in group]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT work_key, facet_keys FROM catalogue_record WHERE {' AND '.join(conditions)}",
-            params,
-        )
-        rows = cursor.fetchall()
-    keys = Counter(
-        key
-        for _work, facet_keys in rows
-        for key in (json.loads(facet_keys) if isinstance(facet_keys, str) else facet_keys)
-        if not key.startswith("i:")
-    )
-    return len({work for work, _keys in rows}), keys
+    return facet_key_counts(conditions, params)
 
 
 def _shown(facets) -> list[tuple[str, list[tuple[str, int, bool]]]]:
@@ -182,46 +165,136 @@ def test_a_compacted_index_counts_the_same(generated, broad):
     assert (after.total, _shown(after.facets)) == (before.total, _shown(before.facets))
 
 
+def _expected_pages(text: str, sort: SortOrder, pages: int, size: int) -> list[tuple[str, int]]:
+    """(record id, editions) of the first pages, worked out from every match: records in the
+    order (newest: year, then record id; title: the normalised title's bytes, then record id),
+    the first of each work standing for it."""
+    rows = _matches(text)
+    if sort == SortOrder.NEWEST:
+        rows.sort(key=lambda r: (-(r[2] or 0), r[0].encode()))
+    else:
+        rows.sort(key=lambda r: (r[3].encode(), r[0].encode()))
+    editions = Counter(work for _id, work, _y, _t in rows)
+    firsts: dict[str, str] = {}
+    for record_id, work, _y, _t in rows:
+        firsts.setdefault(work, record_id)
+    return [(record_id, editions[work]) for work, record_id in firsts.items()][: pages * size]
+
+
+def _pages(catalogue, text: str, sort: SortOrder, pages: int, size: int) -> list[tuple[str, int]]:
+    seen: list[tuple[str, int]] = []
+    for page in range(1, pages + 1):
+        results = catalogue.search(SearchQuery(text=text, sort=sort, page=page, page_size=size))
+        seen += [(hit.record_id, hit.editions) for hit in results.hits]
+    return seen
+
+
 @pytest.mark.parametrize("sort", [SortOrder.NEWEST, SortOrder.TITLE])
-@pytest.mark.parametrize("density", [0.0, 2.0], ids=["walk", "cutoff"])
-def test_broad_newest_and_title_order_are_exact(generated, broad, sort, density):
-    """Whether the index is walked (dense matches) or the matches up to the sample's cutoff
-    are sorted (sparse matches), the pages follow the order of the whole catalogue."""
-    broad.setattr(limits, "WALK_DENSITY", density)
+def test_broad_newest_and_title_order_are_exact(generated, broad, sort):
+    """Every page follows the order of the whole catalogue, one record per work with its
+    editions: the newest (or first by title) match of the whole catalogue comes first and
+    pages never overlap."""
     catalogue = LocalBackend(profile="gent")
-    seen: list[str] = []
-    for page in (1, 2, 3):
-        results = catalogue.search(SearchQuery(text=WORD, sort=sort, page=page, page_size=5))
-        assert results.pageable
-        seen += [hit.record_id for hit in results.hits]
-    assert len(seen) == len(set(seen)) == 15
-    matches = {record_id: (year, title) for record_id, _w, year, title in _matches(WORD)}
-    if sort == SortOrder.NEWEST:
-        years = [matches[record_id][0] or 0 for record_id in seen]
-        assert years == sorted(years, reverse=True)
-        # The newest match of the whole catalogue comes first, not the newest of a first batch.
-        assert years[0] == max(year or 0 for year, _t in matches.values())
-    else:
-        titles = [matches[record_id][1].encode() for record_id in seen]
-        assert titles == sorted(titles)
-        assert titles[0] == min(title.encode() for _y, title in matches.values())
+    results = catalogue.search(SearchQuery(text=WORD, sort=sort, page_size=5))
+    assert results.pageable  # the broad path was taken
+    assert _pages(catalogue, WORD, sort, 3, 5) == _expected_pages(WORD, sort, 3, 5)
 
 
 @pytest.mark.parametrize("sort", [SortOrder.NEWEST, SortOrder.TITLE])
-def test_a_cutoff_that_holds_too_few_works_falls_back_to_all_matches(generated, sort):
-    query = SearchQuery(text=WORD, sort=sort, page=2, page_size=10)
-    search = _PostgresSearch(query, text=WORD, isbn="", normalised=WORD)
-    matches = _matches(WORD)
-    # A cutoff that only the very first record in the order passes.
-    if sort == SortOrder.NEWEST:
-        tight = str(max(year or 0 for _i, _w, year, _t in matches))
-    else:
-        tight = min(title.encode() for _i, _w, _y, title in matches).decode()
+@pytest.mark.parametrize("fresh", [1000, 0], ids=["merged-in-sql", "positions-read-again"])
+def test_records_written_after_the_positions_keep_the_order_exact(
+    generated, broad, tmp_path, sort, fresh
+):
+    """Records imported after a process read the positions of the order are sorted with the
+    first matches in SQL, or, when more than ORDER_FRESH came, the positions are read again."""
+    broad.setattr(limits, "ORDER_FRESH", fresh)
+    catalogue = LocalBackend(profile="gent")
+    catalogue.search(SearchQuery(text=WORD, sort=sort))  # the process reads the positions
+    order = "newest" if sort == SortOrder.NEWEST else "title"
+    before = countindex.INDEX.ranks[order]
+    records_load(
+        tmp_path,
+        [
+            MarcRecordFactory(record_id="N00001", title="Aaa, het geheim van de nacht", year=2031),
+            MarcRecordFactory(record_id="N00002", title="Zzz, het geheim van de dag", year=1801),
+            MarcRecordFactory(record_id="N00003", title="Het geheim van de middag", year=2025),
+        ],
+    )
+    shown = _pages(catalogue, WORD, sort, 3, 5)
+    assert shown == _expected_pages(WORD, sort, 3, 5)
+    assert shown[0][0] == "N00001"  # the newest, and the first title
+    assert (countindex.INDEX.ranks[order] is before) == bool(fresh)
+
+
+def test_narrow_relevance_ranks_every_match_read_by_number(generated):
+    """Below CANDIDATES the relevance order is that of every match: works by their best
+    ranked record (rank, then newest, then record id), with their editions."""
+    text = f"{WORD} zee"
     with connection.cursor() as cursor:
-        fallback = search.sorted_page(cursor, walk=False, cutoff=tight)
-        everything = search.sorted_page(cursor, walk=False)
-    assert len(fallback) == 10
-    assert fallback == everything
+        cursor.execute(
+            "SELECT record_id, work_key FROM catalogue_record "
+            "WHERE search_vector @@ websearch_to_tsquery('bibnet_dutch', %(q)s) ORDER BY "
+            "ts_rank(search_vector, websearch_to_tsquery('bibnet_dutch', %(q)s)) DESC, "
+            "year DESC NULLS LAST, record_id",
+            {"q": text},
+        )
+        rows = cursor.fetchall()
+    assert 5 < len(rows) < limits.CANDIDATES
+    editions = Counter(work for _id, work in rows)
+    firsts: dict[str, str] = {}
+    for record_id, work in rows:
+        firsts.setdefault(work, record_id)
+    expected = [(record_id, editions[work]) for work, record_id in firsts.items()][:10]
+    results = LocalBackend(profile="gent").search(SearchQuery(text=text, page_size=10))
+    assert [(hit.record_id, hit.editions) for hit in results.hits] == expected
+    assert results.total == len(firsts) and not results.pageable
+
+
+@pytest.mark.parametrize("sort", [SortOrder.RELEVANCE, SortOrder.NEWEST, SortOrder.TITLE])
+def test_title_matches_the_text_misses_are_found_and_counted_in_every_order(db, tmp_path, sort):
+    """ "zonnebloe" (typed halfway) matches no word, but the title that starts with it is
+    found, shown and counted in its facets, whatever the order."""
+    records_load(
+        tmp_path,
+        [
+            MarcRecordFactory(record_id="Z00001", title="Zonnebloemen in de tuin", year=2020),
+            MarcRecordFactory(record_id="Z00002", title="Tulpen in de tuin", year=2021),
+        ],
+    )
+    assert _matches("zonnebloe") == []
+    results = LocalBackend(profile="gent").search(SearchQuery(text="zonnebloe", sort=sort))
+    assert [hit.record_id for hit in results.hits] == ["Z00001"]
+    assert results.total == 1
+    assert _facet_counts(results)[("materiaal", "boek")] == 1
+
+
+def test_the_process_keeps_lexeme_postings_and_facet_masks(generated, broad):
+    """A second search for the same word reads no postings; a filter is evaluated from the
+    facet keys per record the process holds; both are forgotten when the index changes."""
+    broad.setattr(countindex.CountIndex, "LEXEME_KEPT_FROM", 10)
+    catalogue = LocalBackend(profile="gent")
+    catalogue.search(SearchQuery(text=WORD, facets={"taal": ("dut",)}))
+    assert f"w{WORD}" in countindex.INDEX.lexemes
+    sent = []
+
+    def spy(execute, sql, params, many, context):
+        if isinstance(params, dict) and "known" in params:
+            sent.append(params["known"])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        again = catalogue.search(SearchQuery(text=WORD, facets={"taal": ("dut",)}))
+    assert f"w{WORD}" in sent[0]  # left out of the postings the statement reads
+    assert again.total == _brute_force(WORD, {"taal": ("dut",)})[0]
+    assert "t:dut" in countindex.INDEX.key_masks
+    mask = countindex.INDEX.key_masks["t:dut"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM catalogue_record WHERE facet_keys @> '[\"t:dut\"]'")
+        assert int(np.count_nonzero(mask & countindex.INDEX.live)) == cursor.fetchone()[0]
+        cursor.execute("DELETE FROM catalogue_record WHERE record_id = %s", [_matches(WORD)[0][0]])
+    results = catalogue.search(SearchQuery(text=WORD, facets={"taal": ("dut",)}))
+    works, _keys = _brute_force(WORD, {"taal": ("dut",)})
+    assert results.total == works
 
 
 def test_broad_newest_groups_editions_and_counts_them(generated, broad):
@@ -254,11 +327,14 @@ def test_broad_relevance_still_puts_an_exact_title_first(generated, broad):
 
 def test_broad_search_is_a_few_statements(generated, broad, django_assert_max_num_queries):
     catalogue = LocalBackend(profile="gent")
-    catalogue.search(SearchQuery(text="boek"))  # the process loads the count index
-    for sort in (SortOrder.RELEVANCE, SortOrder.NEWEST):
-        # savepoint, settings, the count index (tsquery, fingerprint and postings in one
-        # round trip), ranked sample or (walk, editions), records, holdings, release
-        with django_assert_max_num_queries(8):
+    # The process loads the count index and the positions of the orders, as a running site.
+    for sort in (SortOrder.RELEVANCE, SortOrder.NEWEST, SortOrder.TITLE):
+        catalogue.search(SearchQuery(text="boek", sort=sort))
+    for sort in (SortOrder.RELEVANCE, SortOrder.NEWEST, SortOrder.TITLE):
+        # savepoint, the count index (settings, tsquery, fingerprint, postings and title
+        # matches in one round trip), the ranked sample (relevance only), the records by
+        # number or id, holdings, release
+        with django_assert_max_num_queries(6 if sort == SortOrder.RELEVANCE else 5):
             results = catalogue.search(SearchQuery(text=WORD, sort=sort))
         assert results.pageable
 

@@ -1,11 +1,11 @@
 """The local index: records imported from Open Vlacc into this database (see docs/catalogue.md).
 
 One package along the seams of a search: `query` (the conditions of a search), `countindex`
-(exact counts of every search from the count index), `counting` (the ranking statement of
-narrow searches, the sample of broad ones), `ordering` (exact newest and title
-orders of broad searches), `facets` (facet lists from counts), `words` (typo correction),
-`limits` (the bounds of these strategies) and `backend` (LocalBackend, the SQLite fallback,
-suggestions, record pages and availability).
+(exact counts of every search from the count index, and the matches among which the hits are
+chosen: the relevance sample, the exact newest and title orders), `counting` (the ranking
+statements), `facets` (facet lists from counts), `words` (typo correction), `limits` (the
+bounds of these strategies) and `backend` (LocalBackend, the SQLite fallback, suggestions,
+record pages and availability).
 """
 
 import sys
@@ -19,12 +19,9 @@ from catalogue.backends.local.limits import (
     CANDIDATES,
     EDITIONS_LIMIT,
     SAMPLE_BUCKETS,
-    SAMPLE_LEVELS,
     SAMPLE_SIZE,
     SQLITE_CANDIDATES,
     TITLE_CANDIDATES,
-    WALK_DENSITY,
-    WALK_LIMIT,
 )
 from catalogue.backends.local.query import _PostgresSearch, isbn_in_query
 from catalogue.backends.local.words import words_correct
@@ -36,12 +33,9 @@ __all__ = [
     "CANDIDATES",
     "EDITIONS_LIMIT",
     "SAMPLE_BUCKETS",
-    "SAMPLE_LEVELS",
     "SAMPLE_SIZE",
     "SQLITE_CANDIDATES",
     "TITLE_CANDIDATES",
-    "WALK_DENSITY",
-    "WALK_LIMIT",
     "LocalBackend",
     "_PostgresSearch",
     "facet_label",

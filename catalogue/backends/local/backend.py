@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 
 from catalogue.backends.base import (
     MAX_PAGE,
@@ -34,6 +36,16 @@ from catalogue.backends.local.query import _facet_filters, _PostgresSearch, isbn
 from catalogue.backends.local.words import words_correct
 from catalogue.marc import language_label, normalise_text, other_title_label
 from catalogue.models import Holding, Record
+
+SETTINGS = (
+    "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
+    "SET LOCAL work_mem = '32MB'"
+)
+# The same, as the select list of a statement that goes first in a round trip.
+SETTINGS_SELECTED = (
+    "set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true), "
+    "set_config('work_mem', '32MB', true)"
+)
 
 
 class LocalBackend:
@@ -67,10 +79,11 @@ class LocalBackend:
         self, query: SearchQuery, *, text: str, isbn: str, normalised: str
     ) -> SearchResults:
         """Counts are exact: from the count index (`countindex`), or in SQL when the index
-        cannot evaluate the query. Below limits.CANDIDATES matches one statement ranks, groups,
-        pages and counts them all; above it the hits are ranked in a sample of the catalogue
-        (relevance) or found by walking the year or title index (newest, title), which is
-        exact."""
+        cannot evaluate the query. The count index holds every match (the title matches the
+        search adds included), so the hits are chosen among them in this process and read by
+        record number: the exact newest and title orders from the position of every record in
+        them; relevance ranks all the matches below limits.CANDIDATES, a sample of whole works
+        (and the title matches) above it."""
         search = _PostgresSearch(query, text=text, isbn=isbn, normalised=normalised)
         if search.conditions is None:
             return SearchResults(query=query)
@@ -79,58 +92,54 @@ class LocalBackend:
             # workers would take the other cores of a small web server. With the default 4 MB
             # the bitmaps of a broad search turn lossy and every row of their pages is
             # rechecked.
-            cursor.execute(
-                "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
-                "SET LOCAL work_mem = '32MB'"
-            )
             counted = None
-            if not isbn:
+            if isbn:
+                cursor.execute(SETTINGS)
+            else:
+                # The settings go with the count index's round trip.
                 counted = countindex.INDEX.count(
                     cursor,
                     text=text,
                     groups=_facet_filters(query),
                     selected=countindex.facet_keys_selected(query),
+                    title=search.title_statement(),
+                    settings=SETTINGS_SELECTED,
                 )
-            if counted is None or counted.records < limits.CANDIDATES:
-                # Narrow, or a query the count index does not evaluate (an ISBN, a phrase):
-                # everything in one statement over all the matches.
-                exact = search.ranked(cursor, exhaustive=counted is None)
-                if counted is None or exact.candidates < limits.CANDIDATES:
-                    return self._exact(query, exact)
-            # Broad: the sample level expected to hold limits.SAMPLE_SIZE / 2 matches.
-            level = next(
-                (
-                    n
-                    for n in limits.SAMPLE_LEVELS
-                    if counted.records * n / limits.SAMPLE_BUCKETS >= limits.SAMPLE_SIZE / 2
-                ),
-                limits.SAMPLE_LEVELS[-1],
-            )
-            if query.sort == SortOrder.RELEVANCE:
-                ranked = search.ranked(cursor, buckets=level)
+            if counted is None:
+                # A query the count index does not evaluate (an ISBN, a phrase): everything in
+                # one statement over all the matches.
+                return self._exact(query, search.ranked(cursor, exhaustive=True))
+            # The count index holds every match (the title matches included): the hits are
+            # chosen among them in this process and read by their record numbers.
+            if query.sort != SortOrder.RELEVANCE:
+                # Exact, from the position of every record in the order.
+                numbered = countindex.INDEX.ordered_page(
+                    cursor,
+                    counted,
+                    order="newest" if query.sort == SortOrder.NEWEST else "title",
+                    offset=(query.page - 1) * query.page_size,
+                    limit=query.page_size,
+                )
+                page = numbered
+                reachable = MAX_PAGE * query.page_size
+            elif counted.records < limits.CANDIDATES:
+                # Narrow: every match ranked.
+                ranked = search.ranked(cursor, nums=counted.nums, work=countindex.INDEX.work)
                 page, reachable = ranked.page, ranked.works
             else:
-                dense = (
-                    counted.catalogue <= 0
-                    or counted.records >= limits.WALK_DENSITY * counted.catalogue
+                # Broad: a sample of the works ranked, and the title matches.
+                sample = countindex.INDEX.sample(counted, limits.SAMPLE_SIZE // 2)
+                ranked = search.ranked(
+                    cursor, nums=np.union1d(sample, counted.added), work=countindex.INDEX.work
                 )
-                walk = dense and not (query.sort == SortOrder.NEWEST and query.facets.get("jaar"))
-                cutoff = None
-                if not walk and query.sort == SortOrder.NEWEST:
-                    # Exact: the year of the match about three times the page deep.
-                    cutoff = countindex.INDEX.newest_cutoff(
-                        counted, 3 * query.page * query.page_size
-                    )
-                elif not walk:
-                    cutoff = search.cutoff(cursor, level)
-                page = search.sorted_page(cursor, walk=walk, cutoff=cutoff)
-                reachable = MAX_PAGE * query.page_size
+                page, reachable = ranked.page, ranked.works
         return SearchResults(
             query=query,
             total=counted.works,
-            hits=self._hits(page),
+            hits=self._hits(page, numbered=query.sort != SortOrder.RELEVANCE),
             facets=_facets_build(counted.counts, query),
-            pageable=min(counted.works, reachable),
+            # Set for broad searches only (the benchmark and the tests tell them by it).
+            pageable=min(counted.works, reachable) if counted.records >= limits.CANDIDATES else 0,
         )
 
     def _exact(self, query: SearchQuery, ranked: _Ranked) -> SearchResults:
@@ -199,13 +208,23 @@ class LocalBackend:
             corrected_text=corrected if rows else "",
         )
 
-    def _hits(self, rows: list[tuple[str, int]]) -> list[SearchHit]:
+    def _hits(self, rows: list[tuple[str, int]], *, numbered: bool = False) -> list[SearchHit]:
+        """The hits of (record id, editions), or of (record number, editions) when
+        `numbered` (PostgreSQL: the records are read by number, in the same statement)."""
         if not rows:
             return []
-        ids = [record_id for record_id, _e in rows]
-        records = {
-            r.record_id: r
-            for r in Record.objects.filter(record_id__in=ids).only(
+        if numbered:
+            # `num` is a column of PostgreSQL only (migration 0007), not a model field.
+            queryset = Record.objects.filter(
+                record_id__in=RawSQL(
+                    "SELECT record_id FROM catalogue_record WHERE num = ANY(%s)",
+                    [[num for num, _e in rows]],
+                )
+            ).annotate(num=RawSQL("catalogue_record.num", []))
+        else:
+            queryset = Record.objects.filter(record_id__in=[record_id for record_id, _e in rows])
+        found = list(
+            queryset.only(
                 "record_id",
                 "title",
                 "subtitle",
@@ -218,16 +237,17 @@ class LocalBackend:
                 "cover_url",
                 "isbns",
             )
-        }
-        availability = self.availability(ids)
+        )
+        records = {r.num if numbered else r.record_id: r for r in found}
+        availability = self.availability([r.record_id for r in found])
         hits = []
-        for record_id, editions in rows:
-            record = records.get(record_id)
+        for key, editions in rows:
+            record = records.get(key)
             if record is None:
                 continue
             hits.append(
                 SearchHit(
-                    record_id=record_id,
+                    record_id=record.record_id,
                     title=record.title,
                     subtitle=record.subtitle,
                     authors=[a["name"] for a in record.authors[:3]],
@@ -239,7 +259,7 @@ class LocalBackend:
                     cover_url=record.cover_url,
                     isbn=record.isbns[0] if record.isbns else "",
                     editions=editions,
-                    availability=availability.get(record_id, []),
+                    availability=availability.get(record.record_id, []),
                 )
             )
         return hits

@@ -4,13 +4,19 @@ The database keeps, per written batch of records (a segment), the sorted record 
 every lexeme (`w<lexeme>`) and every facet key (`f<key>`), and the numbers that updates and
 deletes replaced. A search:
 
-1. asks PostgreSQL for its tsquery (`websearch_to_tsquery('bibnet_dutch', ...)`, the same
-   parse as the search itself) and the postings of its lexemes and filter keys;
+1. asks PostgreSQL, in one round trip, for its tsquery (`websearch_to_tsquery('bibnet_dutch',
+   ...)`, the same parse as the search itself), the postings of its lexemes that this process
+   does not keep already, and the record numbers of the title matches the search adds;
 2. evaluates the tsquery (`&`, `|`, `!`, parentheses) over boolean arrays indexed by record
-   number, ANDs the facet filters (OR within a facet), and removes replaced numbers;
+   number, ANDs the facet filters (OR within a facet; masks built from the facet keys per
+   record this process holds), removes replaced numbers and adds the title matches;
 3. counts the works (distinct work key hashes) and the records per facet key of the match set
    from arrays this process keeps: work and facet keys per record number, loaded once and
    extended when segments appear.
+
+The hits of the search are then chosen among the matches here: a sample of whole works for
+relevance (`sample`), or the exact page in newest or title order from the position of every
+record number in those orders (`ordered_page`), and read by number.
 
 A phrase (`<->`, from quotes or hyphenated words), a prefix or a weight in the tsquery is not
 evaluated here: `count()` returns None and the search counts in SQL instead.
@@ -32,13 +38,14 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
 
 from catalogue.backends.base import FACET_LIMIT, FACETS
+from catalogue.backends.local import limits
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +93,8 @@ class Counted:
     works: int  # their works
     counts: Counter  # records per facet key: the top values of every facet, ties included
     catalogue: int  # records in the catalogue
+    # the title matches that the search adds (among nums)
+    added: np.ndarray = field(default_factory=lambda: _EMPTY)
 
 
 class _Unsupported(Exception):
@@ -199,6 +208,20 @@ class CountIndex:
         self.flat = np.zeros(0, dtype=np.int32)
         self.prefix_keys: dict[str, np.ndarray] = {}
         self.catalogue = 0
+        self._derived_clear()
+        self._ranks_clear()
+
+    def _derived_clear(self) -> None:
+        """Forget what was derived from the arrays (they changed): the record masks of facet
+        keys, the postings of lexemes read for earlier searches, the records per key of the
+        whole catalogue and the sample bucket of every number."""
+        self.key_masks: dict[str, np.ndarray] = {}
+        self.lexemes: dict[str, np.ndarray] = {}
+        self.key_totals: np.ndarray | None = None
+        self._buckets: np.ndarray | None = None
+
+    def _ranks_clear(self) -> None:
+        self.ranks: dict[str, np.ndarray] = {}
 
     # -- keeping up with the database ------------------------------------------------------
 
@@ -245,6 +268,7 @@ class CountIndex:
                     self.live[nums] = False
                     self.dead_rows.add(dead_id)
             self.catalogue = int(np.count_nonzero(self.live))
+            self._derived_clear()
             self.fingerprint = fingerprint
             if new and time.monotonic() - started >= cache_min_seconds():
                 self.cache_save(cursor)
@@ -295,6 +319,7 @@ class CountIndex:
             self.key_ids = {key: key_id for key_id, key in enumerate(self.keys)}
             self.segments, self.dead_rows = segments, dead_rows
             self._prefixes_build()
+            self._derived_clear()
             return
 
     def cache_save(self, cursor) -> Path | None:
@@ -415,44 +440,75 @@ class CountIndex:
 
     # -- one search ------------------------------------------------------------------------
 
+    # Postings of broad lexemes (at least LEXEME_KEPT_FROM records) kept per process for the
+    # loaded index, so that a broad word is read once, not by every search: at most
+    # LEXEMES_KEPT of them (their terms go with every search, to be left out) and
+    # LEXEME_NUMBERS_KEPT record numbers (4 bytes each) in all; the least recently used go
+    # first. Narrow lexemes cost little to read again.
+    LEXEME_KEPT_FROM = 2000
+    LEXEMES_KEPT = 256
+    LEXEME_NUMBERS_KEPT = 4_000_000
+    # Facet keys whose record masks are kept (one byte per record number each).
+    KEY_MASKS_KEPT = 16
+
     def count(
-        self, cursor, *, text: str, groups: list[list[str]], selected: set[str]
+        self,
+        cursor,
+        *,
+        text: str,
+        groups: list[list[str]],
+        selected: set[str],
+        title: tuple[str, dict] | None = None,
+        settings: str = "",
     ) -> Counted | None:
         """Exact counts of the records that match `text` (websearch syntax, parsed by
         PostgreSQL) and the facet filters `groups` (keys, OR within a group), or None when the
-        tsquery holds what this index does not evaluate."""
+        tsquery holds what this index does not evaluate. `title` is a statement (and its
+        parameters) giving `array_send` of more record numbers that the search adds, its
+        exact and prefix title matches (already filtered on the facets); it is sent in the
+        same round trip, and so are `settings` (a select list of `set_config(..., true)`
+        calls: they hold for the rest of the transaction, these statements included)."""
         tree = None
-        facet_terms = ["f" + key for group in groups for key in group]
         # One round trip: the tsquery, the fingerprint, and the postings of the lexemes that
-        # PostgreSQL reads out of the tsquery and of the filter keys, in every segment. (An
-        # array, so that the primary key is used: with `IN (SELECT ...)` the planner, not
-        # knowing how many terms come, scans the table.)
+        # PostgreSQL reads out of the tsquery, in every segment, except the lexemes this
+        # process already holds for its loaded index. (An array, so that the primary key is
+        # used: with `IN (SELECT ...)` the planner, not knowing how many terms come, scans the
+        # table.) Facet filters are evaluated from the facet keys per record this process
+        # holds, never read again.
+        known = list(self.lexemes)
+        unknown = "term = ANY(ARRAY(SELECT term FROM t WHERE term <> ALL(%(known)s::text[])))"
         cursor.execute(
             f"""
-            SELECT websearch_to_tsquery('bibnet_dutch', %(q)s)::text, {self.FINGERPRINT};
+            SELECT {settings + "," if settings else ""}
+                   websearch_to_tsquery('bibnet_dutch', %(q)s)::text, {self.FINGERPRINT};
             WITH t AS (
                 SELECT 'w' || replace(m[1], $q$''$q$, $q$'$q$) AS term
                 FROM regexp_matches(websearch_to_tsquery('bibnet_dutch', %(q)s)::text,
                                     $re$'((?:[^']|'')*)'$re$, 'g') AS m
-                UNION SELECT unnest(%(facets)s::text[])
             )
-            {POSTINGS.format(where="term = ANY(ARRAY(SELECT term FROM t))")}
+            {POSTINGS.format(where=unknown)};
+            {title[0] if title else "SELECT NULL"}
             """,
-            {"q": text, "facets": facet_terms},
+            {"q": text, "known": known, **(title[1] if title else {})},
         )
-        tsquery, *fingerprint = cursor.fetchone()
+        first = cursor.fetchone()
+        tsquery, *fingerprint = first[len(first) - 5 :]
         cursor.nextset()
         rows = cursor.fetchall()
+        cursor.nextset()
+        added = _ints(cursor.fetchone()[0])
         if text:
             if not tsquery.strip():
-                return Counted(
-                    records=0, nums=_EMPTY, works=0, counts=Counter(), catalogue=self.catalogue
-                )
+                # Only stop words: no text match, but maybe title matches.
+                if tuple(fingerprint) != self.fingerprint:
+                    self.refresh(cursor, tuple(fingerprint))
+                added = self._added(added)
+                return replace(self.counted(added, selected), added=added)
             try:
                 tree = _Parser(_tokens(tsquery)).parse()
             except _Unsupported:
                 return None
-        terms = ["w" + lexeme for lexeme in (_lexemes(tree) if tree else ())] + facet_terms
+        terms = ["w" + lexeme for lexeme in (_lexemes(tree) if tree else ())]
         if tuple(fingerprint) != self.fingerprint or "\\" in tsquery:
             # Segments this process has not loaded (or a lexeme with a backslash, which the
             # statement does not unescape): load them and read the postings once more.
@@ -462,6 +518,39 @@ class CountIndex:
                 [terms, list(self.segments)],
             )
             rows = cursor.fetchall()
+            self.lexemes = {}
+        postings = self._postings_read(rows)
+        for term in terms:
+            if term not in postings:
+                postings[term] = self.lexemes.get(term, _EMPTY)
+        self._lexemes_keep(postings)
+
+        def evaluate(node) -> np.ndarray:
+            if node[0] == "lexeme":
+                result = np.zeros(self.size, dtype=bool)
+                result[postings["w" + node[1]]] = True
+                return result
+            if node[0] == "!":
+                return ~evaluate(node[1])
+            left, right = evaluate(node[1]), evaluate(node[2])
+            return left & right if node[0] == "&" else left | right
+
+        matches = evaluate(tree) & self.live if tree else self.live.copy()
+        for group in groups:
+            either = self.key_mask(group[0])
+            for key in group[1:]:
+                either = either | self.key_mask(key)
+            matches &= either
+        added = self._added(added)
+        matches[added] = True
+        return replace(self.counted(np.flatnonzero(matches), selected, matches), added=added)
+
+    def _added(self, nums: np.ndarray) -> np.ndarray:
+        """The records of `nums` that this process has loaded and that are live, sorted."""
+        nums = np.unique(nums[nums < self.size])
+        return nums[self.live[nums]]
+
+    def _postings_read(self, rows) -> dict[str, np.ndarray]:
         postings: dict[str, np.ndarray] = {}
         for term, segments_data, lengths_data, data in rows:
             lengths = _ints(lengths_data)
@@ -471,40 +560,64 @@ class CountIndex:
                 # Committed between the two statements of the round trip: not loaded yet.
                 known = np.isin(segments, np.fromiter(self.segments, dtype=np.int64))
                 nums = nums[np.repeat(known, lengths)]
-            postings[term] = nums
+            postings[term] = nums.astype(np.int32)
+        return postings
 
-        def mask(term: str) -> np.ndarray:
-            result = np.zeros(self.size, dtype=bool)
-            result[postings.get(term, _EMPTY)] = True
-            return result
+    def _lexemes_keep(self, postings: dict[str, np.ndarray]) -> None:
+        """Keep the postings read for this index; the least recently used go first."""
+        for term, nums in postings.items():
+            if nums.size >= self.LEXEME_KEPT_FROM:
+                self.lexemes.pop(term, None)
+                self.lexemes[term] = nums
+        kept = sum(nums.size for nums in self.lexemes.values())
+        while self.lexemes and (
+            kept > self.LEXEME_NUMBERS_KEPT or len(self.lexemes) > self.LEXEMES_KEPT
+        ):
+            kept -= self.lexemes.pop(next(iter(self.lexemes))).size
 
-        def evaluate(node) -> np.ndarray:
-            if node[0] == "lexeme":
-                return mask("w" + node[1])
-            if node[0] == "!":
-                return ~evaluate(node[1])
-            left, right = evaluate(node[1]), evaluate(node[2])
-            return left & right if node[0] == "&" else left | right
+    def key_mask(self, key: str) -> np.ndarray:
+        """The record numbers that carry a facet key, as a mask, from the facet keys per
+        record this process holds (no statement; kept for the most used keys)."""
+        mask = self.key_masks.pop(key, None)
+        if mask is None:
+            mask = np.zeros(self.size, dtype=bool)
+            key_id = self.key_ids.get(key)
+            if key_id is not None:
+                positions = np.flatnonzero(self.flat == key_id)
+                mask[np.searchsorted(self.offsets, positions, side="right") - 1] = True
+        self.key_masks[key] = mask
+        while len(self.key_masks) > self.KEY_MASKS_KEPT:
+            self.key_masks.pop(next(iter(self.key_masks)))
+        return mask
 
-        matches = evaluate(tree) & self.live if tree else self.live.copy()
-        for group in groups:
-            either = np.zeros(self.size, dtype=bool)
-            for key in group:
-                either |= mask("f" + key)
-            matches &= either
-        return self._counted(np.flatnonzero(matches), selected)
-
-    def _counted(self, nums: np.ndarray, selected: set[str]) -> Counted:
-        seen = np.zeros(self.works_total, dtype=bool)
-        seen[self.work[nums]] = True
+    def _per_key(self, nums: np.ndarray) -> np.ndarray:
+        """Records per facet key id among `nums`."""
         starts = self.offsets[nums]
         lengths = self.offsets[nums + 1] - starts
         total = int(lengths.sum())
+        if not total:
+            return np.zeros(len(self.keys), dtype=np.int64)
+        # The positions of every facet key of the records in `flat`, without a loop.
+        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        return np.bincount(self.flat[shift + np.arange(total)], minlength=len(self.keys))
+
+    def counted(
+        self, nums: np.ndarray, selected: set[str], matches: np.ndarray | None = None
+    ) -> Counted:
+        """The counts of the records `nums` (sorted, live); `matches` is their mask, when the
+        caller has it."""
+        seen = np.zeros(self.works_total, dtype=bool)
+        seen[self.work[nums]] = True
+        if matches is not None and 2 * nums.size > self.catalogue:
+            # Most of the catalogue matches: count the records that do not and subtract them
+            # from the counts of the whole catalogue (kept), which reads fewer facet keys.
+            if self.key_totals is None:
+                self.key_totals = self._per_key(np.flatnonzero(self.live))
+            per_key = self.key_totals - self._per_key(np.flatnonzero(self.live & ~matches))
+        else:
+            per_key = self._per_key(nums)
         counts: Counter = Counter()
-        if total:
-            # The positions of every facet key of the matches in `flat`, without a loop.
-            shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-            per_key = np.bincount(self.flat[shift + np.arange(total)], minlength=len(self.keys))
+        if nums.size:
             for ids in self.prefix_keys.values():
                 values = per_key[ids]
                 present = np.flatnonzero(values)
@@ -527,12 +640,135 @@ class CountIndex:
             catalogue=self.catalogue,
         )
 
-    def newest_cutoff(self, counted: Counted, position: int) -> str | None:
-        """The year that `position` matches are newer than or as new as (0 for no year)."""
-        years = self.year[counted.nums]
-        if years.size <= position:
+    # -- the hits of a broad search, chosen in this process --------------------------------
+
+    def sample(self, counted: Counted, size: int) -> np.ndarray:
+        """The matches in the first n of SAMPLE_BUCKETS buckets of works (a hash of the work
+        key: uniform, whole works), n the smallest that holds `size` of them: the records a
+        broad search ranks for relevance, read by their numbers."""
+        if self._buckets is None:
+            self._buckets = (self.work_hash & (limits.SAMPLE_BUCKETS - 1)).astype(np.int16)
+        buckets = self._buckets[counted.nums]
+        per_bucket = np.cumsum(np.bincount(buckets, minlength=limits.SAMPLE_BUCKETS))
+        last = int(np.searchsorted(per_bucket, min(size, counted.nums.size)))
+        return counted.nums[buckets <= last]
+
+    # The statements that give every record number its position in an order (the byte order
+    # of the database's C collation): newest first, and by title.
+    ORDERS = {
+        "newest": 'COALESCE(year, 0) DESC, record_id COLLATE "C"',
+        "title": 'title_norm COLLATE "C", record_id COLLATE "C"',
+    }
+
+    def _ranks(self, cursor, order: str) -> np.ndarray:
+        """Position of every record number in `order` (-1: written after the positions were
+        read). A number never changes what it stands for, so positions stay true; they are
+        read again only when many records came after them."""
+        ranks = self.ranks.get(order)
+        if ranks is not None and self._fresh(ranks) <= limits.ORDER_FRESH:
+            return ranks
+        ranks = self._ranks_cached(cursor, order)
+        if ranks is None:
+            cursor.execute(
+                "SELECT array_send(array_agg(num ORDER BY "
+                + self.ORDERS[order]
+                + ")) FROM catalogue_record /* catalogue_record_order */"
+            )
+            nums = _ints(cursor.fetchone()[0])
+            size = max(self.size, int(nums.max()) + 1 if nums.size else 0)
+            ranks = np.full(size, -1, np.int32)
+            ranks[nums] = np.arange(nums.size, dtype=np.int32)
+            self._ranks_save(cursor, order, ranks)
+        self.ranks[order] = ranks
+        return ranks
+
+    def orders_load(self, cursor) -> None:
+        """Read the position of every record in each order (and write them to the file
+        cache): the nightly task does it once, so that the web processes map them."""
+        for order in self.ORDERS:
+            self.ranks.pop(order, None)
+            self._ranks(cursor, order)
+
+    def _ranks_cached(self, cursor, order: str) -> np.ndarray | None:
+        """The newest positions of `order` in the file cache of this database that are still
+        fresh enough (they stay true: a record number never changes what it stands for)."""
+        directory = cache_directory()
+        token = self._token(cursor) if directory is not None and directory.is_dir() else ""
+        if not token:
             return None
-        return str(int(np.partition(years, years.size - 1 - position)[years.size - 1 - position]))
+        for path in sorted(directory.glob(f"{token}-*"), key=_mtime, reverse=True):
+            try:
+                ranks = np.load(path / f"rank_{order}.npy", mmap_mode="r")
+            except (OSError, ValueError):
+                continue
+            return ranks if self._fresh(ranks) <= limits.ORDER_FRESH else None
+        return None
+
+    def _fresh(self, ranks: np.ndarray) -> int:
+        """Live records written after the positions `ranks` were read."""
+        known = min(ranks.size, self.size)
+        fresh = int(np.count_nonzero(self.live[:known] & (ranks[:known] < 0)))
+        return fresh + int(np.count_nonzero(self.live[known:]))
+
+    def _ranks_save(self, cursor, order: str, ranks: np.ndarray) -> None:
+        """Add the positions to this state's file cache; never fails a search."""
+        target = self.cache_save(cursor)
+        if target is None:
+            return
+        try:
+            scratch = target / f".rank_{order}.{os.getpid()}.npy"
+            np.save(scratch, ranks)
+            os.replace(scratch, target / f"rank_{order}.npy")
+        except OSError:
+            logger.warning("Count index order not written to %s", target, exc_info=True)
+
+    def ordered_page(
+        self, cursor, counted: Counted, *, order: str, offset: int, limit: int
+    ) -> list[tuple[int, int]]:
+        """(record number, editions) of the works `offset` to `offset + limit` of a broad
+        search in `order`, exactly: each work is shown by its first matching record in the
+        order, with the number of its matching records. The order comes from the positions
+        this process holds; matches written after those positions are sorted with the first
+        ones in SQL."""
+        ranks = self._ranks(cursor, order)
+        nums = counted.nums
+        positions = np.full(nums.size, -1, dtype=np.int64)
+        inside = nums < ranks.size
+        positions[inside] = ranks[nums[inside]]
+        fresh = nums[positions < 0]
+        ranked = nums[positions >= 0]
+        positions = positions[positions >= 0]
+        wanted = offset + limit
+        depth = wanted * 3 // 2 + 10
+        while True:
+            if depth < positions.size:
+                first = np.argpartition(positions, depth)[:depth]
+                first = first[np.argsort(positions[first], kind="stable")]
+            else:
+                first = np.argsort(positions, kind="stable")
+            ordered = ranked[first]
+            if fresh.size:
+                cursor.execute(
+                    "SELECT array_send(array_agg(num ORDER BY "
+                    + self.ORDERS[order]
+                    + ")) FROM catalogue_record WHERE num = ANY(%s)",
+                    [np.concatenate([ordered, fresh]).tolist()],
+                )
+                merged = _ints(cursor.fetchone()[0])
+                if ordered.size < positions.size and ordered.size:
+                    # Beyond the last ranked record taken, ranked records not taken may come
+                    # before the fresh ones: the order is known up to it.
+                    merged = merged[: int(np.flatnonzero(merged == ordered[-1])[0]) + 1]
+                ordered = merged
+            works = self.work[ordered]
+            _values, firsts = np.unique(works, return_index=True)
+            firsts.sort()
+            if firsts.size >= wanted or depth >= positions.size:
+                break
+            depth *= 4
+        page = ordered[firsts[offset:wanted]]
+        editions = np.bincount(self.work[nums], minlength=self.works_total)
+        return [(int(num), int(editions[self.work[num]])) for num in page]
 
 
 INDEX = CountIndex()

@@ -9,7 +9,6 @@ import re
 from catalogue.backends.base import FACETS, SearchQuery
 from catalogue.backends.local import limits
 from catalogue.backends.local.counting import _Counting
-from catalogue.backends.local.ordering import _Ordering
 from catalogue.marc import isbn_normalise
 
 
@@ -32,7 +31,7 @@ def _facet_filters(query: SearchQuery) -> list[list[str]]:
     return groups
 
 
-class _PostgresSearch(_Counting, _Ordering):
+class _PostgresSearch(_Counting):
     """The SQL of one search on PostgreSQL: its conditions and the statements built on them."""
 
     def __init__(self, query: SearchQuery, *, text: str, isbn: str, normalised: str) -> None:
@@ -41,7 +40,7 @@ class _PostgresSearch(_Counting, _Ordering):
         self.text_condition = bool(text and not isbn and normalised)
         where: list[str] = []
         self.facet_where: list[str] = []
-        sample_facet_where: list[str] = []
+        row_facet_where: list[str] = []
         self.rank = "0"
         if isbn:
             where.append("r.facet_keys @> %(isbn)s::jsonb")
@@ -69,17 +68,11 @@ class _PostgresSearch(_Counting, _Ordering):
                 alternatives.append(condition if indexable else f"COALESCE({condition}, false)")
                 on_rows.append(f"COALESCE({condition}, false)")
             self.facet_where.append("(" + " OR ".join(alternatives) + ")")
-            sample_facet_where.append("(" + " OR ".join(on_rows if where else alternatives) + ")")
+            row_facet_where.append("(" + " OR ".join(on_rows if where else alternatives) + ")")
         self.conditions = (
             " AND ".join(where + self.facet_where) if where or self.facet_where else None
         )
-        # A sample reads few rows through its partial text index: every facet is checked on
-        # those rows rather than through the facet index, whose posting lists cost more.
-        self.sample_conditions = " AND ".join(where + sample_facet_where) or None
-        self.row_facet_where = sample_facet_where
-        # Everything checked on the rows of another index (the editions of a few works).
-        self.row_conditions = " AND ".join(
-            [f"COALESCE({condition}, false)" for condition in where] + sample_facet_where
-        )
+        # The facets checked on the rows of another index (the title matches).
+        self.row_facet_where = row_facet_where
         self.params["limit"] = query.page_size
         self.params["offset"] = (query.page - 1) * query.page_size
