@@ -114,8 +114,11 @@ admin-screenshots: demo ## The local editor's admin screens at 375 and 1280 px i
 	$(PY) audit/admin_screenshots.py
 
 # gettext_noop is extracted under its own name only: an alias (N_) is not a makemessages keyword.
+# events/locale holds the English catalogue of its import reasons only; makemessages would start
+# an empty Dutch one there, which is removed (the Dutch source strings need none).
 messages: $(STAMP) ## Refresh locale/nl from the sources (makemessages) and compile it (needs gettext)
 	$(PY) manage.py makemessages -l nl --no-obsolete --ignore 'audit/*' --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'node_modules/*'
+	rm -rf events/locale/nl
 	$(PY) manage.py compilemessages -l nl --ignore '.venv/*'
 
 screenshots: demo ## Full-page screenshots of every public page type at 375 and 1280 px in audit/out/screenshots/ (Chromium, Playwright)
