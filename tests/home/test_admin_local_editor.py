@@ -119,3 +119,23 @@ def test_publication_screen_names_no_environment_variables_to_a_local_editor(sit
     assert note is not None
     assert "UITPUBLISH" not in note.get_text()
     assert "helpdesk" in note.get_text()
+
+
+def test_cancelling_a_registration_asks_first(site_a):
+    """One click used to cancel at once (and mail the waiting list): the button now opens a
+    dialog that names the person and the offer, and only its form posts."""
+    course = CoursePageFactory(parent=CourseIndexPageFactory(parent=site_a.home), capacity=2)
+    registration = registration_create(page=course, data=registration_data(1, name="Fien Claes"))
+    client = admin_client_for(site_a.editor)
+    cancel_url = reverse("registrations_admin:cancel", args=[registration.pk])
+    for url in (
+        reverse("registrations_admin:offer", args=[course.pk]),
+        reverse("registrations_admin:registration", args=[registration.pk]),
+    ):
+        soup = soup_of(client.get(url))
+        forms = [form for form in soup.find_all("form") if form.get("action") == cancel_url]
+        assert len(forms) == 1, url
+        dialog = forms[0].find_parent(attrs={"data-controller": "w-dialog"})
+        assert dialog is not None, url
+        assert "Fien Claes" in dialog.get_text(" ", strip=True)
+        assert soup.find("button", attrs={"data-a11y-dialog-show": dialog["id"]}) is not None
