@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: audit screenshots help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-recommendations bench-sync bench-tasks bench-sync-latency bench-http bench-network-agenda clean
+.PHONY: audit screenshots admin-screenshots messages help install run demo migrate test test-fast lint format check browser-test bench bench-network bench-events bench-registrations bench-catalogue bench-recommendations bench-sync bench-tasks bench-sync-latency bench-http bench-network-agenda clean
 
 help: ## List the entry points
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -109,6 +109,17 @@ bench-http: $(STAMP) ## HTTP: every page type cached/uncached vs bare Django und
 audit: demo ## Lighthouse 12.2.3 (mobile) on every public page type of the demo network: a table of the four scores (CHROME_PATH, Node 20)
 	npm ci --prefix audit --no-audit --no-fund --silent
 	$(PY) audit/lighthouse.py
+
+admin-screenshots: demo ## The local editor's admin screens at 375 and 1280 px in audit/out/admin/ (Chromium, Playwright)
+	$(PY) audit/admin_screenshots.py
+
+# gettext_noop is extracted under its own name only: an alias (N_) is not a makemessages keyword.
+# events/locale holds the English catalogue of its import reasons only; makemessages would start
+# an empty Dutch one there, which is removed (the Dutch source strings need none).
+messages: $(STAMP) ## Refresh locale/nl from the sources (makemessages) and compile it (needs gettext)
+	$(PY) manage.py makemessages -l nl --no-obsolete --ignore 'audit/*' --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'node_modules/*'
+	rm -rf events/locale/nl
+	$(PY) manage.py compilemessages -l nl --ignore '.venv/*'
 
 screenshots: demo ## Full-page screenshots of every public page type at 375 and 1280 px in audit/out/screenshots/ (Chromium, Playwright)
 	$(PY) audit/screenshots.py

@@ -9,11 +9,15 @@ class CatalogueConfig(AppConfig):
     def ready(self) -> None:
         from catalogue import views
         from catalogue.models import catalogue_page_views
+        from home.wiring import provide
 
-        catalogue_page_views.search = views.catalogue_search
-        catalogue_page_views.record = views.catalogue_record
-        catalogue_page_views.bieblo = views.catalogue_bieblo
-        catalogue_page_views.suggest = views.catalogue_suggest
+        provide(
+            catalogue_page_views,
+            search=views.catalogue_search,
+            record=views.catalogue_record,
+            bieblo=views.catalogue_bieblo,
+            suggest=views.catalogue_suggest,
+        )
 
         from catalogue.blocks import (
             BiebloBlock,

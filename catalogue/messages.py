@@ -11,47 +11,59 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop
 
-# Every message an import stores, marked for makemessages.
-UNREADABLE_RECORD = N_("onleesbaar record: %(detail)s")
-INVALID_MARCXML = N_("ongeldig MARCXML-bestand: %(detail)s")
-INVALID_JSON = N_("ongeldig JSON-bestand: %(detail)s")
-INVALID_LEADER_LENGTH = N_("ongeldige recordlengte in de leader")
-TRUNCATED_RECORD = N_("record afgebroken: het bestand eindigt te vroeg")
-LENGTH_MISMATCH = N_("recordlengte klopt niet met het einde van het record")
-NO_RECORD_ID = N_("geen geldig recordnummer: veld 001 ontbreekt, is leeg of langer dan 64 tekens")
-NO_TITLE_FIELD = N_("geen titel: het record heeft geen veld 245")
-TITLE_FIELD_DAMAGED = N_(
+# Every message an import stores, marked for makemessages (under its own name: makemessages
+# knows `gettext_noop`, not an alias such as `N_`, and would skip these).
+UNREADABLE_RECORD = gettext_noop("onleesbaar record: %(detail)s")
+INVALID_MARCXML = gettext_noop("ongeldig MARCXML-bestand: %(detail)s")
+INVALID_JSON = gettext_noop("ongeldig JSON-bestand: %(detail)s")
+INVALID_LEADER_LENGTH = gettext_noop("ongeldige recordlengte in de leader")
+TRUNCATED_RECORD = gettext_noop("record afgebroken: het bestand eindigt te vroeg")
+LENGTH_MISMATCH = gettext_noop("recordlengte klopt niet met het einde van het record")
+NO_RECORD_ID = gettext_noop(
+    "geen geldig recordnummer: veld 001 ontbreekt, is leeg of langer dan 64 tekens"
+)
+NO_TITLE_FIELD = gettext_noop("geen titel: het record heeft geen veld 245")
+TITLE_FIELD_DAMAGED = gettext_noop(
     "geen titel: veld 245 is beschadigd (zonder deelvelden, het scheidingsteken ontbreekt)"
 )
-NO_TITLE = N_("geen titel: veld 245 heeft geen deelveld $a met tekst")
-NOT_STORED = N_("niet op te slaan: %(detail)s")
-NOT_PROCESSED = N_("het record kon niet verwerkt worden: een veld is beschadigd (%(detail)s)")
+NO_TITLE = gettext_noop("geen titel: veld 245 heeft geen deelveld $a met tekst")
+NOT_STORED = gettext_noop("niet op te slaan: %(detail)s")
+NOT_PROCESSED = gettext_noop(
+    "het record kon niet verwerkt worden: een veld is beschadigd (%(detail)s)"
+)
 # Why a record could not be read (catalogue.readers: a leader or pymarc's exceptions).
-LEADER_MISSING = N_("onleesbaar record: de leader ontbreekt")
-LEADER_EMPTY = N_("onleesbaar record: de leader is leeg")
-LEADER_UNREADABLE = N_(
+LEADER_MISSING = gettext_noop("onleesbaar record: de leader ontbreekt")
+LEADER_EMPTY = gettext_noop("onleesbaar record: de leader is leeg")
+LEADER_UNREADABLE = gettext_noop(
     "onleesbaar record: de leader is onleesbaar (%(length)s tekens in plaats van 24, zonder "
     "recordstatus en recordtype op positie 05-06)"
 )
-LEADER_DAMAGED = N_("onleesbaar record: de leader is onvolledig of beschadigd")
-BASE_ADDRESS_MISSING = N_("onleesbaar record: het begin van de gegevens (leader 12-16) ontbreekt")
-BASE_ADDRESS_OUTSIDE = N_(
+LEADER_DAMAGED = gettext_noop("onleesbaar record: de leader is onvolledig of beschadigd")
+BASE_ADDRESS_MISSING = gettext_noop(
+    "onleesbaar record: het begin van de gegevens (leader 12-16) ontbreekt"
+)
+BASE_ADDRESS_OUTSIDE = gettext_noop(
     "onleesbaar record: het begin van de gegevens (leader 12-16) wijst buiten het record"
 )
-DIRECTORY_DAMAGED = N_(
+DIRECTORY_DAMAGED = gettext_noop(
     "onleesbaar record: de inhoudstabel (directory) van het record is beschadigd"
 )
-NO_FIELDS = N_("onleesbaar record: het record bevat geen velden")
-SHORTER_THAN_LEADER = N_("onleesbaar record: het record is korter dan de recordlengte in de leader")
-END_MISSING = N_("onleesbaar record: het einde van het record ontbreekt")
-UNDECODABLE = N_("onleesbaar record: tekens die in geen enkele gangbare codering leesbaar zijn")
-NOT_MARC21 = N_("onleesbaar record: de opbouw van het record klopt niet met MARC 21")
-NOT_A_JSON_RECORD = N_("onleesbaar record: het record is geen MARC-in-JSON-object")
-NO_JSON_FIELDS = N_("onleesbaar record: het record heeft geen lijst van velden ('fields')")
-XML_UNREADABLE = N_(
+NO_FIELDS = gettext_noop("onleesbaar record: het record bevat geen velden")
+SHORTER_THAN_LEADER = gettext_noop(
+    "onleesbaar record: het record is korter dan de recordlengte in de leader"
+)
+END_MISSING = gettext_noop("onleesbaar record: het einde van het record ontbreekt")
+UNDECODABLE = gettext_noop(
+    "onleesbaar record: tekens die in geen enkele gangbare codering leesbaar zijn"
+)
+NOT_MARC21 = gettext_noop("onleesbaar record: de opbouw van het record klopt niet met MARC 21")
+NOT_A_JSON_RECORD = gettext_noop("onleesbaar record: het record is geen MARC-in-JSON-object")
+NO_JSON_FIELDS = gettext_noop(
+    "onleesbaar record: het record heeft geen lijst van velden ('fields')"
+)
+XML_UNREADABLE = gettext_noop(
     "ongeldig MARCXML-bestand: het bestand is geen leesbare XML vanaf hier (%(detail)s)"
 )
 KNOWN = frozenset(

@@ -2,7 +2,6 @@
 branch), the import log, and the catalogue search page every library site gets."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import SearchVectorField
@@ -18,6 +17,7 @@ from wagtail.models import Page
 
 from catalogue.backends.base import FACETS
 from home.models import BasePage
+from home.wiring import SetInReady
 
 
 class Record(models.Model):
@@ -203,16 +203,15 @@ def validate_cover_url_template(value: str) -> None:
         )
 
 
-@dataclass
 class CataloguePageViews:
     """What a catalogue page answers to visitors: results, a record, Bieblo and suggestions.
     The views live above the models (catalogue.views, which imports the backends, which read
-    these models); CatalogueConfig.ready() fills this in."""
+    these models); CatalogueConfig.ready() provides them (home.wiring)."""
 
-    search: Callable[..., Any] | None = None
-    record: Callable[..., Any] | None = None
-    bieblo: Callable[..., Any] | None = None
-    suggest: Callable[..., Any] | None = None
+    search: Callable[..., Any] = SetInReady(by="CatalogueConfig.ready()")
+    record: Callable[..., Any] = SetInReady(by="CatalogueConfig.ready()")
+    bieblo: Callable[..., Any] = SetInReady(by="CatalogueConfig.ready()")
+    suggest: Callable[..., Any] = SetInReady(by="CatalogueConfig.ready()")
 
 
 catalogue_page_views = CataloguePageViews()

@@ -28,11 +28,10 @@ class EventsConfig(AppConfig):
         from events import views
         from events.models import EventIndexPage
         from events.selectors import event_detail_context
+        from home.wiring import provide
 
-        EventIndexPage.agenda_view = staticmethod(views.agenda)
-        EventIndexPage.agenda_feed_view = staticmethod(views.agenda_feed)
-        EventPage.context_builder = staticmethod(event_detail_context)
-        EventPage.ical_view = staticmethod(views.event_ical)
+        provide(EventIndexPage, agenda_view=views.agenda, agenda_feed_view=views.agenda_feed)
+        provide(EventPage, context_builder=event_detail_context, ical_view=views.event_ical)
 
         from pagecache import registry
 

@@ -240,6 +240,12 @@ class EventPageForm(WagtailAdminPageForm):
                 field = self.fields.get(name)
                 if field is not None and value and value not in dict(field.choices):
                     field.choices = [*field.choices, (value, label or value)]
+        # Django's empty choice is "---------": an editor reads "Kies ..." instead.
+        for name, empty in (("event_type", _("Kies een soort")), ("theme", _("Kies een thema"))):
+            field = self.fields.get(name)
+            choices = list(getattr(field, "choices", ()))
+            if choices and choices[0][0] == "":
+                field.choices = [("", empty), *choices[1:]]
 
     def clean_price_info(self):
         if self.fields["price_info"].disabled:

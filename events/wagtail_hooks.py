@@ -28,8 +28,25 @@ register_permission_policy(ImportRun, SiteOwnedPermissionPolicy(ImportRun, actio
 
 
 class ImportRunIndexView(IndexView):
+    # Above the runs: what this screen is, and for a local editor when their agenda last
+    # synchronised (the question they come here with).
+    template_name = "events/admin/importrun_index.html"
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("site")
+
+    def get_context_data(self, **kwargs):
+        from events.services import last_successful_sync
+        from home.selectors import sites_for_user, user_is_central
+
+        context = super().get_context_data(**kwargs)
+        syncs = []
+        if not user_is_central(self.request.user):
+            for site in sites_for_user(user=self.request.user).order_by("site_name")[:5]:
+                last = last_successful_sync(site=site)
+                syncs.append((site, localtime(last.started) if last else None))
+        context["bibnet_syncs"] = syncs
+        return context
 
     def get_edit_url(self, instance):
         return self.get_inspect_url(instance)
@@ -88,7 +105,8 @@ class ImportRunInspectView(InspectView):
 class ImportRunViewSet(SiteScopedViewSetMixin, ModelViewSet):
     model = ImportRun
     icon = "download"
-    menu_label = _("UiTdatabank-imports")
+    # Short enough for the menu's width ("UiTdatabank-imports" ran over its edge).
+    menu_label = _("Agenda-import")
     menu_order = 900
     add_to_admin_menu = True
     url_prefix = "agenda-imports"
@@ -101,6 +119,7 @@ class ImportRunViewSet(SiteScopedViewSetMixin, ModelViewSet):
         TitleColumn(
             "site",
             label=_("Website"),
+            classname="bibnet-column-site",
             get_url=lambda run: reverse("events_importrun:inspect", args=(run.pk,)),
         ),
         DateColumn("started", label=_("Gestart")),
@@ -157,7 +176,9 @@ def recurrence_editor_js():
     return format_html('<script src="{}" defer></script>', static("js/admin/recurrence.js"))
 
 
-@hooks.register("insert_editor_css")
+# Wagtail 8 no longer has an editor-only CSS hook (`insert_editor_css` is gone and its
+# output silently dropped): the small stylesheet is loaded on every admin page.
+@hooks.register("insert_global_admin_css")
 def recurrence_editor_css():
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin/recurrence.css"))
 

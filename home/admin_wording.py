@@ -17,6 +17,11 @@ OVERRIDDEN_MSGIDS = (
     gettext_noop("Yes"),
     gettext_noop("No"),
     gettext_noop("Password"),
+    # "Voeg Datum toe" put the inline panel's label, capitalised, mid-sentence.
+    gettext_noop("Add %(label)s"),
+    # Account screen: Wagtail's Dutch leaves these in English.
+    gettext_noop("Default"),
+    gettext_noop("admin theme"),
     gettext_noop("%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s"),
     gettext_noop(
         "%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s across entire site."

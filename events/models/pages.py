@@ -27,6 +27,7 @@ from events.panels import EventDatesPanel
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import BasePage
 from home.models.tenancy import Province
+from home.wiring import SetInReady
 from library_pages.models.locations import latitude_field, longitude_field
 from registrations.models import OfferSession, RegistrableMixin
 
@@ -101,10 +102,10 @@ class EventIndexPage(RoutablePageMixin, BasePage):
     def postal_codes(self) -> list[str]:
         return self._split(self.uitdatabank_postal_codes)
 
-    # The agenda's views (events.views.agenda and events.views.agenda_feed), set by
+    # The agenda's views (events.views.agenda and events.views.agenda_feed), provided by
     # EventsConfig.ready(): the views read these models, so the models do not import the views.
-    agenda_view: ClassVar[Callable[..., HttpResponse]]
-    agenda_feed_view: ClassVar[Callable[..., HttpResponse]]
+    agenda_view: ClassVar[Callable[..., HttpResponse]] = SetInReady(by="EventsConfig.ready()")
+    agenda_feed_view: ClassVar[Callable[..., HttpResponse]] = SetInReady(by="EventsConfig.ready()")
 
     @path("")
     def agenda(self, request):
@@ -447,10 +448,10 @@ class EventPage(RegistrableMixin, BasePage):
         return ", ".join(part for part in parts if part)
 
     # The event page's context (events.selectors.event_detail_context) and its .ics view
-    # (events.views.event_ical), set by EventsConfig.ready(): the selectors and views read
+    # (events.views.event_ical), provided by EventsConfig.ready(): the selectors and views read
     # these models, so the models do not import them.
-    context_builder: ClassVar[Callable[..., dict[str, Any]]]
-    ical_view: ClassVar[Callable[..., HttpResponse]]
+    context_builder: ClassVar[Callable[..., dict[str, Any]]] = SetInReady(by="EventsConfig.ready()")
+    ical_view: ClassVar[Callable[..., HttpResponse]] = SetInReady(by="EventsConfig.ready()")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

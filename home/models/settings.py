@@ -223,6 +223,35 @@ class IntegrationSettings(BaseSiteSetting):
         validators=[RegexValidator(r"^[\w-]*$", _("Alleen letters, cijfers en koppeltekens."))],
     )
 
+    # The help texts an editor needs to fill the ids in (the fields' own help texts stay, so
+    # that changing these needs no migration). `analytics_site_id` is not read anywhere yet:
+    # it is left out of the form until a statistics integration uses it.
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel(
+                    "uitdatabank_organizer_ids",
+                    help_text=_(
+                        "De id van jullie organisatie in UiTdatabank: de lange code van letters "
+                        "en cijfers op het einde van de link naar jullie organisatie op "
+                        "uitdatabank.be. Meer dan één: gescheiden door komma's. De agenda toont "
+                        "de activiteiten van deze organisatoren."
+                    ),
+                ),
+                FieldPanel(
+                    "uitdatabank_place_ids",
+                    help_text=_(
+                        "De id's van jullie locaties in UiTdatabank, gescheiden door komma's: "
+                        "ook activiteiten van andere organisatoren op deze plaatsen komen in "
+                        "de agenda. Leeg: alleen de organisatoren hierboven."
+                    ),
+                ),
+            ],
+            heading=_("Agenda uit UiTdatabank"),
+        ),
+        FieldPanel("catalogue_profile"),
+    ]
+
     class Meta:
         verbose_name = _("koppelingen")
 

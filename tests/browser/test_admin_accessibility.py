@@ -36,10 +36,10 @@ ADMIN_AXE_EXCLUSIONS: dict[str, tuple[str, str]] = {
 }
 
 
-def _login(browser: Browser, network: DemoNetwork) -> tuple[Page, str]:
+def _login(browser: Browser, network: DemoNetwork, width: int = WIDTH) -> tuple[Page, str]:
     base = f"http://localhost:{network.port}"
     context = browser.new_context(
-        viewport={"width": WIDTH, "height": HEIGHT}, locale="nl-BE", bypass_csp=True
+        viewport={"width": width, "height": HEIGHT}, locale="nl-BE", bypass_csp=True
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -75,11 +75,13 @@ def _screens() -> dict[str, str]:
 
     from events.models import EventPage
     from library_pages.models import StandardPage
+    from registrations.models import Registration
 
     site = next(site for site in Site.objects.all() if site.hostname.startswith(SLUG))
     root = site.root_page
     standard = StandardPage.objects.descendant_of(root).live().first()
     event = EventPage.objects.descendant_of(root).live().first()
+    offer = Registration.objects.filter(page__path__startswith=root.path).order_by("pk").first()
     return {
         "dashboard": "/admin/",
         "page explorer": f"/admin/pages/{root.pk}/",
@@ -88,6 +90,9 @@ def _screens() -> dict[str, str]:
         "event add": f"/admin/pages/add/events/eventpage/{event.get_parent().pk}/",
         "registrations": "/admin/inschrijvingen/",
         "registrations list": "/admin/inschrijvingen/alle/",
+        "offer with attendance": f"/admin/inschrijvingen/aanbod/{offer.page_id}/",
+        "agenda import": "/admin/agenda-imports/",
+        "site settings": "/admin/settings/home/contactsettings/",
         "editor guide": "/admin/handleiding/",
     }
 
@@ -137,5 +142,40 @@ def test_the_recurrence_editor_shows_only_the_chosen_kind(
         rule.select_option("eigen")
         assert page.locator("input[name='dates-0-rule']").is_visible()
         assert not days.is_visible()
+    finally:
+        page.context.close()
+
+
+PHONE = 375
+# Right edges of the visible controls of the first "Wanneer" row.
+DATE_ROW_CONTROLS = """() => Array.from(
+    document.querySelectorAll('#inline_child_dates-0-panel-content select,'
+        + ' #inline_child_dates-0-panel-content input:not([type=hidden])'),
+)
+    .filter((el) => el.offsetParent !== null)
+    .map((el) => [el.name, el.getBoundingClientRect().right])"""
+
+
+def test_event_dates_and_page_titles_fit_a_phone(demo_network: DemoNetwork, browser: Browser):
+    """At 375 px a select was as wide as its longest option ("Eén datum of één doorlopende
+    periode"), pushing the date fields past the screen's edge, and the page explorer broke
+    titles after every letter or two ("Ove / r de / bib")."""
+    page, base = _login(browser, demo_network, width=PHONE)
+    try:
+        page.goto(base + _screens()["event add"])
+        page.wait_for_load_state("networkidle")
+        page.locator("#id_dates-ADD").click()
+        page.locator("select[name='dates-0-repeat']").select_option("regel")
+        page.locator("[name='dates-0-rule_soort']").select_option("maandelijks")
+        controls = page.evaluate(DATE_ROW_CONTROLS)
+        assert len(controls) >= 5, controls
+        assert all(right <= PHONE for _name, right in controls), controls
+
+        page.goto(base + _screens()["page explorer"])
+        page.wait_for_load_state("networkidle")
+        widths = page.eval_on_selector_all(
+            "td.title", "cells => cells.map((cell) => cell.getBoundingClientRect().width)"
+        )
+        assert widths and min(widths) >= 150, widths
     finally:
         page.context.close()

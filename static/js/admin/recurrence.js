@@ -8,8 +8,14 @@
 (() => {
   const REPEAT_SUFFIX = "repeat";
 
+  // The panel wrapper holds the field's label next to its field wrapper: hiding only the
+  // field wrapper left a stray label ("dagen") above the recurrence editor.
   const wrapperOf = (element) =>
-    element ? element.closest("[data-field-wrapper]") || element.closest(".w-field__wrapper") : null;
+    element
+      ? element.closest(".w-panel__wrapper") ||
+        element.closest("[data-field-wrapper]") ||
+        element.closest(".w-field__wrapper")
+      : null;
 
   const rowField = (prefix, name) => document.querySelector(`[name="${prefix}${name}"]`);
 
