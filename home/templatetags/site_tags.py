@@ -5,9 +5,9 @@ from functools import lru_cache
 from django import template
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.html import _json_script_escapes, conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from home.branding import branding_version
 
