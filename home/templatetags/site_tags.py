@@ -55,6 +55,61 @@ def site_footer(context) -> str:
     return mark_safe(html)  # rendered by our own template, escaped there
 
 
+FORM_FRAGMENT_SECONDS = 6 * 3600
+
+
+def _form_fingerprint(form) -> tuple:
+    """Everything an unbound form's fields render from: the form's class and settings, and per
+    field its type, widget, widget attributes, label, help text, requiredness, initial value
+    and choices. Two forms with the same fingerprint render the same HTML."""
+    fields = []
+    for name, field in form.fields.items():
+        widget = field.widget
+        attrs = {**widget.attrs, **field.widget_attrs(widget)}
+        fields.append(
+            (
+                name,
+                type(field).__qualname__,
+                type(widget).__qualname__,
+                sorted((key, str(value)) for key, value in attrs.items()),
+                str(field.label),
+                str(field.help_text),
+                field.required,
+                field.disabled,
+                repr(form.get_initial_for_field(field, name)),
+                repr(getattr(widget, "choices", None)),
+            )
+        )
+    return (
+        type(form).__module__,
+        type(form).__qualname__,
+        form.prefix,
+        str(form.auto_id),
+        form.use_required_attribute,
+        form.label_suffix,
+        tuple(fields),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def form_fragment(context, form, template_name, *key_parts) -> str:
+    """`template_name` rendered in the current context, cached when `form` is unbound: a form
+    that nobody filled in renders the same HTML for every visitor (a dozen field templates per
+    form, the largest part of an offer page's rendering). The fragment must show nothing but
+    the form and what `key_parts` name; the key is the form's fingerprint, those parts and the
+    language. A bound form (errors, values) is rendered every time."""
+    fragment = context.template.engine.get_template(template_name)
+    if form is None or form.is_bound:
+        return fragment.render(context)
+    parts = (template_name, _form_fingerprint(form), key_parts, get_language())
+    key = "form-fragment:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    html = cache.get(key)
+    if html is None:
+        html = fragment.render(context)
+        cache.set(key, html, timeout=FORM_FRAGMENT_SECONDS)
+    return mark_safe(html)  # rendered by our own template, escaped there
+
+
 # The page's own pictures, in the order a social card prefers them; the site's images follow.
 SOCIAL_IMAGE_FIELDS = ("social_image", "image", "hero_image")
 
