@@ -413,7 +413,9 @@ def in_process_settings() -> None:
         {
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-http-only-not-secret"),
-            "CACHE_KEY_PREFIX": CACHE_PREFIX,
+            # A prefix of its own (CACHE_KEY_PREFIX) keeps two trials apart in one Redis
+            # database; cache_forget() deletes the default one only.
+            "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", CACHE_PREFIX),
             "SECURE_SSL_REDIRECT": "false",
             "PAGECACHE_ENABLED": "false",
             "LOG_LEVEL": "ERROR",
