@@ -30,6 +30,16 @@ def branding_stylesheet_url(site, branding) -> str:
     return f"{url}?v={branding_version(branding)}"
 
 
+@register.simple_tag(takes_context=True)
+def full_url(context, page) -> str:
+    """The page's absolute URL, as `page.full_url` gives it, through the site root paths that
+    Wagtail keeps on the request (`page.full_url` reads them from the cache every time)."""
+    get_full_url = getattr(page, "get_full_url", None)
+    if get_full_url is None:
+        return getattr(page, "full_url", "") or ""
+    return get_full_url(request=context.get("request")) or ""
+
+
 FOOTER_TEMPLATE = "components/footer.html"
 # A footer's HTML is kept at most this long; its key changes whenever the shell's data does.
 FOOTER_SECONDS = 3600
