@@ -424,7 +424,9 @@ def in_process_settings() -> None:
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
-def in_process(urls: dict[str, list[tuple[str, str]]], *, renders: int, profile: str) -> None:
+def in_process(
+    urls: dict[str, list[tuple[str, str]]], *, renders: int, repeat: int = 1, profile: str = ""
+) -> None:
     """Milliseconds per uncached render and queries of every page type, through Django's test
     client in this process, over up to `renders` URLs of each type (each rendered once before
     it is timed, as a warm worker has)."""
@@ -447,7 +449,7 @@ def in_process(urls: dict[str, list[tuple[str, str]]], *, renders: int, profile:
         f"{'page type':<17}{'URLs':>5}{'p50 ms':>9}{'min ms':>8}{'CPU p50 ms':>12}"
         f"{'CPU min ms':>12}{'queries':>9}{'KB':>6}"
     )
-    for name in PAGE_TYPES:
+    for name in urls:
         chosen = urls[name][:renders]
         if not chosen:
             continue
@@ -457,7 +459,7 @@ def in_process(urls: dict[str, list[tuple[str, str]]], *, renders: int, profile:
         # CPU time of this process: what the render costs whatever the machine's load (the
         # database's own work is not in it; its round trips are in the wall time).
         profiler = cProfile.Profile(time.process_time) if profile == name else None
-        for host, path in chosen:
+        for host, path in chosen * max(1, repeat):
             reset_queries()
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
@@ -523,6 +525,15 @@ def main() -> None:
     parser.add_argument(
         "--renders", type=int, default=30, help="renders per page type with --in-process"
     )
+    parser.add_argument("--no-memory", action="store_true", help="skip part 4 (worker memory)")
+    parser.add_argument(
+        "--page-types",
+        default="",
+        help="with --in-process: comma-separated page types (default: every one)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="with --in-process: renders of each URL timed"
+    )
     parser.add_argument(
         "--profile", default="", help="with --in-process: cProfile this page type, print the top"
     )
@@ -554,7 +565,13 @@ def main() -> None:
         content_add(events=args.events, records=args.records, folder=folder)
     urls = urls_by_page_type()
     if args.in_process:
-        in_process(urls, renders=args.renders, profile=args.profile)
+        wanted = [name.strip() for name in args.page_types.split(",") if name.strip()]
+        in_process(
+            {name: urls[name] for name in wanted or PAGE_TYPES},
+            renders=args.renders,
+            repeat=args.repeat,
+            profile=args.profile,
+        )
         return
     hosts = sorted({host for host, _path in urls["home"]})
     say("  URLs per page type: " + ", ".join(f"{n} {len(u)}" for n, u in urls.items()))
@@ -667,6 +684,9 @@ def main() -> None:
             + (f"   (non-2xx: cached {c[3]}, uncached {u[3]})" if c[3] or u[3] else "")
         )
     bare.stop()
+    if args.no_memory:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
 
     say("4. Worker memory after 10,000 requests (fresh server each, page cache on)")
     mixed = [entry for name in PAGE_TYPES for entry in urls[name]]
