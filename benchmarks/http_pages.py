@@ -443,11 +443,11 @@ def in_process(
     load = os.getloadavg()[0]
     say(
         f"Uncached renders in process (load average {load:.1f}): wall and CPU ms per render, "
-        "queries (the most of any URL), size of the last page"
+        "queries (the most of any URL), size of the last page, Python function calls (median)"
     )
     say(
         f"{'page type':<17}{'URLs':>5}{'p50 ms':>9}{'min ms':>8}{'CPU p50 ms':>12}"
-        f"{'CPU min ms':>12}{'queries':>9}{'KB':>6}"
+        f"{'CPU min ms':>12}{'queries':>9}{'KB':>6}{'calls':>10}"
     )
     for name in urls:
         chosen = urls[name][:renders]
@@ -474,10 +474,19 @@ def in_process(
             if response.status_code != 200:
                 say(f"  {name} {host}{path}: {response.status_code}")
             queries.append(len(captured))
+        # Python function calls per render (one more render of each URL under cProfile): a
+        # measure of the work that the machine's load does not change.
+        calls = []
+        for host, path in chosen:
+            counter = cProfile.Profile()
+            counter.enable()
+            client.get(path, HTTP_HOST=host)
+            counter.disable()
+            calls.append(pstats.Stats(counter).total_calls)
         say(
             f"{name:<17}{len(chosen):>5}{statistics.median(times):>9.1f}{min(times):>8.1f}"
             f"{statistics.median(cpu):>12.1f}{min(cpu):>12.1f}{max(queries):>9}"
-            f"{len(response.content) / 1024:>6.0f}"
+            f"{len(response.content) / 1024:>6.0f}{statistics.median(calls):>10,.0f}"
         )
         if profiler:
             out = io.StringIO()
