@@ -1,7 +1,8 @@
 """Every public page type over HTTP at network scale, cached and uncached, against bare Django.
 
     make bench-http   (or: .venv/bin/python benchmarks/http_pages.py [--sites 471] [--events 20000]
-                       [--records 20000] [--duration 10] [--connections 8])
+                       [--records 20000] [--duration 10] [--connections 8] [--reuse]
+                       [--in-process [--renders 30] [--profile "home"]])
 
 Needs wrk (Debian package `wrk`: apt-get install wrk) and Redis on 127.0.0.1:6379 (REDIS_URL
 overrides; the benchmark uses its own key prefix). Creates a fresh database
@@ -413,6 +414,99 @@ def fetch_all(port: int, urls: list[tuple[str, str]], workers: int = 4) -> int:
         return sum(1 for status in pool.map(fetch, urls) if status != 200)
 
 
+# --- in-process timing -------------------------------------------------------------------------
+
+
+def in_process_settings() -> None:
+    """Production settings as the uncached server runs them (DEBUG off, the cached template
+    loader, Redis), the page cache off; set before Django starts."""
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-http-only-not-secret"),
+            # A prefix of its own (CACHE_KEY_PREFIX) keeps two trials apart in one Redis
+            # database; cache_forget() deletes the default one only.
+            "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", CACHE_PREFIX),
+            "SECURE_SSL_REDIRECT": "false",
+            "PAGECACHE_ENABLED": "false",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def in_process(
+    urls: dict[str, list[tuple[str, str]]], *, renders: int, repeat: int = 1, profile: str = ""
+) -> None:
+    """Milliseconds per uncached render and queries of every page type, through Django's test
+    client in this process, over up to `renders` URLs of each type (each rendered once before
+    it is timed, as a warm worker has)."""
+    import cProfile
+    import io
+    import pstats
+    import statistics
+
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    load = os.getloadavg()[0]
+    say(
+        f"Uncached renders in process (load average {load:.1f}): wall and CPU ms per render, "
+        "queries (the most of any URL), size of the last page, Python function calls (median)"
+    )
+    say(
+        f"{'page type':<17}{'URLs':>5}{'p50 ms':>9}{'min ms':>8}{'CPU p50 ms':>12}"
+        f"{'CPU min ms':>12}{'queries':>9}{'KB':>6}{'calls':>10}"
+    )
+    for name in urls:
+        chosen = urls[name][:renders]
+        if not chosen:
+            continue
+        times, cpu, queries = [], [], []
+        for host, path in chosen:
+            client.get(path, HTTP_HOST=host)  # warm: the shell, routing's map, templates
+        # CPU time of this process: what the render costs whatever the machine's load (the
+        # database's own work is not in it; its round trips are in the wall time).
+        profiler = cProfile.Profile(time.process_time) if profile == name else None
+        for host, path in chosen * max(1, repeat):
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                cpu_started = time.process_time()
+                if profiler:
+                    profiler.enable()
+                response = client.get(path, HTTP_HOST=host)
+                if profiler:
+                    profiler.disable()
+                times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - cpu_started) * 1000)
+            if response.status_code != 200:
+                say(f"  {name} {host}{path}: {response.status_code}")
+            queries.append(len(captured))
+        # Python function calls per render (one more render of each URL under cProfile): a
+        # measure of the work that the machine's load does not change.
+        calls = []
+        for host, path in chosen:
+            counter = cProfile.Profile()
+            counter.enable()
+            client.get(path, HTTP_HOST=host)
+            counter.disable()
+            calls.append(pstats.Stats(counter).total_calls)
+        say(
+            f"{name:<17}{len(chosen):>5}{statistics.median(times):>9.1f}{min(times):>8.1f}"
+            f"{statistics.median(cpu):>12.1f}{min(cpu):>12.1f}{max(queries):>9}"
+            f"{len(response.content) / 1024:>6.0f}{statistics.median(calls):>10,.0f}"
+        )
+        if profiler:
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("cumulative").print_stats(60)
+            stats.sort_stats("tottime").print_stats(40)
+            sys.stdout.write(out.getvalue())
+
+
 def cache_forget(redis_url: str) -> None:
     """Delete the benchmark's own keys (CACHE_KEY_PREFIX below), not the whole Redis database:
     other programs may share it."""
@@ -431,27 +525,74 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per run")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--port-base",
+        type=int,
+        default=int(os.environ.get("BENCH_HTTP_PORT_BASE", "8731")),
+        help="first of the four ports of the servers (another run on the machine uses others)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the network a previous run built in the same database (no rebuild)",
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="no servers: time every page type uncached in this process (production settings, "
+        "the page cache off) and print ms per render and queries",
+    )
+    parser.add_argument(
+        "--renders", type=int, default=30, help="renders per page type with --in-process"
+    )
+    parser.add_argument("--no-memory", action="store_true", help="skip part 4 (worker memory)")
+    parser.add_argument(
+        "--page-types",
+        default="",
+        help="with --in-process: comma-separated page types (default: every one)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="with --in-process: renders of each URL timed"
+    )
+    parser.add_argument(
+        "--profile", default="", help="with --in-process: cProfile this page type, print the top"
+    )
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
+    for offset, name in enumerate(PORTS):
+        PORTS[name] = args.port_base + offset
+    if args.in_process:
+        in_process_settings()
+    elif shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk (Debian package)")
 
     url = os.environ.get("BENCH_HTTP_DATABASE_URL", DEFAULT_URL)
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    database_recreate(url)
+    if not args.reuse:
+        database_recreate(url)
 
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     folder = Path(tempfile.mkdtemp(prefix="bench-http-"))
-    say("1. Network")
-    network_build(sites=args.sites, events=args.events, records=args.records, folder=folder)
-    content_add(events=args.events, records=args.records, folder=folder)
+    if not args.reuse:
+        call_command("migrate", verbosity=0)
+        say("1. Network")
+        network_build(sites=args.sites, events=args.events, records=args.records, folder=folder)
+        content_add(events=args.events, records=args.records, folder=folder)
     urls = urls_by_page_type()
+    if args.in_process:
+        wanted = [name.strip() for name in args.page_types.split(",") if name.strip()]
+        in_process(
+            {name: urls[name] for name in wanted or PAGE_TYPES},
+            renders=args.renders,
+            repeat=args.repeat,
+            profile=args.profile,
+        )
+        return
     hosts = sorted({host for host, _path in urls["home"]})
     say("  URLs per page type: " + ", ".join(f"{n} {len(u)}" for n, u in urls.items()))
     # The production settings' static storage serves hashed names from a manifest.
@@ -590,6 +731,9 @@ def main() -> None:
             + (f"   (non-2xx: cached {c[3]}, uncached {u[3]})" if c[3] or u[3] else "")
         )
     bare.stop()
+    if args.no_memory:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
 
     say("4. Worker memory after 10,000 requests (fresh server each, page cache on)")
     mixed = [entry for name in PAGE_TYPES for entry in urls[name]]

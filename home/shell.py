@@ -52,6 +52,10 @@ class SiteShell:
 
     site: Site | None
     branding: Any = None
+    # Names the cached data this shell was made of (`_CachedShell.version`): HTML rendered from
+    # that data alone (the footer, home.templatetags.site_tags.site_footer) is cached under it
+    # and so retired with it. Empty: not to be cached.
+    version: str = ""
     contact: Any = None
     main_menu: list[MenuLink] = field(default_factory=list)
     footer_menu: list[MenuLink] = field(default_factory=list)
@@ -77,6 +81,8 @@ class _CachedShell:
     # changes). Checked on read as well as given as the cache timeout, so a cache that keeps
     # entries longer (or a clock set by a test) never serves a stale "Nu open".
     valid_until: dt.datetime | None
+    # The entry's key (the site's generation in it) and when it was built: new with every build.
+    version: str = ""
 
 
 def _menu_links(stream, request: HttpRequest) -> list[MenuLink]:
@@ -115,7 +121,9 @@ def _cache_key(site: Site) -> str:
     return f"site-shell:{site.pk}:{site_generation(site.pk)}"
 
 
-def _shell_build(*, site: Site, request: HttpRequest, now: dt.datetime) -> tuple[_CachedShell, int]:
+def _shell_build(
+    *, site: Site, request: HttpRequest, now: dt.datetime, key: str = ""
+) -> tuple[_CachedShell, int]:
     navigation = NavigationSettings.for_site(site)
     main_menu = _menu_links(navigation.main_menu, request)
     footer_menu = _menu_links(navigation.footer_menu, request)
@@ -139,6 +147,7 @@ def _shell_build(*, site: Site, request: HttpRequest, now: dt.datetime) -> tuple
         footer_menu=footer_menu,
         contributions=contributions,
         valid_until=valid_until,
+        version=f"{key}:{now.timestamp()}" if key else "",
     )
     return cached, timeout
 
@@ -148,7 +157,7 @@ def site_shell_data(*, site: Site, request: HttpRequest) -> _CachedShell:
     now = timezone.now()
     cached = cache.get(key)
     if cached is None or (cached.valid_until is not None and now >= cached.valid_until):
-        cached, timeout = _shell_build(site=site, request=request, now=now)
+        cached, timeout = _shell_build(site=site, request=request, now=now, key=key)
         cache.set(key, cached, timeout=timeout)
     # A page that shows this shell (today's hours, campaigns) is cached no longer than the
     # shell's data holds, also when the data came from the cache and no provider ran.
@@ -172,6 +181,7 @@ def site_shell_for_request(*, request: HttpRequest) -> SiteShell:
             main_menu=_active(data.main_menu, request.path),
             footer_menu=_active(data.footer_menu, request.path),
             contributions=dict(data.contributions),
+            version=data.version,
         )
     request._site_shell = shell
     return shell

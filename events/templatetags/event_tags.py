@@ -6,6 +6,23 @@ from events.selectors import event_status_label
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def event_cards(context, items):
+    """The items with each card's HTML (`item.html`) from the card cache of the agenda view
+    (events.views: keyed on everything the card shows, under the site's generation), rendered
+    and stored for the cards that are not there. Lists outside the agenda (the home page's
+    "Binnenkort" block, the event page's related events) then render no card template when
+    their events did not change. Without a request (a preview of the block), the items as they
+    are: the template renders each card in place."""
+    from events.views import _cards_render
+
+    request = context.get("request")
+    items = list(items or [])
+    if request is not None:
+        _cards_render(items=[item for item in items if not item.html], request=request)
+    return items
+
+
 @register.filter
 def when(occurrence) -> str:
     """ "woensdag 3 december 2026, 14:00–16:00" in Brussels time."""

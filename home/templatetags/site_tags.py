@@ -1,10 +1,13 @@
+import hashlib
 import json
 from functools import lru_cache
 
 from django import template
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import _json_script_escapes, conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from home.branding import branding_version
 
@@ -25,6 +28,96 @@ def branding_stylesheet_url(site, branding) -> str:
     """URL of the site's colour stylesheet, versioned by its colours (see home.branding)."""
     url = reverse("branding_stylesheet", args=[site.pk])
     return f"{url}?v={branding_version(branding)}"
+
+
+@register.simple_tag(takes_context=True)
+def full_url(context, page) -> str:
+    """The page's absolute URL, as `page.full_url` gives it, through the site root paths that
+    Wagtail keeps on the request (`page.full_url` reads them from the cache every time)."""
+    get_full_url = getattr(page, "get_full_url", None)
+    if get_full_url is None:
+        return getattr(page, "full_url", "") or ""
+    return get_full_url(request=context.get("request")) or ""
+
+
+FOOTER_TEMPLATE = "components/footer.html"
+# A footer's HTML is kept at most this long; its key changes whenever the shell's data does.
+FOOTER_SECONDS = 3600
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context) -> str:
+    """The site's footer. It shows the site shell's data only (contact, today's hours, footer
+    menu, regions), so its HTML is cached under the version of that data (home.shell: the
+    site's generation and when the data was built) and the language: a change that retires the
+    shell retires the footer, and "Nu open" in it changes when the shell's data does."""
+    shell = context.get("shell")
+    footer = context.template.engine.get_template(FOOTER_TEMPLATE)
+    version = getattr(shell, "version", "") if shell else ""
+    if not version:
+        return footer.render(context)
+    digest = hashlib.sha256(f"{version}|{get_language()}".encode()).hexdigest()[:32]
+    key = f"site-footer:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = footer.render(context.new({"shell": shell}))
+        cache.set(key, html, timeout=FOOTER_SECONDS)
+    return mark_safe(html)  # rendered by our own template, escaped there
+
+
+FORM_FRAGMENT_SECONDS = 6 * 3600
+
+
+def _form_fingerprint(form) -> tuple:
+    """Everything an unbound form's fields render from: the form's class and settings, and per
+    field its type, widget, widget attributes, label, help text, requiredness, initial value
+    and choices. Two forms with the same fingerprint render the same HTML."""
+    fields = []
+    for name, field in form.fields.items():
+        widget = field.widget
+        attrs = {**widget.attrs, **field.widget_attrs(widget)}
+        fields.append(
+            (
+                name,
+                type(field).__qualname__,
+                type(widget).__qualname__,
+                sorted((key, str(value)) for key, value in attrs.items()),
+                str(field.label),
+                str(field.help_text),
+                field.required,
+                field.disabled,
+                repr(form.get_initial_for_field(field, name)),
+                repr(getattr(widget, "choices", None)),
+            )
+        )
+    return (
+        type(form).__module__,
+        type(form).__qualname__,
+        form.prefix,
+        str(form.auto_id),
+        form.use_required_attribute,
+        form.label_suffix,
+        tuple(fields),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def form_fragment(context, form, template_name, *key_parts) -> str:
+    """`template_name` rendered in the current context, cached when `form` is unbound: a form
+    that nobody filled in renders the same HTML for every visitor (a dozen field templates per
+    form, the largest part of an offer page's rendering). The fragment must show nothing but
+    the form and what `key_parts` name; the key is the form's fingerprint, those parts and the
+    language. A bound form (errors, values) is rendered every time."""
+    fragment = context.template.engine.get_template(template_name)
+    if form is None or form.is_bound:
+        return fragment.render(context)
+    parts = (template_name, _form_fingerprint(form), key_parts, get_language())
+    key = "form-fragment:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    html = cache.get(key)
+    if html is None:
+        html = fragment.render(context)
+        cache.set(key, html, timeout=FORM_FRAGMENT_SECONDS)
+    return mark_safe(html)  # rendered by our own template, escaped there
 
 
 # The page's own pictures, in the order a social card prefers them; the site's images follow.
@@ -55,6 +148,15 @@ def _dutch_hyphenator():
     return pyphen.Pyphen(lang="nl_NL")
 
 
+@lru_cache(maxsize=8192)
+def _hyphenated(word: str) -> str:
+    """A long word, escaped, with a soft hyphen at each Dutch hyphenation point. Titles repeat
+    on every page that lists them (cards, the site's name in the header): pyphen's work is done
+    once per word and process."""
+    parts = _dutch_hyphenator().inserted(word, hyphen="\x00").split("\x00")
+    return "&shy;".join(conditional_escape(part) for part in parts)
+
+
 @register.filter(needs_autoescape=True)
 def breakable(value, autoescape=True) -> str:
     """Escape the text and put a soft hyphen (&shy;) at the Dutch hyphenation points of its
@@ -66,12 +168,10 @@ def breakable(value, autoescape=True) -> str:
     then shows the hyphen Dutch readers expect ("Theatervoor-/stelling"); <wbr> would break
     without one. Screen readers and search ignore it."""
     text = str(value or "")
-    hyphenator = _dutch_hyphenator()
     words = []
     for word in text.split(" "):
         if len(word) >= LONG_WORD and word.isalpha():
-            parts = hyphenator.inserted(word, hyphen="\x00").split("\x00")
-            words.append("&shy;".join(conditional_escape(part) for part in parts))
+            words.append(_hyphenated(word))
         else:
             words.append(conditional_escape(word) if autoescape else word)
     return mark_safe(" ".join(words))

@@ -175,6 +175,55 @@ def test_upcoming_block_on_the_home_page(site_a, event):
     ]
 
 
+CARD_TEMPLATE = "events/components/event_card.html"
+
+
+def _templates(response) -> list[str]:
+    return [template.name for template in response.templates]
+
+
+def test_upcoming_block_cards_come_from_the_card_cache_until_the_event_changes(site_a, event):
+    home = site_a.home
+    home.body = [{"type": "upcoming_events", "value": {"title": "Binnenkort", "count": 2}}]
+    home.save_revision().publish()
+    client = site_a.client_for()
+    first = client.get("/")
+    assert CARD_TEMPLATE in _templates(first)
+    second = client.get("/")
+    assert CARD_TEMPLATE not in _templates(second)
+    block = lambda response: str(  # noqa: E731
+        BeautifulSoup(response.content, "html.parser").select_one(".block-upcoming-events")
+    )
+    assert block(second) == block(first)
+
+    event.title = "Poëzieavond met Lies en Jan"
+    event.save_revision().publish()
+    third = BeautifulSoup(client.get("/").content, "html.parser")
+    titles = [a.get_text(strip=True) for a in third.select(".block-upcoming-events .card__title a")]
+    assert titles == ["Poëzieavond met Lies en Jan"]
+
+
+def test_related_event_cards_come_from_the_card_cache_and_follow_a_publish(site_a, event):
+    other = EventPageFactory(
+        parent=agenda_of(site_a.home),
+        title="Dichters in de bib",
+        theme="1.10.5.0.0",
+        dates=[event_date(dt.date(2030, 2, 5))],
+    )
+    client = site_a.client_for()
+    first = client.get(event.url)
+    assert CARD_TEMPLATE in _templates(first)
+    second = client.get(event.url)
+    assert CARD_TEMPLATE not in _templates(second)
+    assert second.content.count(b"event-card") == first.content.count(b"event-card") > 0
+
+    other.title = "Dichters in de bibliotheek"
+    other.save_revision().publish()
+    soup = BeautifulSoup(client.get(event.url).content, "html.parser")
+    related = [a.get_text(strip=True) for a in soup.select(".card-grid .card__title a")]
+    assert related == ["Dichters in de bibliotheek"]
+
+
 def test_event_that_needs_registration_takes_registrations(site_a, frozen_now):
     from registrations.models import Registration
 

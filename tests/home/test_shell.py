@@ -137,3 +137,49 @@ def test_location_change_shows_at_once(site_a, change):
     else:
         location.delete()
     assert "Filiaal Ledeberg" not in client.get("/").content.decode()
+
+
+FOOTER_TEMPLATE = "components/footer.html"
+
+
+def _footer(response) -> str:
+    return str(BeautifulSoup(response.content, "html.parser").select_one("footer.site-footer"))
+
+
+def _footer_status(response, title) -> str:
+    footer = BeautifulSoup(response.content, "html.parser").select_one("footer.site-footer")
+    for item in footer.select(".site-footer__hours li"):
+        if item.find("a").get_text(strip=True) == title:
+            return item.select_one(".status").get_text(strip=True)
+    raise AssertionError(f"{title} not in the footer")
+
+
+def test_footer_html_comes_from_the_cache_while_the_shell_holds(site_a, monkeypatch):
+    _location_opening_at_nine(site_a)
+    client = site_a.client_for()
+    moment = {"now": dt.datetime(2026, 12, 2, 8, 59, tzinfo=BRUSSELS)}
+    monkeypatch.setattr(timezone, "now", lambda: moment["now"])
+
+    first = client.get("/")
+    assert FOOTER_TEMPLATE in [t.name for t in first.templates]
+    second = client.get("/nieuws/")
+    assert FOOTER_TEMPLATE not in [t.name for t in second.templates]
+    assert _footer(second) == _footer(first)
+    assert _footer_status(second, "Filiaal Ledeberg") == "Gesloten, opent vandaag om 09:00"
+
+    # The shell's data holds until the opening: rebuilt then, and the footer with it.
+    moment["now"] = dt.datetime(2026, 12, 2, 9, 1, tzinfo=BRUSSELS)
+    third = client.get("/")
+    assert FOOTER_TEMPLATE in [t.name for t in third.templates]
+    assert _footer_status(third, "Filiaal Ledeberg") == "Nu open tot 17:00"
+
+
+def test_cached_footer_is_the_sites_own(site_a, site_b):
+    footers = {}
+    for site in (site_a, site_b):
+        client = site.client_for()
+        client.get("/")
+        footers[site.site.site_name] = _footer(client.get("/"))
+    for name, footer in footers.items():
+        assert name in footer
+        assert not [other for other in footers if other != name and other in footer]

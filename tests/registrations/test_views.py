@@ -190,3 +190,39 @@ def test_form_posts_to_the_site_being_served_in_a_network(two_sites):
     assert action.startswith("/") and action.endswith("/inschrijven/#inschrijven")
     response = client.get(action.split("#")[0])
     assert response.status_code == 302 and response["Location"].startswith("/")
+
+
+FIELDS_FRAGMENT = "registrations/includes/registration_fields.html"
+
+
+def _form_without_token(response) -> str:
+    """The form's HTML but its signed token (which carries the time it was made)."""
+    form = soup_of(response).select_one("#inschrijven form")
+    form.select_one("[name=pagecache_form]").decompose()
+    return str(form)
+
+
+def test_unbound_form_fields_come_from_the_cache_per_number_of_places(site_a, course_index):
+    one = CoursePageFactory(parent=course_index, capacity=5, max_places_per_registration=1)
+    three = CoursePageFactory(parent=course_index, capacity=5, max_places_per_registration=3)
+    client = site_a.client_for()
+    first = client.get(one.url)
+    assert FIELDS_FRAGMENT in [template.name for template in first.templates]
+    again = client.get(one.url)
+    assert FIELDS_FRAGMENT not in [template.name for template in again.templates]
+    assert _form_without_token(again) == _form_without_token(first)
+    assert soup_of(again).select_one("#inschrijven [name=places]")["type"] == "hidden"
+    # another number of places is another fragment
+    places = soup_of(client.get(three.url)).select_one("#inschrijven [name=places]")
+    assert places["type"] == "number" and places["max"] == "3"
+
+
+def test_a_refused_form_is_rendered_with_its_values_and_errors_after_a_cached_one(site_a, course):
+    client = site_a.client_for()
+    client.get(course.url)  # the unbound fields are cached
+    response = post(client, course, email="geen-adres", name="Jan Peeters")
+    assert response.status_code == 400
+    box = soup_of(response).select_one("#inschrijven")
+    assert box.select_one("[name=name]")["value"] == "Jan Peeters"
+    assert box.select_one("[name=email]")["value"] == "geen-adres"
+    assert "Geef een geldig e-mailadres" in box.get_text()
