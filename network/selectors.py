@@ -96,6 +96,8 @@ class NetworkMap:
     agendas: dict[int, int] = field(default_factory=dict)  # agenda page id -> site id
     regions: dict[str, RegionEntry] = field(default_factory=dict)
     by_root: dict[str, int] = field(default_factory=dict)  # home page path -> site id
+    # The generation it was built under (network_map sets it): keys of what it decides.
+    generation: str = ""
     _municipalities: list[tuple[str, str]] | None = None
 
     def site_for_path(self, path: str) -> SiteEntry | None:
@@ -243,6 +245,7 @@ def network_map() -> NetworkMap:
     if network is None:
         network = _network_map_build()
         cache.set(key, network, timeout=3600)
+    network.generation = generation
     _process_map.clear()
     _process_map[generation] = network
     return network
@@ -438,9 +441,18 @@ def _counts_cached(
     windowed: bool,
     filters: dict,
     site_ids: set[int] | None,
+    network: NetworkMap,
 ) -> tuple[dict[int, int], dict[str, int], dict[str, int], dict[str, int]]:
-    """_counts, kept COUNTS_SECONDS per set of filters and scope, until an event changes."""
-    asked = repr((sorted(filters.items()), sorted(site_ids) if site_ids is not None else None))
+    """_counts, kept COUNTS_SECONDS per set of filters and scope, until an event changes or
+    the network map does (a region's municipalities, a site's province or kind: the site
+    filters then name other agendas)."""
+    asked = repr(
+        (
+            sorted(filters.items()),
+            sorted(site_ids) if site_ids is not None else None,
+            network.generation,
+        )
+    )
     key = COUNTS_KEY.format(
         network_rows_generation(), hashlib.sha256(asked.encode()).hexdigest()[:32]
     )
@@ -566,7 +578,9 @@ def network_agenda_page(
     site_ids = scope_site_ids(network=network, site_id=site_id)
     start, end = when_window(filters=filters, now=now)
     rows = network_rows(network=network, filters=filters, now=now, site_ids=site_ids)
-    counts = _counts_cached(rows=rows, windowed=end is not None, filters=filters, site_ids=site_ids)
+    counts = _counts_cached(
+        rows=rows, windowed=end is not None, filters=filters, site_ids=site_ids, network=network
+    )
     total, facets = _facets(network=network, counts=counts, scoped=site_ids is not None)
     page_obj = Paginator(_Counted(total), per_page).get_page(page_number)
     page_rows: list[dict] = []
@@ -620,3 +634,59 @@ def search_hits_label(*, pages: list[Page]) -> list[SearchHit]:
     """Each result with the site it belongs to (from the cached map: no queries)."""
     network = network_map()
     return [SearchHit(page=page, site=network.site_for_path(page.path)) for page in pages]
+
+
+# --- Regions (the admin screen of central editors) --------------------------------------------
+
+
+@dataclass
+class RegionSummary:
+    tenant: Tenant
+    municipalities: list[str]
+    member_sites: int
+
+
+def regions_list() -> list[RegionSummary]:
+    """Every regional site with its municipalities and its number of member sites (from the
+    map): two queries."""
+    network = network_map()
+    names: dict[int, list[str]] = defaultdict(list)
+    for region_id, municipality in RegionMunicipality.objects.order_by("municipality").values_list(
+        "region_id", "municipality"
+    ):
+        names[region_id].append(municipality)
+    summaries = []
+    for tenant in (
+        Tenant.objects.filter(kind__in=REGION_MEMBER_KINDS)
+        .select_related("site")
+        .order_by("site__site_name", "slug")
+    ):
+        region = network.region_for_site(tenant.site_id)
+        summaries.append(
+            RegionSummary(
+                tenant=tenant,
+                municipalities=names.get(tenant.pk, []),
+                member_sites=len(region.member_site_ids) if region else 0,
+            )
+        )
+    return summaries
+
+
+def region_municipality_choices(*, region: Tenant) -> list[tuple[str, str]]:
+    """The municipalities a region can hold: those of the sites of its member kinds (in its
+    province when it has one), and the ones it holds already (a municipality without a site
+    of that kind yet stays in the list), by name."""
+    kinds = REGION_MEMBER_KINDS.get(region.kind, ())
+    province = (
+        IdentitySettings.objects.filter(site_id=region.site_id)
+        .values_list("province", flat=True)
+        .first()
+    )
+    known = IdentitySettings.objects.filter(site__tenant__kind__in=kinds).exclude(nis_code="")
+    if province:
+        known = known.filter(province=province)
+    names = dict(known.values_list("nis_code", "municipality"))
+    names.update(
+        RegionMunicipality.objects.filter(region=region).values_list("nis_code", "municipality")
+    )
+    return sorted(names.items(), key=lambda item: (item[1].lower(), item[0]))
