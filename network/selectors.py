@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
@@ -29,8 +30,9 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Greatest
+from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from events import taxonomy
 from events.models import EventIndexPage, EventPage
@@ -53,7 +55,7 @@ from network.rows import NetworkOccurrence
 
 PER_PAGE = 20
 SEARCH_PER_PAGE = 20
-MAP_KEY = "network-map:{}"
+MAP_KEY = "network-map:v2:{}"  # v2: SiteEntry.root_url_path
 GENERATION_KEY = "network-map-generation"
 ROWS_GENERATION_KEY = "network-rows-generation"
 COUNTS_KEY = "network-counts:{}:{}"
@@ -76,6 +78,8 @@ class SiteEntry:
     nis_code: str
     municipality: str
     regions: tuple[str, ...] = ()
+    # The url_path of the site's home page: its pages' URLs are their url_path after it.
+    root_url_path: str = "/"
 
 
 @dataclass(frozen=True)
@@ -180,13 +184,16 @@ def _network_map_build() -> NetworkMap:
     ):
         region_rows[region_id].append(nis_code)
         region_meta[region_id] = (slug, name, site_id, kind)
-    for site in Site.objects.values("id", "site_name", "hostname", "port", "root_page__path"):
+    for site in Site.objects.values(
+        "id", "site_name", "hostname", "port", "root_page__path", "root_page__url_path"
+    ):
         identity = identities.get(site["id"], {})
         sites[site["id"]] = SiteEntry(
             site_id=site["id"],
             name=site["site_name"] or site["hostname"],
             root_url=Site(hostname=site["hostname"], port=site["port"]).root_url,
             root_path=site["root_page__path"],
+            root_url_path=site["root_page__url_path"] or "/",
             slug=tenants.get(site["id"], ""),
             kind=kinds.get(site["id"], ""),
             province=identity.get("province", ""),
@@ -311,7 +318,7 @@ def network_rows(
     events.selectors.occurrences_matching, on one narrow table."""
     agendas = agenda_ids(network=network, filters=filters, site_ids=site_ids)
     start, end = when_window(filters=filters, now=now)
-    rows = NetworkOccurrence.objects.filter(agenda_id__in=agendas, end__gte=start).exclude(
+    rows = NetworkOccurrence.objects.filter(agenda_id__in_array=agendas, end__gte=start).exclude(
         end=start, start__lt=start
     )
     if end is not None:
@@ -348,6 +355,8 @@ class NetworkAgendaResult:
     items: list[AgendaItem]
     total: int
     facets: dict[str, list[FacetValue]]
+    # Names the computation of the counts (network.fragments keeps the filter fields under it).
+    counts_key: str = ""
 
 
 class _Counted:
@@ -442,10 +451,10 @@ def _counts_cached(
     filters: dict,
     site_ids: set[int] | None,
     network: NetworkMap,
-) -> tuple[dict[int, int], dict[str, int], dict[str, int], dict[str, int]]:
-    """_counts, kept COUNTS_SECONDS per set of filters and scope, until an event changes or
-    the network map does (a region's municipalities, a site's province or kind: the site
-    filters then name other agendas)."""
+) -> tuple[tuple[dict[int, int], dict[str, int], dict[str, int], dict[str, int]], str]:
+    """_counts and a token of their computation, kept COUNTS_SECONDS per set of filters and
+    scope, until an event changes or the network map does (a region's municipalities, a
+    site's province or kind: the site filters then name other agendas)."""
     asked = repr(
         (
             sorted(filters.items()),
@@ -456,11 +465,13 @@ def _counts_cached(
     key = COUNTS_KEY.format(
         network_rows_generation(), hashlib.sha256(asked.encode()).hexdigest()[:32]
     )
-    counts = cache.get(key)
-    if counts is None:
-        counts = _counts(rows=rows, windowed=windowed)
-        cache.set(key, counts, timeout=COUNTS_SECONDS)
-    return counts
+    entry = cache.get(key)
+    if entry is None:
+        # A token of this computation: what is rendered from these counts (the filter
+        # fields, network.fragments) is kept under it, so it goes when they are recomputed.
+        entry = (_counts(rows=rows, windowed=windowed), uuid.uuid4().hex)
+        cache.set(key, entry, timeout=COUNTS_SECONDS)
+    return entry
 
 
 def _facets(
@@ -578,7 +589,7 @@ def network_agenda_page(
     site_ids = scope_site_ids(network=network, site_id=site_id)
     start, end = when_window(filters=filters, now=now)
     rows = network_rows(network=network, filters=filters, now=now, site_ids=site_ids)
-    counts = _counts_cached(
+    counts, counts_token = _counts_cached(
         rows=rows, windowed=end is not None, filters=filters, site_ids=site_ids, network=network
     )
     total, facets = _facets(network=network, counts=counts, scoped=site_ids is not None)
@@ -602,7 +613,27 @@ def network_agenda_page(
     items = event_cards_load(rows=page_rows, now=now)
     for item in items:
         item.site = network.site_for_path(item.event.path)
-    return NetworkAgendaResult(page_obj=page_obj, items=items, total=total, facets=facets)
+        _url_from_map(page=item.event, site=item.site, current_site_id=site_id)
+    return NetworkAgendaResult(
+        page_obj=page_obj, items=items, total=total, facets=facets, counts_key=counts_token
+    )
+
+
+def _url_from_map(*, page: Page, site: SiteEntry | None, current_site_id: int | None) -> None:
+    """Give `page` its URL from the network map: `{% pageurl %}` (Page.get_url) looks for the
+    page's site among every site's root path, twice per link (about 500 sites), which cost
+    more than the rest of an event card. The URL is the same: the site's root URL (left out
+    on the page's own site) and the reversed path after the site's home page."""
+    if site is None or not page.url_path.startswith(site.root_url_path):
+        return  # not under a known site: Wagtail's own routing decides
+    path = reverse("wagtail_serve", args=(page.url_path[len(site.root_url_path) :],))
+    url = path if site.site_id == current_site_id else site.root_url + path
+
+    def get_url(request=None, current_site=None) -> str:
+        return url
+
+    # An instance attribute: the class's get_url stays Wagtail's for every other page.
+    page.get_url = get_url
 
 
 # --- Search -----------------------------------------------------------------------------------
@@ -616,7 +647,8 @@ class SearchHit:
 
 def network_pages_search(*, query: str, site_ids: set[int] | None = None) -> QuerySet[Page]:
     """Live, public pages of every site (or of the given sites) matching the query, best
-    first (Wagtail's search backend: PostgreSQL full text, or Elasticsearch when set)."""
+    first, through Wagtail's search backend: the way on SQLite and Elasticsearch. On
+    PostgreSQL with the database backend `network_search` reads Wagtail's index itself."""
     terms = search_terms(query)
     if not terms:
         return Page.objects.none()
@@ -628,6 +660,124 @@ def network_pages_search(*, query: str, site_ids: set[int] | None = None) -> Que
             roots |= Q(path__startswith=network.sites[site_id].root_path)
         pages = pages.filter(roots) if roots else Page.objects.none()
     return pages.specific().search(terms, operator="and")
+
+
+# Pages ranked for one query at most: a word found on more pages (a word in the title of most
+# events) ranks the first this many found with the word in their title and the first this
+# many with it anywhere, and says "meer dan" this many.
+SEARCH_CANDIDATES = 1000
+
+
+@dataclass
+class NetworkSearchResult:
+    """The page ids best first (at most SEARCH_CANDIDATES); `more`: there were more."""
+
+    ids: list[int]
+    more: bool
+
+
+def _index_search_usable(using: str = "default") -> bool:
+    backend = settings.WAGTAILSEARCH_BACKENDS.get("default", {}).get("BACKEND", "")
+    return connections[using].vendor == "postgresql" and backend.rstrip(".").endswith(
+        "search.backends.database"
+    )
+
+
+def _tsquery_sql(config: str | None) -> str:
+    return "plainto_tsquery(%s::regconfig, %s)" if config else "plainto_tsquery(%s)"
+
+
+def network_search(*, query: str, site_ids: set[int] | None = None) -> NetworkSearchResult | None:
+    """Live, public pages of every site (or of `site_ids`) whose title or text has every word
+    of the query, best first, read from Wagtail's own index (PostgreSQL, database backend):
+    None elsewhere (use network_pages_search).
+
+    Wagtail's search matches the concatenation `title || body` and joins every page to its
+    index entry by a cast of the page id: it reads every page and every entry (about 100 ms
+    at 471 sites). Here each word is looked up in the GIN indexes of the entries' title and
+    body, the page is joined by its primary key, and only the candidates are ranked with
+    Wagtail's rank (title and body weights, title norm). One query; two when the query has
+    several words (which of them the search configuration keeps: stop words match all)."""
+    terms = search_terms(query).split()
+    if not terms or not _index_search_usable():
+        return None
+    from wagtail.search.backends import get_search_backend
+    from wagtail.search.backends.database.postgres.weights import get_sql_weights
+    from wagtail.search.models import IndexEntry
+
+    config = getattr(get_search_backend(), "config", None)
+    config_params = [config] if config else []
+    tsquery = _tsquery_sql(config)
+    connection = connections["default"]
+    if len(terms) > 1:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT " + ", ".join(f"numnode({tsquery}) > 0" for _ in terms),
+                [param for term in terms for param in (*config_params, term)],
+            )
+            kept = [term for term, useful in zip(terms, cursor.fetchone(), strict=True) if useful]
+        terms = kept or terms[:1]
+    network = network_map()
+    scope_sql, scope_params = "", []
+    if site_ids is not None:
+        roots = [network.sites[site_id].root_path for site_id in sorted(site_ids)]
+        if not roots:
+            return NetworkSearchResult(ids=[], more=False)
+        scope_sql = "AND (" + " OR ".join("p.path LIKE %s" for _ in roots) + ")"
+        scope_params = [f"{root}%" for root in roots]
+    entries = IndexEntry._meta.db_table
+    page_table = Page._meta.db_table
+    restrictions = PageViewRestriction._meta.db_table
+    words_sql = " AND ".join(f"(e.title @@ {tsquery} OR e.body @@ {tsquery})" for _ in terms)
+    words_params = [param for term in terms for param in (*config_params, term) * 2]
+    full = [*config_params, " ".join(terms)]
+    # Several words: each in the title or the text, and all of them in the two together (one
+    # word: the same thing).
+    whole_sql = f"AND (e.title || e.body) @@ {tsquery}" if len(terms) > 1 else ""
+    pages_sql = (
+        f"FROM {entries} e JOIN {page_table} p ON p.id = CASE WHEN e.object_id ~ '^[0-9]+$' "
+        "THEN e.object_id::integer END AND p.content_type_id = e.content_type_id "
+        f"WHERE p.live AND p.depth >= 2 {scope_sql} "
+        f"AND NOT EXISTS (SELECT 1 FROM {restrictions} r JOIN {page_table} rp "
+        "ON rp.id = r.page_id WHERE p.path LIKE rp.path || '%%') "
+    )
+    limit = SEARCH_CANDIDATES + 1
+    sql = (
+        f"WITH q AS (SELECT {tsquery} AS query), candidates AS ("
+        f"(SELECT e.id, p.id AS page_id {pages_sql} AND e.title @@ {tsquery} "
+        f"LIMIT {limit}) UNION "
+        f"(SELECT e.id, p.id AS page_id {pages_sql} AND {words_sql} {whole_sql} "
+        f"LIMIT {limit})) "
+        "SELECT c.page_id, COUNT(*) OVER () FROM candidates c "
+        f"JOIN {entries} e ON e.id = c.id, q "
+        "ORDER BY ts_rank(%s::float4[], e.title, q.query) * e.title_norm "
+        "+ ts_rank(%s::float4[], e.body, q.query) DESC, c.page_id DESC "
+        f"LIMIT {SEARCH_CANDIDATES}"
+    )
+    weights = get_sql_weights()
+    # The words as literals in each part (not the CTE's): the planner then knows how common
+    # they are, and reads a word found on most pages in table order until it has enough.
+    params = [
+        *full,
+        *scope_params,
+        *full,
+        *scope_params,
+        *words_params,
+        *(full if whole_sql else []),
+        weights,
+        weights,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = rows[0][1] if rows else 0
+    return NetworkSearchResult(ids=[row[0] for row in rows], more=found > SEARCH_CANDIDATES)
+
+
+def search_pages_load(*, ids: list[int]) -> list[Page]:
+    """The pages of `ids`, specific, in that order."""
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+    return [pages[pk] for pk in ids if pk in pages]
 
 
 def search_hits_label(*, pages: list[Page]) -> list[SearchHit]:

@@ -336,3 +336,111 @@ def test_network_agenda_filters_fold_behind_a_filters_button(network):
     assert not panel.has_attr("data-filters-active")
     active = _get(_agenda_path(network["tenant"]), provincie="vlaams-brabant")
     assert active.select_one("details.filters").has_attr("data-filters-active")
+
+
+def _spy(monkeypatch, module, name: str) -> list:
+    """Record the calls of module.name (and still make them)."""
+    calls = []
+    original = getattr(module, name)
+
+    def spy(*args, **kwargs):
+        calls.append((args, kwargs))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spy)
+    return calls
+
+
+@pytest.mark.django_db
+def test_network_agenda_cards_and_filters_come_from_the_cache_until_they_change(
+    network, monkeypatch
+):
+    from network import fragments
+    from network import models as network_models
+
+    path = _agenda_path(network["tenant"])
+    first = _get(path)
+    counted = _spy(monkeypatch, network_models, "_choices_count")
+    templates = _spy(monkeypatch, fragments, "get_template")
+    again = _get(path)
+    assert counted == [] and templates == []  # neither the options nor a card rendered again
+    assert str(again.select_one("form.network-filters")) == str(
+        first.select_one("form.network-filters")
+    )
+    assert str(again.select_one(".card-grid")) == str(first.select_one(".card-grid"))
+    # Each card links to its event as Wagtail's own routing does, on the event's own site.
+    links = {a.text: a["href"] for a in again.select(".event-card .card__title a")}
+    for event in network["events"].values():
+        if event.title in links:
+            assert links[event.title] == EventPage.objects.get(pk=event.pk).get_full_url()
+
+    # A republished event: its card only is rendered again, with the new title.
+    event = EventPage.objects.get(pk=network["events"]["b_exhibition"].pk)
+    event.title = "Expo van het jaar"
+    event.save_revision().publish()
+    soup = _get(path)
+    titles = [a.text for a in soup.select(".event-card .card__title a")]
+    assert "Expo van het jaar" in titles and "Expo" not in titles
+    assert sorted(args[0] for args, _kw in templates) == [
+        fragments.CARD_TEMPLATE,  # one card
+        fragments.FILTER_FIELDS_TEMPLATE,  # the counts changed
+    ]
+    # A renamed site: the network map changes, so do its cards.
+    site_b = network["site_b"].site
+    site_b.site_name = "Cultuurcentrum Strombeek"
+    site_b.save()
+    soup = _get(path, provincie="vlaams-brabant")
+    assert {p.text for p in soup.select(".event-card .card__site")} == {"Cultuurcentrum Strombeek"}
+    # The submitted values are part of the fields' key: the choice shows, then goes.
+    assert soup.select_one("select[name=provincie] option[selected]")["value"] == "vlaams-brabant"
+    assert _get(path).select_one("select[name=provincie] option[selected]")["value"] == ""
+
+
+def _search_ids(query: str, site_ids=None) -> list[int]:
+    return [
+        page.pk for page in network_selectors.network_pages_search(query=query, site_ids=site_ids)
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_network_search_reads_wagtails_index_as_wagtails_search_does(network):
+    from wagtail.models import PageViewRestriction
+
+    for query in ("fotografie", "knutselen", "expo", "fotografie beginners", "de expo", "zzz"):
+        found = network_selectors.network_search(query=query)
+        assert found is not None and not found.more
+        assert set(found.ids) == set(_search_ids(query)), query
+    assert network_selectors.network_search(query="fotografie beginners").ids == [
+        network["events"]["b_workshop"].pk
+    ]
+    # Not published, restricted, or on another site than the scope: not found.
+    assert network_selectors.network_search(query="gepubliceerd").ids == []
+    expo = network["events"]["b_exhibition"]
+    PageViewRestriction.objects.create(page=expo, restriction_type="login")
+    assert expo.pk not in network_selectors.network_search(query="expo").ids
+    site_a = network["site_a"].site.pk
+    scoped = network_selectors.network_search(query="fotografie", site_ids={site_a})
+    assert set(scoped.ids) == set(_search_ids("fotografie", site_ids={site_a}))
+    assert network["events"]["b_workshop"].pk not in scoped.ids
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_network_search_beyond_its_candidates_says_more(
+    network, monkeypatch, django_assert_max_num_queries
+):
+    tenant = network["tenant"]
+    search = NetworkSearchPage.objects.descendant_of(tenant.site.root_page).get()
+    path = search.relative_url(tenant.site)
+    everywhere = network_selectors.network_search(query="privacyverklaring").ids
+    assert len(everywhere) >= 3  # every site has one
+    _get(path, q="privacyverklaring")  # the network map is built once and cached
+    with django_assert_max_num_queries(6):
+        soup = _get(path, q="privacyverklaring")
+    assert soup.select_one("[role=status]").text.startswith(f"{len(everywhere)} resultaten")
+    assert [li.h2.a.text for li in soup.select(".search-results li")][0] == "Privacyverklaring"
+    monkeypatch.setattr(network_selectors, "SEARCH_CANDIDATES", 2)
+    soup = _get(path, q="privacyverklaring")
+    assert soup.select_one("[role=status]").text.startswith("Meer dan 2 resultaten")
+    assert len(soup.select(".search-results li")) == 2
