@@ -88,13 +88,11 @@ class RegionEditView(WagtailAdminTemplateMixin, FormView):
         if parts:
             messages.success(
                 self.request,
-                _("Regio \u201c%(name)s\u201d bijgewerkt (%(changes)s).")
+                _("Regio “%(name)s” bijgewerkt (%(changes)s).")
                 % {"name": name, "changes": "; ".join(parts)},
             )
         else:
-            messages.info(
-                self.request, _("Regio \u201c%(name)s\u201d: niets gewijzigd.") % {"name": name}
-            )
+            messages.info(self.request, _("Regio “%(name)s”: niets gewijzigd.") % {"name": name})
         return redirect("network_regions")
 
     def form_invalid(self, form):
