@@ -22,7 +22,9 @@ from django.db import connections
 from django.db.models import (
     BooleanField,
     DateTimeField,
+    DurationField,
     ExpressionWrapper,
+    F,
     Min,
     Q,
     QuerySet,
@@ -530,8 +532,31 @@ def _facets(
 WALK_LIMIT = 1000
 
 
+# At most this many matching events: their rows are read through the other filters' indexes
+# and sorted, instead of walking the start index (which reads about all rows / matching rows
+# per row it keeps: 8,000 rows, 30-50 ms, for a region of five municipalities).
+NARROW_EVENTS = 3000
+
+
+def _date_order(*, rows: QuerySet[NetworkOccurrence], narrow: bool) -> Any:
+    """The rows' date order. For few matching rows on PostgreSQL, an expression of the start
+    (the same order) that the start index cannot give: the planner then reads the matching
+    rows by the agenda index and sorts them, where it would walk the start index."""
+    if not narrow or connections[rows.db].vendor != "postgresql":
+        return F("start")
+    return ExpressionWrapper(
+        F("start") + Value(dt.timedelta(0), output_field=DurationField()),
+        output_field=DateTimeField(),
+    )
+
+
 def _page_rows(
-    *, rows: QuerySet[NetworkOccurrence], start: dt.datetime, offset: int, per_page: int
+    *,
+    rows: QuerySet[NetworkOccurrence],
+    start: dt.datetime,
+    offset: int,
+    per_page: int,
+    narrow: bool = False,
 ) -> list[dict]:
     """The page's events in order of their first matching date (an ongoing one counts from the
     start of the period), then id: walks the rows in date order (the start index) until the
@@ -550,7 +575,11 @@ def _page_rows(
         return [{"page_id": row["event_id"], "first_start": row["first_start"]} for row in grouped]
     limit = wanted * 3 + 20
     while True:
-        fetched = list(rows.order_by("start", "event_id").values_list("event_id", "start")[:limit])
+        fetched = list(
+            rows.order_by(_date_order(rows=rows, narrow=narrow), "event_id").values_list(
+                "event_id", "start"
+            )[:limit]
+        )
         first: dict[int, dt.datetime] = {}
         for event_id, row_start in fetched:
             first.setdefault(event_id, row_start)
@@ -597,7 +626,11 @@ def network_agenda_page(
     page_rows: list[dict] = []
     if total:
         page_rows = _page_rows(
-            rows=rows, start=start, offset=page_obj.start_index() - 1, per_page=per_page
+            rows=rows,
+            start=start,
+            offset=page_obj.start_index() - 1,
+            per_page=per_page,
+            narrow=total <= NARROW_EVENTS,
         )
     if page_rows:
         dates = dict(

@@ -266,6 +266,11 @@ def test_network_agenda_lists_a_sites_events_as_its_own_agenda_does(network, mon
         walked = network_agenda_page(filters={"gemeente": "44021"}, page_number=number, per_page=4)
         expected = [(item.event.pk, item.occurrence.start, item.count) for item in own.items]
         assert [(i.event.pk, i.occurrence.start, i.count) for i in walked.items] == expected
+        # Many matching events: the walk on the start index, not the sorted read of a few.
+        monkeypatch.setattr(network_selectors, "NARROW_EVENTS", 0)
+        wide = network_agenda_page(filters={"gemeente": "44021"}, page_number=number, per_page=4)
+        monkeypatch.setattr(network_selectors, "NARROW_EVENTS", 3000)
+        assert [(i.event.pk, i.occurrence.start, i.count) for i in wide.items] == expected
         # Deep pages group every row instead of walking them: the same events.
         monkeypatch.setattr(network_selectors, "WALK_LIMIT", 0)
         grouped = network_agenda_page(filters={"gemeente": "44021"}, page_number=number, per_page=4)
