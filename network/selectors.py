@@ -8,6 +8,7 @@ agenda holds no copies, each event links to the page on its own site.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import uuid
 from collections import defaultdict
@@ -661,12 +662,12 @@ def _url_from_map(*, page: Page, site: SiteEntry | None, current_site_id: int | 
         return  # not under a known site: Wagtail's own routing decides
     path = reverse("wagtail_serve", args=(page.url_path[len(site.root_url_path) :],))
     url = path if site.site_id == current_site_id else site.root_url + path
+    # An instance attribute (picklable): the class's get_url stays Wagtail's elsewhere.
+    page.get_url = functools.partial(_known_url, url)
 
-    def get_url(request=None, current_site=None) -> str:
-        return url
 
-    # An instance attribute: the class's get_url stays Wagtail's for every other page.
-    page.get_url = get_url
+def _known_url(url: str, request=None, current_site=None) -> str:
+    return url
 
 
 # --- Search -----------------------------------------------------------------------------------
