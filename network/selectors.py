@@ -62,6 +62,8 @@ MAP_KEY = "network-map:v2:{}"  # v2: SiteEntry.root_url_path
 GENERATION_KEY = "network-map-generation"
 ROWS_GENERATION_KEY = "network-rows-generation"
 COUNTS_KEY = "network-counts:{}:{}"
+# A page of events read under one computation of the counts: token, offset, page size.
+PAGE_KEY = "network-page:{}:{}:{}"
 # How long the counts of one set of filters are reused while no event changes: events that
 # end in the meantime stay counted until then (the page cache keeps whole pages longer).
 COUNTS_SECONDS = 120
@@ -599,6 +601,26 @@ def _page_rows(
         limit *= 4
 
 
+def _page_rows_counted(
+    *, rows: QuerySet[NetworkOccurrence], start: dt.datetime, offset: int, per_page: int, total: int
+) -> list[dict]:
+    """The page's rows (_page_rows) with each event's number of matching dates: two queries."""
+    page_rows = _page_rows(
+        rows=rows, start=start, offset=offset, per_page=per_page, narrow=total <= NARROW_EVENTS
+    )
+    if page_rows:
+        dates = dict(
+            rows.filter(event_id__in=[row["page_id"] for row in page_rows])
+            .order_by()
+            .values("event_id")
+            .annotate(n=Sum("sessions"))
+            .values_list("event_id", "n")
+        )
+        for row in page_rows:
+            row["count"] = dates.get(row["page_id"], 1)
+    return page_rows
+
+
 def network_agenda_page(
     *,
     filters: dict,
@@ -611,7 +633,9 @@ def network_agenda_page(
 ) -> NetworkAgendaResult:
     """One page of the network's (or a region's) events, each once at its first matching date,
     with the counts per filter value: one grouped query for the counts, one for the page's
-    events, one for their numbers of dates and the event cards' two."""
+    events, one for their numbers of dates and the event cards' two. The counts and the pages
+    read under them are kept together (COUNTS_SECONDS, until an event or the map changes):
+    a request that finds them runs the cards' query only."""
     now = now or timezone.now()
     network = network or network_map()
     if site is not None:
@@ -626,23 +650,14 @@ def network_agenda_page(
     page_obj = Paginator(_Counted(total), per_page).get_page(page_number)
     page_rows: list[dict] = []
     if total:
-        page_rows = _page_rows(
-            rows=rows,
-            start=start,
-            offset=page_obj.start_index() - 1,
-            per_page=per_page,
-            narrow=total <= NARROW_EVENTS,
-        )
-    if page_rows:
-        dates = dict(
-            rows.filter(event_id__in=[row["page_id"] for row in page_rows])
-            .order_by()
-            .values("event_id")
-            .annotate(n=Sum("sessions"))
-            .values_list("event_id", "n")
-        )
-        for row in page_rows:
-            row["count"] = dates.get(row["page_id"], 1)
+        offset = page_obj.start_index() - 1
+        key = PAGE_KEY.format(counts_token, offset, per_page)
+        page_rows = cache.get(key)
+        if page_rows is None:
+            page_rows = _page_rows_counted(
+                rows=rows, start=start, offset=offset, per_page=per_page, total=total
+            )
+            cache.set(key, page_rows, timeout=COUNTS_SECONDS)
     page_obj.object_list = page_rows
     items = event_cards_load(rows=page_rows, now=now)
     for item in items:

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -238,8 +239,10 @@ def test_network_rows_follow_publish_unpublish_and_bulk_changes(network):
     assert _get(path).select_one("[data-total]")["data-total"] == "5"
     series.unpublish()
     assert _rows(series) == []
-    # The counts were cached: the unpublish retired them.
-    assert _get(path).select_one("[data-total]")["data-total"] == "4"
+    # The counts and the page were cached: the unpublish retired them.
+    soup = _get(path)
+    assert soup.select_one("[data-total]")["data-total"] == "4"
+    assert "Fotoreeks" not in [a.text for a in soup.select(".event-card .card__title a")]
     series.save_revision().publish()
     assert len(_rows(series)) == 3
     # A bulk change (an import) announces its pages with home.signals.pages_changed.
@@ -266,12 +269,15 @@ def test_network_agenda_lists_a_sites_events_as_its_own_agenda_does(network, mon
         walked = network_agenda_page(filters={"gemeente": "44021"}, page_number=number, per_page=4)
         expected = [(item.event.pk, item.occurrence.start, item.count) for item in own.items]
         assert [(i.event.pk, i.occurrence.start, i.count) for i in walked.items] == expected
-        # Many matching events: the walk on the start index, not the sorted read of a few.
+        # Many matching events: the walk on the start index, not the sorted read of a few
+        # (the page read before is kept with the counts: read it again).
+        cache.clear()
         monkeypatch.setattr(network_selectors, "NARROW_EVENTS", 0)
         wide = network_agenda_page(filters={"gemeente": "44021"}, page_number=number, per_page=4)
         monkeypatch.setattr(network_selectors, "NARROW_EVENTS", 3000)
         assert [(i.event.pk, i.occurrence.start, i.count) for i in wide.items] == expected
         # Deep pages group every row instead of walking them: the same events.
+        cache.clear()
         monkeypatch.setattr(network_selectors, "WALK_LIMIT", 0)
         grouped = network_agenda_page(filters={"gemeente": "44021"}, page_number=number, per_page=4)
         monkeypatch.setattr(network_selectors, "WALK_LIMIT", 1000)
@@ -449,3 +455,16 @@ def test_network_search_beyond_its_candidates_says_more(
     soup = _get(path, q="privacyverklaring")
     assert soup.select_one("[role=status]").text.startswith("Meer dan 2 resultaten")
     assert len(soup.select(".search-results li")) == 2
+
+
+@pytest.mark.django_db
+def test_a_warm_network_agenda_request_reads_the_cards_only(network, django_assert_max_num_queries):
+    """The counts, the filter fields and the page of events are kept under one computation
+    of the counts: a second request runs the page lookup and the cards' query only."""
+    path = _agenda_path(network["tenant"])
+    first = _get(path, soort="bibliotheek")
+    with django_assert_max_num_queries(4):
+        again = _get(path, soort="bibliotheek")
+    titles = [a.text for a in again.select(".event-card .card__title a")]
+    assert titles == [a.text for a in first.select(".event-card .card__title a")]
+    assert len(titles) == 3
