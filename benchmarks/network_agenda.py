@@ -169,7 +169,7 @@ def search_selectors(term: str, repeat: int = 5) -> tuple[float, float]:
 
     def index() -> None:
         found = network_search(query=term)
-        search_pages_load(ids=found.ids[:SEARCH_PER_PAGE])
+        search_pages_load(ids=found.ids[:SEARCH_PER_PAGE], content_types=found.content_types)
 
     medians = []
     for run in (wagtail, index):

@@ -116,9 +116,8 @@ class NetworkSearchPage(SingletonIntroPage):
         more = False
         if query:
             network = network_map()
-            site_ids = scope_site_ids(
-                network=network, site_id=_site_id_of(page=self, network=network)
-            )
+            own_site_id = _site_id_of(page=self, network=network)
+            site_ids = scope_site_ids(network=network, site_id=own_site_id)
             found = network_search(query=query, site_ids=site_ids)
             if found is not None:
                 # Wagtail's own index read directly (PostgreSQL): ids best first.
@@ -134,8 +133,8 @@ class NetworkSearchPage(SingletonIntroPage):
                 results = paginator.page(paginator.num_pages)
             pages = list(results.object_list)
             if found is not None:
-                pages = search_pages_load(ids=pages)
-            hits = search_hits_label(pages=pages)
+                pages = search_pages_load(ids=pages, content_types=found.content_types)
+            hits = search_hits_label(pages=pages, current_site_id=own_site_id)
         context.update(
             search_query=query,
             results=results,
