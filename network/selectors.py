@@ -793,7 +793,8 @@ def network_search(*, query: str, site_ids: set[int] | None = None) -> NetworkSe
         "ON rp.id = r.page_id WHERE p.path LIKE rp.path || '%%') "
     )
     limit = SEARCH_CANDIDATES + 1
-    # Wagtail's rank, computed in each part for the rows it keeps only. Each part keeps the
+    # Wagtail's rank, computed in each part for the rows it keeps only (the parts do not
+    # overlap: the second leaves out what the first reads). Each part keeps the
     # entries indexed last (a common word: read backwards on the primary key until enough;
     # a rare one: found through the GIN index and sorted), so the candidates, and the pages of
     # results, are the same from one request to the next.
@@ -804,9 +805,10 @@ def network_search(*, query: str, site_ids: set[int] | None = None) -> NetworkSe
     sql = (
         f"WITH q AS (SELECT {tsquery} AS query), candidates AS ("
         f"(SELECT e.id, p.id AS page_id, p.content_type_id, {rank_sql} AS rank {pages_sql} "
-        f"AND e.title @@ {tsquery} ORDER BY e.id DESC LIMIT {limit}) UNION "
+        f"AND e.title @@ {tsquery} ORDER BY e.id DESC LIMIT {limit}) UNION ALL "
         f"(SELECT e.id, p.id AS page_id, p.content_type_id, {rank_sql} AS rank {pages_sql} "
-        f"AND {words_sql} {whole_sql} ORDER BY e.id DESC LIMIT {limit})) "
+        f"AND {words_sql} {whole_sql} AND NOT e.title @@ {tsquery} "
+        f"ORDER BY e.id DESC LIMIT {limit})) "
         "SELECT c.page_id, c.content_type_id, COUNT(*) OVER () FROM candidates c "
         f"ORDER BY c.rank DESC, c.page_id DESC LIMIT {SEARCH_CANDIDATES}"
     )
@@ -824,6 +826,7 @@ def network_search(*, query: str, site_ids: set[int] | None = None) -> NetworkSe
         *scope_params,
         *words_params,
         *(full if whole_sql else []),
+        *full,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
