@@ -786,47 +786,42 @@ def network_search(*, query: str, site_ids: set[int] | None = None) -> NetworkSe
     # word: the same thing).
     whole_sql = f"AND (e.title || e.body) @@ {tsquery}" if len(terms) > 1 else ""
     pages_sql = (
-        f"FROM q, {entries} e JOIN {page_table} p ON p.id = CASE WHEN e.object_id ~ '^[0-9]+$' "
+        f"FROM {entries} e JOIN {page_table} p ON p.id = CASE WHEN e.object_id ~ '^[0-9]+$' "
         "THEN e.object_id::integer END AND p.content_type_id = e.content_type_id "
         f"WHERE p.live AND p.depth >= 2 {scope_sql} "
         f"AND NOT EXISTS (SELECT 1 FROM {restrictions} r JOIN {page_table} rp "
         "ON rp.id = r.page_id WHERE p.path LIKE rp.path || '%%') "
     )
     limit = SEARCH_CANDIDATES + 1
-    # Wagtail's rank, computed in each part for the rows it keeps only (the parts do not
-    # overlap: the second leaves out what the first reads). Each part keeps the
-    # entries indexed last (a common word: read backwards on the primary key until enough;
-    # a rare one: found through the GIN index and sorted), so the candidates, and the pages of
-    # results, are the same from one request to the next.
-    rank_sql = (
-        "ts_rank(%s::float4[], e.title, q.query) * e.title_norm "
-        "+ ts_rank(%s::float4[], e.body, q.query)"
-    )
+    # Each part keeps the entries indexed last (a common word: read backwards on the primary
+    # key until enough; a rare one: found through the GIN index and sorted), so the
+    # candidates, and the pages of results, are the same from one request to the next. Then
+    # Wagtail's rank, once per candidate (LATERAL, kept apart by OFFSET 0: an index lookup
+    # each, never a merge with the whole index).
     sql = (
         f"WITH q AS (SELECT {tsquery} AS query), candidates AS ("
-        f"(SELECT e.id, p.id AS page_id, p.content_type_id, {rank_sql} AS rank {pages_sql} "
-        f"AND e.title @@ {tsquery} ORDER BY e.id DESC LIMIT {limit}) UNION ALL "
-        f"(SELECT e.id, p.id AS page_id, p.content_type_id, {rank_sql} AS rank {pages_sql} "
-        f"AND {words_sql} {whole_sql} AND NOT e.title @@ {tsquery} "
-        f"ORDER BY e.id DESC LIMIT {limit})) "
+        f"(SELECT e.id, p.id AS page_id, p.content_type_id {pages_sql} "
+        f"AND e.title @@ {tsquery} ORDER BY e.id DESC LIMIT {limit}) UNION "
+        f"(SELECT e.id, p.id AS page_id, p.content_type_id {pages_sql} "
+        f"AND {words_sql} {whole_sql} ORDER BY e.id DESC LIMIT {limit})) "
         "SELECT c.page_id, c.content_type_id, COUNT(*) OVER () FROM candidates c "
-        f"ORDER BY c.rank DESC, c.page_id DESC LIMIT {SEARCH_CANDIDATES}"
+        "CROSS JOIN LATERAL (SELECT ts_rank(%s::float4[], e.title, q.query) * e.title_norm "
+        f"+ ts_rank(%s::float4[], e.body, q.query) AS rank FROM {entries} e, q "
+        "WHERE e.id = c.id OFFSET 0) ranked "
+        f"ORDER BY ranked.rank DESC, c.page_id DESC LIMIT {SEARCH_CANDIDATES}"
     )
     weights = get_sql_weights()
     # The words as literals in each part (not the CTE's): the planner then knows how common
     # they are, and reads a word found on most pages in table order until it has enough.
     params = [
         *full,
-        weights,
-        weights,
         *scope_params,
         *full,
-        weights,
-        weights,
         *scope_params,
         *words_params,
         *(full if whole_sql else []),
-        *full,
+        weights,
+        weights,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
