@@ -21,6 +21,7 @@ from network.rows import NetworkOccurrence
 from network.selectors import network_agenda_page
 from places.models import NearbyPage, NetworkMapPage
 from sitegen.services import network_site_provision
+from tests.conftest import postgres_only
 from tests.factories.events import EventPageFactory, agenda_of, event_date
 
 NETWORK_HOST = "netwerk.testserver"
@@ -419,6 +420,7 @@ def _search_ids(query: str, site_ids=None) -> list[int]:
 
 @pytest.mark.django_db
 @pytest.mark.postgres
+@postgres_only
 def test_network_search_reads_wagtails_index_as_wagtails_search_does(network):
     from wagtail.models import PageViewRestriction
 
@@ -442,6 +444,7 @@ def test_network_search_reads_wagtails_index_as_wagtails_search_does(network):
 
 @pytest.mark.django_db
 @pytest.mark.postgres
+@postgres_only
 def test_network_search_beyond_its_candidates_says_more(
     network, monkeypatch, django_assert_max_num_queries
 ):
