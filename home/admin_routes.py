@@ -137,6 +137,7 @@ ADMIN_ROUTES: tuple[AdminRoute, ...] = (
     _central("wagtailadmin_collections:*", "CENTRAL_ONLY_NAMESPACES"),
     _central("wagtailsnippets_central_*", "central_only_urlpatterns"),
     _central("catalogue_importrun:*", "central_only_urlpatterns"),
+    _central("network_region_edit", "network.wagtail_hooks: central_only"),
     # --- arguments that name nothing of a site
     _harmless("wagtailadmin_editing_sessions:release", "the user's own session"),
     _harmless("wagtailadmin_password_reset_confirm", "uid and token"),

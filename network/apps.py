@@ -18,6 +18,7 @@ class NetworkConfig(AppConfig):
         from home.models import IdentitySettings, RegionMunicipality, Tenant
         from home.signals import pages_changed
         from network import shell, signals
+        from pagecache import registry
 
         shell_contributions.register("regions", shell.regions_contribution)
         for model in (Site, Tenant, IdentitySettings, RegionMunicipality):
@@ -33,3 +34,11 @@ class NetworkConfig(AppConfig):
         page_unpublished.connect(signals.event_changed, dispatch_uid="network-event-unpub")
         post_page_move.connect(signals.event_changed, dispatch_uid="network-event-move")
         pages_changed.connect(signals.pages_bulk_changed, dispatch_uid="network-pages-changed")
+        # A region's municipalities decide what its agenda and the network agenda's region
+        # filter show: their cached pages go with every change.
+        registry.register_model(
+            RegionMunicipality,
+            targets=signals.region_purge_targets,
+            references=False,
+            previous=False,
+        )

@@ -2,6 +2,7 @@
 filters (province, region, municipality, kind). Every field optional; an invalid value is
 dropped with a Dutch message and the other filters still apply."""
 
+import re
 from html import escape
 
 from django import forms
@@ -62,3 +63,55 @@ class NetworkAgendaFilterForm(AgendaFilterForm):
                 (region.slug, region.name)
                 for region in sorted(network.regions.values(), key=lambda region: region.name)
             ]
+
+
+NIS_CODE = re.compile(r"^\d{5}$")
+
+
+class RegionMunicipalitiesForm(forms.Form):
+    """The member municipalities of a region: chosen among those with a site of the region's
+    member kinds, plus one more that has none yet (NIS code and name)."""
+
+    gemeenten = forms.MultipleChoiceField(
+        label=_("Gemeenten van de regio"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "De websites van deze gemeenten (bibliotheken voor een Regiobib, cultuur- en "
+            "gemeenschapscentra voor een Regio cc) horen bij de regio."
+        ),
+    )
+    nis_code = forms.CharField(
+        label=_("Andere gemeente: NIS-code"),
+        required=False,
+        max_length=5,
+        help_text=_("Een gemeente die hierboven niet staat, bijvoorbeeld 44021."),
+    )
+    gemeente = forms.CharField(label=_("Andere gemeente: naam"), required=False, max_length=100)
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.names = dict(choices)
+        self.fields["gemeenten"].choices = [(code, f"{name} ({code})") for code, name in choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        code = (cleaned.get("nis_code") or "").strip()
+        name = (cleaned.get("gemeente") or "").strip()
+        if code and not NIS_CODE.match(code):
+            self.add_error("nis_code", _("Een NIS-code bestaat uit 5 cijfers."))
+        elif code and not name and code not in self.names:
+            self.add_error("gemeente", _("Geef de naam van de gemeente."))
+        elif name and not code:
+            self.add_error("nis_code", _("Geef de NIS-code van de gemeente."))
+        if not self.errors and not cleaned.get("gemeenten") and not code:
+            raise forms.ValidationError(_("Een regio heeft minstens één gemeente."))
+        return cleaned
+
+    def municipalities(self) -> dict[str, str]:
+        """NIS code -> name of every chosen municipality."""
+        chosen = {code: self.names[code] for code in self.cleaned_data["gemeenten"]}
+        code = self.cleaned_data.get("nis_code", "").strip()
+        if code:
+            chosen[code] = self.cleaned_data.get("gemeente", "").strip() or self.names[code]
+        return chosen

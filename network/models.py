@@ -12,6 +12,7 @@ from wagtail.models import Page
 from home.models import SingletonIntroPage
 from home.search import visitor_query
 from network.forms import NETWORK_FILTER_FIELDS, NetworkAgendaFilterForm
+from network.fragments import cards_render, filter_fields_html
 from network.rows import NetworkOccurrence  # noqa: F401 - the app's model
 from network.selectors import (
     SEARCH_PER_PAGE,
@@ -19,8 +20,10 @@ from network.selectors import (
     network_agenda_page,
     network_map,
     network_pages_search,
+    network_search,
     scope_site_ids,
     search_hits_label,
+    search_pages_load,
 )
 
 
@@ -77,9 +80,15 @@ class NetworkAgendaPage(SingletonIntroPage):
         result = network_agenda_page(
             filters=filters, site_id=site_id, page_number=_page_number(request), network=network
         )
-        _choices_count(form=form, facets=result.facets)
+        fields_html = filter_fields_html(
+            form=form,
+            counts_key=result.counts_key,
+            add_counts=lambda: _choices_count(form=form, facets=result.facets),
+        )
+        cards_render(items=result.items, request=request, map_generation=network.generation)
         context.update(
             filter_form=form,
+            filter_fields_html=fields_html,
             filters_active=bool(filters),
             agenda=result,
             facets=result.facets,
@@ -104,23 +113,33 @@ class NetworkSearchPage(SingletonIntroPage):
         context = super().get_context(request, *args, **kwargs)
         query = visitor_query(request.GET.get("q", ""))
         results = hits = None
+        more = False
         if query:
             network = network_map()
-            site_ids = scope_site_ids(
-                network=network, site_id=_site_id_of(page=self, network=network)
-            )
-            paginator = Paginator(
-                network_pages_search(query=query, site_ids=site_ids), SEARCH_PER_PAGE
-            )
+            own_site_id = _site_id_of(page=self, network=network)
+            site_ids = scope_site_ids(network=network, site_id=own_site_id)
+            found = network_search(query=query, site_ids=site_ids)
+            if found is not None:
+                # Wagtail's own index read directly (PostgreSQL): ids best first.
+                paginator = Paginator(found.ids, SEARCH_PER_PAGE)
+                more = found.more
+            else:
+                paginator = Paginator(
+                    network_pages_search(query=query, site_ids=site_ids), SEARCH_PER_PAGE
+                )
             try:
                 results = paginator.page(_page_number(request))
             except EmptyPage:
                 results = paginator.page(paginator.num_pages)
-            hits = search_hits_label(pages=list(results.object_list))
+            pages = list(results.object_list)
+            if found is not None:
+                pages = search_pages_load(ids=pages, content_types=found.content_types)
+            hits = search_hits_label(pages=pages, current_site_id=own_site_id)
         context.update(
             search_query=query,
             results=results,
             hits=hits,
+            more_results=more,
             extra_query=urlencode({"q": query}),
         )
         return context

@@ -4,9 +4,32 @@ counts and pages without joining the page tables. Kept by network.services (on p
 unpublish, move and `home.signals.pages_changed`); the sites' own occurrence rows
 (events.Occurrence) stay the source."""
 
+from django.core.exceptions import EmptyResultSet
 from django.db import models
 
 from events.models import EventPage
+
+
+class InArray(models.Lookup):
+    """`agenda_id__in_array=[...]`: on PostgreSQL one array parameter (`= ANY(%s)`) instead of
+    one parameter per id. The network agenda names hundreds of agendas in each of its queries;
+    Django prepares and psycopg binds each parameter of an `IN` list apart, which cost more
+    Python time than the rest of the query. Elsewhere (SQLite) an `IN` list."""
+
+    lookup_name = "in_array"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return [int(value) for value in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if not self.rhs:
+            raise EmptyResultSet
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
+        placeholders = ", ".join(["%s"] * len(self.rhs))
+        return f"{lhs} IN ({placeholders})", [*lhs_params, *self.rhs]
 
 
 class NetworkOccurrence(models.Model):
@@ -38,3 +61,6 @@ class NetworkOccurrence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.start:%Y-%m-%d %H:%M}"
+
+
+NetworkOccurrence._meta.get_field("agenda_id").register_lookup(InArray)

@@ -8,12 +8,15 @@ agenda holds no copies, each event links to the page on its own site.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
@@ -21,7 +24,9 @@ from django.db import connections
 from django.db.models import (
     BooleanField,
     DateTimeField,
+    DurationField,
     ExpressionWrapper,
+    F,
     Min,
     Q,
     QuerySet,
@@ -29,8 +34,9 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Greatest
+from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from events import taxonomy
 from events.models import EventIndexPage, EventPage
@@ -53,10 +59,12 @@ from network.rows import NetworkOccurrence
 
 PER_PAGE = 20
 SEARCH_PER_PAGE = 20
-MAP_KEY = "network-map:{}"
+MAP_KEY = "network-map:v2:{}"  # v2: SiteEntry.root_url_path
 GENERATION_KEY = "network-map-generation"
 ROWS_GENERATION_KEY = "network-rows-generation"
 COUNTS_KEY = "network-counts:{}:{}"
+# A page of events read under one computation of the counts: token, offset, page size.
+PAGE_KEY = "network-page:{}:{}:{}"
 # How long the counts of one set of filters are reused while no event changes: events that
 # end in the meantime stay counted until then (the page cache keeps whole pages longer).
 COUNTS_SECONDS = 120
@@ -76,6 +84,8 @@ class SiteEntry:
     nis_code: str
     municipality: str
     regions: tuple[str, ...] = ()
+    # The url_path of the site's home page: its pages' URLs are their url_path after it.
+    root_url_path: str = "/"
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,8 @@ class NetworkMap:
     agendas: dict[int, int] = field(default_factory=dict)  # agenda page id -> site id
     regions: dict[str, RegionEntry] = field(default_factory=dict)
     by_root: dict[str, int] = field(default_factory=dict)  # home page path -> site id
+    # The generation it was built under (network_map sets it): keys of what it decides.
+    generation: str = ""
     _municipalities: list[tuple[str, str]] | None = None
 
     def site_for_path(self, path: str) -> SiteEntry | None:
@@ -178,13 +190,16 @@ def _network_map_build() -> NetworkMap:
     ):
         region_rows[region_id].append(nis_code)
         region_meta[region_id] = (slug, name, site_id, kind)
-    for site in Site.objects.values("id", "site_name", "hostname", "port", "root_page__path"):
+    for site in Site.objects.values(
+        "id", "site_name", "hostname", "port", "root_page__path", "root_page__url_path"
+    ):
         identity = identities.get(site["id"], {})
         sites[site["id"]] = SiteEntry(
             site_id=site["id"],
             name=site["site_name"] or site["hostname"],
             root_url=Site(hostname=site["hostname"], port=site["port"]).root_url,
             root_path=site["root_page__path"],
+            root_url_path=site["root_page__url_path"] or "/",
             slug=tenants.get(site["id"], ""),
             kind=kinds.get(site["id"], ""),
             province=identity.get("province", ""),
@@ -243,6 +258,7 @@ def network_map() -> NetworkMap:
     if network is None:
         network = _network_map_build()
         cache.set(key, network, timeout=3600)
+    network.generation = generation
     _process_map.clear()
     _process_map[generation] = network
     return network
@@ -308,7 +324,7 @@ def network_rows(
     events.selectors.occurrences_matching, on one narrow table."""
     agendas = agenda_ids(network=network, filters=filters, site_ids=site_ids)
     start, end = when_window(filters=filters, now=now)
-    rows = NetworkOccurrence.objects.filter(agenda_id__in=agendas, end__gte=start).exclude(
+    rows = NetworkOccurrence.objects.filter(agenda_id__in_array=agendas, end__gte=start).exclude(
         end=start, start__lt=start
     )
     if end is not None:
@@ -345,6 +361,8 @@ class NetworkAgendaResult:
     items: list[AgendaItem]
     total: int
     facets: dict[str, list[FacetValue]]
+    # Names the computation of the counts (network.fragments keeps the filter fields under it).
+    counts_key: str = ""
 
 
 class _Counted:
@@ -438,17 +456,28 @@ def _counts_cached(
     windowed: bool,
     filters: dict,
     site_ids: set[int] | None,
-) -> tuple[dict[int, int], dict[str, int], dict[str, int], dict[str, int]]:
-    """_counts, kept COUNTS_SECONDS per set of filters and scope, until an event changes."""
-    asked = repr((sorted(filters.items()), sorted(site_ids) if site_ids is not None else None))
+    network: NetworkMap,
+) -> tuple[tuple[dict[int, int], dict[str, int], dict[str, int], dict[str, int]], str]:
+    """_counts and a token of their computation, kept COUNTS_SECONDS per set of filters and
+    scope, until an event changes or the network map does (a region's municipalities, a
+    site's province or kind: the site filters then name other agendas)."""
+    asked = repr(
+        (
+            sorted(filters.items()),
+            sorted(site_ids) if site_ids is not None else None,
+            network.generation,
+        )
+    )
     key = COUNTS_KEY.format(
         network_rows_generation(), hashlib.sha256(asked.encode()).hexdigest()[:32]
     )
-    counts = cache.get(key)
-    if counts is None:
-        counts = _counts(rows=rows, windowed=windowed)
-        cache.set(key, counts, timeout=COUNTS_SECONDS)
-    return counts
+    entry = cache.get(key)
+    if entry is None:
+        # A token of this computation: what is rendered from these counts (the filter
+        # fields, network.fragments) is kept under it, so it goes when they are recomputed.
+        entry = (_counts(rows=rows, windowed=windowed), uuid.uuid4().hex)
+        cache.set(key, entry, timeout=COUNTS_SECONDS)
+    return entry
 
 
 def _facets(
@@ -507,8 +536,31 @@ def _facets(
 WALK_LIMIT = 1000
 
 
+# At most this many matching events: their rows are read through the other filters' indexes
+# and sorted, instead of walking the start index (which reads about all rows / matching rows
+# per row it keeps: 8,000 rows, 30-50 ms, for a region of five municipalities).
+NARROW_EVENTS = 3000
+
+
+def _date_order(*, rows: QuerySet[NetworkOccurrence], narrow: bool) -> Any:
+    """The rows' date order. For few matching rows on PostgreSQL, an expression of the start
+    (the same order) that the start index cannot give: the planner then reads the matching
+    rows by the agenda index and sorts them, where it would walk the start index."""
+    if not narrow or connections[rows.db].vendor != "postgresql":
+        return F("start")
+    return ExpressionWrapper(
+        F("start") + Value(dt.timedelta(0), output_field=DurationField()),
+        output_field=DateTimeField(),
+    )
+
+
 def _page_rows(
-    *, rows: QuerySet[NetworkOccurrence], start: dt.datetime, offset: int, per_page: int
+    *,
+    rows: QuerySet[NetworkOccurrence],
+    start: dt.datetime,
+    offset: int,
+    per_page: int,
+    narrow: bool = False,
 ) -> list[dict]:
     """The page's events in order of their first matching date (an ongoing one counts from the
     start of the period), then id: walks the rows in date order (the start index) until the
@@ -527,7 +579,11 @@ def _page_rows(
         return [{"page_id": row["event_id"], "first_start": row["first_start"]} for row in grouped]
     limit = wanted * 3 + 20
     while True:
-        fetched = list(rows.order_by("start", "event_id").values_list("event_id", "start")[:limit])
+        fetched = list(
+            rows.order_by(_date_order(rows=rows, narrow=narrow), "event_id").values_list(
+                "event_id", "start"
+            )[:limit]
+        )
         first: dict[int, dt.datetime] = {}
         for event_id, row_start in fetched:
             first.setdefault(event_id, row_start)
@@ -546,6 +602,26 @@ def _page_rows(
         limit *= 4
 
 
+def _page_rows_counted(
+    *, rows: QuerySet[NetworkOccurrence], start: dt.datetime, offset: int, per_page: int, total: int
+) -> list[dict]:
+    """The page's rows (_page_rows) with each event's number of matching dates: two queries."""
+    page_rows = _page_rows(
+        rows=rows, start=start, offset=offset, per_page=per_page, narrow=total <= NARROW_EVENTS
+    )
+    if page_rows:
+        dates = dict(
+            rows.filter(event_id__in=[row["page_id"] for row in page_rows])
+            .order_by()
+            .values("event_id")
+            .annotate(n=Sum("sessions"))
+            .values_list("event_id", "n")
+        )
+        for row in page_rows:
+            row["count"] = dates.get(row["page_id"], 1)
+    return page_rows
+
+
 def network_agenda_page(
     *,
     filters: dict,
@@ -558,7 +634,9 @@ def network_agenda_page(
 ) -> NetworkAgendaResult:
     """One page of the network's (or a region's) events, each once at its first matching date,
     with the counts per filter value: one grouped query for the counts, one for the page's
-    events, one for their numbers of dates and the event cards' two."""
+    events, one for their numbers of dates and the event cards' two. The counts and the pages
+    read under them are kept together (COUNTS_SECONDS, until an event or the map changes):
+    a request that finds them runs the cards' query only."""
     now = now or timezone.now()
     network = network or network_map()
     if site is not None:
@@ -566,29 +644,46 @@ def network_agenda_page(
     site_ids = scope_site_ids(network=network, site_id=site_id)
     start, end = when_window(filters=filters, now=now)
     rows = network_rows(network=network, filters=filters, now=now, site_ids=site_ids)
-    counts = _counts_cached(rows=rows, windowed=end is not None, filters=filters, site_ids=site_ids)
+    counts, counts_token = _counts_cached(
+        rows=rows, windowed=end is not None, filters=filters, site_ids=site_ids, network=network
+    )
     total, facets = _facets(network=network, counts=counts, scoped=site_ids is not None)
     page_obj = Paginator(_Counted(total), per_page).get_page(page_number)
     page_rows: list[dict] = []
     if total:
-        page_rows = _page_rows(
-            rows=rows, start=start, offset=page_obj.start_index() - 1, per_page=per_page
-        )
-    if page_rows:
-        dates = dict(
-            rows.filter(event_id__in=[row["page_id"] for row in page_rows])
-            .order_by()
-            .values("event_id")
-            .annotate(n=Sum("sessions"))
-            .values_list("event_id", "n")
-        )
-        for row in page_rows:
-            row["count"] = dates.get(row["page_id"], 1)
+        offset = page_obj.start_index() - 1
+        key = PAGE_KEY.format(counts_token, offset, per_page)
+        page_rows = cache.get(key)
+        if page_rows is None:
+            page_rows = _page_rows_counted(
+                rows=rows, start=start, offset=offset, per_page=per_page, total=total
+            )
+            cache.set(key, page_rows, timeout=COUNTS_SECONDS)
     page_obj.object_list = page_rows
     items = event_cards_load(rows=page_rows, now=now)
     for item in items:
         item.site = network.site_for_path(item.event.path)
-    return NetworkAgendaResult(page_obj=page_obj, items=items, total=total, facets=facets)
+        _url_from_map(page=item.event, site=item.site, current_site_id=site_id)
+    return NetworkAgendaResult(
+        page_obj=page_obj, items=items, total=total, facets=facets, counts_key=counts_token
+    )
+
+
+def _url_from_map(*, page: Page, site: SiteEntry | None, current_site_id: int | None) -> None:
+    """Give `page` its URL from the network map: `{% pageurl %}` (Page.get_url) looks for the
+    page's site among every site's root path, twice per link (about 500 sites), which cost
+    more than the rest of an event card. The URL is the same: the site's root URL (left out
+    on the page's own site) and the reversed path after the site's home page."""
+    if site is None or not page.url_path.startswith(site.root_url_path):
+        return  # not under a known site: Wagtail's own routing decides
+    path = reverse("wagtail_serve", args=(page.url_path[len(site.root_url_path) :],))
+    url = path if site.site_id == current_site_id else site.root_url + path
+    # An instance attribute (picklable): the class's get_url stays Wagtail's elsewhere.
+    page.get_url = functools.partial(_known_url, url)
+
+
+def _known_url(url: str, request=None, current_site=None) -> str:
+    return url
 
 
 # --- Search -----------------------------------------------------------------------------------
@@ -602,7 +697,8 @@ class SearchHit:
 
 def network_pages_search(*, query: str, site_ids: set[int] | None = None) -> QuerySet[Page]:
     """Live, public pages of every site (or of the given sites) matching the query, best
-    first (Wagtail's search backend: PostgreSQL full text, or Elasticsearch when set)."""
+    first, through Wagtail's search backend: the way on SQLite and Elasticsearch. On
+    PostgreSQL with the database backend `network_search` reads Wagtail's index itself."""
     terms = search_terms(query)
     if not terms:
         return Page.objects.none()
@@ -616,7 +712,204 @@ def network_pages_search(*, query: str, site_ids: set[int] | None = None) -> Que
     return pages.specific().search(terms, operator="and")
 
 
-def search_hits_label(*, pages: list[Page]) -> list[SearchHit]:
-    """Each result with the site it belongs to (from the cached map: no queries)."""
+# Pages ranked for one query at most: a word found on more pages (a word in the title of most
+# events) ranks the first this many found with the word in their title and the first this
+# many with it anywhere, and says "meer dan" this many.
+SEARCH_CANDIDATES = 1000
+
+
+@dataclass
+class NetworkSearchResult:
+    """The page ids best first (at most SEARCH_CANDIDATES); `more`: there were more."""
+
+    ids: list[int]
+    more: bool
+    content_types: dict[int, int] = field(default_factory=dict)  # page id -> its type
+
+
+def _index_search_usable(using: str = "default") -> bool:
+    backend = settings.WAGTAILSEARCH_BACKENDS.get("default", {}).get("BACKEND", "")
+    return connections[using].vendor == "postgresql" and backend.rstrip(".").endswith(
+        "search.backends.database"
+    )
+
+
+def _tsquery_sql(config: str | None) -> str:
+    return "plainto_tsquery(%s::regconfig, %s)" if config else "plainto_tsquery(%s)"
+
+
+def network_search(*, query: str, site_ids: set[int] | None = None) -> NetworkSearchResult | None:
+    """Live, public pages of every site (or of `site_ids`) whose title or text has every word
+    of the query, best first, read from Wagtail's own index (PostgreSQL, database backend):
+    None elsewhere (use network_pages_search).
+
+    Wagtail's search matches the concatenation `title || body` and joins every page to its
+    index entry by a cast of the page id: it reads every page and every entry (about 100 ms
+    at 471 sites). Here each word is looked up in the GIN indexes of the entries' title and
+    body, the page is joined by its primary key, and only the candidates are ranked with
+    Wagtail's rank (title and body weights, title norm). One query; two when the query has
+    several words (which of them the search configuration keeps: stop words match all)."""
+    terms = search_terms(query).split()
+    if not terms or not _index_search_usable():
+        return None
+    from wagtail.search.backends import get_search_backend
+    from wagtail.search.backends.database.postgres.weights import get_sql_weights
+    from wagtail.search.models import IndexEntry
+
+    config = getattr(get_search_backend(), "config", None)
+    config_params = [config] if config else []
+    tsquery = _tsquery_sql(config)
+    connection = connections["default"]
+    if len(terms) > 1:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT " + ", ".join(f"numnode({tsquery}) > 0" for _ in terms),
+                [param for term in terms for param in (*config_params, term)],
+            )
+            kept = [term for term, useful in zip(terms, cursor.fetchone(), strict=True) if useful]
+        terms = kept or terms[:1]
     network = network_map()
-    return [SearchHit(page=page, site=network.site_for_path(page.path)) for page in pages]
+    scope_sql, scope_params = "", []
+    if site_ids is not None:
+        roots = [network.sites[site_id].root_path for site_id in sorted(site_ids)]
+        if not roots:
+            return NetworkSearchResult(ids=[], more=False)
+        scope_sql = "AND (" + " OR ".join("p.path LIKE %s" for _ in roots) + ")"
+        scope_params = [f"{root}%" for root in roots]
+    entries = IndexEntry._meta.db_table
+    page_table = Page._meta.db_table
+    restrictions = PageViewRestriction._meta.db_table
+    words_sql = " AND ".join(f"(e.title @@ {tsquery} OR e.body @@ {tsquery})" for _ in terms)
+    words_params = [param for term in terms for param in (*config_params, term) * 2]
+    full = [*config_params, " ".join(terms)]
+    # Several words: each in the title or the text, and all of them in the two together (one
+    # word: the same thing).
+    whole_sql = f"AND (e.title || e.body) @@ {tsquery}" if len(terms) > 1 else ""
+    pages_sql = (
+        f"FROM {entries} e JOIN {page_table} p ON p.id = CASE WHEN e.object_id ~ '^[0-9]+$' "
+        "THEN e.object_id::integer END AND p.content_type_id = e.content_type_id "
+        f"WHERE p.live AND p.depth >= 2 {scope_sql} "
+        f"AND NOT EXISTS (SELECT 1 FROM {restrictions} r JOIN {page_table} rp "
+        "ON rp.id = r.page_id WHERE p.path LIKE rp.path || '%%') "
+    )
+    limit = SEARCH_CANDIDATES + 1
+    # Each part keeps the entries indexed last (a common word: read backwards on the primary
+    # key until enough; a rare one: found through the GIN index and sorted), so the
+    # candidates, and the pages of results, are the same from one request to the next. Then
+    # Wagtail's rank, once per candidate (LATERAL, kept apart by OFFSET 0: an index lookup
+    # each, never a merge with the whole index).
+    sql = (
+        f"WITH q AS (SELECT {tsquery} AS query), candidates AS ("
+        f"(SELECT e.id, p.id AS page_id, p.content_type_id {pages_sql} "
+        f"AND e.title @@ {tsquery} ORDER BY e.id DESC LIMIT {limit}) UNION "
+        f"(SELECT e.id, p.id AS page_id, p.content_type_id {pages_sql} "
+        f"AND {words_sql} {whole_sql} ORDER BY e.id DESC LIMIT {limit})) "
+        "SELECT c.page_id, c.content_type_id, COUNT(*) OVER () FROM candidates c "
+        "CROSS JOIN LATERAL (SELECT ts_rank(%s::float4[], e.title, q.query) * e.title_norm "
+        f"+ ts_rank(%s::float4[], e.body, q.query) AS rank FROM {entries} e, q "
+        "WHERE e.id = c.id OFFSET 0) ranked "
+        f"ORDER BY ranked.rank DESC, c.page_id DESC LIMIT {SEARCH_CANDIDATES}"
+    )
+    weights = get_sql_weights()
+    # The words as literals in each part (not the CTE's): the planner then knows how common
+    # they are, and reads a word found on most pages in table order until it has enough.
+    params = [
+        *full,
+        *scope_params,
+        *full,
+        *scope_params,
+        *words_params,
+        *(full if whole_sql else []),
+        weights,
+        weights,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = rows[0][2] if rows else 0
+    return NetworkSearchResult(
+        ids=[row[0] for row in rows],
+        more=found > SEARCH_CANDIDATES,
+        content_types={row[0]: row[1] for row in rows},
+    )
+
+
+def search_pages_load(*, ids: list[int], content_types: dict[int, int]) -> list[Page]:
+    """The pages of `ids`, specific, in that order: one query per page type (the search
+    gave each page's type, so Wagtail's `specific()` first query is not needed)."""
+    by_type: dict[int, list[int]] = defaultdict(list)
+    for pk in ids:
+        by_type[content_types[pk]].append(pk)
+    pages: dict[int, Page] = {}
+    for type_id, type_ids in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class() or Page
+        pages.update(model._default_manager.in_bulk(type_ids))
+    return [pages[pk] for pk in ids if pk in pages]
+
+
+def search_hits_label(*, pages: list[Page], current_site_id: int | None = None) -> list[SearchHit]:
+    """Each result with the site it belongs to and its URL on that site (from the cached map:
+    no queries, and no scan of every site's root path per link)."""
+    network = network_map()
+    hits = []
+    for page in pages:
+        site = network.site_for_path(page.path)
+        _url_from_map(page=page, site=site, current_site_id=current_site_id)
+        hits.append(SearchHit(page=page, site=site))
+    return hits
+
+
+# --- Regions (the admin screen of central editors) --------------------------------------------
+
+
+@dataclass
+class RegionSummary:
+    tenant: Tenant
+    municipalities: list[str]
+    member_sites: int
+
+
+def regions_list() -> list[RegionSummary]:
+    """Every regional site with its municipalities and its number of member sites (from the
+    map): two queries."""
+    network = network_map()
+    names: dict[int, list[str]] = defaultdict(list)
+    for region_id, municipality in RegionMunicipality.objects.order_by("municipality").values_list(
+        "region_id", "municipality"
+    ):
+        names[region_id].append(municipality)
+    summaries = []
+    for tenant in (
+        Tenant.objects.filter(kind__in=REGION_MEMBER_KINDS)
+        .select_related("site")
+        .order_by("site__site_name", "slug")
+    ):
+        region = network.region_for_site(tenant.site_id)
+        summaries.append(
+            RegionSummary(
+                tenant=tenant,
+                municipalities=names.get(tenant.pk, []),
+                member_sites=len(region.member_site_ids) if region else 0,
+            )
+        )
+    return summaries
+
+
+def region_municipality_choices(*, region: Tenant) -> list[tuple[str, str]]:
+    """The municipalities a region can hold: those of the sites of its member kinds (in its
+    province when it has one), and the ones it holds already (a municipality without a site
+    of that kind yet stays in the list), by name."""
+    kinds = REGION_MEMBER_KINDS.get(region.kind, ())
+    province = (
+        IdentitySettings.objects.filter(site_id=region.site_id)
+        .values_list("province", flat=True)
+        .first()
+    )
+    known = IdentitySettings.objects.filter(site__tenant__kind__in=kinds).exclude(nis_code="")
+    if province:
+        known = known.filter(province=province)
+    names = dict(known.values_list("nis_code", "municipality"))
+    names.update(
+        RegionMunicipality.objects.filter(region=region).values_list("nis_code", "municipality")
+    )
+    return sorted(names.items(), key=lambda item: (item[1].lower(), item[0]))

@@ -3,11 +3,13 @@ sites' own occurrence rows and events whenever these change."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
 from events.models import EventPage, Occurrence
+from home.models import RegionMunicipality, Tenant
 from network.rows import NetworkOccurrence
 from network.selectors import network_rows_retire
 
@@ -73,3 +75,36 @@ def network_occurrences_rebuild() -> int:
             created = cursor.rowcount
         _rows_retire()
     return created
+
+
+@dataclass
+class RegionChange:
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)
+
+
+def region_municipalities_set(*, region: Tenant, municipalities: Mapping[str, str]) -> RegionChange:
+    """Make the region's member municipalities exactly `municipalities` (NIS code -> name).
+
+    One save or delete per row, not in bulk: each row's signals retire the network map (the
+    regional agenda's member sites and the network agenda's region filter), the shells of the
+    member sites ("Deel van") and the cached pages of the region's site and the network site
+    (pagecache, registered in NetworkConfig). Atomic."""
+    change = RegionChange()
+    with transaction.atomic():
+        existing = {row.nis_code: row for row in RegionMunicipality.objects.filter(region=region)}
+        for code, row in existing.items():
+            if code not in municipalities:
+                row.delete()
+                change.removed.append(row.municipality)
+        for code, name in municipalities.items():
+            row = existing.get(code)
+            if row is None:
+                RegionMunicipality.objects.create(region=region, nis_code=code, municipality=name)
+                change.added.append(name)
+            elif name and row.municipality != name:
+                row.municipality = name
+                row.save(update_fields=["municipality"])
+                change.renamed.append(name)
+    return change

@@ -3,9 +3,10 @@ region links in step with sites, identities, regions and agendas."""
 
 from events.models import EventIndexPage, EventPage
 from home.generations import bump_site_generations
-from home.models import IdentitySettings, RegionMunicipality
+from home.models import IdentitySettings, RegionMunicipality, SiteKind, Tenant
 from network.selectors import network_map_retire
 from network.services import network_occurrences_sync
+from pagecache.registry import PurgeTargets
 
 
 def network_changed(sender, instance, **kwargs) -> None:
@@ -39,3 +40,12 @@ def event_changed(sender, instance, **kwargs) -> None:
 def pages_bulk_changed(sender, page_ids=(), **kwargs) -> None:
     """An import or the daily re-expansion changed these pages' occurrences."""
     network_occurrences_sync(page_ids=page_ids)
+
+
+def region_purge_targets(instance: RegionMunicipality) -> PurgeTargets:
+    """A region's municipality: the region's own site (its agenda) and the network site (the
+    region filter and its counts). The member sites' shells follow network_changed."""
+    site_ids = list(
+        Tenant.objects.filter(pk=instance.region_id).values_list("site_id", flat=True)
+    ) + list(Tenant.objects.filter(kind=SiteKind.NETWORK).values_list("site_id", flat=True))
+    return PurgeTargets(site_ids=site_ids)

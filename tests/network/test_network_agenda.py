@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from network.rows import NetworkOccurrence
 from network.selectors import network_agenda_page
 from places.models import NearbyPage, NetworkMapPage
 from sitegen.services import network_site_provision
+from tests.conftest import postgres_only
 from tests.factories.events import EventPageFactory, agenda_of, event_date
 
 NETWORK_HOST = "netwerk.testserver"
@@ -198,6 +200,10 @@ def test_network_search_finds_pages_of_every_site_labelled_by_site(network):
     assert ("Fotografie voor beginners", site_b.site.site_name) in found
     assert ("Fotoreeks", site_a.site.site_name) not in found  # "foto" is not "fotografie"
     assert all(li.h2.a["href"].startswith("http://") for li in results)
+    # Each links to its page on its own site, as Wagtail's routing does.
+    workshop = EventPage.objects.get(pk=network["events"]["b_workshop"].pk)
+    links = {li.h2.a.text: li.h2.a["href"] for li in results}
+    assert links["Fotografie voor beginners"] == workshop.get_full_url()
     soup = _get(search.relative_url(tenant.site), q="knutselen")
     assert [li.h2.a.text for li in soup.select(".search-results li")] == ["Knutselen"]
 
@@ -238,8 +244,10 @@ def test_network_rows_follow_publish_unpublish_and_bulk_changes(network):
     assert _get(path).select_one("[data-total]")["data-total"] == "5"
     series.unpublish()
     assert _rows(series) == []
-    # The counts were cached: the unpublish retired them.
-    assert _get(path).select_one("[data-total]")["data-total"] == "4"
+    # The counts and the page were cached: the unpublish retired them.
+    soup = _get(path)
+    assert soup.select_one("[data-total]")["data-total"] == "4"
+    assert "Fotoreeks" not in [a.text for a in soup.select(".event-card .card__title a")]
     series.save_revision().publish()
     assert len(_rows(series)) == 3
     # A bulk change (an import) announces its pages with home.signals.pages_changed.
@@ -266,7 +274,15 @@ def test_network_agenda_lists_a_sites_events_as_its_own_agenda_does(network, mon
         walked = network_agenda_page(filters={"gemeente": "44021"}, page_number=number, per_page=4)
         expected = [(item.event.pk, item.occurrence.start, item.count) for item in own.items]
         assert [(i.event.pk, i.occurrence.start, i.count) for i in walked.items] == expected
+        # Many matching events: the walk on the start index, not the sorted read of a few
+        # (the page read before is kept with the counts: read it again).
+        cache.clear()
+        monkeypatch.setattr(network_selectors, "NARROW_EVENTS", 0)
+        wide = network_agenda_page(filters={"gemeente": "44021"}, page_number=number, per_page=4)
+        monkeypatch.setattr(network_selectors, "NARROW_EVENTS", 3000)
+        assert [(i.event.pk, i.occurrence.start, i.count) for i in wide.items] == expected
         # Deep pages group every row instead of walking them: the same events.
+        cache.clear()
         monkeypatch.setattr(network_selectors, "WALK_LIMIT", 0)
         grouped = network_agenda_page(filters={"gemeente": "44021"}, page_number=number, per_page=4)
         monkeypatch.setattr(network_selectors, "WALK_LIMIT", 1000)
@@ -336,3 +352,127 @@ def test_network_agenda_filters_fold_behind_a_filters_button(network):
     assert not panel.has_attr("data-filters-active")
     active = _get(_agenda_path(network["tenant"]), provincie="vlaams-brabant")
     assert active.select_one("details.filters").has_attr("data-filters-active")
+
+
+def _spy(monkeypatch, module, name: str) -> list:
+    """Record the calls of module.name (and still make them)."""
+    calls = []
+    original = getattr(module, name)
+
+    def spy(*args, **kwargs):
+        calls.append((args, kwargs))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spy)
+    return calls
+
+
+@pytest.mark.django_db
+def test_network_agenda_cards_and_filters_come_from_the_cache_until_they_change(
+    network, monkeypatch
+):
+    from network import fragments
+    from network import models as network_models
+
+    path = _agenda_path(network["tenant"])
+    first = _get(path)
+    counted = _spy(monkeypatch, network_models, "_choices_count")
+    templates = _spy(monkeypatch, fragments, "get_template")
+    again = _get(path)
+    assert counted == [] and templates == []  # neither the options nor a card rendered again
+    assert str(again.select_one("form.network-filters")) == str(
+        first.select_one("form.network-filters")
+    )
+    assert str(again.select_one(".card-grid")) == str(first.select_one(".card-grid"))
+    # Each card links to its event as Wagtail's own routing does, on the event's own site.
+    links = {a.text: a["href"] for a in again.select(".event-card .card__title a")}
+    for event in network["events"].values():
+        if event.title in links:
+            assert links[event.title] == EventPage.objects.get(pk=event.pk).get_full_url()
+
+    # A republished event: its card only is rendered again, with the new title.
+    event = EventPage.objects.get(pk=network["events"]["b_exhibition"].pk)
+    event.title = "Expo van het jaar"
+    event.save_revision().publish()
+    soup = _get(path)
+    titles = [a.text for a in soup.select(".event-card .card__title a")]
+    assert "Expo van het jaar" in titles and "Expo" not in titles
+    assert sorted(args[0] for args, _kw in templates) == [
+        fragments.CARD_TEMPLATE,  # one card
+        fragments.FILTER_FIELDS_TEMPLATE,  # the counts changed
+    ]
+    # A renamed site: the network map changes, so do its cards.
+    site_b = network["site_b"].site
+    site_b.site_name = "Cultuurcentrum Strombeek"
+    site_b.save()
+    soup = _get(path, provincie="vlaams-brabant")
+    assert {p.text for p in soup.select(".event-card .card__site")} == {"Cultuurcentrum Strombeek"}
+    # The submitted values are part of the fields' key: the choice shows, then goes.
+    assert soup.select_one("select[name=provincie] option[selected]")["value"] == "vlaams-brabant"
+    assert _get(path).select_one("select[name=provincie] option[selected]")["value"] == ""
+
+
+def _search_ids(query: str, site_ids=None) -> list[int]:
+    return [
+        page.pk for page in network_selectors.network_pages_search(query=query, site_ids=site_ids)
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+@postgres_only
+def test_network_search_reads_wagtails_index_as_wagtails_search_does(network):
+    from wagtail.models import PageViewRestriction
+
+    for query in ("fotografie", "knutselen", "expo", "fotografie beginners", "de expo", "zzz"):
+        found = network_selectors.network_search(query=query)
+        assert found is not None and not found.more
+        assert set(found.ids) == set(_search_ids(query)), query
+    assert network_selectors.network_search(query="fotografie beginners").ids == [
+        network["events"]["b_workshop"].pk
+    ]
+    # Not published, restricted, or on another site than the scope: not found.
+    assert network_selectors.network_search(query="gepubliceerd").ids == []
+    expo = network["events"]["b_exhibition"]
+    PageViewRestriction.objects.create(page=expo, restriction_type="login")
+    assert expo.pk not in network_selectors.network_search(query="expo").ids
+    site_a = network["site_a"].site.pk
+    scoped = network_selectors.network_search(query="fotografie", site_ids={site_a})
+    assert set(scoped.ids) == set(_search_ids("fotografie", site_ids={site_a}))
+    assert network["events"]["b_workshop"].pk not in scoped.ids
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+@postgres_only
+def test_network_search_beyond_its_candidates_says_more(
+    network, monkeypatch, django_assert_max_num_queries
+):
+    tenant = network["tenant"]
+    search = NetworkSearchPage.objects.descendant_of(tenant.site.root_page).get()
+    path = search.relative_url(tenant.site)
+    everywhere = network_selectors.network_search(query="privacyverklaring").ids
+    assert len(everywhere) >= 3  # every site has one
+    _get(path, q="privacyverklaring")  # the network map is built once and cached
+    # The page lookup, the search and one query per page type (these are all one type).
+    with django_assert_max_num_queries(4):
+        soup = _get(path, q="privacyverklaring")
+    assert soup.select_one("[role=status]").text.startswith(f"{len(everywhere)} resultaten")
+    assert [li.h2.a.text for li in soup.select(".search-results li")][0] == "Privacyverklaring"
+    monkeypatch.setattr(network_selectors, "SEARCH_CANDIDATES", 2)
+    soup = _get(path, q="privacyverklaring")
+    assert soup.select_one("[role=status]").text.startswith("Meer dan 2 resultaten")
+    assert len(soup.select(".search-results li")) == 2
+
+
+@pytest.mark.django_db
+def test_a_warm_network_agenda_request_reads_the_cards_only(network, django_assert_max_num_queries):
+    """The counts, the filter fields and the page of events are kept under one computation
+    of the counts: a second request runs the page lookup and the cards' query only."""
+    path = _agenda_path(network["tenant"])
+    first = _get(path, soort="bibliotheek")
+    with django_assert_max_num_queries(4):
+        again = _get(path, soort="bibliotheek")
+    titles = [a.text for a in again.select(".event-card .card__title a")]
+    assert titles == [a.text for a in first.select(".event-card .card__title a")]
+    assert len(titles) == 3
