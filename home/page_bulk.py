@@ -341,10 +341,13 @@ def _insert_query(
 
 def _pages_insert(pages: list[Page]) -> None:
     if connection.vendor == "postgresql":
-        # The revisions' ids too, in the same query (see _revisions_create).
+        # The revisions' ids too, in the same query: the page rows are written pointing at
+        # their revision (the foreign keys are checked at the commit), which _revisions_create
+        # writes with that id, so no UPDATE of the pages follows.
         pks, revision_pks = _ids_reserve_many([Page, Revision], len(pages))
         for page, revision_pk in zip(pages, revision_pks, strict=True):
             page._bulk_revision_pk = revision_pk
+            page.latest_revision_id = page.live_revision_id = revision_pk
     else:
         base_fields = [f for f in Page._meta.local_concrete_fields if not f.primary_key]
         pks = [row[0] for row in _insert(Page, pages, base_fields, returning=True)]
@@ -364,6 +367,8 @@ def _pages_insert(pages: list[Page]) -> None:
     for page in pages:
         page._state.adding = False
         page._state.db = connection.alias
+        # Until its revision exists (the revision's content has none, as Wagtail's has).
+        page.latest_revision_id = page.live_revision_id = None
 
 
 def _ids_reserve(model: type[models.Model], count: int) -> list[int]:
@@ -653,29 +658,47 @@ def _child_m2m_relations(model: type[Page]) -> list:
 
 
 def _revisions_point(pages: list[Page], revisions: list[Revision]) -> None:
-    """Point the pages at their revision. On PostgreSQL one UPDATE joined to two integer
-    arrays: `bulk_update` builds a CASE expression with two branches per page, which cost an
-    import about a tenth of its Python time."""
-    if connection.vendor != "postgresql":
-        Page.objects.bulk_update(pages, ["latest_revision", "live_revision"], batch_size=BATCH_SIZE)
+    """Point the pages' rows at their revision where they were not written so: on PostgreSQL
+    they were (`_pages_insert`)."""
+    if connection.vendor == "postgresql":
         return
-    table = connection.ops.quote_name(Page._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET latest_revision_id = v.revision_id, "
-            "live_revision_id = v.revision_id "
-            "FROM unnest(%s::integer[], %s::integer[]) AS v(page_id, revision_id) "
-            f"WHERE {table}.id = v.page_id",
-            [[page.pk for page in pages], [revision.pk for revision in revisions]],
-        )
+    Page.objects.bulk_update(pages, ["latest_revision", "live_revision"], batch_size=BATCH_SIZE)
 
 
 def _log_entries_create(*, pages: list[Page], revisions: list[Revision], user: Any, now) -> None:
+    """The "created" and "published" log entries of each page, sharing one uuid, the second
+    naming the revision."""
+    actions = (("wagtail.create", False), ("wagtail.publish", True))
+    if connection.vendor == "postgresql":
+        # Their ids are not needed: COPY of the rows, built here as values (two a page),
+        # without a model instance each; the values every row shares are prepared once.
+        fields = [field for field in PageLogEntry._meta.concrete_fields if not field.primary_key]
+        shared = PageLogEntry(timestamp=now, data={}, content_changed=True)
+        base = {
+            field.attname: field.get_db_prep_save(field.pre_save(shared, True), connection)
+            for field in fields
+        }
+        rows = []
+        for page, revision in zip(pages, revisions, strict=True):
+            values = {
+                **base,
+                "content_type_id": _content_type_id(type(page)),
+                "label": page.get_admin_display_title(),
+                "page_id": page.pk,
+                "user_id": user.pk if user is not None else page.owner_id,
+                "uuid": uuid.uuid4(),
+            }
+            for action, with_revision in actions:
+                values["action"] = action
+                values["revision_id"] = revision.pk if with_revision else None
+                rows.append([values[field.attname] for field in fields])
+        _values_copy(PageLogEntry, fields, rows)
+        return
     entries = []
     for page, revision in zip(pages, revisions, strict=True):
         content_type = ContentType.objects.get_for_model(page, for_concrete_model=False)
         action_id = uuid.uuid4()
-        for action, with_revision in (("wagtail.create", None), ("wagtail.publish", revision)):
+        for action, with_revision in actions:
             entries.append(
                 PageLogEntry(
                     content_type=content_type,
@@ -686,16 +709,25 @@ def _log_entries_create(*, pages: list[Page], revisions: list[Revision], user: A
                     page_id=page.pk,
                     user=user if user is not None else page.owner,
                     uuid=action_id,
-                    revision=with_revision,
+                    revision=revision if with_revision else None,
                     content_changed=True,
                 )
             )
-    if connection.vendor == "postgresql":
-        # Their ids are not needed: COPY, without Django compiling an INSERT of 4 rows a page.
-        fields = [field for field in PageLogEntry._meta.concrete_fields if not field.primary_key]
-        _rows_copy(PageLogEntry, entries, fields)
-    else:
-        PageLogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+    PageLogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+
+
+def _content_type_id(model: type[models.Model]) -> int:
+    return ContentType.objects.get_for_model(model, for_concrete_model=False).pk
+
+
+def _values_copy(model: type[models.Model], fields: list, rows: list[list]) -> None:
+    """COPY rows of values already prepared for the database, in `fields` order."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _references_index(pages: list[Page]) -> None:
