@@ -346,10 +346,6 @@ def occurrences_stored(
         for row in dates
         if row.start_date is not None
     )
-    try:
-        hash(key)
-    except TypeError:  # a value of an unsaved form (a list of weekdays): not worth keeping
-        return _stored(dates=dates, changes=(), event_status=event_status, today=today)
     return _stored_for(key, event_status, today)
 
 

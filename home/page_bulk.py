@@ -394,17 +394,27 @@ def _rows_copy(model: type[models.Model], objs: list, fields: list) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-    plan = [(field, field.attname, *_copy_passthrough(field)) for field in fields]
+    plan = _copy_plan(fields)
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
         for obj in objs:
-            values = obj.__dict__
-            row = []
-            for field, attname, types, aware in plan:
-                value = values.get(attname, _MISSING)
-                if type(value) not in types or (aware and value is not None and not value.tzinfo):
-                    value = field.get_db_prep_save(field.pre_save(obj, True), connection)
-                row.append(value)
-            copy.write_row(row)
+            copy.write_row(_copy_row(obj, plan))
+
+
+def _copy_plan(fields: list) -> list[tuple]:
+    return [(field, field.attname, *_copy_passthrough(field)) for field in fields]
+
+
+def _copy_row(obj: models.Model, plan: list[tuple]) -> list:
+    """The object's values for COPY: the attribute itself where `_copy_passthrough` says
+    preparing it gives the same, else prepared."""
+    values = obj.__dict__
+    row = []
+    for field, attname, types, aware in plan:
+        value = values.get(attname, _MISSING)
+        if type(value) not in types or (aware and value is not None and not value.tzinfo):
+            value = field.get_db_prep_save(field.pre_save(obj, True), connection)
+        row.append(value)
+    return row
 
 
 _MISSING = object()
