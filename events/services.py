@@ -44,7 +44,7 @@ from home.signals import pages_changed
 logger = logging.getLogger(__name__)
 
 MAX_REJECTIONS_KEPT = 500
-BATCH_SIZE = 100
+BATCH_SIZE = 250
 # Occurrence rows per INSERT where COPY is not available (not PostgreSQL).
 OCCURRENCE_BATCH_SIZE = 5000
 # A run still marked running after this long died without finishing (a killed worker).

@@ -792,26 +792,44 @@ def _search_index_now(pages: list[Page], *, committed: bool) -> None:
             by_model[model].append(page)
     for name, backend in get_search_backends_with_name(with_auto_update=True):
         in_database = type(backend).__module__.startswith("modelsearch.backends.database")
+        # Entries written here (PostgreSQL database backend) get their title statistics once,
+        # after the last chunk: the backend's own add recomputes the average title length over
+        # the whole index after every chunk, a scan of the index each time.
+        norms_due = None
         for model, model_pages in by_model.items():
             for start in range(0, len(model_pages), BATCH_SIZE):
                 chunk = model_pages[start : start + BATCH_SIZE]
                 if in_database or committed:
-                    _search_add(backend, name, model, chunk)
+                    due = _search_add(backend, name, model, chunk)
+                    if due is not None:
+                        norms_due = due
                 else:
                     transaction.on_commit(
-                        lambda b=backend, m=model, p=chunk, n=name: _search_add(b, n, m, p)
+                        lambda b=backend, m=model, p=chunk, n=name: _search_add(
+                            b, n, m, p, refresh=True
+                        )
                     )
+        if norms_due is not None:
+            norms_due._refresh_title_norms()
 
 
-def _search_add(backend, name: str, model: type[Page], pages: list[Page]) -> None:
+def _search_add(
+    backend, name: str, model: type[Page], pages: list[Page], *, refresh: bool = False
+) -> Any:
+    """Add the pages to the backend; returns the index whose title statistics are still to
+    be refreshed (entries written by `_postgres_entries_add` without `refresh`), else None."""
     try:
-        if not _postgres_entries_add(backend, model, pages):
+        index = _postgres_entries_add(backend, model, pages, refresh=refresh)
+        if index is False:
             backend.add_bulk(model, pages)
+            return None
+        return None if refresh or index is True else index
     except Exception:
         if type(backend).__module__.startswith("modelsearch.backends.database"):
             raise  # in the database: the transaction must fail with it
         # An external engine: the pages are committed; `update_index` repairs the index.
         logger.exception("Adding %d %s pages to search backend %s failed", len(pages), model, name)
+        return None
 
 
 _deferred_search: ContextVar[list[Page] | None] = ContextVar("page_bulk_deferred", default=None)
@@ -896,10 +914,13 @@ def _search_index_kept(pages: list[Page]) -> None:
 _TEXT_MARKER = "\ufffftext\uffff"
 
 
-def _postgres_entries_add(backend, model: type[Page], pages: list[Page]) -> bool:
+def _postgres_entries_add(
+    backend, model: type[Page], pages: list[Page], *, refresh: bool = True
+) -> Any:
     """The index entries of new pages for the PostgreSQL database search backend, as its
-    `add_items` writes them (same INSERT, same vectors, same title statistics refresh); False
-    for any other backend, which then indexes the pages itself.
+    `add_items` writes them (same INSERT, same vectors, same title statistics refresh unless
+    not `refresh`: the index is then returned, to be refreshed by the caller; True when there
+    was nothing to write); False for any other backend, which then indexes the pages itself.
 
     `add_items` reads every search field of a page five times (once for each of the title,
     body and autocomplete vectors and the two plain texts) and builds and compiles a Django
@@ -994,5 +1015,7 @@ def _postgres_entries_add(backend, model: type[Page], pages: list[Page]) -> bool
             "title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text",
             params,
         )
-    index._refresh_title_norms()
-    return True
+    if refresh:
+        index._refresh_title_norms()
+        return True
+    return index

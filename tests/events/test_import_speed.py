@@ -348,3 +348,37 @@ def test_serialised_fields_are_what_modelcluster_writes(site_a):
     for child in page.dates.all():
         assert page_bulk._fields_data(child) == get_serializable_data_for_fields(child)
     assert page_bulk._serializable_data(page)["go_live_at"].tzinfo == dt.UTC
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_entries_written_in_chunks_get_the_title_norms_of_one_backend_add(
+    site_a, tmp_path, monkeypatch
+):
+    """The title statistics are refreshed once after the last chunk: the entries are those the
+    backend writes when it adds all the pages at once."""
+    path = tmp_path / "docs.json"
+    titles = ["Kort", "Een veel langere titel voor de statistiek", "Midden lang", "X", "Twee"]
+    path.write_text(
+        json.dumps({"member": [document(20 + n, name={"nl": t}) for n, t in enumerate(titles)]})
+    )
+    uitdatabank_import(site=site_a.site, items=items_from_files([path]), source="t", today=TODAY)
+    pages = list(EventPage.objects.filter(uitdatabank_id__contains="speed-").order_by("pk"))
+    assert len(pages) == 5
+    refreshed = []
+    from modelsearch.backends.database.postgres.postgres import PostgresIndex
+
+    original = PostgresIndex._refresh_title_norms
+
+    def counting(self, *args, **kwargs):
+        refreshed.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PostgresIndex, "_refresh_title_norms", counting)
+    monkeypatch.setattr(page_bulk, "BATCH_SIZE", 2)
+    entries_delete([page.pk for page in pages])
+    page_bulk._search_index_now(pages, committed=False)
+    assert len(refreshed) == 1  # three chunks, one refresh
+    written = entries([page.pk for page in pages])
+    assert len({row[-1] for row in written.values()}) > 1  # the norms differ by title length
+    assert written == library_entries(pages)
