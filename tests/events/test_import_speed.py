@@ -382,3 +382,15 @@ def test_entries_written_in_chunks_get_the_title_norms_of_one_backend_add(
     written = entries([page.pk for page in pages])
     assert len({row[-1] for row in written.values()}) > 1  # the norms differ by title length
     assert written == library_entries(pages)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "Kort", "  twee   spaties \n en regels ", "a > b &amp; c", "Één\u00a0nbsp", "<p>Eén.</p>"],
+)
+def test_plain_text_of_text_without_tags_is_what_strip_tags_gives(text):
+    from django.utils.html import strip_tags
+
+    from events.uitdatabank import BLOCK_END, plain_text
+
+    assert plain_text(text) == " ".join(strip_tags(BLOCK_END.sub(" ", text)).split())
