@@ -394,3 +394,41 @@ def test_plain_text_of_text_without_tags_is_what_strip_tags_gives(text):
     from events.uitdatabank import BLOCK_END, plain_text
 
     assert plain_text(text) == " ".join(strip_tags(BLOCK_END.sub(" ", text)).split())
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_entries_split_over_statements_bound_by_the_server_are_the_same(site_a, monkeypatch):
+    """The entries go in statements whose parameters the server binds, split where a statement
+    would hold too many of them: the same rows as the backend's."""
+    pages = [
+        page.specific
+        for page in Page.objects.filter(depth__gt=1).descendant_of(site_a.home, inclusive=True)
+    ]
+    statements = []
+    real = page_bulk._execute_server_bound
+
+    def counting(cursor, sql, params):
+        statements.append(len(params))
+        return real(cursor, sql, params)
+
+    monkeypatch.setattr(page_bulk, "MAX_BOUND_PARAMETERS", 40)
+    monkeypatch.setattr(page_bulk, "_execute_server_bound", counting)
+    assert own_entries(pages) == library_entries(pages)
+    assert len(statements) > len({type(page) for page in pages})  # split within a model
+    assert max(statements) <= 40 or min(statements) > 40  # a row is never cut
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_a_statement_whose_placeholders_cannot_be_numbered_goes_through_django():
+    with connection.cursor() as cursor:
+        # bound by the server, in the same transaction
+        page_bulk._execute_server_bound(
+            cursor, "CREATE TEMP TABLE bound_test AS SELECT %s::int AS v, %s AS t", [41, "één"]
+        )
+        cursor.execute("SELECT v, t FROM bound_test")
+        assert cursor.fetchone() == (41, "één")
+        # a literal percent sign: Django's cursor, which reads %% as one
+        page_bulk._execute_server_bound(cursor, "SELECT '100%%' || %s", ["!"])
+        assert cursor.fetchone() == ("100%!",)
