@@ -349,7 +349,9 @@ def occurrences_stored(
     return _stored_for(key, event_status, today)
 
 
-@functools.lru_cache(maxsize=4096)
+# Bounded: a pattern holds up to a few hundred rows (a session a day beyond the daily window
+# on days that do not follow each other), so 512 stay within a few megabytes per process.
+@functools.lru_cache(maxsize=512)
 def _stored_for(
     rows: tuple[_DateRow, ...], event_status: str, today: dt.date
 ) -> tuple[OccurrenceSpec, ...]:

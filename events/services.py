@@ -626,7 +626,9 @@ class _PendingEvents:
                     page = _event_page_build(
                         event=entry.event, digest=entry.digest, dates=dates, now=now
                     )
-                    # events.signals.event_published: not an editor's publish
+                    # Not an editor's publish, should these objects be published (the
+                    # receivers of events and network skip them); page_bulk sends nothing
+                    # for them here (announced_by_caller).
                     page._uitdatabank_import = True
                     pages.append(page)
                     all_dates.append(dates)
