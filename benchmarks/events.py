@@ -227,6 +227,22 @@ def uitdatabank_documents(count: int, seed: int = 11) -> list[dict]:
     return documents
 
 
+def database_cpu_seconds() -> float | None:
+    """CPU seconds of this connection's PostgreSQL backend process so far, when the server runs
+    on this machine (read from /proc); None otherwise. With Python CPU it tells the import's
+    work apart from the waiting a loaded machine adds."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def import_figures(site, count: int, out, *, kinds: tuple[str, ...] = (), label: str = "") -> None:
     """Import `count` generated documents into the site from files, twice (first run, then
     unchanged); `kinds` keeps only those calendar types."""
@@ -246,13 +262,21 @@ def import_figures(site, count: int, out, *, kinds: tuple[str, ...] = (), label:
             paths.append(path)
         for run_label in ("first run", "second run (unchanged)"):
             rows_before = Occurrence.objects.count()
+            database_before = database_cpu_seconds()
             started, cpu = time.perf_counter(), time.process_time()
             run = uitdatabank_import(site=site, items=items_from_files(paths), source="bench")
             elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            database_after = database_cpu_seconds()
+            database = (
+                f", database CPU {database_after - database_before:.1f} s"
+                if database_before is not None and database_after is not None
+                else ""
+            )
             rows = Occurrence.objects.count() - rows_before
             out.write(
                 f"import {count} {label}UiTdatabank documents, {run_label}: {elapsed:.1f} s, "
-                f"{count / elapsed:.0f} documents/s, Python CPU {cpu:.1f} s "
+                f"{count / elapsed:.0f} documents/s, Python CPU {cpu:.1f} s{database}, "
+                f"load average {os.getloadavg()[0]:.1f} "
                 f"(created {run.created}, updated "
                 f"{run.updated}, unchanged {run.unchanged}, rejected {run.rejected}; "
                 f"{rows} occurrence rows written)\n"

@@ -11,6 +11,7 @@ does not exist falls after the jump; an ambiguous one means its first occurrence
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import functools
@@ -308,6 +309,65 @@ def occurrences_compact(
     if run is not None:
         close()
     return rows
+
+
+# The EventDate fields the expansion reads, in the order of a cache key's row.
+_DATE_FIELDS = (
+    "repeat",
+    "start_date",
+    "end_date",
+    "start_time",
+    "end_time",
+    "weekdays",
+    "excluded_dates",
+    "rule",
+    "status",
+    "status_reason",
+    "booking_availability",
+)
+_DateRow = collections.namedtuple("_DateRow", _DATE_FIELDS)
+
+
+def occurrences_stored(
+    *, dates: Iterable[Any], changes: Iterable[Any] = (), event_status: str, today: dt.date
+) -> tuple[OccurrenceSpec, ...]:
+    """The occurrence rows to store for an event (`occurrences_expand`, then
+    `occurrences_compact`), one per start and end.
+
+    Without changes the result depends only on the dates' values, the event status and
+    `today`, so it is computed once per distinct pattern and reused (`_stored_for`): an import
+    of thousands of events expands each permanent event's 400 days, or a weekly opening-hours
+    pattern shared by many events, only once."""
+    changes = list(changes)
+    if changes:
+        return _stored(dates=dates, changes=changes, event_status=event_status, today=today)
+    key = tuple(
+        _DateRow(*(getattr(row, name, "") for name in _DATE_FIELDS))
+        for row in dates
+        if row.start_date is not None
+    )
+    return _stored_for(key, event_status, today)
+
+
+# Bounded: a pattern holds up to a few hundred rows (a session a day beyond the daily window
+# on days that do not follow each other), so 512 stay within a few megabytes per process.
+@functools.lru_cache(maxsize=512)
+def _stored_for(
+    rows: tuple[_DateRow, ...], event_status: str, today: dt.date
+) -> tuple[OccurrenceSpec, ...]:
+    return _stored(dates=rows, changes=(), event_status=event_status, today=today)
+
+
+def _stored(
+    *, dates: Iterable[Any], changes: Iterable[Any], event_status: str, today: dt.date
+) -> tuple[OccurrenceSpec, ...]:
+    specs = occurrences_compact(
+        specs=occurrences_expand(
+            dates=dates, changes=changes, event_status=event_status, today=today
+        ),
+        today=today,
+    )
+    return tuple({spec.key: spec for spec in specs}.values())
 
 
 # --- The recurrence editor: a rule in words -----------------------------------------------

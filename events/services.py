@@ -25,7 +25,7 @@ from events.models import (
     Occurrence,
 )
 from events.reasons import Reason, reason_entry
-from events.recurrence import OccurrenceSpec, occurrences_compact, occurrences_expand
+from events.recurrence import OccurrenceSpec, occurrences_stored
 from events.uitdatabank import (
     ImportedEvent,
     RecordRejected,
@@ -44,7 +44,7 @@ from home.signals import pages_changed
 logger = logging.getLogger(__name__)
 
 MAX_REJECTIONS_KEPT = 500
-BATCH_SIZE = 100
+BATCH_SIZE = 250
 # Occurrence rows per INSERT where COPY is not available (not PostgreSQL).
 OCCURRENCE_BATCH_SIZE = 5000
 # A run still marked running after this long died without finishing (a killed worker).
@@ -64,17 +64,12 @@ def occurrences_sync(
     today = today or timezone.localdate()
     dates = list(page.dates.all()) if dates is None else dates
     changes = list(page.changes.all()) if changes is None else changes
-    specs = occurrences_compact(
-        specs=occurrences_expand(
-            dates=dates, changes=changes, event_status=page.status, today=today
-        ),
-        today=today,
-    )
+    specs = occurrences_stored(dates=dates, changes=changes, event_status=page.status, today=today)
     agenda_id = getattr(page, "_agenda_id", None) or (
         Page.objects.filter(path=page.path[: -page.steplen]).values_list("pk", flat=True).first()
     )
     live = bool(page.live)
-    wanted = {spec.key: spec for spec in specs}
+    wanted = {spec.key: spec for spec in specs}  # one per key already
     existing = {(row.start, row.end): row for row in Occurrence.objects.filter(page=page)}
     remove = [row.pk for key, row in existing.items() if key not in wanted]
     add, update = [], []
@@ -631,11 +626,14 @@ class _PendingEvents:
                     page = _event_page_build(
                         event=entry.event, digest=entry.digest, dates=dates, now=now
                     )
-                    # events.signals.event_published: not an editor's publish
+                    # Not an editor's publish, should these objects be published (the
+                    # receivers of events and network skip them); page_bulk sends nothing
+                    # for them here (announced_by_caller).
                     page._uitdatabank_import = True
                     pages.append(page)
                     all_dates.append(dates)
-                pages_bulk_create(parent=self.agenda, pages=pages)
+                # Announced with the run's one pages_changed (uitdatabank_import), not page by page.
+                pages_bulk_create(parent=self.agenda, pages=pages, announced_by_caller=True)
                 _occurrences_create(
                     pages=pages, dates=all_dates, agenda_id=self.agenda.pk, today=self.today
                 )
@@ -671,13 +669,7 @@ def _occurrences_create(
     occurrences_sync writes for each of them (same expansion, one row per start and end)."""
     rows: list[tuple] = []
     for page, page_dates in zip(pages, dates, strict=True):
-        specs = occurrences_compact(
-            specs=occurrences_expand(
-                dates=page_dates, changes=[], event_status=page.status, today=today
-            ),
-            today=today,
-        )
-        wanted = {spec.key: spec for spec in specs}
+        specs = occurrences_stored(dates=page_dates, event_status=page.status, today=today)
         live = bool(page.live)
         rows.extend(
             (
@@ -693,7 +685,7 @@ def _occurrences_create(
                 spec.sessions,
                 live,
             )
-            for spec in wanted.values()
+            for spec in specs
         )
     _occurrence_rows_insert(rows)
     return len(rows)

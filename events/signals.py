@@ -6,9 +6,10 @@ from events.models import EventPage
 def event_published(sender, instance, **kwargs) -> None:
     """Expand the published version's dates into occurrence rows.
 
-    The importer publishes only the pages it creates in bulk (marked `_uitdatabank_import`),
-    so any other publish of an imported event is an editor's: clear its fingerprint so the
-    next import writes the UiTdatabank fields back.
+    The importer sends no `page_published` for the pages it creates in bulk (it announces
+    them with `pages_changed`; they are marked `_uitdatabank_import` and skipped here should
+    they be published), so a publish of an imported event is an editor's: clear its
+    fingerprint so the next import writes the UiTdatabank fields back.
     """
     if not isinstance(instance, EventPage):
         return

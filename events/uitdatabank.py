@@ -441,6 +441,9 @@ BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|blockquote|tr|td|th)\s*>
 
 def plain_text(html: str) -> str:
     """The text of an HTML fragment on one line, block boundaries kept as spaces."""
+    if "<" not in html:
+        # No tag (most names and labels): neither the block ends nor strip_tags change it.
+        return " ".join(html.split())
     return " ".join(strip_tags(BLOCK_END.sub(" ", html)).split())
 
 

@@ -47,6 +47,8 @@ What differs, on purpose:
   `search_indexing_deferred()`: the search index then gets all committed pages in one batch.
 """
 
+import datetime as dt
+import functools
 import logging
 import uuid
 from collections import defaultdict
@@ -84,18 +86,32 @@ _UNCHECKED_FIELDS = ("path", "depth", "numchild", "url_path", "draft_title", "tr
 CREATED_IN_BULK = "_created_in_bulk"
 
 
-def pages_bulk_create(*, parent: Page, pages: Sequence[Page], user: Any = None) -> list[Page]:
+def pages_bulk_create(
+    *, parent: Page, pages: Sequence[Page], user: Any = None, announced_by_caller: bool = False
+) -> list[Page]:
     """Create `pages` (unsaved instances of specific page models) as published children of
     `parent`, in the given order, after its existing children. Returns them, saved."""
-    return page_tree_bulk_create(placements=[(parent, page) for page in pages], user=user)
+    return page_tree_bulk_create(
+        placements=[(parent, page) for page in pages],
+        user=user,
+        announced_by_caller=announced_by_caller,
+    )
 
 
 def page_tree_bulk_create(
-    *, placements: Sequence[tuple[Page, Page]], user: Any = None
+    *,
+    placements: Sequence[tuple[Page, Page]],
+    user: Any = None,
+    announced_by_caller: bool = False,
 ) -> list[Page]:
     """Create pages as published pages, each under its parent: `placements` is a list of
     (parent, page) pairs where the parent is an existing page or a page placed earlier in the
     same list (so a whole subtree goes in one call). Must run inside a transaction.
+
+    `page_published` is sent for every page, unless `announced_by_caller`: the caller then
+    names the pages in one `home.signals.pages_changed` once its transaction commits (the
+    UiTdatabank import does, for every page of its run), whose receivers do in one go what
+    the per-page receivers would do for a new page (see the module docstring).
 
     Raises ValidationError (the message names the page) when a page is invalid or its slug is
     taken under its parent; nothing is written then.
@@ -121,6 +137,15 @@ def page_tree_bulk_create(
     _log_entries_create(pages=pages, revisions=revisions, user=user, now=now)
     _references_index(pages)
     _child_relations_release(pages)
+    if not announced_by_caller:
+        _published_send(pages, revisions)
+    _search_index(pages)
+    logger.info("Created %d pages in bulk", len(pages))
+    return pages
+
+
+def _published_send(pages: list[Page], revisions: list[Revision]) -> None:
+    """`page_published` for each page, as `Revision.publish()` sends it."""
     # Receivers ask for the pages' URLs (purges, menus): the sites' root paths, which Wagtail
     # reads from the cache for every page that has no copy of its own, are read once here.
     root_paths = Site.get_site_root_paths()
@@ -132,9 +157,6 @@ def page_tree_bulk_create(
             page_published.send(sender=type(page), instance=page, revision=revision)
         finally:
             delattr(page, CREATED_IN_BULK)
-    _search_index(pages)
-    logger.info("Created %d pages in bulk", len(pages))
-    return pages
 
 
 def _placements_check(placements: Sequence[tuple[Page, Page]]) -> None:
@@ -319,7 +341,13 @@ def _insert_query(
 
 def _pages_insert(pages: list[Page]) -> None:
     if connection.vendor == "postgresql":
-        pks = _pages_ids_reserve(len(pages))
+        # The revisions' ids too, in the same query: the page rows are written pointing at
+        # their revision (the foreign keys are checked at the commit), which _revisions_create
+        # writes with that id, so no UPDATE of the pages follows.
+        pks, revision_pks = _ids_reserve_many([Page, Revision], len(pages))
+        for page, revision_pk in zip(pages, revision_pks, strict=True):
+            page._bulk_revision_pk = revision_pk
+            page.latest_revision_id = page.live_revision_id = revision_pk
     else:
         base_fields = [f for f in Page._meta.local_concrete_fields if not f.primary_key]
         pks = [row[0] for row in _insert(Page, pages, base_fields, returning=True)]
@@ -339,17 +367,24 @@ def _pages_insert(pages: list[Page]) -> None:
     for page in pages:
         page._state.adding = False
         page._state.db = connection.alias
+        # Until its revision exists (the revision's content has none, as Wagtail's has).
+        page.latest_revision_id = page.live_revision_id = None
 
 
-def _pages_ids_reserve(count: int) -> list[int]:
-    """Ids for `count` new pages from the page table's sequence (PostgreSQL), so that every
-    level of the pages can be written with COPY, which returns nothing."""
+def _ids_reserve(model: type[models.Model], count: int) -> list[int]:
+    """Ids for `count` new rows from the model table's sequence (PostgreSQL), so that the rows
+    can be written with COPY, which returns nothing."""
+    return _ids_reserve_many([model], count)[0]
+
+
+def _ids_reserve_many(models_: list[type[models.Model]], count: int) -> list[list[int]]:
+    """`count` ids from each model table's sequence, in one query."""
+    columns = ", ".join(["nextval(pg_get_serial_sequence(%s, %s))"] * len(models_))
+    params = [value for model in models_ for value in (model._meta.db_table, model._meta.pk.column)]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [Page._meta.db_table, Page._meta.pk.column, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT {columns} FROM generate_series(1, %s)", [*params, count])
+        rows = cursor.fetchall()
+    return [[row[index] for row in rows] for index in range(len(models_))]
 
 
 def _rows_copy(model: type[models.Model], objs: list, fields: list) -> None:
@@ -359,20 +394,79 @@ def _rows_copy(model: type[models.Model], objs: list, fields: list) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-    plain = [(field, field.attname, _PLAIN_FIELD_TYPES.get(type(field))) for field in fields]
+    plan = _copy_plan(fields)
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
         for obj in objs:
-            row = []
-            for field, attname, python_type in plain:
-                value = getattr(obj, attname) if python_type else None
-                if python_type is None or type(value) is not python_type:
-                    value = field.get_db_prep_save(field.pre_save(obj, True), connection)
-                row.append(value)
-            copy.write_row(row)
+            copy.write_row(_copy_row(obj, plan))
 
 
-# Fields whose value, when it already has this exact Python type, is what `pre_save` and
-# `get_db_prep_save` would give (the attribute itself): read directly, the rest prepared.
+def _copy_plan(fields: list) -> list[tuple]:
+    return [(field, field.attname, *_copy_passthrough(field)) for field in fields]
+
+
+def _copy_row(obj: models.Model, plan: list[tuple]) -> list:
+    """The object's values for COPY: the attribute itself where `_copy_passthrough` says
+    preparing it gives the same, else prepared."""
+    values = obj.__dict__
+    row = []
+    for field, attname, types, aware in plan:
+        value = values.get(attname, _MISSING)
+        if type(value) not in types or (aware and value is not None and not value.tzinfo):
+            value = field.get_db_prep_save(field.pre_save(obj, True), connection)
+        row.append(value)
+    return row
+
+
+_MISSING = object()
+_NONE = type(None)
+# Fields (exact classes) whose value, when it has one of these exact Python types, is what
+# `pre_save` and `get_db_prep_save` give on PostgreSQL (the attribute itself): copied as it
+# is, every other value prepared. A subclass may prepare differently, so it is not listed.
+_COPY_TYPES: dict[type[models.Field], frozenset[type]] = {
+    **dict.fromkeys(
+        (models.CharField, models.TextField, models.SlugField, models.URLField, models.EmailField),
+        frozenset((str, _NONE)),
+    ),
+    models.BooleanField: frozenset((bool, _NONE)),
+    **dict.fromkeys(
+        (
+            models.AutoField,
+            models.BigAutoField,
+            models.IntegerField,
+            models.PositiveIntegerField,
+            models.PositiveSmallIntegerField,
+            models.SmallIntegerField,
+            models.BigIntegerField,
+        ),
+        frozenset((int, _NONE)),
+    ),
+    models.DateTimeField: frozenset((dt.datetime, _NONE)),  # aware ones only (below)
+    models.DateField: frozenset((dt.date, _NONE)),
+    models.TimeField: frozenset((dt.time, _NONE)),
+    models.UUIDField: frozenset((uuid.UUID, _NONE)),
+}
+
+
+def _copy_passthrough(field: models.Field) -> tuple[frozenset[type], bool]:
+    """The value types `_rows_copy` copies as they are for the field, and whether a datetime
+    must be aware (a naive one is made aware by the field, with a warning)."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return frozenset(), False  # pre_save sets the value
+    if isinstance(field, models.ForeignKey):
+        # ForeignKey, OneToOneField, modelcluster's ParentalKey: the id as its target (through
+        # parent links: a page's primary key is its page_ptr) prepares it.
+        target = field.target_field
+        while isinstance(target, models.ForeignKey):
+            target = target.target_field
+        if type(target) in (models.AutoField, models.BigAutoField):
+            return frozenset((int, _NONE)), False
+        return frozenset(), False
+    types = _COPY_TYPES.get(type(field), frozenset())
+    return types, type(field) is models.DateTimeField
+
+
+# Fields whose value, when it already has this exact Python type, is what modelcluster's
+# `get_field_value` (`pre_save`, then `value_to_string`) gives: read directly (revisions).
 _PLAIN_FIELD_TYPES: dict[type[models.Field], type] = {
     models.CharField: str,
     models.TextField: str,
@@ -393,7 +487,7 @@ def _child_relations_detach(pages: list[Page]) -> dict[int, dict[str, list]]:
     for page in pages:
         pending = getattr(page, "_cluster_related_objects", {})
         page_items = {}
-        for relation in get_all_child_relations(page):
+        for relation in _child_relations(type(page)):
             name = relation.get_accessor_name()
             page_items[name] = list(pending.get(name, []))
         items[id(page)] = page_items
@@ -403,7 +497,7 @@ def _child_relations_detach(pages: list[Page]) -> dict[int, dict[str, list]]:
 def _child_relations_insert(pages: list[Page], items: dict[int, dict[str, list]]) -> None:
     by_model: dict[type[models.Model], list] = defaultdict(list)
     for page in pages:
-        for relation in get_all_child_relations(page):
+        for relation in _child_relations(type(page)):
             name = relation.get_accessor_name()
             children = items[id(page)][name]
             for child in children:
@@ -413,17 +507,37 @@ def _child_relations_insert(pages: list[Page], items: dict[int, dict[str, list]]
             page._cluster_related_objects = getattr(page, "_cluster_related_objects", {})
             page._cluster_related_objects[name] = children
     for model, children in by_model.items():
-        model._base_manager.bulk_create(children, batch_size=BATCH_SIZE)
+        _children_insert(model, children)
     for page in pages:
-        for field in get_all_child_m2m_relations(page):
+        for field in _child_m2m_relations(type(page)):
             if field.name in getattr(page, "_cluster_related_objects", {}):
                 getattr(page, field.name).commit()  # rare (e.g. machines of a course)
+
+
+def _children_insert(model: type[models.Model], children: list) -> None:
+    """What `bulk_create` writes for the new child objects (their ids set on them); on
+    PostgreSQL with ids from the sequence and COPY, for a plain model with a serial key."""
+    pk = model._meta.pk
+    if (
+        connection.vendor != "postgresql"
+        or model._meta.get_parent_list()
+        or type(pk) not in (models.AutoField, models.BigAutoField)
+        or any(child.pk is not None for child in children)
+    ):
+        model._base_manager.bulk_create(children, batch_size=BATCH_SIZE)
+        return
+    for child, child_pk in zip(children, _ids_reserve(model, len(children)), strict=True):
+        setattr(child, pk.attname, child_pk)
+    _rows_copy(model, children, list(model._meta.local_concrete_fields))
+    for child in children:
+        child._state.adding = False
+        child._state.db = connection.alias
 
 
 def _child_relations_release(pages: list[Page]) -> None:
     """Back to live SQL for the relations, as after a normal save."""
     for page in pages:
-        for relation in get_all_child_relations(page):
+        for relation in _child_relations(type(page)):
             page._cluster_related_objects.pop(relation.get_accessor_name(), None)
 
 
@@ -441,10 +555,18 @@ def _revisions_create(*, pages: list[Page], user: Any, now) -> list[Revision]:
         )
         for page in pages
     ]
-    fields = [field for field in Revision._meta.concrete_fields if not field.primary_key]
-    rows = _insert(Revision, revisions, fields, returning=True, values=True)
-    for revision, row in zip(revisions, rows, strict=True):
-        revision.pk = row[0]
+    if connection.vendor == "postgresql":
+        # Ids from the sequence, rows by COPY: an INSERT of a batch's JSON contents cost
+        # psycopg more to parse and bind than the database to store.
+        for page, revision in zip(pages, revisions, strict=True):
+            revision.pk = page.__dict__.pop("_bulk_revision_pk")
+        _rows_copy(Revision, revisions, list(Revision._meta.concrete_fields))
+    else:
+        fields = [field for field in Revision._meta.concrete_fields if not field.primary_key]
+        rows = _insert(Revision, revisions, fields, returning=True, values=True)
+        for revision, row in zip(revisions, rows, strict=True):
+            revision.pk = row[0]
+    for revision in revisions:
         revision._state.adding = False
         revision._state.db = connection.alias
     for page, revision in zip(pages, revisions, strict=True):
@@ -454,73 +576,139 @@ def _revisions_create(*, pages: list[Page], user: Any, now) -> list[Revision]:
 
 
 def _serializable_data(page: Page) -> dict:
-    """`page.serializable_data()`, the revision content, with the page's own plain fields
-    (text, numbers, booleans already of their type) copied as they are: modelcluster's
-    `get_field_value` (`pre_save`, then `value_to_string`) gives the same value for them, at a
-    cost that was most of the revisions' Python time. Child relations and every other field go
-    through modelcluster as before; a page model with a `serializable_data` of its own is
-    left to it."""
-    from modelcluster.models import (
-        ClusterableModel,
-        get_field_value,
-        get_serializable_data_for_fields,
-    )
+    """`page.serializable_data()`, the revision content, with each plain value (text,
+    numbers, booleans, dates, UTC datetimes, JSON lists and dicts, foreign key ids) copied as
+    it is (`_fields_data`), also for the child rows: modelcluster's `get_field_value`
+    (`pre_save`, then `value_to_string`) gives the same value for them, at a cost that was
+    most of the revisions' Python time. Every other value goes through modelcluster as
+    before; a page model with a `serializable_data` of its own is left to it."""
+    from modelcluster.models import ClusterableModel
 
     if type(page).serializable_data is not Page.serializable_data or not isinstance(
         page, ClusterableModel
     ):
         return page.serializable_data()
-    pk_field = page._meta.pk
-    while pk_field.remote_field and pk_field.remote_field.parent_link:
-        pk_field = pk_field.remote_field.model._meta.pk
-    data = {"pk": get_field_value(pk_field, page)}
-    values = page.__dict__
-    for field in page._meta.fields:
-        if not field.serialize:
-            continue
-        python_type = _PLAIN_FIELD_TYPES.get(type(field))
-        value = values.get(field.attname) if python_type else None
-        if python_type is None or type(value) is not python_type:
-            value = get_field_value(field, page)
-        data[field.name] = value
+    data = _fields_data(page)
     # The rest as ClusterableModel.serializable_data writes it: child and m2m relations.
-    for relation in get_all_child_relations(page):
+    for relation in _child_relations(type(page)):
         name = relation.get_accessor_name()
         children = getattr(page, name).all()
         if hasattr(relation.related_model, "serializable_data"):
             data[name] = [child.serializable_data() for child in children]
         else:
-            data[name] = [get_serializable_data_for_fields(child) for child in children]
-    for field in get_all_child_m2m_relations(page):
+            data[name] = [_fields_data(child) for child in children]
+    for field in _child_m2m_relations(type(page)):
         if field.serialize:
             data[field.name] = [child.pk for child in getattr(page, field.name).all()]
     return data
 
 
+def _fields_data(obj: models.Model) -> dict:
+    """modelcluster's `get_serializable_data_for_fields(obj)`: the primary key, then every
+    serialised field (`_serial_plan`)."""
+    from modelcluster.models import get_field_value
+
+    values = obj.__dict__
+    data = {}
+    for name, attname, field, remote, types in _serial_plan(type(obj)):
+        value = values.get(attname, _MISSING)
+        if remote:
+            if value is _MISSING:
+                value = get_field_value(field, obj)
+        elif type(value) not in types or (
+            type(value) is dt.datetime and value.tzinfo is not dt.UTC
+        ):
+            value = get_field_value(field, obj)
+        data[name] = value
+    return data
+
+
+@functools.cache
+def _serial_plan(model: type[models.Model]) -> list[tuple[str, str, models.Field, bool, frozenset]]:
+    """Per serialised field of the model (the primary key first, under "pk", as
+    modelcluster writes it): its name, attribute, whether it is a relation (modelcluster
+    writes the attribute) and the value types `get_field_value` returns unchanged for it:
+    `pre_save` returns the attribute (no auto_now), and the value is a "protected type"
+    (None, numbers, dates; a datetime only when already in UTC, which it converts to) or is
+    what `value_to_string` returns for the field's exact class (text, JSON)."""
+    pk_field = model._meta.pk
+    while pk_field.remote_field and pk_field.remote_field.parent_link:
+        pk_field = pk_field.remote_field.model._meta.pk
+    plan = []
+    for name, field in [("pk", pk_field)] + [
+        (field.name, field) for field in model._meta.fields if field.serialize
+    ]:
+        if field.remote_field is not None:
+            plan.append((name, field.attname, field, True, frozenset()))
+            continue
+        types = _SERIAL_TYPES.get(type(field), frozenset())
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            types = frozenset()
+        plan.append((name, field.attname, field, False, types))
+    return plan
+
+
+_SERIAL_TYPES: dict[type[models.Field], frozenset[type]] = {
+    **_COPY_TYPES,
+    models.UUIDField: frozenset((_NONE,)),  # value_to_string gives str(uuid)
+    models.JSONField: frozenset((list, dict, _NONE)),  # value_to_string gives the value
+}
+
+
+@functools.cache
+def _child_relations(model: type[Page]) -> list:
+    """modelcluster's `get_all_child_relations`, read once per model (it walks every field
+    of the model, and a bulk creation asks several times per page)."""
+    return get_all_child_relations(model)
+
+
+@functools.cache
+def _child_m2m_relations(model: type[Page]) -> list:
+    return get_all_child_m2m_relations(model)
+
+
 def _revisions_point(pages: list[Page], revisions: list[Revision]) -> None:
-    """Point the pages at their revision. On PostgreSQL one UPDATE joined to two integer
-    arrays: `bulk_update` builds a CASE expression with two branches per page, which cost an
-    import about a tenth of its Python time."""
-    if connection.vendor != "postgresql":
-        Page.objects.bulk_update(pages, ["latest_revision", "live_revision"], batch_size=BATCH_SIZE)
+    """Point the pages' rows at their revision where they were not written so: on PostgreSQL
+    they were (`_pages_insert`)."""
+    if connection.vendor == "postgresql":
         return
-    table = connection.ops.quote_name(Page._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET latest_revision_id = v.revision_id, "
-            "live_revision_id = v.revision_id "
-            "FROM unnest(%s::integer[], %s::integer[]) AS v(page_id, revision_id) "
-            f"WHERE {table}.id = v.page_id",
-            [[page.pk for page in pages], [revision.pk for revision in revisions]],
-        )
+    Page.objects.bulk_update(pages, ["latest_revision", "live_revision"], batch_size=BATCH_SIZE)
 
 
 def _log_entries_create(*, pages: list[Page], revisions: list[Revision], user: Any, now) -> None:
+    """The "created" and "published" log entries of each page, sharing one uuid, the second
+    naming the revision."""
+    actions = (("wagtail.create", False), ("wagtail.publish", True))
+    if connection.vendor == "postgresql":
+        # Their ids are not needed: COPY of the rows, built here as values (two a page),
+        # without a model instance each; the values every row shares are prepared once.
+        fields = [field for field in PageLogEntry._meta.concrete_fields if not field.primary_key]
+        shared = PageLogEntry(timestamp=now, data={}, content_changed=True)
+        base = {
+            field.attname: field.get_db_prep_save(field.pre_save(shared, True), connection)
+            for field in fields
+        }
+        rows = []
+        for page, revision in zip(pages, revisions, strict=True):
+            values = {
+                **base,
+                "content_type_id": _content_type_id(type(page)),
+                "label": page.get_admin_display_title(),
+                "page_id": page.pk,
+                "user_id": user.pk if user is not None else page.owner_id,
+                "uuid": uuid.uuid4(),
+            }
+            for action, with_revision in actions:
+                values["action"] = action
+                values["revision_id"] = revision.pk if with_revision else None
+                rows.append([values[field.attname] for field in fields])
+        _values_copy(PageLogEntry, fields, rows)
+        return
     entries = []
     for page, revision in zip(pages, revisions, strict=True):
         content_type = ContentType.objects.get_for_model(page, for_concrete_model=False)
         action_id = uuid.uuid4()
-        for action, with_revision in (("wagtail.create", None), ("wagtail.publish", revision)):
+        for action, with_revision in actions:
             entries.append(
                 PageLogEntry(
                     content_type=content_type,
@@ -531,16 +719,25 @@ def _log_entries_create(*, pages: list[Page], revisions: list[Revision], user: A
                     page_id=page.pk,
                     user=user if user is not None else page.owner,
                     uuid=action_id,
-                    revision=with_revision,
+                    revision=revision if with_revision else None,
                     content_changed=True,
                 )
             )
-    if connection.vendor == "postgresql":
-        # Their ids are not needed: COPY, without Django compiling an INSERT of 4 rows a page.
-        fields = [field for field in PageLogEntry._meta.concrete_fields if not field.primary_key]
-        _rows_copy(PageLogEntry, entries, fields)
-    else:
-        PageLogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+    PageLogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+
+
+def _content_type_id(model: type[models.Model]) -> int:
+    return ContentType.objects.get_for_model(model, for_concrete_model=False).pk
+
+
+def _values_copy(model: type[models.Model], fields: list, rows: list[list]) -> None:
+    """COPY rows of values already prepared for the database, in `fields` order."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _references_index(pages: list[Page]) -> None:
@@ -595,26 +792,44 @@ def _search_index_now(pages: list[Page], *, committed: bool) -> None:
             by_model[model].append(page)
     for name, backend in get_search_backends_with_name(with_auto_update=True):
         in_database = type(backend).__module__.startswith("modelsearch.backends.database")
+        # Entries written here (PostgreSQL database backend) get their title statistics once,
+        # after the last chunk: the backend's own add recomputes the average title length over
+        # the whole index after every chunk, a scan of the index each time.
+        norms_due = None
         for model, model_pages in by_model.items():
             for start in range(0, len(model_pages), BATCH_SIZE):
                 chunk = model_pages[start : start + BATCH_SIZE]
                 if in_database or committed:
-                    _search_add(backend, name, model, chunk)
+                    due = _search_add(backend, name, model, chunk)
+                    if due is not None:
+                        norms_due = due
                 else:
                     transaction.on_commit(
-                        lambda b=backend, m=model, p=chunk, n=name: _search_add(b, n, m, p)
+                        lambda b=backend, m=model, p=chunk, n=name: _search_add(
+                            b, n, m, p, refresh=True
+                        )
                     )
+        if norms_due is not None:
+            norms_due._refresh_title_norms()
 
 
-def _search_add(backend, name: str, model: type[Page], pages: list[Page]) -> None:
+def _search_add(
+    backend, name: str, model: type[Page], pages: list[Page], *, refresh: bool = False
+) -> Any:
+    """Add the pages to the backend; returns the index whose title statistics are still to
+    be refreshed (entries written by `_postgres_entries_add` without `refresh`), else None."""
     try:
-        if not _postgres_entries_add(backend, model, pages):
+        index = _postgres_entries_add(backend, model, pages, refresh=refresh)
+        if index is False:
             backend.add_bulk(model, pages)
+            return None
+        return None if refresh or index is True else index
     except Exception:
         if type(backend).__module__.startswith("modelsearch.backends.database"):
             raise  # in the database: the transaction must fail with it
         # An external engine: the pages are committed; `update_index` repairs the index.
         logger.exception("Adding %d %s pages to search backend %s failed", len(pages), model, name)
+        return None
 
 
 _deferred_search: ContextVar[list[Page] | None] = ContextVar("page_bulk_deferred", default=None)
@@ -699,10 +914,13 @@ def _search_index_kept(pages: list[Page]) -> None:
 _TEXT_MARKER = "\ufffftext\uffff"
 
 
-def _postgres_entries_add(backend, model: type[Page], pages: list[Page]) -> bool:
+def _postgres_entries_add(
+    backend, model: type[Page], pages: list[Page], *, refresh: bool = True
+) -> Any:
     """The index entries of new pages for the PostgreSQL database search backend, as its
-    `add_items` writes them (same INSERT, same vectors, same title statistics refresh); False
-    for any other backend, which then indexes the pages itself.
+    `add_items` writes them (same INSERT, same vectors, same title statistics refresh unless
+    not `refresh`: the index is then returned, to be refreshed by the caller; True when there
+    was nothing to write); False for any other backend, which then indexes the pages itself.
 
     `add_items` reads every search field of a page five times (once for each of the title,
     body and autocomplete vectors and the two plain texts) and builds and compiles a Django
@@ -769,8 +987,7 @@ def _postgres_entries_add(backend, model: type[Page], pages: list[Page]) -> bool
         return pieces[0] if len(pieces) == 1 else "(" + " || ".join(pieces) + ")"
 
     content_type_pk = get_content_type_pk(model)
-    rows_sql: list[str] = []
-    params: list = []
+    rows: list[tuple[str, list]] = []
     for page in pages:
         indexer = ObjectIndexer(page, index.backend)
         title, body, autocomplete = [], [], []
@@ -780,22 +997,67 @@ def _postgres_entries_add(backend, model: type[Page], pages: list[Page]) -> bool
                     (title if field.field_name == "title" else body).append((value, weight))
                 elif isinstance(field, AutocompleteField):
                     autocomplete.append((value, weight))
-        params.extend((content_type_pk, indexer.id))
+        params = [content_type_pk, indexer.id]
         title_sql = vector(title, indexer.config, params)
         autocomplete_sql = vector(autocomplete, indexer.autocomplete_config, params)
         body_sql = vector(body, indexer.config, params)
         params.append(" ".join(text for text in (v.strip() for v, _w in title) if text))
         params.append(" ".join(text for text in (v.strip() for v, _w in body) if text))
-        rows_sql.append(f"(%s, %s, {title_sql}, {autocomplete_sql}, {body_sql}, 1.0, %s, %s)")
+        rows.append((f"(%s, %s, {title_sql}, {autocomplete_sql}, {body_sql}, 1.0, %s, %s)", params))
     table = IndexEntry._meta.db_table
     with write_connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (content_type_id, object_id, title, autocomplete, body, "
-            f"title_norm, title_text, body_text) (VALUES {', '.join(rows_sql)}) "
-            "ON CONFLICT (content_type_id, object_id) DO UPDATE SET title = EXCLUDED.title, "
-            "title_norm = 1.0, autocomplete = EXCLUDED.autocomplete, body = EXCLUDED.body, "
-            "title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text",
-            params,
-        )
-    index._refresh_title_norms()
-    return True
+        for statement_rows in _rows_per_statement(rows):
+            _execute_server_bound(
+                cursor,
+                f"INSERT INTO {table} (content_type_id, object_id, title, autocomplete, body, "
+                f"title_norm, title_text, body_text) "
+                f"(VALUES {', '.join(sql for sql, _params in statement_rows)}) "
+                "ON CONFLICT (content_type_id, object_id) DO UPDATE SET title = EXCLUDED.title, "
+                "title_norm = 1.0, autocomplete = EXCLUDED.autocomplete, body = EXCLUDED.body, "
+                "title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text",
+                [value for _sql, params in statement_rows for value in params],
+            )
+    if refresh:
+        index._refresh_title_norms()
+        return True
+    return index
+
+
+# Parameters per statement bound by the server (PostgreSQL allows 65,535).
+MAX_BOUND_PARAMETERS = 30_000
+
+
+def _rows_per_statement(rows: list[tuple[str, list]]) -> Iterator[list[tuple[str, list]]]:
+    """The rows (SQL and parameters each) in groups of at most MAX_BOUND_PARAMETERS."""
+    group: list[tuple[str, list]] = []
+    count = 0
+    for row in rows:
+        if group and count + len(row[1]) > MAX_BOUND_PARAMETERS:
+            yield group
+            group, count = [], 0
+        group.append(row)
+        count += len(row[1])
+    if group:
+        yield group
+
+
+def _execute_server_bound(cursor, sql: str, params: list) -> None:
+    """Run a statement with `%s` placeholders with its parameters bound by the server (psycopg's
+    RawCursor, `$n` placeholders), in the cursor's connection and transaction.
+
+    Django's psycopg cursors bind on the client: psycopg parses the statement and quotes every
+    value in Python, which for the thousands of texts of a batch's index entries cost about a
+    third of writing them. A statement bound by the server is not seen by Django's query log
+    or execute wrappers; one whose placeholders cannot be numbered plainly goes through the
+    cursor as usual."""
+    pieces = sql.split("%s")
+    raw = getattr(cursor, "cursor", None)
+    connection_ = getattr(raw, "connection", None)
+    if len(pieces) - 1 != len(params) or "%%" in sql or connection_ is None:
+        cursor.execute(sql, params)
+        return
+    import psycopg
+
+    numbered = "".join(f"{piece}${number}" for number, piece in enumerate(pieces[:-1], 1))
+    with psycopg.RawCursor(connection_) as bound:
+        bound.execute(numbered + pieces[-1], params)
