@@ -75,21 +75,29 @@ def bulk_pages_changed(sender, *, site_ids=(), page_ids=(), **kwargs) -> None:
     """An import or sync changed pages without Wagtail's page signals."""
     site_ids = list(site_ids or ())
     page_ids = list(page_ids or ())
-    if not page_ids or len(page_ids) > services.BULK_PAGES:
+    if not page_ids:
         services.purge_sites(site_ids=site_ids)
-        if not page_ids:
-            return
-        site_ids = []
+        return
     if len(page_ids) > services.BULK_PAGES:
-        sites = {
-            site.pk
-            for page in Page.objects.filter(pk__in=page_ids[: services.BULK_PAGES])
-            if (site := page.get_site()) is not None
-        }
-        services.purge_sites(site_ids=sites)
+        # Too many pages to purge one by one: retire every site that holds one of them, found
+        # in two queries (the pages' tree paths against the sites' root paths), whatever
+        # the number of pages.
+        services.purge_sites(site_ids=set(site_ids) | _sites_holding(page_ids))
         return
     pages = list(Page.objects.filter(pk__in=page_ids).specific())
     services.purge_targets(PurgeTargets(pages=pages))
+
+
+def _sites_holding(page_ids) -> set[int]:
+    roots: dict[str, set[int]] = {}
+    for pk, root in Site.objects.values_list("pk", "root_page__path"):
+        roots.setdefault(root, set()).add(pk)
+    step = Page.steplen
+    sites: set[int] = set()
+    for path in Page.objects.filter(pk__in=page_ids).values_list("path", flat=True).iterator():
+        for end in range(step, len(path) + 1, step):
+            sites |= roots.get(path[:end], set())
+    return sites
 
 
 # --- settings and sites ---------------------------------------------------------------------

@@ -214,6 +214,36 @@ def test_import_signal_purges_what_it_names(two_sites, commit):
     assert state(client_b, "/") == "miss"
 
 
+def test_import_signal_with_many_pages_retires_every_site_that_holds_one(
+    two_sites, monkeypatch, commit
+):
+    """Past BULK_PAGES pages, each site holding one of them is retired: the last page counts
+    as much as the first, and a site named by no page stays cached."""
+    site_a, site_b = two_sites
+    client_a, client_b = site_a.client_for(), site_b.client_for()
+    first = StandardPageFactory(parent=site_a.home, title="Eerste")
+    last = StandardPageFactory(parent=site_a.home, title="Laatste")
+    warm(client_a, "/", last.relative_url(site_a.site))
+    warm(client_b, "/")
+    monkeypatch.setattr(pagecache_services, "BULK_PAGES", 1)
+    commit(pages_changed.send, sender=None, site_ids=[], page_ids=[first.pk, last.pk])
+    assert state(client_a, last.relative_url(site_a.site)) == "miss"
+    assert state(client_a, "/") == "miss"
+    assert state(client_b, "/") == "hit"
+    # A page of site B among many pages of site A retires site B too.
+    extra = StandardPageFactory(parent=site_a.home, title="Nog een")
+    warm(client_a, "/")
+    warm(client_b, "/")
+    commit(
+        pages_changed.send,
+        sender=None,
+        site_ids=[],
+        page_ids=[first.pk, extra.pk, last.pk, site_b.home.pk],
+    )
+    assert state(client_b, "/") == "miss"
+    assert state(client_a, "/") == "miss"
+
+
 # --- the frontend cache, failures ---------------------------------------------------------------
 
 
