@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -71,6 +72,8 @@ class ImportReport:
     rejected: int = 0
     deleted: int = 0
     errors: list[RejectedRecord] = field(default_factory=list)
+    # Seconds per step of a bulk load after the records are read (indexes, swap, count index).
+    steps: dict[str, float] = field(default_factory=dict)
 
     @property
     def reconciles(self) -> bool:
@@ -229,22 +232,24 @@ def copy_row(mapped: MappedRecord) -> list:
     return [json.dumps(values[c]) if c in JSON_COLUMNS else values[c] for c in RECORD_COLUMNS]
 
 
-_COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _copy_escape(match: re.Match) -> str:
+    return _COPY_ESCAPES[match.group()]
 
 
 def _copy_field(value: object) -> str:
     """One value in COPY's text format, as psycopg's write_row would send it."""
+    if type(value) is str:
+        return _COPY_SPECIAL.sub(_copy_escape, value) if _COPY_SPECIAL.search(value) else value
     if value is None:
         return "\\N"
     if value is True:
         return "t"
     if value is False:
         return "f"
-    if isinstance(value, str):
-        for char, escaped in _COPY_ESCAPES:
-            if char in value:
-                value = value.replace(char, escaped)
-        return value
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
@@ -481,7 +486,7 @@ def records_import(
         with connection.cursor() as cursor:
             swappable = bulk_load_possible(cursor.cursor)
         if swappable:
-            with count_index_deferred(True):
+            with count_index_deferred(True, steps=report.steps):
                 return _records_bulk_import(
                     run,
                     report,
@@ -506,7 +511,9 @@ def records_import(
 
 
 @contextmanager
-def count_index_deferred(deferred: bool) -> Iterator[None]:
+def count_index_deferred(
+    deferred: bool, *, steps: dict[str, float] | None = None
+) -> Iterator[None]:
     """Within: this session's writes skip the count index triggers (migration 0010). After,
     also when the import failed half-way: the index is rebuilt from every record."""
     if not deferred:
@@ -521,7 +528,10 @@ def count_index_deferred(deferred: bool) -> Iterator[None]:
             cursor.execute("RESET bibnet.count_index_deferred")
             started = time.monotonic()
             cursor.execute("SELECT catalogue_count_index_rebuild()")
-            logger.info("Count index rebuilt in %.1f s", time.monotonic() - started)
+            seconds = time.monotonic() - started
+            logger.info("Count index rebuilt in %.1f s", seconds)
+            if steps is not None:
+                steps["count index"] = seconds
 
 
 def _records_import(
@@ -701,7 +711,7 @@ def _records_bulk_import(
                 "ON CONFLICT DO NOTHING",
                 [sorted(words)],
             )
-            load.finish()
+            report.steps.update(load.finish())
     except Exception:
         run.status = ImportRun.Status.FAILED
         _run_save(run, report)
