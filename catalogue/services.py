@@ -229,7 +229,11 @@ def copy_row(mapped: MappedRecord) -> list:
     updated_at is set when the batch is written."""
     values = record_values(mapped, with_search_text=False)
     values["updated_at"] = None
-    return [json.dumps(values[c]) if c in JSON_COLUMNS else values[c] for c in RECORD_COLUMNS]
+    return [_json(values[c]) if c in JSON_COLUMNS else values[c] for c in RECORD_COLUMNS]
+
+
+# jsonb stores the same value whether non-ASCII text is escaped or not; unescaped is faster.
+_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
