@@ -21,6 +21,7 @@ import contextlib
 import gc
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -290,11 +291,15 @@ def main() -> None:
         mode = [] if args.per_batch else ["--bulk"]
         say(f"2. manage.py import_marc --workers {args.workers} {' '.join(mode)} ...")
         started = time.monotonic()
+        load_before = os.getloadavg()
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         completed = subprocess.run(
             [
                 python,
                 "manage.py",
                 "import_marc",
+                "--verbosity",
+                "2",
                 str(args.file),
                 "--workers",
                 str(args.workers),
@@ -309,7 +314,20 @@ def main() -> None:
             text=True,
         )
         seconds = time.monotonic() - started
+        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (
+            cpu_before.ru_utime + cpu_before.ru_stime
+        )
+        for line in completed.stdout.strip().splitlines():
+            if line.startswith("Na het laden"):
+                say("   " + line)
         say("   " + completed.stdout.strip().splitlines()[-1])
+        say(
+            f"   CPU of the command and its workers: {cpu:.0f} s "
+            f"({cpu / max(seconds, 1e-6):.2f} cores); load average before "
+            f"{load_before[0]:.1f}, after {os.getloadavg()[0]:.1f} "
+            f"({os.cpu_count()} cores)"
+        )
         if completed.returncode:
             say(completed.stderr[-2000:])
         with connection.cursor() as cursor:

@@ -180,6 +180,14 @@ def _clean(value: str | None) -> str:
     """Trim ISBD punctuation that MARC subfields carry at their ends (' /', ' :', ' ;', '.')."""
     if not value:
         return ""
+    # Most subfields need nothing: no NUL, no surrounding space, no punctuation at the end.
+    if (
+        value[-1] not in "/:;,=."
+        and not value[-1].isspace()
+        and not value[0].isspace()
+        and "\x00" not in value
+    ):
+        return value
     value = value.replace("\x00", "").strip()
     value = TRAILING_PUNCTUATION.sub("", value).strip()
     if value.endswith(".") and not INITIAL_DOT.search(value) and not value.endswith("..."):

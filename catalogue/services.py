@@ -6,16 +6,20 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from catalogue.backends.local.countindex import CountIndex
+from catalogue.bulk import BulkLoad, bulk_load_possible
 from catalogue.marc import MappedRecord, normalise_text, record_map
 from catalogue.messages import NOT_PROCESSED, NOT_STORED, StoredMessage
 from catalogue.models import Holding, ImportRun, Record, Word
@@ -68,6 +72,8 @@ class ImportReport:
     rejected: int = 0
     deleted: int = 0
     errors: list[RejectedRecord] = field(default_factory=list)
+    # Seconds per step of a bulk load after the records are read (indexes, swap, count index).
+    steps: dict[str, float] = field(default_factory=dict)
 
     @property
     def reconciles(self) -> bool:
@@ -223,7 +229,46 @@ def copy_row(mapped: MappedRecord) -> list:
     updated_at is set when the batch is written."""
     values = record_values(mapped, with_search_text=False)
     values["updated_at"] = None
-    return [json.dumps(values[c]) if c in JSON_COLUMNS else values[c] for c in RECORD_COLUMNS]
+    return [_json(values[c]) if c in JSON_COLUMNS else values[c] for c in RECORD_COLUMNS]
+
+
+# jsonb stores the same value whether non-ASCII text is escaped or not; unescaped is faster.
+_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _copy_escape(match: re.Match) -> str:
+    return _COPY_ESCAPES[match.group()]
+
+
+def _copy_field(value: object) -> str:
+    """One value in COPY's text format, as psycopg's write_row would send it."""
+    if type(value) is str:
+        return _COPY_SPECIAL.sub(_copy_escape, value) if _COPY_SPECIAL.search(value) else value
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def copy_line(row: list) -> str:
+    """A COPY row (copy_row) as one line of COPY's text format."""
+    return "\t".join(map(_copy_field, row)) + "\n"
+
+
+def holding_lines(mapped: MappedRecord) -> str:
+    return "".join(
+        copy_line([mapped.record_id, *(holding[c] for c in HOLDING_COLUMNS[1:])])
+        for holding in mapped.holdings
+    )
 
 
 def _batch_write_postgres(batch: dict[str, MappedRecord], rows: dict[str, list]) -> None:
@@ -333,14 +378,20 @@ class MapResult:
     # On PostgreSQL the COPY row, built where the record was parsed (in a worker process
     # when there are several): it takes work off the process that writes to the database.
     row: list | None = None
+    # A bulk import's COPY lines (then `mapped` is None and `raw_id` the record id).
+    bulk: BulkRow | None = None
 
 
-def _result_map(result: ReadResult) -> MapResult:
+def _result_map(result: ReadResult, *, rows: bool = True) -> MapResult:
     if result.record is None:
         return MapResult(result.position, None, result.error, result.raw_id)
     try:
         mapped = record_map(result.record)
-        row = copy_row(mapped) if connection.vendor == "postgresql" and not mapped.deleted else None
+        row = (
+            copy_row(mapped)
+            if rows and connection.vendor == "postgresql" and not mapped.deleted
+            else None
+        )
         return MapResult(result.position, mapped, row=row)
     except Exception as exc:  # noqa: BLE001 - a mapping error rejects one record
         raw_id = next((f.data for f in result.record.get_fields("001")), "")
@@ -357,11 +408,44 @@ def _frames_map(frames: list[Frame]) -> list[MapResult]:
     return [_result_map(frame_parse(frame)) for frame in frames]
 
 
-def _mapped_stream(path: Path, fmt: str, workers: int) -> Iterator[MapResult]:
-    """Parse and map the records of one file, in `workers` processes for ISO 2709."""
+@dataclass
+class BulkRow:
+    """What a bulk import needs of one record, built where it was parsed: its COPY lines
+    and its words. Small to send from a worker process (no MappedRecord)."""
+
+    record_id: str
+    line: str
+    holdings: str
+    words: list[str]
+
+
+def _bulk_result(result: ReadResult, updated_at: datetime) -> MapResult:
+    mapped_result = _result_map(result, rows=False)
+    mapped = mapped_result.mapped
+    if mapped is None or mapped.deleted:
+        return mapped_result
+    row = copy_row(mapped)
+    row[UPDATED_AT] = updated_at
+    mapped_result.mapped = None
+    mapped_result.bulk = BulkRow(
+        mapped.record_id, copy_line(row), holding_lines(mapped), words_for({"": mapped})
+    )
+    mapped_result.raw_id = mapped.record_id
+    return mapped_result
+
+
+def _frames_bulk(updated_at: datetime, frames: list[Frame]) -> list[MapResult]:
+    return [_bulk_result(frame_parse(frame), updated_at) for frame in frames]
+
+
+def _mapped_stream(
+    path: Path, fmt: str, workers: int, bulk_at: datetime | None = None
+) -> Iterator[MapResult]:
+    """Parse and map the records of one file, in `workers` processes for ISO 2709.
+    `bulk_at`: build a bulk import's COPY lines (BulkRow) with that update time."""
     if fmt != "marc21" or workers <= 1:
         for result in records_read(path, fmt):
-            yield _result_map(result)
+            yield _bulk_result(result, bulk_at) if bulk_at else _result_map(result)
         return
 
     def chunks() -> Iterator[list[Frame]]:
@@ -374,8 +458,9 @@ def _mapped_stream(path: Path, fmt: str, workers: int) -> Iterator[MapResult]:
         if chunk:
             yield chunk
 
+    work = partial(_frames_bulk, bulk_at) if bulk_at else _frames_map
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for results in pool.imap(_frames_map, chunks()):
+        for results in pool.imap(work, chunks()):
             yield from results
 
 
@@ -400,7 +485,23 @@ def records_import(
         format=fmt or "auto",
     )
     report = ImportReport(run=run)
-    with count_index_deferred(bulk and connection.vendor == "postgresql"):
+    bulk = bulk and connection.vendor == "postgresql"
+    if bulk:
+        with connection.cursor() as cursor:
+            swappable = bulk_load_possible(cursor.cursor)
+        if swappable:
+            with count_index_deferred(True, steps=report.steps):
+                return _records_bulk_import(
+                    run,
+                    report,
+                    paths=paths,
+                    fmt=fmt,
+                    delete_paths=delete_paths,
+                    progress=progress,
+                    batch_size=batch_size,
+                    workers=workers,
+                )
+    with count_index_deferred(bulk):
         return _records_import(
             run,
             report,
@@ -414,7 +515,9 @@ def records_import(
 
 
 @contextmanager
-def count_index_deferred(deferred: bool) -> Iterator[None]:
+def count_index_deferred(
+    deferred: bool, *, steps: dict[str, float] | None = None
+) -> Iterator[None]:
     """Within: this session's writes skip the count index triggers (migration 0010). After,
     also when the import failed half-way: the index is rebuilt from every record."""
     if not deferred:
@@ -429,7 +532,10 @@ def count_index_deferred(deferred: bool) -> Iterator[None]:
             cursor.execute("RESET bibnet.count_index_deferred")
             started = time.monotonic()
             cursor.execute("SELECT catalogue_count_index_rebuild()")
-            logger.info("Count index rebuilt in %.1f s", time.monotonic() - started)
+            seconds = time.monotonic() - started
+            logger.info("Count index rebuilt in %.1f s", seconds)
+            if steps is not None:
+                steps["count index"] = seconds
 
 
 def _records_import(
@@ -489,6 +595,127 @@ def _records_import(
             report.read += len(ids)
             report.deleted += len(ids)
             _deletes_apply(ids)
+    except Exception:
+        run.status = ImportRun.Status.FAILED
+        _run_save(run, report)
+        raise
+    run.status = ImportRun.Status.REJECTED if report.rejected else ImportRun.Status.DONE
+    _run_save(run, report)
+    return report
+
+
+def _bulk_flush(
+    load: BulkLoad,
+    batch: dict[str, BulkRow],
+    positions: dict[str, tuple[str, int]],
+    report: ImportReport,
+    stored: set[str],
+    words: set[str],
+) -> None:
+    """COPY a batch into the new tables, in a savepoint; when it fails, record by record
+    (as _batch_flush). A record stored by an earlier batch is replaced."""
+    if not batch:
+        return
+    try:
+        with transaction.atomic():
+            earlier = [record_id for record_id in batch if record_id in stored]
+            load.replace(earlier, [r for r in earlier if batch[r].holdings])
+            load.copy(
+                (row.line for row in batch.values()), (row.holdings for row in batch.values())
+            )
+        report.imported += len(batch)
+        stored.update(batch)
+        for row in batch.values():
+            words.update(row.words)
+        return
+    except DatabaseError:
+        logger.warning("Bulk batch failed; retrying record by record", exc_info=True)
+    for record_id, row in batch.items():
+        try:
+            with transaction.atomic():
+                if record_id in stored:
+                    load.replace([record_id], [record_id] if row.holdings else [])
+                load.copy([row.line], [row.holdings])
+            report.imported += 1
+            stored.add(record_id)
+            words.update(row.words)
+        except DatabaseError as exc:
+            source, position = positions[record_id]
+            report.rejected += 1
+            report.errors.append(
+                RejectedRecord(
+                    source, position, record_id, StoredMessage.of(NOT_STORED, detail=exc)
+                )
+            )
+
+
+def _records_bulk_import(
+    run: ImportRun,
+    report: ImportReport,
+    *,
+    paths: list[Path],
+    fmt: str | None,
+    delete_paths: list[Path] | None,
+    progress: Callable[[ImportReport], None] | None,
+    batch_size: int,
+    workers: int,
+) -> ImportReport:
+    """`--bulk` on PostgreSQL (catalogue.bulk): the same records, holdings, words and counts
+    as _records_import, loaded into new tables that replace the live ones in one transaction
+    at the end."""
+    updated_at = timezone.now()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            load = BulkLoad(cursor.cursor, RECORD_COLUMNS, HOLDING_COLUMNS)
+            load.prepare()
+            stored: set[str] = set()
+            words: set[str] = set()
+            for path in paths:
+                path_format = fmt or format_guess(path)
+                batch: dict[str, BulkRow] = {}
+                positions: dict[str, tuple[str, int]] = {}
+                deletes: list[str] = []
+                for result in _mapped_stream(path, path_format, workers, bulk_at=updated_at):
+                    report.read += 1
+                    row = result.bulk
+                    if row is None:
+                        if result.mapped is not None and result.mapped.deleted:
+                            deletes.append(result.mapped.record_id)
+                            batch.pop(result.mapped.record_id, None)
+                            report.deleted += 1
+                        else:
+                            report.rejected += 1
+                            report.errors.append(
+                                RejectedRecord(
+                                    path.name, result.position, result.raw_id, result.error
+                                )
+                            )
+                        continue
+                    if row.record_id in batch:
+                        # A later copy of the same 001 in one batch wins; both count as imported.
+                        report.imported += 1
+                    batch[row.record_id] = row
+                    positions[row.record_id] = (path.name, result.position)
+                    if len(batch) >= batch_size:
+                        _bulk_flush(load, batch, positions, report, stored, words)
+                        batch, positions = {}, {}
+                        if progress:
+                            progress(report)
+                _bulk_flush(load, batch, positions, report, stored, words)
+                load.delete(deletes)
+                if progress:
+                    progress(report)
+            for delete_path in delete_paths or []:
+                ids = delete_file_read(delete_path)
+                report.read += len(ids)
+                report.deleted += len(ids)
+                load.delete(ids)
+            cursor.execute(
+                "INSERT INTO catalogue_word (word) SELECT unnest(%s::varchar[]) "
+                "ON CONFLICT DO NOTHING",
+                [sorted(words)],
+            )
+            report.steps.update(load.finish())
     except Exception:
         run.status = ImportRun.Status.FAILED
         _run_save(run, report)

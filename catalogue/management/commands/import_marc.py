@@ -29,8 +29,10 @@ class Command(BaseCommand):
             "--bulk",
             action="store_true",
             help=(
-                "a full reload: rebuild the count index once at the end instead of per batch "
-                "(faster; searches count the previous catalogue until the import is done)"
+                "a full reload (PostgreSQL): load the records into new tables without indexes, "
+                "build the indexes and the count index once and swap the tables in at the end; "
+                "records the files do not carry are kept. Searches read the previous catalogue "
+                "until the import is done; a failed import changes nothing"
             ),
         )
         parser.add_argument(
@@ -66,6 +68,9 @@ class Command(BaseCommand):
         for error in report.errors:
             ident = f" (001 {error.record_id})" if error.record_id else ""
             self.stderr.write(f"{error.source} record {error.position}{ident}: {error.reason}")
+        if report.steps and options["verbosity"] >= 2:
+            steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.steps.items())
+            self.stdout.write(f"Na het laden (seconden per stap): {steps}")
         self.stdout.write(
             f"Klaar in {elapsed:.1f} s: gelezen {report.read}, geïmporteerd {report.imported}, "
             f"geweigerd {report.rejected}, verwijderd {report.deleted}."
