@@ -147,6 +147,7 @@ def events_generate(total: int, seed: int = 7, heavy: dict[int, int] | None = No
                             agenda_id=agenda.pk,
                             start=start,
                             end=start + dt.timedelta(hours=2),
+                            is_last=week == repeats - 1,
                             **copied,
                         )
                     )

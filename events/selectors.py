@@ -293,7 +293,7 @@ def agenda_page(
     `counted=False` (the first few events, for a block): the number of events is not read
     and the paginator counts the events shown."""
     now = now or _now()
-    start, _end = when_window(filters=filters, now=now)
+    start, end = when_window(filters=filters, now=now)
     matching = agenda_occurrences(index=index, filters=filters, now=now).order_by()
     number = page_number if isinstance(page_number, int) and page_number >= 1 else 1
     if (number - 1) * per_page > ORDERED_SCAN_DEPTH:
@@ -304,7 +304,7 @@ def agenda_page(
     if counted:
         # The number of events (for "N activiteiten" and the pages): one query over the
         # occurrence rows. The page itself comes from an early-stopping ordered read.
-        paginator.count = matching.aggregate(total=Count("page_id", distinct=True))["total"]
+        paginator.count = events_count(matching, bounded=end is not None)
         number = paginator.get_page(number).number
         if not paginator.count:
             return AgendaResult(page_obj=paginator.get_page(1))
@@ -316,6 +316,18 @@ def agenda_page(
     if not counted:
         paginator.count = len(items)
     return AgendaResult(page_obj=paginator._get_page(items, number, paginator), items=items)
+
+
+def events_count(matching: QuerySet, *, bounded: bool) -> int:
+    """The number of events among `matching` rows (occurrence rows of live events).
+
+    Without an end to the period (`bounded` False) an event has a matching row exactly when
+    its last row (Occurrence.is_last) matches: that row ends last, and every other condition
+    is on the event's own columns, the same on each of its rows. So the events are counted
+    as rows, one per event, from the index of last rows; with an end, as distinct events."""
+    if bounded:
+        return matching.aggregate(total=Count("page_id", distinct=True))["total"]
+    return matching.filter(is_last=True).count()
 
 
 def _agenda_cards(

@@ -78,15 +78,16 @@ def occurrences_sync(
     live = bool(page.live)
     event = occurrence_event_values(page)
     wanted = {spec.key: spec for spec in specs}
+    last = _last_key(wanted)
     existing = {(row.start, row.end): row for row in Occurrence.objects.filter(page=page)}
     remove = [row.pk for key, row in existing.items() if key not in wanted]
     add, update = [], []
     for key, spec in wanted.items():
         row = existing.get(key)
         if row is None:
-            add.append(_occurrence(page, agenda_id, spec, live, event))
-        elif _differs(row, spec, agenda_id, live, event):
-            _fill(row, spec, agenda_id, live, event)
+            add.append(_occurrence(page, agenda_id, spec, live, (*event, key == last)))
+        elif _differs(row, spec, agenda_id, live, (*event, key == last)):
+            _fill(row, spec, agenda_id, live, (*event, key == last))
             update.append(row)
     if remove:
         Occurrence.objects.filter(pk__in=remove).delete()
@@ -105,6 +106,7 @@ def occurrences_sync(
                 "sessions",
                 "live",
                 *OCCURRENCE_EVENT_FIELDS,
+                "is_last",
             ],
         )
     return len(add), len(remove)
@@ -118,9 +120,15 @@ def _occurrence(
     return row
 
 
+def _last_key(wanted: dict) -> tuple | None:
+    """The key (start, end) of the row that ends last, then starts last (Occurrence.is_last)."""
+    return max(wanted, key=lambda key: (key[1], key[0]), default=None)
+
+
 def _fill(row: Occurrence, spec: OccurrenceSpec, agenda_id: int, live: bool, event: tuple) -> None:
-    # The event's filter columns (occurrence_event_values), copied onto every row.
-    for name, value in zip(OCCURRENCE_EVENT_FIELDS, event, strict=True):
+    # `event`: the event's filter columns (occurrence_event_values), the same on every row,
+    # then whether this is the event's last row.
+    for name, value in zip((*OCCURRENCE_EVENT_FIELDS, "is_last"), event, strict=True):
         setattr(row, name, value)
     row.agenda_id = agenda_id
     row.live = live
@@ -136,7 +144,7 @@ def _differs(
     row: Occurrence, spec: OccurrenceSpec, agenda_id: int, live: bool, event: tuple
 ) -> bool:
     return (
-        tuple(getattr(row, name) for name in OCCURRENCE_EVENT_FIELDS) != event
+        tuple(getattr(row, name) for name in (*OCCURRENCE_EVENT_FIELDS, "is_last")) != event
         or row.live != live
         or row.agenda_id != agenda_id
         or row.all_day != spec.all_day
@@ -692,6 +700,7 @@ def _occurrences_create(
         wanted = {spec.key: spec for spec in specs}
         live = bool(page.live)
         event = occurrence_event_values(page)
+        last = _last_key(wanted)
         rows.extend(
             (
                 page.pk,
@@ -706,6 +715,7 @@ def _occurrences_create(
                 spec.sessions,
                 live,
                 *event,
+                spec.key == last,
             )
             for spec in wanted.values()
         )
@@ -726,6 +736,7 @@ _OCCURRENCE_COLUMNS = (
     "sessions",
     "live",
     *OCCURRENCE_EVENT_FIELDS,
+    "is_last",
 )
 
 
@@ -763,7 +774,8 @@ def _occurrence_rows_insert(rows: list[tuple]) -> None:
             strings[value] = value.translate(_COPY_ESCAPES)
         return strings[value]
 
-    # The event's columns (occurrence_event_values), the same on every row of an event.
+    # The event's columns (occurrence_event_values), the same on every row of an event, and
+    # is_last.
     events: dict[tuple, str] = {}
 
     def event_text(values: tuple) -> str:

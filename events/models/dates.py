@@ -180,6 +180,10 @@ class Occurrence(models.Model):
     # The event's province when it is regional (shown on other agendas of that province),
     # else empty.
     region = models.CharField(max_length=32, blank=True)
+    # The event's row that ends last (then starts last): an event has a row still to end
+    # when this one has, and every other filter column is the event's own, so without an end
+    # to the period the agenda counts events as these rows, one per event, without DISTINCT.
+    is_last = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["start"]
@@ -195,10 +199,16 @@ class Occurrence(models.Model):
                 condition=models.Q(live=True),
                 name="events_occ_agenda_start_live",
             ),
-            # The number of matching events: the agenda's live rows still to end.
+            # The number of matching events (no end to the period): one row per event.
             models.Index(
                 fields=["agenda", "end"],
-                include=["start", "page", *AGENDA_INDEX_INCLUDE],
+                include=["start", *AGENDA_INDEX_INCLUDE],
+                condition=models.Q(live=True, is_last=True),
+                name="events_occ_agenda_last_live",
+            ),
+            # The agenda's live rows still to end (site search, an agenda's coming rows).
+            models.Index(
+                fields=["agenda", "end"],
                 condition=models.Q(live=True),
                 name="events_occ_agenda_end_live",
             ),
