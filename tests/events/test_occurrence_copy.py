@@ -31,7 +31,7 @@ def test_copy_rows_round_trip_special_characters_nulls_and_instants(site_a):
             note,
             1,
             True,
-            # the event's columns: type, theme, ages, free, location, region
+            # the event's columns: type, theme, ages, free, location, region; is_last
             "0.3.2.0.0",
             "tab\there",
             3,
@@ -39,6 +39,7 @@ def test_copy_rows_round_trip_special_characters_nulls_and_instants(site_a):
             True,
             None,
             "",
+            False,
         ),
         (
             page.pk,
@@ -59,6 +60,7 @@ def test_copy_rows_round_trip_special_characters_nulls_and_instants(site_a):
             False,
             None,
             "antwerpen",
+            True,
         ),
     ]
     _occurrence_rows_insert(rows)
@@ -78,6 +80,7 @@ def test_copy_rows_round_trip_special_characters_nulls_and_instants(site_a):
             "sessions",
             "live",
             *OCCURRENCE_EVENT_FIELDS,
+            "is_last",
         )
     )
     assert stored == rows
