@@ -119,18 +119,22 @@ def age_q(filters: dict) -> Q:
     return query
 
 
+def _window_q(start: dt.datetime, end: dt.datetime | None) -> Q:
+    """Rows that overlap the period. An occurrence that ended exactly when the period starts
+    (an all-day one at midnight) is not in it; a zero-length one at that instant is."""
+    query = Q(end__gte=start) & ~Q(end=start, start__lt=start)
+    if end is not None:
+        query &= Q(start__lt=end)
+    return query
+
+
 def occurrence_filter(*, filters: dict, now: dt.datetime, event_field: str = "page") -> Q:
     """The visitor's filters as one condition on rows that carry an occurrence's times and
     its event's filter columns (`event_type`, `theme`, `age_min`, `age_max`, `is_free`,
     `location_page`): the site agenda's occurrence rows (events.Occurrence) and the network
     agenda's rows (network.NetworkOccurrence) both apply this one specification.
     `event_field` names the rows' foreign key to their EventPage (the free-text filter)."""
-    start, end = when_window(filters=filters, now=now)
-    # An occurrence that ended exactly when the window starts (an all-day one at midnight)
-    # is not in it; a zero-length one at that instant is.
-    query = Q(end__gte=start) & ~Q(end=start, start__lt=start)
-    if end is not None:
-        query &= Q(start__lt=end)
+    query = _window_q(*when_window(filters=filters, now=now))
     if filters.get("type"):
         query &= Q(event_type=filters["type"])
     if filters.get("thema"):
@@ -312,7 +316,8 @@ def agenda_page(
         number = 1
     offset = (number - 1) * per_page
     firsts = _ordered_firsts(matching, window_start=start, wanted=offset + per_page)[offset:]
-    items = _agenda_cards(matching, firsts=firsts, now=now)
+    window = _window_q(start, end)
+    items = _agenda_cards(window, firsts=firsts, now=now)
     if not counted:
         paginator.count = len(items)
     return AgendaResult(page_obj=paginator._get_page(items, number, paginator), items=items)
@@ -331,16 +336,21 @@ def events_count(matching: QuerySet, *, bounded: bool) -> int:
 
 
 def _agenda_cards(
-    matching: QuerySet[Occurrence], *, firsts: list[tuple[int, dt.datetime]], now: dt.datetime
+    window: Q, *, firsts: list[tuple[int, dt.datetime]], now: dt.datetime
 ) -> list[AgendaItem]:
     """The events of `firsts` (page id, first matching start), in that order, with that
-    occurrence and their number of matching sessions, in one query (and one for images)."""
+    occurrence and their number of sessions in the period (`window`), in one query (and one
+    for images).
+
+    An event in `firsts` matched, and everything but the period is the same on each of its
+    rows (the event's columns, its agenda and region, `live`): its matching rows are its live
+    rows in the period, a narrower subquery than the whole filter."""
     if not firsts:
         return []
     wanted = set(firsts)
     # A row beyond the daily window stands for a run of sessions (Occurrence.sessions).
     sessions = (
-        matching.filter(page_id=OuterRef("page_id"))
+        Occurrence.objects.filter(window, page_id=OuterRef("page_id"), live=True)
         .values("page_id")
         .annotate(total=Sum("sessions"))
         .values("total")

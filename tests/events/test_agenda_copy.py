@@ -257,7 +257,7 @@ COUNT_FILTERS = [
 def test_the_number_of_events_counts_each_matching_event_once(site_a, frozen_now):
     """Counted from the last rows without an end to the period, as distinct events with
     one: the same number as grouping every matching row."""
-    from django.db.models import Count
+    from django.db.models import Count, Sum
 
     from events.selectors import agenda_occurrences, agenda_page
 
@@ -291,4 +291,8 @@ def test_the_number_of_events_counts_each_matching_event_once(site_a, frozen_now
         distinct = matching.aggregate(n=Count("page_id", distinct=True))["n"]
         result = agenda_page(index=agenda, filters=filters)
         assert result.page_obj.paginator.count == distinct == len(result.items), filters
+        # each card's number of sessions in the period: its matching rows' sessions
+        sessions = matching.values("page_id").annotate(n=Sum("sessions")).order_by()
+        expected = dict(sessions.values_list("page_id", "n"))
+        assert {item.event.pk: item.count for item in result.items} == expected, filters
     assert agenda_page(index=agenda, filters={}).page_obj.paginator.count == 6
