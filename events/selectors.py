@@ -94,60 +94,72 @@ def agenda_scope(*, index: EventIndexPage) -> Q:
     """This agenda's own events, plus regional events of other sites when it shows them."""
     scope = Q(agenda_id=index.pk)
     if index.include_regional and index.region:
-        scope |= Q(page__regional=True, page__region=index.region)
+        # Occurrence.region: the event's province when it is regional.
+        scope |= Q(region=index.region)
     return scope
 
 
-def _age_q(filters: dict) -> Q:
+def age_q(filters: dict) -> Q:
+    """The age filters (age group, age) on rows with the event's `age_min` and `age_max`."""
     query = Q()
     group = taxonomy.AGE_GROUPS.get(filters.get("leeftijdsgroep", ""))
     if group is not None:
         if group.slug == "gezinnen":
             # open to children and to adults alike
-            query &= Q(page__age_min__isnull=True) | Q(page__age_min__lte=12)
-            query &= Q(page__age_max__isnull=True) | Q(page__age_max__gte=18)
+            query &= Q(age_min__isnull=True) | Q(age_min__lte=12)
+            query &= Q(age_max__isnull=True) | Q(age_max__gte=18)
         else:
             upper = group.max_age if group.max_age is not None else 120
-            query &= Q(page__age_min__isnull=True) | Q(page__age_min__lte=upper)
-            query &= Q(page__age_max__isnull=True) | Q(page__age_max__gte=group.min_age)
+            query &= Q(age_min__isnull=True) | Q(age_min__lte=upper)
+            query &= Q(age_max__isnull=True) | Q(age_max__gte=group.min_age)
     age = filters.get("leeftijd")
     if age is not None:
-        query &= Q(page__age_min__isnull=True) | Q(page__age_min__lte=age)
-        query &= Q(page__age_max__isnull=True) | Q(page__age_max__gte=age)
+        query &= Q(age_min__isnull=True) | Q(age_min__lte=age)
+        query &= Q(age_max__isnull=True) | Q(age_max__gte=age)
     return query
 
 
-def age_q(filters: dict) -> Q:
-    """The age filters (age group, age) on occurrence rows."""
-    return _age_q(filters)
+def _window_q(start: dt.datetime, end: dt.datetime | None) -> Q:
+    """Rows that overlap the period. An occurrence that ended exactly when the period starts
+    (an all-day one at midnight) is not in it; a zero-length one at that instant is."""
+    query = Q(end__gte=start) & ~Q(end=start, start__lt=start)
+    if end is not None:
+        query &= Q(start__lt=end)
+    return query
+
+
+def occurrence_filter(*, filters: dict, now: dt.datetime, event_field: str = "page") -> Q:
+    """The visitor's filters as one condition on rows that carry an occurrence's times and
+    its event's filter columns (`event_type`, `theme`, `age_min`, `age_max`, `is_free`,
+    `location_page`): the site agenda's occurrence rows (events.Occurrence) and the network
+    agenda's rows (network.NetworkOccurrence) both apply this one specification.
+    `event_field` names the rows' foreign key to their EventPage (the free-text filter)."""
+    query = _window_q(*when_window(filters=filters, now=now))
+    if filters.get("type"):
+        query &= Q(event_type=filters["type"])
+    if filters.get("thema"):
+        query &= Q(theme=filters["thema"])
+    if filters.get("gratis"):
+        query &= Q(is_free=True)
+    if filters.get("locatie"):
+        query &= Q(location_page_id=filters["locatie"])
+    if filters.get("q"):
+        text = filters["q"]
+        events = EventPage.objects.filter(
+            Q(title__icontains=text)
+            | Q(intro__icontains=text)
+            | Q(place_name__icontains=text)
+            | Q(organizer_name__icontains=text)
+        )
+        query &= Q(**{f"{event_field}__in": events.values("pk")})
+    return query & age_q(filters)
 
 
 def occurrences_matching(*, scope: Q, filters: dict, now: dt.datetime) -> QuerySet[Occurrence]:
-    """Live occurrences within `scope` (agendas) that match the visitor's filters."""
-    start, end = when_window(filters=filters, now=now)
-    occurrences = Occurrence.objects.filter(scope, live=True)
-    # An occurrence that ended exactly when the window starts (an all-day one at midnight)
-    # is not in it; a zero-length one at that instant is.
-    occurrences = occurrences.filter(end__gte=start).exclude(end=start, start__lt=start)
-    if end is not None:
-        occurrences = occurrences.filter(start__lt=end)
-    if filters.get("type"):
-        occurrences = occurrences.filter(page__event_type=filters["type"])
-    if filters.get("thema"):
-        occurrences = occurrences.filter(page__theme=filters["thema"])
-    if filters.get("gratis"):
-        occurrences = occurrences.filter(page__is_free=True)
-    if filters.get("locatie"):
-        occurrences = occurrences.filter(page__location_page_id=filters["locatie"])
-    if filters.get("q"):
-        text = filters["q"]
-        occurrences = occurrences.filter(
-            Q(page__title__icontains=text)
-            | Q(page__intro__icontains=text)
-            | Q(page__place_name__icontains=text)
-            | Q(page__organizer_name__icontains=text)
-        )
-    return occurrences.filter(_age_q(filters))
+    """Live occurrences within `scope` (agendas) that match the visitor's filters: occurrence
+    rows alone (they carry the event's filter columns), joined to the events only for the
+    free-text filter."""
+    return Occurrence.objects.filter(scope, occurrence_filter(filters=filters, now=now), live=True)
 
 
 def agenda_occurrences(
@@ -285,7 +297,7 @@ def agenda_page(
     `counted=False` (the first few events, for a block): the number of events is not read
     and the paginator counts the events shown."""
     now = now or _now()
-    start, _end = when_window(filters=filters, now=now)
+    start, end = when_window(filters=filters, now=now)
     matching = agenda_occurrences(index=index, filters=filters, now=now).order_by()
     number = page_number if isinstance(page_number, int) and page_number >= 1 else 1
     if (number - 1) * per_page > ORDERED_SCAN_DEPTH:
@@ -296,7 +308,7 @@ def agenda_page(
     if counted:
         # The number of events (for "N activiteiten" and the pages): one query over the
         # occurrence rows. The page itself comes from an early-stopping ordered read.
-        paginator.count = matching.aggregate(total=Count("page_id", distinct=True))["total"]
+        paginator.count = events_count(matching, bounded=end is not None)
         number = paginator.get_page(number).number
         if not paginator.count:
             return AgendaResult(page_obj=paginator.get_page(1))
@@ -304,23 +316,41 @@ def agenda_page(
         number = 1
     offset = (number - 1) * per_page
     firsts = _ordered_firsts(matching, window_start=start, wanted=offset + per_page)[offset:]
-    items = _agenda_cards(matching, firsts=firsts, now=now)
+    window = _window_q(start, end)
+    items = _agenda_cards(window, firsts=firsts, now=now)
     if not counted:
         paginator.count = len(items)
     return AgendaResult(page_obj=paginator._get_page(items, number, paginator), items=items)
 
 
+def events_count(matching: QuerySet, *, bounded: bool) -> int:
+    """The number of events among `matching` rows (occurrence rows of live events).
+
+    Without an end to the period (`bounded` False) an event has a matching row exactly when
+    its last row (Occurrence.is_last) matches: that row ends last, and every other condition
+    is on the event's own columns, the same on each of its rows. So the events are counted
+    as rows, one per event, from the index of last rows; with an end, as distinct events."""
+    if bounded:
+        return matching.aggregate(total=Count("page_id", distinct=True))["total"]
+    return matching.filter(is_last=True).count()
+
+
 def _agenda_cards(
-    matching: QuerySet[Occurrence], *, firsts: list[tuple[int, dt.datetime]], now: dt.datetime
+    window: Q, *, firsts: list[tuple[int, dt.datetime]], now: dt.datetime
 ) -> list[AgendaItem]:
     """The events of `firsts` (page id, first matching start), in that order, with that
-    occurrence and their number of matching sessions, in one query (and one for images)."""
+    occurrence and their number of sessions in the period (`window`), in one query (and one
+    for images).
+
+    An event in `firsts` matched, and everything but the period is the same on each of its
+    rows (the event's columns, its agenda and region, `live`): its matching rows are its live
+    rows in the period, a narrower subquery than the whole filter."""
     if not firsts:
         return []
     wanted = set(firsts)
     # A row beyond the daily window stands for a run of sessions (Occurrence.sessions).
     sessions = (
-        matching.filter(page_id=OuterRef("page_id"))
+        Occurrence.objects.filter(window, page_id=OuterRef("page_id"), live=True)
         .values("page_id")
         .annotate(total=Sum("sessions"))
         .values("total")

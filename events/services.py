@@ -18,11 +18,13 @@ from django.utils.translation import gettext_noop
 from wagtail.models import Page, Site
 
 from events.models import (
+    OCCURRENCE_EVENT_FIELDS,
     EventDate,
     EventIndexPage,
     EventPage,
     ImportRun,
     Occurrence,
+    occurrence_event_values,
 )
 from events.reasons import Reason, reason_entry
 from events.recurrence import OccurrenceSpec, occurrences_stored
@@ -69,16 +71,18 @@ def occurrences_sync(
         Page.objects.filter(path=page.path[: -page.steplen]).values_list("pk", flat=True).first()
     )
     live = bool(page.live)
+    event = occurrence_event_values(page)
     wanted = {spec.key: spec for spec in specs}  # one per key already
+    last = _last_key(wanted)
     existing = {(row.start, row.end): row for row in Occurrence.objects.filter(page=page)}
     remove = [row.pk for key, row in existing.items() if key not in wanted]
     add, update = [], []
     for key, spec in wanted.items():
         row = existing.get(key)
         if row is None:
-            add.append(_occurrence(page, agenda_id, spec, live))
-        elif _differs(row, spec, agenda_id, live):
-            _fill(row, spec, agenda_id, live)
+            add.append(_occurrence(page, agenda_id, spec, live, (*event, key == last)))
+        elif _differs(row, spec, agenda_id, live, (*event, key == last)):
+            _fill(row, spec, agenda_id, live, (*event, key == last))
             update.append(row)
     if remove:
         Occurrence.objects.filter(pk__in=remove).delete()
@@ -96,18 +100,32 @@ def occurrences_sync(
                 "note",
                 "sessions",
                 "live",
+                *OCCURRENCE_EVENT_FIELDS,
+                "is_last",
             ],
         )
     return len(add), len(remove)
 
 
-def _occurrence(page: EventPage, agenda_id: int, spec: OccurrenceSpec, live: bool) -> Occurrence:
+def _occurrence(
+    page: EventPage, agenda_id: int, spec: OccurrenceSpec, live: bool, event: tuple
+) -> Occurrence:
     row = Occurrence(page_id=page.pk, start=spec.start, end=spec.end)
-    _fill(row, spec, agenda_id, live)
+    _fill(row, spec, agenda_id, live, event)
     return row
 
 
-def _fill(row: Occurrence, spec: OccurrenceSpec, agenda_id: int, live: bool) -> None:
+def _last_key(keys: Iterable[tuple]) -> tuple | None:
+    """Of the rows' keys (start, end) (a dict of specs by key will do), the one of the row that
+    ends last, then starts last (Occurrence.is_last)."""
+    return max(keys, key=lambda key: (key[1], key[0]), default=None)
+
+
+def _fill(row: Occurrence, spec: OccurrenceSpec, agenda_id: int, live: bool, event: tuple) -> None:
+    # `event`: the event's filter columns (occurrence_event_values), the same on every row,
+    # then whether this is the event's last row.
+    for name, value in zip((*OCCURRENCE_EVENT_FIELDS, "is_last"), event, strict=True):
+        setattr(row, name, value)
     row.agenda_id = agenda_id
     row.live = live
     row.all_day = spec.all_day
@@ -118,9 +136,12 @@ def _fill(row: Occurrence, spec: OccurrenceSpec, agenda_id: int, live: bool) -> 
     row.sessions = spec.sessions
 
 
-def _differs(row: Occurrence, spec: OccurrenceSpec, agenda_id: int, live: bool) -> bool:
+def _differs(
+    row: Occurrence, spec: OccurrenceSpec, agenda_id: int, live: bool, event: tuple
+) -> bool:
     return (
-        row.live != live
+        tuple(getattr(row, name) for name in (*OCCURRENCE_EVENT_FIELDS, "is_last")) != event
+        or row.live != live
         or row.agenda_id != agenda_id
         or row.all_day != spec.all_day
         or row.status != spec.status
@@ -671,6 +692,8 @@ def _occurrences_create(
     for page, page_dates in zip(pages, dates, strict=True):
         specs = occurrences_stored(dates=page_dates, event_status=page.status, today=today)
         live = bool(page.live)
+        event = occurrence_event_values(page)
+        last = _last_key(spec.key for spec in specs)
         rows.extend(
             (
                 page.pk,
@@ -684,6 +707,8 @@ def _occurrences_create(
                 spec.note,
                 spec.sessions,
                 live,
+                *event,
+                spec.key == last,
             )
             for spec in specs
         )
@@ -703,6 +728,8 @@ _OCCURRENCE_COLUMNS = (
     "note",
     "sessions",
     "live",
+    *OCCURRENCE_EVENT_FIELDS,
+    "is_last",
 )
 
 
@@ -740,11 +767,29 @@ def _occurrence_rows_insert(rows: list[tuple]) -> None:
             strings[value] = value.translate(_COPY_ESCAPES)
         return strings[value]
 
+    # The event's columns (occurrence_event_values), the same on every row of an event, and
+    # is_last.
+    events: dict[tuple, str] = {}
+
+    def event_text(values: tuple) -> str:
+        if values not in events:
+            events[values] = "\t".join(
+                "\\N"
+                if value is None
+                else ("t" if value else "f")
+                if isinstance(value, bool)
+                else string(value)
+                if isinstance(value, str)
+                else str(value)
+                for value in values
+            )
+        return events[values]
+
     # In _OCCURRENCE_COLUMNS order.
     lines = [
         f"{page_id}\t{agenda_id}\t{instant(start)}\t{instant(end)}\t{'t' if all_day else 'f'}\t"
         f"{string(status)}\t{string(availability)}\t{instant(original)}\t{string(note)}\t"
-        f"{sessions}\t{'t' if live else 'f'}"
+        f"{sessions}\t{'t' if live else 'f'}\t{event_text(tuple(event))}"
         for (
             page_id,
             agenda_id,
@@ -757,6 +802,7 @@ def _occurrence_rows_insert(rows: list[tuple]) -> None:
             note,
             sessions,
             live,
+            *event,
         ) in rows
     ]
     with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:

@@ -39,11 +39,12 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
 from events import taxonomy
-from events.models import EventIndexPage, EventPage
+from events.models import EventIndexPage
 from events.selectors import (
     AgendaItem,
     age_q,
     event_cards_load,
+    occurrence_filter,
     when_window,
 )
 from home.models import (
@@ -303,49 +304,16 @@ def agenda_ids(
     )
 
 
-def _own_columns(query: Q) -> Q:
-    """The events app's filter on occurrence rows (``page__age_min``...) as a filter on the
-    network rows, which carry the event's columns themselves."""
-    copied = Q()
-    copied.connector, copied.negated = query.connector, query.negated
-    for child in query.children:
-        if isinstance(child, Q):
-            copied.children.append(_own_columns(child))
-        else:
-            name, value = child
-            copied.children.append((name.removeprefix("page__"), value))
-    return copied
-
-
 def network_rows(
     *, network: NetworkMap, filters: dict, now: dt.datetime, site_ids: set[int] | None = None
 ) -> QuerySet[NetworkOccurrence]:
-    """The network rows (one per live occurrence) that match the filters: the same rules as
-    events.selectors.occurrences_matching, on one narrow table."""
+    """The network rows (one per live occurrence) that match the filters: the site agenda's
+    own filter specification (events.selectors.occurrence_filter) on one narrow table."""
     agendas = agenda_ids(network=network, filters=filters, site_ids=site_ids)
-    start, end = when_window(filters=filters, now=now)
-    rows = NetworkOccurrence.objects.filter(agenda_id__in_array=agendas, end__gte=start).exclude(
-        end=start, start__lt=start
+    return NetworkOccurrence.objects.filter(
+        occurrence_filter(filters=filters, now=now, event_field="event"),
+        agenda_id__in_array=agendas,
     )
-    if end is not None:
-        rows = rows.filter(start__lt=end)
-    if filters.get("type"):
-        rows = rows.filter(event_type=filters["type"])
-    if filters.get("thema"):
-        rows = rows.filter(theme=filters["thema"])
-    if filters.get("gratis"):
-        rows = rows.filter(is_free=True)
-    if filters.get("q"):
-        text = filters["q"]
-        rows = rows.filter(
-            event_id__in=EventPage.objects.filter(
-                Q(title__icontains=text)
-                | Q(intro__icontains=text)
-                | Q(place_name__icontains=text)
-                | Q(organizer_name__icontains=text)
-            ).values("pk")
-        )
-    return rows.filter(_own_columns(age_q(filters)))
 
 
 @dataclass
@@ -396,7 +364,7 @@ def _counts(
     without DISTINCT. With an end, its rows in the period are counted once per event."""
     ages = {
         _age_column(slug): ExpressionWrapper(
-            _own_columns(age_q({"leeftijdsgroep": slug})), output_field=BooleanField()
+            age_q({"leeftijdsgroep": slug}), output_field=BooleanField()
         )
         for slug in taxonomy.AGE_GROUPS
     }

@@ -16,12 +16,19 @@ from events.models.choices import (
     WeekdaysField,
     WeekdaysFormField,
 )
-from events.models.dates import EventDate, Occurrence, OccurrenceChange
+from events.models.dates import (
+    OCCURRENCE_EVENT_FIELDS,
+    EventDate,
+    Occurrence,
+    OccurrenceChange,
+    occurrence_event_values,
+)
 from events.models.imports import ImportRun
 from events.models.pages import EventIndexPage, EventPage, ImportedHelpPanel
 
 __all__ = [
     "IMPORTED_FIELDS",
+    "OCCURRENCE_EVENT_FIELDS",
     "WEEKDAY_CHOICES",
     "AttendanceMode",
     "BookingAvailability",
@@ -36,4 +43,5 @@ __all__ = [
     "Repeat",
     "WeekdaysField",
     "WeekdaysFormField",
+    "occurrence_event_values",
 ]

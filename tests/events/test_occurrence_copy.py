@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from events.models import EventPage, Occurrence
+from events.models import OCCURRENCE_EVENT_FIELDS, EventPage, Occurrence
 from events.services import _occurrence_rows_insert
 from home.page_bulk import pages_bulk_create
 from tests.conftest import postgres_only
@@ -31,6 +31,15 @@ def test_copy_rows_round_trip_special_characters_nulls_and_instants(site_a):
             note,
             1,
             True,
+            # the event's columns: type, theme, ages, free, location, region; is_last
+            "0.3.2.0.0",
+            "tab\there",
+            3,
+            None,
+            True,
+            None,
+            "",
+            False,
         ),
         (
             page.pk,
@@ -44,6 +53,14 @@ def test_copy_rows_round_trip_special_characters_nulls_and_instants(site_a):
             "",
             12,
             False,
+            "",
+            "",
+            None,
+            120,
+            False,
+            None,
+            "antwerpen",
+            True,
         ),
     ]
     _occurrence_rows_insert(rows)
@@ -62,6 +79,8 @@ def test_copy_rows_round_trip_special_characters_nulls_and_instants(site_a):
             "note",
             "sessions",
             "live",
+            *OCCURRENCE_EVENT_FIELDS,
+            "is_last",
         )
     )
     assert stored == rows
