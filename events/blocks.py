@@ -4,6 +4,14 @@ Registered in home's ContentStreamBlock by EventsConfig.ready(); no model import
 level, so that the module can be imported before the app registry is ready.
 """
 
+import contextlib
+import hashlib
+import math
+import secrets
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -38,13 +46,9 @@ class UpcomingEventsBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         from wagtail.models import Site
 
-        from events.selectors import upcoming_events
-        from events.services import agenda_for_site
-
         context = super().get_context(value, parent_context=parent_context)
         request = (parent_context or {}).get("request")
         site = Site.find_for_request(request) if request is not None else None
-        agenda = agenda_for_site(site=site) if site is not None else None
         filters = {
             key: value.get(name)
             for key, name in (
@@ -54,10 +58,87 @@ class UpcomingEventsBlock(blocks.StructBlock):
             )
             if value.get(name)
         }
-        context["agenda_page"] = agenda
-        context["items"] = (
-            upcoming_events(index=agenda, filters=filters, limit=value.get("count") or 3)
-            if agenda is not None
-            else []
+        limit = value.get("count") or 3
+        agenda, items = (
+            upcoming_selection(site=site, filters=filters, limit=limit, request=request)
+            if site is not None
+            else (None, [])
         )
+        context["agenda_page"] = agenda
+        context["items"] = items
         return context
+
+
+def _upcoming_select(*, site, filters: dict, limit: int) -> tuple:
+    """(the site's agenda, its next events): three queries."""
+    from events.selectors import upcoming_events
+    from events.services import agenda_for_site
+
+    agenda = agenda_for_site(site=site)
+    items = upcoming_events(index=agenda, filters=filters, limit=limit) if agenda else []
+    return agenda, items
+
+
+def _upcoming_keys(*, site) -> tuple[str, str]:
+    """(the site's generation key, the record key of its home page): whatever retires the
+    home page's cached answer retires these."""
+    from home.generations import site_generation_key
+    from pagecache import keys
+
+    return site_generation_key(site.pk), keys.path_key(urlsplit(site.root_url).netloc.lower(), "/")
+
+
+def upcoming_selection(*, site, filters: dict, limit: int, request=None) -> tuple:
+    """The block's agenda and events, from the cache while nothing they show changed.
+
+    The entry lives under the site's generation and the token of its home page's record in
+    the page cache (`pagecache.keys.path_key`): a purge of the home page (an event published,
+    unpublished, moved or imported on this site's agendas, or a regional one shown here)
+    deletes that record, a site-wide purge bumps the generation. The token is read (or made)
+    before the events are, so data read before a purge is never stored under a token made
+    after it. The entry is used only until the first moment its events change on their own
+    (a shown occurrence starts or ends: `expires_at` of the selector), and the page being
+    rendered gets that moment as its lifetime as before."""
+    from events import selectors
+    from home.lifetime import expires_at, lifetime_capture
+    from pagecache import keys
+
+    if not getattr(settings, "UPCOMING_BLOCK_CACHE", True):
+        return _upcoming_select(site=site, filters=filters, limit=limit)
+    generation_key, record_key = _upcoming_keys(site=site)
+    try:
+        found = cache.get_many([generation_key, record_key])
+        record = found.get(record_key)
+        if record is None:
+            record = {"token": secrets.token_hex(6), "params": ()}
+            if not cache.add(record_key, record, keys.default_seconds() + 3600):
+                record = cache.get(record_key) or record
+        generation = found.get(generation_key) or 1
+        entry_key = (
+            "upcoming-block:"
+            + hashlib.sha256(
+                repr(
+                    (site.pk, generation, record["token"], sorted(filters.items()), limit)
+                ).encode()
+            ).hexdigest()[:32]
+        )
+        entry = cache.get(entry_key)
+    except Exception:  # a cache outage must never cost the page
+        return _upcoming_select(site=site, filters=filters, limit=limit)
+    now = selectors._now()
+    if entry is not None and (entry["until"] is None or entry["until"] > now):
+        expires_at(request, entry["until"])
+        return entry["agenda"], entry["items"]
+    with lifetime_capture(request) as lifetime:
+        agenda, items = _upcoming_select(site=site, filters=filters, limit=limit)
+    seconds = keys.default_seconds()
+    if lifetime.until is not None:
+        seconds = min(seconds, math.floor((lifetime.until - now).total_seconds()))
+    if seconds >= 1:
+        with contextlib.suppress(Exception):  # an entry not stored is rendered next time
+            cache.set(
+                entry_key,
+                {"agenda": agenda, "items": items, "until": lifetime.until},
+                seconds,
+            )
+    return agenda, items

@@ -5,6 +5,8 @@ and the cache keeps the page no longer than that."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -49,3 +51,16 @@ def lifetime_start(request: HttpRequest) -> tuple[Lifetime, object]:
 
 def lifetime_end(token: object) -> None:
     _current.reset(token)  # type: ignore[arg-type]
+
+
+@contextmanager
+def lifetime_capture(request: HttpRequest | None = None) -> Iterator[Lifetime]:
+    """Collect the moments the code inside names (`expires_at(None, ...)`) in a lifetime of
+    its own, for a fragment cached with them; the page being rendered is lowered too."""
+    inner = Lifetime()
+    token = _current.set(inner)
+    try:
+        yield inner
+    finally:
+        _current.reset(token)
+        expires_at(request, inner.until)

@@ -303,6 +303,8 @@ CATALOGUE_COUNT_INDEX_CACHE_AFTER = float(env("CATALOGUE_COUNT_INDEX_CACHE_AFTER
 # a page is kept (seconds; time-bound content and purges retire it earlier).
 PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
 PAGECACHE_SECONDS = int(env("PAGECACHE_SECONDS", "21600"))
+# The "Binnenkort" block's events, cached until the site's home page is purged (events.blocks).
+UPCOMING_BLOCK_CACHE = env_bool("UPCOMING_BLOCK_CACHE", True)
 
 # Front-end cache (CDN/Varnish) purging when a purge endpoint is configured.
 FRONTEND_CACHE_URL = env("FRONTEND_CACHE_URL")
