@@ -219,6 +219,7 @@ class CountIndex:
         self.lexemes: dict[str, np.ndarray] = {}
         self.key_totals: np.ndarray | None = None
         self._buckets: np.ndarray | None = None
+        self.rollups: dict[tuple, Counted] = {}
 
     def _ranks_clear(self) -> None:
         self.ranks: dict[str, np.ndarray] = {}
@@ -450,6 +451,15 @@ class CountIndex:
     LEXEME_NUMBERS_KEPT = 4_000_000
     # Facet keys whose record masks are kept (one byte per record number each).
     KEY_MASKS_KEPT = 16
+    # Rollups: the counts (works, records per facet key) of a broad match set (at least
+    # ROLLUP_FROM records) kept for the loaded index, keyed by the tsquery and the facet
+    # filters, so that a broad word is counted once per process and index state, not by every
+    # search; at most ROLLUPS_KEPT of them and ROLLUP_NUMBERS_KEPT record numbers in all, the
+    # least recently used go first. They are forgotten with everything derived from the arrays
+    # when segments or replaced numbers are loaded, so they stay exact.
+    ROLLUP_FROM = 5000
+    ROLLUPS_KEPT = 128
+    ROLLUP_NUMBERS_KEPT = 4_000_000
 
     def count(
         self,
@@ -509,6 +519,15 @@ class CountIndex:
             except _Unsupported:
                 return None
         terms = ["w" + lexeme for lexeme in (_lexemes(tree) if tree else ())]
+        rollup_key = (
+            repr(tree),
+            tuple(tuple(sorted(group)) for group in groups),
+            tuple(sorted(selected)),
+        )
+        if tuple(fingerprint) == self.fingerprint:
+            rolled = self._rollup(rollup_key, added)
+            if rolled is not None:
+                return rolled
         if tuple(fingerprint) != self.fingerprint or "\\" in tsquery:
             # Segments this process has not loaded (or a lexeme with a backslash, which the
             # statement does not unescape): load them and read the postings once more.
@@ -542,8 +561,38 @@ class CountIndex:
                 either = either | self.key_mask(key)
             matches &= either
         added = self._added(added)
-        matches[added] = True
-        return replace(self.counted(np.flatnonzero(matches), selected, matches), added=added)
+        if added.size and not matches[added].all():
+            matches[added] = True
+            return replace(self.counted(np.flatnonzero(matches), selected, matches), added=added)
+        counted = self.counted(np.flatnonzero(matches), selected, matches)
+        self._rollup_keep(rollup_key, counted)
+        return replace(counted, added=added)
+
+    def _rollup(self, key: tuple, added: np.ndarray) -> Counted | None:
+        """The kept counts of the match set `key`, when the title matches `added` are all in
+        it (they change nothing then); None otherwise."""
+        counted = self.rollups.pop(key, None)
+        if counted is None:
+            return None
+        self.rollups[key] = counted
+        added = self._added(added)
+        if added.size:
+            positions = np.searchsorted(counted.nums, added)
+            inside = positions < counted.nums.size
+            if not (inside.all() and (counted.nums[positions] == added).all()):
+                return None
+        return replace(counted, counts=Counter(counted.counts), added=added)
+
+    def _rollup_keep(self, key: tuple, counted: Counted) -> None:
+        if counted.nums.size < self.ROLLUP_FROM:
+            return
+        self.rollups.pop(key, None)
+        self.rollups[key] = counted
+        kept = sum(rolled.nums.size for rolled in self.rollups.values())
+        while self.rollups and (
+            kept > self.ROLLUP_NUMBERS_KEPT or len(self.rollups) > self.ROLLUPS_KEPT
+        ):
+            kept -= self.rollups.pop(next(iter(self.rollups))).nums.size
 
     def _added(self, nums: np.ndarray) -> np.ndarray:
         """The records of `nums` that this process has loaded and that are live, sorted."""
