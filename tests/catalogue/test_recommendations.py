@@ -160,6 +160,23 @@ def test_refresh_replaces_the_table_and_keeps_its_primary_key(shelf):
     assert list(rows.values_list("rank", flat=True).order_by("rank")) == list(range(rows.count()))
 
 
+def test_stored_rows_are_written_frozen(shelf):
+    """The batch COPYs into a table created in the same transaction with FREEZE: every page
+    is all-visible at once (ANALYZE reads the visibility map), so the first readers after a
+    batch set no commit hints."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    recommendations_refresh()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpages, relallvisible FROM pg_class "
+            "WHERE oid = 'catalogue_recommendation'::regclass"
+        )
+        pages, visible = cursor.fetchone()
+    assert pages > 0
+    assert visible == pages
+
+
 def test_unknown_record_gets_no_recommendations(shelf):
     assert recommendations_for(record_id="nope", profile="gent") == []
 

@@ -291,10 +291,116 @@ def test_the_process_keeps_lexeme_postings_and_facet_masks(generated, broad):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM catalogue_record WHERE facet_keys @> '[\"t:dut\"]'")
         assert int(np.count_nonzero(mask & countindex.INDEX.live)) == cursor.fetchone()[0]
-        cursor.execute("DELETE FROM catalogue_record WHERE record_id = %s", [_matches(WORD)[0][0]])
+        gone = _matches(WORD)[0][0]
+        cursor.execute("DELETE FROM catalogue_holding WHERE record_id = %s", [gone])
+        cursor.execute("DELETE FROM catalogue_record WHERE record_id = %s", [gone])
     results = catalogue.search(SearchQuery(text=WORD, facets={"taal": ("dut",)}))
     works, _keys = _brute_force(WORD, {"taal": ("dut",)})
     assert results.total == works
+
+
+def test_broad_counts_are_rolled_up_once_per_index_state(generated, broad):
+    """The counts of a broad match set are kept: the same search (another sort or page)
+    counts no facet keys again and stays exact; a deleted record makes them be counted anew."""
+    broad.setattr(countindex.CountIndex, "ROLLUP_FROM", 10)
+    counted = []
+    per_key = countindex.CountIndex._per_key
+
+    def spy(self, nums):
+        counted.append(nums.size)
+        return per_key(self, nums)
+
+    broad.setattr(countindex.CountIndex, "_per_key", spy)
+    catalogue = LocalBackend(profile="gent")
+    facets = {"taal": ("dut",)}
+    first = catalogue.search(SearchQuery(text=WORD, facets=facets))
+    assert counted
+    counted.clear()
+    again = catalogue.search(SearchQuery(text=WORD, facets=facets, sort=SortOrder.NEWEST))
+    assert counted == []  # rolled up
+    works, keys = _brute_force(WORD, facets)
+    assert first.total == again.total == works
+    expected = _shown(_facets_build(keys, SearchQuery(text=WORD, facets=facets)))
+    assert _shown(first.facets) == _shown(again.facets) == expected
+    # Another filter is another match set.
+    other = catalogue.search(SearchQuery(text=WORD))
+    assert counted and other.total == _brute_force(WORD, {})[0]
+    with connection.cursor() as cursor:
+        gone = _matches(WORD)[0][0]
+        cursor.execute("DELETE FROM catalogue_holding WHERE record_id = %s", [gone])
+        cursor.execute("DELETE FROM catalogue_record WHERE record_id = %s", [gone])
+    counted.clear()
+    after = catalogue.search(SearchQuery(text=WORD, facets=facets))
+    assert counted  # the index changed: counted again
+    works, keys = _brute_force(WORD, facets)
+    assert after.total == works
+    assert _shown(after.facets) == _shown(
+        _facets_build(keys, SearchQuery(text=WORD, facets=facets))
+    )
+
+
+def test_broad_lexemes_counted_ahead_are_mapped_by_new_processes(
+    generated, broad, settings, tmp_path
+):
+    """The nightly task counts every broad lexeme into the file cache; a new process with
+    the same state takes a word's counts from there (no facet keys counted) and they equal
+    brute force; with a facet filter, or once the index changed, it counts."""
+    settings.CATALOGUE_COUNT_INDEX_CACHE = str(tmp_path / "cache")
+    broad.setattr(countindex.CountIndex, "LEXEME_ROLLUP_FROM", 10)
+    broad.setattr(countindex.CountIndex, "ROLLUP_FROM", 10**9)  # no rollups of match sets
+    nightly = countindex.CountIndex()
+    with connection.cursor() as cursor:
+        nightly.refresh(cursor)
+        nightly.orders_load(cursor)
+    assert WORD in nightly.lexeme_rollups
+    counted = []
+    per_key = countindex.CountIndex._per_key
+
+    def spy(self, nums):
+        counted.append(nums.size)
+        return per_key(self, nums)
+
+    broad.setattr(countindex.CountIndex, "_per_key", spy)
+    broad.setattr(countindex, "INDEX", countindex.CountIndex())  # a new process
+    catalogue = LocalBackend(profile="gent")
+    results = catalogue.search(SearchQuery(text=WORD))
+    assert WORD in countindex.INDEX.lexeme_rollups  # mapped from the file cache
+    assert counted == []
+    works, keys = _brute_force(WORD, {})
+    assert results.total == works
+    assert _shown(results.facets) == _shown(_facets_build(keys, SearchQuery(text=WORD)))
+    filtered = catalogue.search(SearchQuery(text=WORD, facets={"taal": ("dut",)}))
+    assert counted
+    assert filtered.total == _brute_force(WORD, {"taal": ("dut",)})[0]
+    with connection.cursor() as cursor:
+        gone = _matches(WORD)[0][0]
+        cursor.execute("DELETE FROM catalogue_holding WHERE record_id = %s", [gone])
+        cursor.execute("DELETE FROM catalogue_record WHERE record_id = %s", [gone])
+    counted.clear()
+    after = catalogue.search(SearchQuery(text=WORD))
+    assert counted  # another state: counted, not taken from the cache
+    assert countindex.INDEX.lexeme_rollups == {}
+    works, keys = _brute_force(WORD, {})
+    assert after.total == works
+    assert _shown(after.facets) == _shown(_facets_build(keys, SearchQuery(text=WORD)))
+
+
+def test_a_rollup_is_not_used_when_a_title_match_is_outside_it(generated, broad):
+    """Title matches the text misses are added to the match set: kept counts without them
+    are not used."""
+    broad.setattr(countindex.CountIndex, "ROLLUP_FROM", 10)
+    index = countindex.INDEX
+    with connection.cursor() as cursor:
+        index.refresh(cursor)
+    nums = np.flatnonzero(index.live)[:50]
+    rolled = index.counted(nums[:40], set())
+    index._rollup_keep(("key",), rolled)
+    assert index._rollup(("key",), nums[:5]).records == 40  # inside: used
+    assert index._rollup(("key",), nums[45:46]) is None  # outside: counted anew
+    assert index._rollup(("other",), nums[:5]) is None
+    # Counts handed out are copies: changing them leaves the kept ones alone.
+    index._rollup(("key",), nums[:0]).counts.clear()
+    assert index._rollup(("key",), nums[:0]).counts == rolled.counts
 
 
 def test_broad_newest_groups_editions_and_counts_them(generated, broad):

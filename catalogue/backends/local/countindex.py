@@ -219,9 +219,13 @@ class CountIndex:
         self.lexemes: dict[str, np.ndarray] = {}
         self.key_totals: np.ndarray | None = None
         self._buckets: np.ndarray | None = None
+        self.rollups: dict[tuple, Counted] = {}
 
     def _ranks_clear(self) -> None:
         self.ranks: dict[str, np.ndarray] = {}
+        # Per broad lexeme: (records, works, records per facet key id) of its live matches,
+        # for exactly the loaded state (see lexeme_rollups_load).
+        self.lexeme_rollups: dict[str, tuple[int, int, np.ndarray]] = {}
 
     # -- keeping up with the database ------------------------------------------------------
 
@@ -269,6 +273,7 @@ class CountIndex:
                     self.dead_rows.add(dead_id)
             self.catalogue = int(np.count_nonzero(self.live))
             self._derived_clear()
+            self.lexeme_rollups = self._lexeme_rollups_cached(cursor)
             self.fingerprint = fingerprint
             if new and time.monotonic() - started >= cache_min_seconds():
                 self.cache_save(cursor)
@@ -329,11 +334,7 @@ class CountIndex:
             return None
         try:
             token = self._token(cursor)
-            name = (
-                f"{token}-{max(self.segments)}-{len(self.segments)}-"
-                f"{max(self.dead_rows, default=0)}-{len(self.dead_rows)}"
-            )
-            target = directory / name
+            target = directory / self._state_name(token)
             if target.exists():
                 return target
             directory.mkdir(parents=True, exist_ok=True)
@@ -450,6 +451,15 @@ class CountIndex:
     LEXEME_NUMBERS_KEPT = 4_000_000
     # Facet keys whose record masks are kept (one byte per record number each).
     KEY_MASKS_KEPT = 16
+    # Rollups: the counts (works, records per facet key) of a broad match set (at least
+    # ROLLUP_FROM records) kept for the loaded index, keyed by the tsquery and the facet
+    # filters, so that a broad word is counted once per process and index state, not by every
+    # search; at most ROLLUPS_KEPT of them and ROLLUP_NUMBERS_KEPT record numbers in all, the
+    # least recently used go first. They are forgotten with everything derived from the arrays
+    # when segments or replaced numbers are loaded, so they stay exact.
+    ROLLUP_FROM = 5000
+    ROLLUPS_KEPT = 128
+    ROLLUP_NUMBERS_KEPT = 4_000_000
 
     def count(
         self,
@@ -509,6 +519,15 @@ class CountIndex:
             except _Unsupported:
                 return None
         terms = ["w" + lexeme for lexeme in (_lexemes(tree) if tree else ())]
+        rollup_key = (
+            repr(tree),
+            tuple(tuple(sorted(group)) for group in groups),
+            tuple(sorted(selected)),
+        )
+        if tuple(fingerprint) == self.fingerprint:
+            rolled = self._rollup(rollup_key, added)
+            if rolled is not None:
+                return rolled
         if tuple(fingerprint) != self.fingerprint or "\\" in tsquery:
             # Segments this process has not loaded (or a lexeme with a backslash, which the
             # statement does not unescape): load them and read the postings once more.
@@ -536,14 +555,57 @@ class CountIndex:
             return left & right if node[0] == "&" else left | right
 
         matches = evaluate(tree) & self.live if tree else self.live.copy()
+        rolled = self.lexeme_rollups.get(tree[1]) if tree and tree[0] == "lexeme" else None
+        if rolled is not None and not groups:
+            nums = np.flatnonzero(matches)
+            added = self._added(added)
+            if nums.size == rolled[0] and not (added.size and not matches[added].all()):
+                return Counted(
+                    records=rolled[0],
+                    nums=nums,
+                    works=rolled[1],
+                    counts=self._counts(rolled[2], selected),
+                    catalogue=self.catalogue,
+                    added=added,
+                )
         for group in groups:
             either = self.key_mask(group[0])
             for key in group[1:]:
                 either = either | self.key_mask(key)
             matches &= either
         added = self._added(added)
-        matches[added] = True
-        return replace(self.counted(np.flatnonzero(matches), selected, matches), added=added)
+        if added.size and not matches[added].all():
+            matches[added] = True
+            return replace(self.counted(np.flatnonzero(matches), selected, matches), added=added)
+        counted = self.counted(np.flatnonzero(matches), selected, matches)
+        self._rollup_keep(rollup_key, counted)
+        return replace(counted, added=added)
+
+    def _rollup(self, key: tuple, added: np.ndarray) -> Counted | None:
+        """The kept counts of the match set `key`, when the title matches `added` are all in
+        it (they change nothing then); None otherwise."""
+        counted = self.rollups.pop(key, None)
+        if counted is None:
+            return None
+        self.rollups[key] = counted
+        added = self._added(added)
+        if added.size:
+            positions = np.searchsorted(counted.nums, added)
+            inside = positions < counted.nums.size
+            if not (inside.all() and (counted.nums[positions] == added).all()):
+                return None
+        return replace(counted, counts=Counter(counted.counts), added=added)
+
+    def _rollup_keep(self, key: tuple, counted: Counted) -> None:
+        if counted.nums.size < self.ROLLUP_FROM:
+            return
+        self.rollups.pop(key, None)
+        self.rollups[key] = counted
+        kept = sum(rolled.nums.size for rolled in self.rollups.values())
+        while self.rollups and (
+            kept > self.ROLLUP_NUMBERS_KEPT or len(self.rollups) > self.ROLLUPS_KEPT
+        ):
+            kept -= self.rollups.pop(next(iter(self.rollups))).nums.size
 
     def _added(self, nums: np.ndarray) -> np.ndarray:
         """The records of `nums` that this process has loaded and that are live, sorted."""
@@ -616,29 +678,32 @@ class CountIndex:
             per_key = self.key_totals - self._per_key(np.flatnonzero(self.live & ~matches))
         else:
             per_key = self._per_key(nums)
-        counts: Counter = Counter()
-        if nums.size:
-            for ids in self.prefix_keys.values():
-                values = per_key[ids]
-                present = np.flatnonzero(values)
-                if present.size > FACET_LIMIT:
-                    # Every value that ties with the last one shown, so that the facet list
-                    # orders and cuts them as the exact statement does.
-                    floor = np.partition(values[present], -FACET_LIMIT)[-FACET_LIMIT]
-                    present = present[values[present] >= floor]
-                for index in present:
-                    counts[self.keys[ids[index]]] = int(values[index])
-            for key in selected:
-                key_id = self.key_ids.get(key)
-                if key_id is not None and per_key[key_id]:
-                    counts[key] = int(per_key[key_id])
         return Counted(
             records=int(nums.size),
             nums=nums,
             works=int(np.count_nonzero(seen)),
-            counts=counts,
+            counts=self._counts(per_key, selected) if nums.size else Counter(),
             catalogue=self.catalogue,
         )
+
+    def _counts(self, per_key: np.ndarray, selected: set[str]) -> Counter:
+        """The facet counts shown (and those of the selected values) from records per key."""
+        counts: Counter = Counter()
+        for ids in self.prefix_keys.values():
+            values = per_key[ids]
+            present = np.flatnonzero(values)
+            if present.size > FACET_LIMIT:
+                # Every value that ties with the last one shown, so that the facet list
+                # orders and cuts them as the exact statement does.
+                floor = np.partition(values[present], -FACET_LIMIT)[-FACET_LIMIT]
+                present = present[values[present] >= floor]
+            for index in present:
+                counts[self.keys[ids[index]]] = int(values[index])
+        for key in selected:
+            key_id = self.key_ids.get(key)
+            if key_id is not None and per_key[key_id]:
+                counts[key] = int(per_key[key_id])
+        return counts
 
     # -- the hits of a broad search, chosen in this process --------------------------------
 
@@ -683,11 +748,88 @@ class CountIndex:
         return ranks
 
     def orders_load(self, cursor) -> None:
-        """Read the position of every record in each order (and write them to the file
-        cache): the nightly task does it once, so that the web processes map them."""
+        """Read the position of every record in each order, and count the broad lexemes
+        (lexeme_rollups_load), and write them to the file cache: the nightly task does it once,
+        so that the web processes map them."""
         for order in self.ORDERS:
             self.ranks.pop(order, None)
             self._ranks(cursor, order)
+        self.lexeme_rollups_load(cursor)
+
+    # Lexemes with at least this many records are counted ahead (lexeme_rollups_load).
+    LEXEME_ROLLUP_FROM = 20_000
+
+    def _state_name(self, token: str) -> str:
+        return (
+            f"{token}-{max(self.segments)}-{len(self.segments)}-"
+            f"{max(self.dead_rows, default=0)}-{len(self.dead_rows)}"
+        )
+
+    def lexeme_rollups_load(self, cursor) -> None:
+        """Count the live matches of every lexeme with at least LEXEME_ROLLUP_FROM records
+        (works, records per facet key) for the loaded state, keep them and write them to the
+        file cache of this state, so that a search for one such word without facet filters
+        takes its counts from there instead of counting the facet keys of its records. A
+        process uses them only while its loaded state is exactly the one they were counted
+        for (the same segments and replaced numbers); otherwise it counts."""
+        if not self.segments:
+            return
+        cursor.execute(
+            POSTINGS.format(
+                where="term IN (SELECT term FROM catalogue_count_posting "
+                "WHERE term >= 'w' AND term < 'x' AND segment = ANY(%(segments)s) "
+                "GROUP BY term HAVING sum(cardinality(nums)) >= %(least)s) "
+                "AND segment = ANY(%(segments)s)"
+            ),
+            {"segments": sorted(self.segments), "least": self.LEXEME_ROLLUP_FROM},
+        )
+        rollups: dict[str, tuple[int, int, np.ndarray]] = {}
+        for term, nums in self._postings_read(cursor.fetchall()).items():
+            nums = np.unique(nums[nums < self.size])
+            nums = nums[self.live[nums]]
+            seen = np.zeros(self.works_total, dtype=bool)
+            seen[self.work[nums]] = True
+            rollups[term[1:]] = (int(nums.size), int(np.count_nonzero(seen)), self._per_key(nums))
+        self.lexeme_rollups = rollups
+        target = self.cache_save(cursor)
+        if target is None or not rollups:
+            return
+        try:
+            lexemes = sorted(rollups)
+            scratch = target / f".rollups.{os.getpid()}.npz"
+            with scratch.open("wb") as handle:
+                np.savez(
+                    handle,
+                    lexemes=np.array(lexemes, dtype=str),
+                    records=np.array([rollups[x][0] for x in lexemes], dtype=np.int64),
+                    works=np.array([rollups[x][1] for x in lexemes], dtype=np.int64),
+                    per_key=np.stack([rollups[x][2] for x in lexemes]),
+                )
+            os.replace(scratch, target / "rollups.npz")
+        except OSError:
+            logger.warning("Count index rollups not written to %s", target, exc_info=True)
+
+    def _lexeme_rollups_cached(self, cursor) -> dict[str, tuple[int, int, np.ndarray]]:
+        """The rollups of the loaded state from the file cache ({} when there are none)."""
+        directory = cache_directory()
+        if directory is None or not self.segments or not directory.is_dir():
+            return {}
+        token = self._token(cursor)
+        if not token:
+            return {}
+        try:
+            with np.load(directory / self._state_name(token) / "rollups.npz") as data:
+                per_key = data["per_key"]
+                if per_key.shape[1] != len(self.keys):
+                    return {}
+                return {
+                    str(lexeme): (int(records), int(works), per_key[row])
+                    for row, (lexeme, records, works) in enumerate(
+                        zip(data["lexemes"], data["records"], data["works"], strict=True)
+                    )
+                }
+        except (OSError, ValueError, KeyError):
+            return {}
 
     def _ranks_cached(self, cursor, order: str) -> np.ndarray | None:
         """The newest positions of `order` in the file cache of this database that are still
