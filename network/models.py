@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from home.models import SingletonIntroPage
+from home.models import SingletonIntroPage, SiteKind
 from home.search import visitor_query
 from network.forms import NETWORK_FILTER_FIELDS, NetworkAgendaFilterForm
 from network.rows import NetworkOccurrence  # noqa: F401 - the app's model
@@ -62,6 +62,7 @@ class NetworkAgendaPage(SingletonIntroPage):
     events of the region's member sites. Each event links to its page on its own site."""
 
     cache_query_params = (*NETWORK_FILTER_FIELDS, "pagina")
+    site_kinds = (SiteKind.NETWORK, SiteKind.REGIONAL_LIBRARY, SiteKind.REGIONAL_CULTURE)
 
     class Meta:
         verbose_name = _("agenda van het netwerk of de regio")
@@ -95,6 +96,7 @@ class NetworkSearchPage(SingletonIntroPage):
     regional site), each result labelled with its site."""
 
     cache_query_params = ("q", "pagina")
+    site_kinds = (SiteKind.NETWORK,)
 
     class Meta:
         verbose_name = _("zoeken in het netwerk")
