@@ -31,3 +31,15 @@ def test_the_tree_root_has_a_dutch_title(site_a, admin_client_central):
     assert response.status_code == 200
     titles = [cell.get_text(" ", strip=True) for cell in soup_of(response).select("td.title")]
     assert not any(title.startswith("Root") for title in titles)
+
+
+def test_the_admin_search_speaks_plain_dutch(site_a, admin_client):
+    response = admin_client(site_a.editor).get(
+        reverse("wagtailadmin_pages:search"), {"q": "zzzqqq"}
+    )
+    text = soup_of(response).get_text(" ", strip=True)
+    # Wagtail's Dutch: "Helaas, geen pagina-overeenkomst zzzqqq" and "Pagina types".
+    assert "Geen pagina's gevonden voor zzzqqq" in text
+    assert "pagina-overeenkomst" not in text
+    assert "Pagina types" not in text
+    assert "Paginatypes" in text
