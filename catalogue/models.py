@@ -16,7 +16,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 
 from catalogue.backends.base import FACETS
-from home.models import BasePage
+from home.models import BasePage, SiteKind
 from home.wiring import SetInReady
 
 
@@ -277,6 +277,9 @@ class CatalogueSearchPage(RoutablePageMixin, BasePage):
     parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
     max_count_per_parent = 1
+    # Only the blueprints with a catalogue (a library, a Regiobib) hold one: a cultuurcentrum
+    # has no catalogue profile.
+    site_kinds = (SiteKind.LIBRARY, SiteKind.REGIONAL_LIBRARY)
 
     class Meta:
         verbose_name = _("catalogus")

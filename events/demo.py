@@ -1,8 +1,10 @@
 """Demo events for the demo network: every kind of date an editor can enter, a cancelled
 occurrence, a regional event and an import from a UiTdatabank file."""
 
+import copy
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from django.utils import timezone
@@ -20,6 +22,26 @@ from home.models import IdentitySettings, Tenant
 from library_pages.models import LocationPage
 
 DEMO_FILE = Path(__file__).parent / "fixtures" / "demo-uitdatabank.json"
+# The Monday of the week the demo file's dates are written around: the demo moves them by
+# whole weeks to the current week (demo_document_dated), so they keep their weekday and stay
+# around today, while the file itself stays the same for tests.
+DEMO_FILE_WEEK = dt.date(2026, 1, 5)
+
+
+def demo_document_dated(document: dict, *, today: dt.date) -> dict:
+    """A copy of an UiTdatabank document of the demo file with its dates (the event's and its
+    sessions') moved by whole weeks from DEMO_FILE_WEEK to the week of `today`."""
+    monday = today - dt.timedelta(days=today.weekday())
+    shift = dt.timedelta(weeks=(monday - DEMO_FILE_WEEK).days // 7)
+    # On the local clock: a session at 19.30 in January is at 19.30 in July too.
+    local = timezone.get_current_timezone()
+    dated = copy.deepcopy(document)
+    for part in (dated, *dated.get("subEvent", [])):
+        for key in ("startDate", "endDate"):
+            if part.get(key):
+                moment = dt.datetime.fromisoformat(part[key]).astimezone(local)
+                part[key] = (moment + shift).isoformat()
+    return dated
 
 
 def _next_weekday(day: dt.date, weekday: int) -> dt.date:
@@ -264,7 +286,7 @@ def demo_events_add(*, tenant: Tenant, picture: Callable[[str, str], object] | N
         agenda.add_child(instance=page)
         page.save_revision(log_action=False).publish(log_action=False)
     items = [
-        item
+        replace(item, document=demo_document_dated(item.document, today=today))
         for item in items_from_files([DEMO_FILE])
         if item.document is not None and _locality(item.document) == city
     ]

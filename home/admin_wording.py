@@ -20,6 +20,9 @@ OVERRIDDEN_MSGIDS = (
     # "Voeg Datum toe" put the inline panel's label, capitalised, mid-sentence.
     gettext_noop("Add %(label)s"),
     # Account screen: Wagtail's Dutch leaves these in English.
+    # Admin search: "Pagina types" and "Helaas, geen pagina-overeenkomst bib".
+    gettext_noop("Page types"),
+    gettext_noop("Sorry, no pages match <em>%(query_string)s</em>"),
     gettext_noop("Default"),
     gettext_noop("admin theme"),
     gettext_noop("%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s"),

@@ -14,6 +14,7 @@ shared collection usable if central editors open one to every site).
 """
 
 from django.urls import path, reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
@@ -26,6 +27,7 @@ from wagtail.admin.views.home import (
     WorkflowObjectsToModeratePanel,
 )
 from wagtail.admin.views.pages.listing import PageFilterSet
+from wagtail.admin.widgets import AdminPageChooser
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.images.views.chooser import ImageChooseViewMixin
@@ -95,6 +97,29 @@ def _scope_page_listing_filters() -> None:
 
 
 _scope_page_listing_filters()
+
+
+def _page_chooser_titles_in_dutch() -> None:
+    """Wagtail titles a chooser for one page type "Choose a page (Location)", which reads
+    "Kies een pagina (Locatie)": it glues the capitalised type name to the sentence, so no
+    translation can fix it. Every page chooser (FieldPanel, PageChooserPanel, blocks, forms)
+    is an AdminPageChooser; say "Kies een locatie" instead."""
+    original_init = AdminPageChooser.__init__
+    if getattr(original_init, "dutch_titles", False):
+        return
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        if self.model is not Page:
+            self.choose_one_text = format_lazy(
+                _("Kies een {page_type}"), page_type=self.model._meta.verbose_name
+            )
+
+    __init__.dutch_titles = True
+    AdminPageChooser.__init__ = __init__
+
+
+_page_chooser_titles_in_dutch()
 
 
 # --- Tags of images and documents -------------------------------------------------------------

@@ -7,8 +7,9 @@ class MakerspaceConfig(AppConfig):
     verbose_name = _("Makerspace")
 
     def ready(self) -> None:
+        from home.wiring import provide
         from makerspace.models import CourseIndexPage, CoursePage
         from makerspace.selectors import course_index_context, course_page_context
 
-        CourseIndexPage.context_builder = staticmethod(course_index_context)
-        CoursePage.context_builder = staticmethod(course_page_context)
+        provide(CourseIndexPage, context_builder=course_index_context)
+        provide(CoursePage, context_builder=course_page_context)

@@ -25,7 +25,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import ContentStreamBlock
-from home.models import BasePage
+from home.models import BasePage, SiteKind
+from home.wiring import SetInReady
 from registrations.models import OfferSession, RegistrableMixin
 
 
@@ -61,6 +62,8 @@ class CourseIndexPage(BasePage):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["makerspace.CoursePage"]
     max_count_per_parent = 1
+    # The library blueprint has a makerspace; the other kinds' blueprints do not.
+    site_kinds = (SiteKind.LIBRARY, SiteKind.REGIONAL_LIBRARY)
     # CourseFilterForm's fields and the page number: the page cache keys on these only.
     cache_query_params = ("machine", "doelgroep", "maand", "pagina")
 
@@ -68,10 +71,12 @@ class CourseIndexPage(BasePage):
         verbose_name = _("overzicht van makerspace-cursussen")
         verbose_name_plural = _("overzichten van makerspace-cursussen")
 
-    # The filters and listing (makerspace.selectors.course_index_context), set by
-    # MakerspaceConfig.ready(): the selectors read these models, so the models do not import
-    # the selectors.
-    context_builder: ClassVar[Callable[..., dict[str, Any]] | None] = None
+    # The filters and listing (makerspace.selectors.course_index_context), provided by
+    # MakerspaceConfig.ready() (home.wiring): the selectors read these models, so the models
+    # do not import the selectors.
+    context_builder: ClassVar[Callable[..., dict[str, Any]]] = SetInReady(
+        by="MakerspaceConfig.ready()"
+    )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -258,9 +263,11 @@ class CoursePage(RegistrableMixin, BasePage):
         parent = self.get_parent() if self.path else None
         return parent.get_site() if parent else None
 
-    # makerspace.selectors.course_page_context, set by MakerspaceConfig.ready() (see
+    # makerspace.selectors.course_page_context, provided by MakerspaceConfig.ready() (see
     # CourseIndexPage.context_builder).
-    context_builder: ClassVar[Callable[..., dict[str, Any]] | None] = None
+    context_builder: ClassVar[Callable[..., dict[str, Any]]] = SetInReady(
+        by="MakerspaceConfig.ready()"
+    )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

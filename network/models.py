@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from home.models import SingletonIntroPage
+from home.models import SingletonIntroPage, SiteKind
 from home.search import visitor_query
 from network.forms import NETWORK_FILTER_FIELDS, NetworkAgendaFilterForm
 from network.fragments import cards_render, filter_fields_html
@@ -65,6 +65,7 @@ class NetworkAgendaPage(SingletonIntroPage):
     events of the region's member sites. Each event links to its page on its own site."""
 
     cache_query_params = (*NETWORK_FILTER_FIELDS, "pagina")
+    site_kinds = (SiteKind.NETWORK, SiteKind.REGIONAL_LIBRARY, SiteKind.REGIONAL_CULTURE)
 
     class Meta:
         verbose_name = _("agenda van het netwerk of de regio")
@@ -104,6 +105,7 @@ class NetworkSearchPage(SingletonIntroPage):
     regional site), each result labelled with its site."""
 
     cache_query_params = ("q", "pagina")
+    site_kinds = (SiteKind.NETWORK,)
 
     class Meta:
         verbose_name = _("zoeken in het netwerk")

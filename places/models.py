@@ -1,6 +1,6 @@
 """Page types of the network as a whole: a map of every library and centre with today's hours,
-and "in de buurt" (by postcode or the browser's position). Allowed under any site's home page;
-the network site's blueprint places them."""
+and "in de buurt" (by postcode or the browser's position). Only the network site may hold
+them (BasePage.site_kinds); its blueprint places them."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
-from home.models import SingletonIntroPage
+from home.models import SingletonIntroPage, SiteKind
 from places import forms, selectors
 
 
 class NetworkMapPage(SingletonIntroPage):
+    site_kinds = (SiteKind.NETWORK,)
+
     class Meta:
         verbose_name = _("kaart van het netwerk")
         verbose_name_plural = _("kaarten van het netwerk")
@@ -35,6 +37,7 @@ class NearbyPage(SingletonIntroPage):
     neither stored nor logged."""
 
     cache_query_params = forms.PARAMS
+    site_kinds = (SiteKind.NETWORK,)
 
     class Meta:
         verbose_name = _("in de buurt")

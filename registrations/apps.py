@@ -9,13 +9,17 @@ class RegistrationsConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.signals import page_published
 
+        from home.wiring import provide
         from registrations import views
-        from registrations.models import offer_page_views
+        from registrations.models import OfferPageViews
         from registrations.signals import offer_after_publish
 
-        offer_page_views.register = views.registration_register
-        offer_page_views.cancel = views.registration_cancel
-        offer_page_views.registration_box = views.registration_box
+        provide(
+            OfferPageViews,
+            register=views.registration_register,
+            cancel=views.registration_cancel,
+            registration_box=views.registration_box,
+        )
 
         page_published.connect(offer_after_publish, dispatch_uid="registrations_offer")
 

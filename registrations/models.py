@@ -26,6 +26,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 
 from home.blocks import RICH_TEXT_FEATURES
+from home.wiring import SetInReady
 
 # Hard upper bound on places per registration, whatever an editor sets.
 MAX_PLACES_LIMIT = 20
@@ -46,15 +47,14 @@ class OfferSession:
     location: str = ""
 
 
-@dataclass
 class OfferPageViews:
     """What an offer page answers to visitors: the registration form's POST, the cancellation
     link and the registration box of its context. The views and the box live above the models
-    (registrations.views); RegistrationsConfig.ready() fills this in."""
+    (registrations.views); RegistrationsConfig.ready() provides them (home.wiring)."""
 
-    register: Callable[..., Any] | None = None
-    cancel: Callable[..., Any] | None = None
-    registration_box: Callable[..., Any] | None = None
+    register: Callable[..., Any] = SetInReady(by="RegistrationsConfig.ready()")
+    cancel: Callable[..., Any] = SetInReady(by="RegistrationsConfig.ready()")
+    registration_box: Callable[..., Any] = SetInReady(by="RegistrationsConfig.ready()")
 
 
 offer_page_views = OfferPageViews()

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Subquery
@@ -11,6 +13,8 @@ from home.blocks import ContentStreamBlock
 from home.contributions import home_page_context_for
 from home.routing import ANCESTORS_ATTRIBUTE
 from home.validators import validate_site_references
+
+from .tenancy import Tenant
 
 
 class BasePage(Page):
@@ -39,8 +43,33 @@ class BasePage(Page):
         FieldPanel("show_in_menus"),
     ]
 
+    # The kinds of site (SiteKind values) whose trees may hold this page type; empty: every
+    # kind. Wagtail's page-type chooser ("Pagina toevoegen"), create and move views ask
+    # can_create_at / can_move_to, so neither a local nor a central editor is offered the
+    # network's agenda on a library's home page. A page outside any provisioned site (no
+    # Tenant) is not restricted.
+    site_kinds: ClassVar[tuple[str, ...]] = ()
+
     class Meta:
         abstract = True
+
+    @classmethod
+    def fits_site_of(cls, parent: Page) -> bool:
+        """Whether this page type may stand in the site that `parent` belongs to."""
+        if not cls.site_kinds:
+            return True
+        site = parent.get_site()
+        if site is None:
+            return True
+        kind = Tenant.objects.filter(site_id=site.pk).values_list("kind", flat=True).first()
+        return kind is None or kind in cls.site_kinds
+
+    @classmethod
+    def can_create_at(cls, parent: Page) -> bool:
+        return super().can_create_at(parent) and cls.fits_site_of(parent)
+
+    def can_move_to(self, parent: Page) -> bool:
+        return super().can_move_to(parent) and type(self).fits_site_of(parent)
 
     def clean(self) -> None:
         super().clean()
