@@ -44,7 +44,10 @@ class ImportRunIndexView(IndexView):
         if not user_is_central(self.request.user):
             for site in sites_for_user(user=self.request.user).order_by("site_name")[:5]:
                 last = last_successful_sync(site=site)
-                syncs.append((site, localtime(last.started) if last else None))
+                # Runs that are not the site's own sync (a file imported by hand, the demo):
+                # the screen lists them, so the sentence above must not say "never".
+                by_hand = last is None and ImportRun.objects.filter(site=site).exists()
+                syncs.append((site, localtime(last.started) if last else None, by_hand))
         context["bibnet_syncs"] = syncs
         return context
 

@@ -86,6 +86,16 @@ def test_agenda_import_screen_explains_itself_and_gives_the_last_sync(site_a):
     assert "automatisch uit UiTdatabank" in text
     assert "nog nooit bijgewerkt" in text
 
+    # A file imported by hand is listed below: the sentence says the agenda never synced by
+    # itself, not that nothing was ever imported.
+    ImportRun.objects.create(
+        site=site_a.site, source="demo.json", selection=False, outcome=ImportRun.Outcome.DONE
+    )
+    text = soup_of(client.get(url)).select_one("main").get_text(" ", strip=True)
+    assert "nog nooit automatisch bijgewerkt" in text
+    assert "kwamen uit een bestand" in text
+    assert "nog nooit bijgewerkt" not in text
+
     run = ImportRun.objects.create(
         site=site_a.site, source="test", selection=True, outcome=ImportRun.Outcome.DONE
     )
