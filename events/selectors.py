@@ -704,3 +704,31 @@ def event_detail_context(*, event: EventPage, request) -> dict[str, Any]:
         "place": event.place,
         "ical_url": page_url + event.reverse_subpage("ical") if page_url else "",
     }
+
+
+def card_parts(item: AgendaItem) -> tuple:
+    """What an event card shows, as values for its cache key (the site agenda's and the network
+    agenda's card caches): the event as last published (an editor's publish and an import's
+    update both move `last_published_at`), its URL path and image file (a replaced file gets new
+    renditions, prefetched with the cards: no query), its location page, the occurrence and the
+    number of dates."""
+    event, occurrence = item.event, item.occurrence
+    location = event.location_page
+    return (
+        event.pk,
+        event.latest_revision_id,
+        event.last_published_at,
+        event.url_path,
+        event.image_id,
+        event.image.file_hash if event.image_id and event.image else None,
+        location.pk if location else None,
+        location.last_published_at if location else None,
+        occurrence.pk,
+        occurrence.start,
+        occurrence.end,
+        occurrence.all_day,
+        occurrence.status,
+        occurrence.booking_availability,
+        occurrence.sessions,
+        item.count,
+    )

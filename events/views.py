@@ -23,6 +23,7 @@ from events.selectors import (
     agenda_feed_occurrences,
     agenda_locations,
     agenda_page,
+    card_parts,
     event_occurrences,
 )
 from home.generations import site_generation
@@ -174,26 +175,8 @@ def _card_key(*, item: AgendaItem, site_id: int, generation: int, language: str)
     editor's publish and an import's update both move `last_published_at`), its image file,
     its location page, the occurrence and the number of dates; the site (relative or absolute
     link, the default image of its shell, under its generation) and the language."""
-    event, occurrence = item.event, item.occurrence
-    location = event.location_page
     parts = (
-        event.pk,
-        event.latest_revision_id,
-        event.last_published_at,
-        event.url_path,
-        event.image_id,
-        # a replaced image file gets new renditions (prefetched with the cards: no query)
-        event.image.file_hash if event.image_id and event.image else None,
-        location.pk if location else None,
-        location.last_published_at if location else None,
-        occurrence.pk,
-        occurrence.start,
-        occurrence.end,
-        occurrence.all_day,
-        occurrence.status,
-        occurrence.booking_availability,
-        occurrence.sessions,
-        item.count,
+        *card_parts(item),
         site_id,
         generation,
         language,

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Site
 
-from events.selectors import AgendaItem
+from events.selectors import AgendaItem, card_parts
 from home.generations import site_generation
 from home.shell import site_shell_for_request
 from network.forms import NETWORK_FILTER_FIELDS, NetworkAgendaFilterForm
@@ -41,25 +41,8 @@ def _card_key(*, item: AgendaItem, context_parts: tuple) -> str:
     update both move `last_published_at`), its URL path and image file, its location page,
     the occurrence and the number of dates; the event's site (its name and root URL: the
     network map's generation) and the requesting site and language (`context_parts`)."""
-    event, occurrence = item.event, item.occurrence
-    location = event.location_page
     parts = (
-        event.pk,
-        event.latest_revision_id,
-        event.last_published_at,
-        event.url_path,
-        event.image_id,
-        event.image.file_hash if event.image_id and event.image else None,
-        location.pk if location else None,
-        location.last_published_at if location else None,
-        occurrence.pk,
-        occurrence.start,
-        occurrence.end,
-        occurrence.all_day,
-        occurrence.status,
-        occurrence.booking_availability,
-        occurrence.sessions,
-        item.count,
+        *card_parts(item),
         getattr(item, "site", None) and item.site.site_id,
         *context_parts,
     )
