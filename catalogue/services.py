@@ -9,11 +9,12 @@ import multiprocessing
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -486,25 +487,18 @@ def records_import(
     )
     report = ImportReport(run=run)
     bulk = bulk and connection.vendor == "postgresql"
+    loader: _Loader = _UpsertLoader()
     if bulk:
         with connection.cursor() as cursor:
-            swappable = bulk_load_possible(cursor.cursor)
-        if swappable:
-            with count_index_deferred(True, steps=report.steps):
-                return _records_bulk_import(
-                    run,
-                    report,
-                    paths=paths,
-                    fmt=fmt,
-                    delete_paths=delete_paths,
-                    progress=progress,
-                    batch_size=batch_size,
-                    workers=workers,
-                )
-    with count_index_deferred(bulk):
-        return _records_import(
+            if bulk_load_possible(cursor.cursor):
+                loader = _BulkLoader()
+    # A bulk load reports the count index's rebuild as one of its steps.
+    steps = report.steps if isinstance(loader, _BulkLoader) else None
+    with count_index_deferred(bulk, steps=steps):
+        return _records_run(
             run,
             report,
+            loader,
             paths=paths,
             fmt=fmt,
             delete_paths=delete_paths,
@@ -538,9 +532,33 @@ def count_index_deferred(
                 steps["count index"] = seconds
 
 
-def _records_import(
+class _Loader(Protocol):
+    """Where an import run writes its records; _records_run does the run's bookkeeping."""
+
+    # Parse the records into a bulk import's COPY lines (BulkRow) with this update time.
+    bulk_at: datetime | None
+
+    def session(self) -> AbstractContextManager[object]:
+        """Around the whole run: the records are written within it."""
+
+    def flush(
+        self,
+        batch: dict[str, MapResult],
+        positions: dict[str, tuple[str, int]],
+        report: ImportReport,
+    ) -> None:
+        """Write one batch (the last result per record id); count what is imported or rejected."""
+
+    def delete(self, record_ids: list[str]) -> None: ...
+
+    def finish(self, report: ImportReport) -> None:
+        """After the last batch and delete, within the session."""
+
+
+def _records_run(
     run: ImportRun,
     report: ImportReport,
+    loader: _Loader,
     *,
     paths: list[Path],
     fmt: str | None,
@@ -549,52 +567,55 @@ def _records_import(
     batch_size: int,
     workers: int,
 ) -> ImportReport:
+    """One import run, whichever loader writes it: every record read is counted once (imported,
+    rejected or deleted), progress is reported per batch and per file, rejected records go to
+    the error report, and the run ends as done, rejected or failed."""
     try:
-        for path in paths:
-            path_format = fmt or format_guess(path)
-            batch: dict[str, MappedRecord] = {}
-            positions: dict[str, tuple[str, int]] = {}
-            rows: dict[str, list] = {}
-            deletes: list[str] = []
-            for result in _mapped_stream(path, path_format, workers):
-                report.read += 1
-                mapped = result.mapped
-                if mapped is None:
-                    report.rejected += 1
-                    report.errors.append(
-                        RejectedRecord(path.name, result.position, result.raw_id, result.error)
-                    )
-                    continue
-                if mapped.deleted:
-                    deletes.append(mapped.record_id)
-                    batch.pop(mapped.record_id, None)
-                    rows.pop(mapped.record_id, None)
-                    report.deleted += 1
-                    continue
-                if mapped.record_id in batch:
-                    # A later copy of the same 001 in one batch wins; both count as imported.
-                    report.imported += 1
-                batch[mapped.record_id] = mapped
-                positions[mapped.record_id] = (path.name, result.position)
-                if result.row is not None:
-                    rows[mapped.record_id] = result.row
-                else:
-                    rows.pop(mapped.record_id, None)
-                if len(batch) >= batch_size:
-                    _batch_flush(batch, positions, report, rows)
-                    batch, positions, rows = {}, {}, {}
-                    if progress:
-                        progress(report)
-            _batch_flush(batch, positions, report, rows)
-            if deletes:
-                _deletes_apply(deletes)
-            if progress:
-                progress(report)
-        for delete_path in delete_paths or []:
-            ids = delete_file_read(delete_path)
-            report.read += len(ids)
-            report.deleted += len(ids)
-            _deletes_apply(ids)
+        with loader.session():
+            for path in paths:
+                path_format = fmt or format_guess(path)
+                batch: dict[str, MapResult] = {}
+                positions: dict[str, tuple[str, int]] = {}
+                deletes: list[str] = []
+                for result in _mapped_stream(path, path_format, workers, bulk_at=loader.bulk_at):
+                    report.read += 1
+                    if result.bulk is not None:
+                        record_id = result.bulk.record_id
+                    elif result.mapped is None:
+                        report.rejected += 1
+                        report.errors.append(
+                            RejectedRecord(path.name, result.position, result.raw_id, result.error)
+                        )
+                        continue
+                    elif result.mapped.deleted:
+                        deletes.append(result.mapped.record_id)
+                        batch.pop(result.mapped.record_id, None)
+                        report.deleted += 1
+                        continue
+                    else:
+                        record_id = result.mapped.record_id
+                    if record_id in batch:
+                        # A later copy of the same 001 in one batch wins; both count as imported.
+                        report.imported += 1
+                    batch[record_id] = result
+                    positions[record_id] = (path.name, result.position)
+                    if len(batch) >= batch_size:
+                        loader.flush(batch, positions, report)
+                        batch, positions = {}, {}
+                        if progress:
+                            progress(report)
+                if batch:
+                    loader.flush(batch, positions, report)
+                if deletes:
+                    loader.delete(deletes)
+                if progress:
+                    progress(report)
+            for delete_path in delete_paths or []:
+                ids = delete_file_read(delete_path)
+                report.read += len(ids)
+                report.deleted += len(ids)
+                loader.delete(ids)
+            loader.finish(report)
     except Exception:
         run.status = ImportRun.Status.FAILED
         _run_save(run, report)
@@ -602,6 +623,31 @@ def _records_import(
     run.status = ImportRun.Status.REJECTED if report.rejected else ImportRun.Status.DONE
     _run_save(run, report)
     return report
+
+
+class _UpsertLoader:
+    """Upserts into the live tables, one transaction per batch (_batch_flush)."""
+
+    bulk_at = None
+
+    def session(self) -> AbstractContextManager[object]:
+        return nullcontext()
+
+    def flush(
+        self,
+        batch: dict[str, MapResult],
+        positions: dict[str, tuple[str, int]],
+        report: ImportReport,
+    ) -> None:
+        rows = {record_id: r.row for record_id, r in batch.items() if r.row is not None}
+        records = {record_id: r.mapped for record_id, r in batch.items()}
+        _batch_flush(records, positions, report, rows)
+
+    def delete(self, record_ids: list[str]) -> None:
+        _deletes_apply(record_ids)
+
+    def finish(self, report: ImportReport) -> None:
+        pass
 
 
 def _bulk_flush(
@@ -649,80 +695,44 @@ def _bulk_flush(
             )
 
 
-def _records_bulk_import(
-    run: ImportRun,
-    report: ImportReport,
-    *,
-    paths: list[Path],
-    fmt: str | None,
-    delete_paths: list[Path] | None,
-    progress: Callable[[ImportReport], None] | None,
-    batch_size: int,
-    workers: int,
-) -> ImportReport:
+class _BulkLoader:
     """`--bulk` on PostgreSQL (catalogue.bulk): the same records, holdings, words and counts
-    as _records_import, loaded into new tables that replace the live ones in one transaction
+    as _UpsertLoader, loaded into new tables that replace the live ones in one transaction
     at the end."""
-    updated_at = timezone.now()
-    try:
+
+    def __init__(self) -> None:
+        self.bulk_at: datetime = timezone.now()
+        self.stored: set[str] = set()
+        self.words: set[str] = set()
+        self.load: BulkLoad | None = None
+        self.cursor = None
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
         with transaction.atomic(), connection.cursor() as cursor:
-            load = BulkLoad(cursor.cursor, RECORD_COLUMNS, HOLDING_COLUMNS)
-            load.prepare()
-            stored: set[str] = set()
-            words: set[str] = set()
-            for path in paths:
-                path_format = fmt or format_guess(path)
-                batch: dict[str, BulkRow] = {}
-                positions: dict[str, tuple[str, int]] = {}
-                deletes: list[str] = []
-                for result in _mapped_stream(path, path_format, workers, bulk_at=updated_at):
-                    report.read += 1
-                    row = result.bulk
-                    if row is None:
-                        if result.mapped is not None and result.mapped.deleted:
-                            deletes.append(result.mapped.record_id)
-                            batch.pop(result.mapped.record_id, None)
-                            report.deleted += 1
-                        else:
-                            report.rejected += 1
-                            report.errors.append(
-                                RejectedRecord(
-                                    path.name, result.position, result.raw_id, result.error
-                                )
-                            )
-                        continue
-                    if row.record_id in batch:
-                        # A later copy of the same 001 in one batch wins; both count as imported.
-                        report.imported += 1
-                    batch[row.record_id] = row
-                    positions[row.record_id] = (path.name, result.position)
-                    if len(batch) >= batch_size:
-                        _bulk_flush(load, batch, positions, report, stored, words)
-                        batch, positions = {}, {}
-                        if progress:
-                            progress(report)
-                _bulk_flush(load, batch, positions, report, stored, words)
-                load.delete(deletes)
-                if progress:
-                    progress(report)
-            for delete_path in delete_paths or []:
-                ids = delete_file_read(delete_path)
-                report.read += len(ids)
-                report.deleted += len(ids)
-                load.delete(ids)
-            cursor.execute(
-                "INSERT INTO catalogue_word (word) SELECT unnest(%s::varchar[]) "
-                "ON CONFLICT DO NOTHING",
-                [sorted(words)],
-            )
-            report.steps.update(load.finish())
-    except Exception:
-        run.status = ImportRun.Status.FAILED
-        _run_save(run, report)
-        raise
-    run.status = ImportRun.Status.REJECTED if report.rejected else ImportRun.Status.DONE
-    _run_save(run, report)
-    return report
+            self.cursor = cursor
+            self.load = BulkLoad(cursor.cursor, RECORD_COLUMNS, HOLDING_COLUMNS)
+            self.load.prepare()
+            yield
+
+    def flush(
+        self,
+        batch: dict[str, MapResult],
+        positions: dict[str, tuple[str, int]],
+        report: ImportReport,
+    ) -> None:
+        rows = {record_id: r.bulk for record_id, r in batch.items()}
+        _bulk_flush(self.load, rows, positions, report, self.stored, self.words)
+
+    def delete(self, record_ids: list[str]) -> None:
+        self.load.delete(record_ids)
+
+    def finish(self, report: ImportReport) -> None:
+        self.cursor.execute(
+            "INSERT INTO catalogue_word (word) SELECT unnest(%s::varchar[]) ON CONFLICT DO NOTHING",
+            [sorted(self.words)],
+        )
+        report.steps.update(self.load.finish())
 
 
 def _run_save(run: ImportRun, report: ImportReport) -> None:
