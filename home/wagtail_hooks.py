@@ -13,10 +13,12 @@ permission, which provisioning grants on the site's own collection only (and whi
 shared collection usable if central editors open one to every site).
 """
 
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.filters import BaseMediaFilterSet
 from wagtail.admin.menu import MenuItem
@@ -68,6 +70,33 @@ def copy_only_into_permitted_pages(request, page):
     ):
         return permission_denied(request)
     return None
+
+
+# --- Page move: every page of the subtree may stand in the destination's site -------------
+
+
+@hooks.register("before_move_page")
+def move_only_where_the_subtree_fits(request, page, destination):
+    """Wagtail's move chooser offers no destination where a page of the subtree may not stand
+    (BasePage.can_move_to); a confirmation opened by its URL would end in a bare 403 when
+    posted. Say which page types stand in the way instead."""
+    subtree_misfits = getattr(page, "subtree_misfits", None)
+    misfits = subtree_misfits(destination) if subtree_misfits is not None else []
+    if not misfits:
+        return None
+    messages.error(
+        request,
+        _(
+            "„%(page)s” kan niet naar „%(destination)s” verplaatst worden: „%(page)s” of een "
+            "pagina eronder is een %(types)s, en die hoort niet thuis op die site."
+        )
+        % {
+            "page": page.get_admin_display_title(),
+            "destination": destination.get_admin_display_title(),
+            "types": _(" of een ").join(str(model._meta.verbose_name) for model in misfits),
+        },
+    )
+    return redirect("wagtailadmin_pages:move", page.pk)
 
 
 # --- Page chooser and explorer ---------------------------------------------------------------

@@ -1,8 +1,10 @@
 from typing import ClassVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Subquery
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -46,22 +48,28 @@ class BasePage(Page):
     # The kinds of site (SiteKind values) whose trees may hold this page type; empty: every
     # kind. Wagtail's page-type chooser ("Pagina toevoegen"), create and move views ask
     # can_create_at / can_move_to, so neither a local nor a central editor is offered the
-    # network's agenda on a library's home page. A page outside any provisioned site (no
-    # Tenant) is not restricted.
+    # network's agenda on a library's home page. A move checks every page of the moved
+    # subtree (subtree_misfits). A page outside any provisioned site (no Tenant) is not
+    # restricted.
     site_kinds: ClassVar[tuple[str, ...]] = ()
 
     class Meta:
         abstract = True
+
+    @staticmethod
+    def site_kind_at(parent: Page) -> str | None:
+        """The kind of the provisioned site that `parent` belongs to; None outside one."""
+        site = parent.get_site()
+        if site is None:
+            return None
+        return Tenant.objects.filter(site_id=site.pk).values_list("kind", flat=True).first()
 
     @classmethod
     def fits_site_of(cls, parent: Page) -> bool:
         """Whether this page type may stand in the site that `parent` belongs to."""
         if not cls.site_kinds:
             return True
-        site = parent.get_site()
-        if site is None:
-            return True
-        kind = Tenant.objects.filter(site_id=site.pk).values_list("kind", flat=True).first()
+        kind = BasePage.site_kind_at(parent)
         return kind is None or kind in cls.site_kinds
 
     @classmethod
@@ -69,7 +77,30 @@ class BasePage(Page):
         return super().can_create_at(parent) and cls.fits_site_of(parent)
 
     def can_move_to(self, parent: Page) -> bool:
-        return super().can_move_to(parent) and type(self).fits_site_of(parent)
+        return super().can_move_to(parent) and not self.subtree_misfits(parent)
+
+    @cached_property
+    def subtree_restricted_types(self) -> list[type[Page]]:
+        """The page types with a site-kind rule among this page and the pages under it, in one
+        query. Kept on the instance: Wagtail's move chooser asks can_move_to once for every
+        destination it lists, for the same page."""
+        subtree = Page.objects.descendant_of(self, inclusive=True).values("content_type_id")
+        models = {ct.model_class() for ct in ContentType.objects.filter(pk__in=subtree)}
+        return sorted(
+            (model for model in models if getattr(model, "site_kinds", ())),
+            key=lambda model: model._meta.label,
+        )
+
+    def subtree_misfits(self, parent: Page) -> list[type[Page]]:
+        """The page types of this page and of the pages under it that may not stand in the
+        site that `parent` belongs to: a move takes the whole subtree along."""
+        restricted = self.subtree_restricted_types
+        if not restricted:
+            return []
+        kind = BasePage.site_kind_at(parent)
+        if kind is None:
+            return []
+        return [model for model in restricted if kind not in model.site_kinds]
 
     def clean(self) -> None:
         super().clean()
