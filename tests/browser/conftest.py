@@ -14,6 +14,7 @@ import importlib.util
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -74,18 +75,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """One headless Chromium per test module.
+@contextmanager
+def chromium_launched() -> Iterator[object]:
+    """A headless Chromium, driven by Playwright's sync API.
 
     Playwright's sync API drives its own asyncio loop from a greenlet and leaves that loop marked
     as running in the main thread between calls. Django's async-safety guard only looks for a
     running loop, so every ORM call of the test thread (pytest-django's per-test transaction,
     the demo teardown) would raise SynchronousOnlyOperation although no coroutine ever touches a
     connection. DJANGO_ALLOW_ASYNC_UNSAFE switches the guard off for exactly the browser's
-    lifetime. The browser is module-scoped, not session-scoped, so that the loop is gone (and
-    the guard back) before the rest of the suite runs its database tests.
+    lifetime.
+
+    While that loop is marked running, Django also keeps the thread's database connections
+    apart from its usual ones (asgiref's thread-critical Local stores them per context, not per
+    thread, as soon as a loop runs). The connection that tests and fixtures open in that time
+    is not the one the thread sees once the loop is gone: nothing would close it, and at the
+    end of the session it holds the test database, which pytest-django then cannot drop ("is
+    being accessed by other users"). So the teardown closes the connections while the loop
+    still runs, which are exactly those.
     """
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with pytest.MonkeyPatch.context() as patch:
@@ -98,6 +107,16 @@ def browser() -> Iterator[object]:
                 yield chromium
             finally:
                 chromium.close()
+                connections.close_all()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One headless Chromium per test module (chromium_launched). Module-scoped, not
+    session-scoped, so that Playwright's loop is gone (and Django's async-safety guard back)
+    before the rest of the suite runs its database tests."""
+    with chromium_launched() as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="module")
