@@ -59,24 +59,47 @@ class UpcomingEventsBlock(blocks.StructBlock):
             if value.get(name)
         }
         limit = value.get("count") or 3
-        agenda, items = (
+        agenda_url, items = (
             upcoming_selection(site=site, filters=filters, limit=limit, request=request)
             if site is not None
-            else (None, [])
+            else ("", [])
         )
-        context["agenda_page"] = agenda
+        context["agenda_url"] = agenda_url
         context["items"] = items
         return context
 
 
-def _upcoming_select(*, site, filters: dict, limit: int) -> tuple:
-    """(the site's agenda, its next events): three queries."""
+def _upcoming_select(*, site, filters: dict, limit: int, request=None) -> tuple:
+    """(the URL of the site's agenda, its next events): three queries."""
     from events.selectors import upcoming_events
     from events.services import agenda_for_site
 
     agenda = agenda_for_site(site=site)
     items = upcoming_events(index=agenda, filters=filters, limit=limit) if agenda else []
-    return agenda, items
+    return (agenda.get_url(request=request) or "") if agenda else "", items
+
+
+def _cached_cards(*, entry: dict, site, request) -> list | None:
+    """The items of a stored entry as cards from the card cache (events.cards): the entry
+    keeps each card's `card_parts`, number of dates and page id, never pages. None when a
+    card is not (or no longer) in the card cache, or the cache fails: the caller then reads
+    the events."""
+    from events.cards import CardCache
+    from events.selectors import AgendaItem
+
+    cards = entry.get("cards")
+    if cards is None or "agenda_url" not in entry:
+        return None  # an entry of the earlier layout (pickled pages): read again
+    try:
+        found = CardCache(request, site=site).found([parts for parts, _count, _id in cards])
+    except Exception:  # a cache outage must never cost the page
+        return None
+    if any(html is None for html in found):
+        return None
+    return [
+        AgendaItem(event=None, occurrence=None, count=count, html=html, event_id=event_id)
+        for (_parts, count, event_id), html in zip(cards, found, strict=True)
+    ]
 
 
 def _upcoming_keys(*, site) -> tuple[str, str]:
@@ -89,7 +112,8 @@ def _upcoming_keys(*, site) -> tuple[str, str]:
 
 
 def upcoming_selection(*, site, filters: dict, limit: int, request=None) -> tuple:
-    """The block's agenda and events, from the cache while nothing they show changed.
+    """The URL of the block's agenda and its events, from the cache while nothing they show
+    changed.
 
     The entry lives under the site's generation and the token of its home page's record in
     the page cache (`pagecache.keys.path_key`): a purge of the home page (an event published,
@@ -98,13 +122,17 @@ def upcoming_selection(*, site, filters: dict, limit: int, request=None) -> tupl
     before the events are, so data read before a purge is never stored under a token made
     after it. The entry is used only until the first moment its events change on their own
     (a shown occurrence starts or ends: `expires_at` of the selector), and the page being
-    rendered gets that moment as its lifetime as before."""
+    rendered gets that moment as its lifetime as before.
+
+    The entry holds values, never pages: the agenda's URL and each event's card as its
+    `card_parts` (the card cache's key) and number of dates; a hit renders the cards from the
+    card cache, and a card missing there sends the block back to the database."""
     from events import selectors
     from home.lifetime import expires_at, lifetime_capture
     from pagecache import keys
 
     if not getattr(settings, "UPCOMING_BLOCK_CACHE", True):
-        return _upcoming_select(site=site, filters=filters, limit=limit)
+        return _upcoming_select(site=site, filters=filters, limit=limit, request=request)
     generation_key, record_key = _upcoming_keys(site=site)
     try:
         found = cache.get_many([generation_key, record_key])
@@ -124,13 +152,17 @@ def upcoming_selection(*, site, filters: dict, limit: int, request=None) -> tupl
         )
         entry = cache.get(entry_key)
     except Exception:  # a cache outage must never cost the page
-        return _upcoming_select(site=site, filters=filters, limit=limit)
+        return _upcoming_select(site=site, filters=filters, limit=limit, request=request)
     now = selectors._now()
     if entry is not None and (entry["until"] is None or entry["until"] > now):
-        expires_at(request, entry["until"])
-        return entry["agenda"], entry["items"]
+        items = _cached_cards(entry=entry, site=site, request=request)
+        if items is not None:
+            expires_at(request, entry["until"])
+            return entry["agenda_url"], items
     with lifetime_capture(request) as lifetime:
-        agenda, items = _upcoming_select(site=site, filters=filters, limit=limit)
+        agenda_url, items = _upcoming_select(
+            site=site, filters=filters, limit=limit, request=request
+        )
     seconds = keys.default_seconds()
     if lifetime.until is not None:
         seconds = min(seconds, math.floor((lifetime.until - now).total_seconds()))
@@ -138,7 +170,13 @@ def upcoming_selection(*, site, filters: dict, limit: int, request=None) -> tupl
         with contextlib.suppress(Exception):  # an entry not stored is rendered next time
             cache.set(
                 entry_key,
-                {"agenda": agenda, "items": items, "until": lifetime.until},
+                {
+                    "agenda_url": agenda_url,
+                    "cards": [
+                        (selectors.card_parts(item), item.count, item.event_id) for item in items
+                    ],
+                    "until": lifetime.until,
+                },
                 seconds,
             )
-    return agenda, items
+    return agenda_url, items

@@ -4,6 +4,8 @@ number of queries whatever the number of events shown or stored."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,11 +172,19 @@ def agenda_occurrences(
 
 @dataclass
 class AgendaItem:
-    event: EventPage
-    occurrence: Occurrence
+    # None only for a card found in the card cache (`cached_cards` of agenda_page): then
+    # `html` holds it and nothing else of the event was read.
+    event: EventPage | None
+    occurrence: Occurrence | None
     count: int
     # The card's HTML when the view rendered it ahead (events.views), else rendered in place.
     html: str = ""
+    # The event's page id (also when `event` is None).
+    event_id: int = 0
+
+    def __post_init__(self) -> None:
+        if self.event is not None and not self.event_id:
+            self.event_id = self.event.pk
 
     @property
     def more(self) -> int:
@@ -292,10 +302,13 @@ def agenda_page(
     per_page: int = PER_PAGE,
     now: dt.datetime | None = None,
     counted: bool = True,
+    cached_cards: CachedCards | None = None,
 ) -> AgendaResult:
     """One page of events (each once, at its first matching occurrence), in date order.
     `counted=False` (the first few events, for a block): the number of events is not read
-    and the paginator counts the events shown."""
+    and the paginator counts the events shown. `cached_cards` (the agenda view's card cache):
+    the cards are first read as the values of their cache keys (`card_values`), and only the
+    events whose card it does not have are built as pages (see `_agenda_cards`)."""
     now = now or _now()
     start, end = when_window(filters=filters, now=now)
     matching = agenda_occurrences(index=index, filters=filters, now=now).order_by()
@@ -316,8 +329,7 @@ def agenda_page(
         number = 1
     offset = (number - 1) * per_page
     firsts = _ordered_firsts(matching, window_start=start, wanted=offset + per_page)[offset:]
-    window = _window_q(start, end)
-    items = _agenda_cards(window, firsts=firsts, now=now)
+    items = _agenda_cards(start=start, end=end, firsts=firsts, now=now, cached_cards=cached_cards)
     if not counted:
         paginator.count = len(items)
     return AgendaResult(page_obj=paginator._get_page(items, number, paginator), items=items)
@@ -335,29 +347,79 @@ def events_count(matching: QuerySet, *, bounded: bool) -> int:
     return matching.filter(is_last=True).count()
 
 
-def _agenda_cards(
-    window: Q, *, firsts: list[tuple[int, dt.datetime]], now: dt.datetime
-) -> list[AgendaItem]:
-    """The events of `firsts` (page id, first matching start), in that order, with that
-    occurrence and their number of sessions in the period (`window`), in one query (and one
-    for images).
+def _matching_sessions(window: Q) -> Subquery:
+    """Per occurrence row, the number of sessions of its event in the period (`window`).
 
-    An event in `firsts` matched, and everything but the period is the same on each of its
-    rows (the event's columns, its agenda and region, `live`): its matching rows are its live
-    rows in the period, a narrower subquery than the whole filter."""
-    if not firsts:
-        return []
-    wanted = set(firsts)
-    # A row beyond the daily window stands for a run of sessions (Occurrence.sessions).
-    sessions = (
+    An event listed on the agenda matched, and everything but the period is the same on each
+    of its rows (the event's columns, its agenda and region, `live`): its matching rows are
+    its live rows in the period, a narrower subquery than the whole filter. A row beyond the
+    daily window stands for a run of sessions (Occurrence.sessions)."""
+    return Subquery(
         Occurrence.objects.filter(window, page_id=OuterRef("page_id"), live=True)
         .values("page_id")
         .annotate(total=Sum("sessions"))
         .values("total")
     )
+
+
+def _agenda_cards(
+    *,
+    start: dt.datetime,
+    end: dt.datetime | None,
+    firsts: list[tuple[int, dt.datetime]],
+    now: dt.datetime,
+    cached_cards: CachedCards | None = None,
+) -> list[AgendaItem]:
+    """The events of `firsts` (page id, first matching start), in that order, with that
+    occurrence and their number of sessions in the period (`start`, `end`), in one query (and
+    one for images).
+
+    With `cached_cards`: first the values of each card's cache key alone (`card_values`, one
+    query that builds no model instance), handed to `cached_cards`; then the events whose card
+    it did not find, built in full as above (none when the cache is warm)."""
+    if not firsts:
+        return []
+    window = _window_q(start, end)
+    if cached_cards is None:
+        return _agenda_cards_full(window, wanted=firsts, now=now)
+    values = card_values(firsts=firsts, start=start, end=end)
+    shown = [page_id for page_id, _start in firsts if page_id in values]
+    found = cached_cards([values[page_id].parts for page_id in shown])
+    missing = [
+        (page_id, values[page_id].start)
+        for page_id, html in zip(shown, found, strict=True)
+        if html is None
+    ]
+    built = {item.event.pk: item for item in _agenda_cards_full(window, wanted=missing, now=now)}
+    items = []
+    for page_id, html in zip(shown, found, strict=True):
+        if html is not None:
+            items.append(
+                AgendaItem(
+                    event=None,
+                    occurrence=None,
+                    count=values[page_id].count,
+                    html=html,
+                    event_id=page_id,
+                )
+            )
+        elif page_id in built:
+            items.append(built[page_id])
+    moments = [moment for page_id in shown for moment in values[page_id].moments]
+    expires_at(None, min((moment for moment in moments if moment > now), default=None))
+    return items
+
+
+def _agenda_cards_full(
+    window: Q, *, wanted: list[tuple[int, dt.datetime]], now: dt.datetime
+) -> list[AgendaItem]:
+    """The events of `wanted` (page id, start), in that order, built as pages with their
+    occurrence, location and card image: one query (and one for the images)."""
+    if not wanted:
+        return []
     first = _first_occurrences(
-        wanted,
-        Occurrence.objects.annotate(matching_sessions=Subquery(sessions)),
+        set(wanted),
+        Occurrence.objects.annotate(matching_sessions=_matching_sessions(window)),
     )
     items = [
         AgendaItem(
@@ -365,11 +427,131 @@ def _agenda_cards(
             occurrence=first[page_id],
             count=first[page_id].matching_sessions or 1,
         )
-        for page_id, _start in firsts
+        for page_id, _start in wanted
         if page_id in first
     ]
     _expires_with(items=[item.occurrence for item in items], now=now)
     return items
+
+
+@dataclass(frozen=True)
+class CardValues:
+    """An agenda card as the values of its cache key (`parts`, equal to `card_parts` of the
+    full item), with the occurrence's start (to build the card when it is not cached) and the
+    moments the card changes on its own."""
+
+    parts: tuple
+    start: dt.datetime
+    count: int
+    moments: tuple[dt.datetime, ...]
+
+
+# Given the `parts` of the cards to show, in order: each card's HTML when the cache has it,
+# else None (events.views gives the agenda's card cache).
+CachedCards = Callable[[list[tuple]], list[str | None]]
+
+# The columns of card_parts, in its order (and the period's number of sessions).
+_CARD_VALUE_COLUMNS = (
+    "page_id",
+    "page__latest_revision_id",
+    "page__last_published_at",
+    "page__url_path",
+    "page__image_id",
+    "page__image__file_hash",
+    "page__location_page_id",
+    "page__location_page__last_published_at",
+    "pk",
+    "start",
+    "end",
+    "all_day",
+    "status",
+    "booking_availability",
+    "sessions",
+    "matching_sessions",
+)
+
+
+def card_values(
+    *, firsts: list[tuple[int, dt.datetime]], start: dt.datetime, end: dt.datetime | None
+) -> dict[int, CardValues]:
+    """Per page id of `firsts` (page id, start), the values its card's cache key is made of
+    (`card_parts`), with its number of sessions in the period (`start`, `end`), read as plain
+    values in one query: the same rows as `_first_occurrences` (the first by start and id of
+    each wanted pair), without building pages. On PostgreSQL a fixed SQL statement
+    (`_card_values_sql`): Django compiling the ORM's five-table query cost more than running
+    it; elsewhere the same columns through the ORM."""
+    wanted = set(firsts)
+    page_ids = sorted({page_id for page_id, _start in wanted})
+    starts = sorted({start for _page_id, start in wanted})
+    connection = connections[Occurrence.objects.db]
+    if connection.vendor == "postgresql":
+        params: list[Any] = [start, start, start]
+        if end is not None:
+            params.append(end)
+        with connection.cursor() as cursor:
+            cursor.execute(_card_values_sql(bounded=end is not None), [*params, page_ids, starts])
+            rows = cursor.fetchall()
+    else:
+        rows = card_values_orm(page_ids=page_ids, starts=starts, window=_window_q(start, end))
+    values: dict[int, CardValues] = {}
+    for row in rows:
+        page_id, first, last = row[0], row[9], row[10]
+        if (page_id, first) not in wanted or page_id in values:
+            continue
+        count = row[15] or 1
+        image_hash = row[5] if row[4] is not None else None
+        location_published = row[7] if row[6] is not None else None
+        values[page_id] = CardValues(
+            parts=(*row[:5], image_hash, row[6], location_published, *row[8:15], count),
+            start=first,
+            count=count,
+            moments=tuple(moment for moment in (first, last) if moment),
+        )
+    return values
+
+
+def card_values_orm(*, page_ids: list[int], starts: list[dt.datetime], window: Q) -> list[tuple]:
+    """The rows of `card_values` through the ORM (the reference for `_card_values_sql`)."""
+    return list(
+        Occurrence.objects.filter(page_id__in=page_ids, start__in=starts)
+        .annotate(matching_sessions=_matching_sessions(window))
+        .order_by("start", "pk")
+        .values_list(*_CARD_VALUE_COLUMNS)
+    )
+
+
+@functools.cache
+def _card_values_sql(*, bounded: bool) -> str:
+    """`card_values_orm` as one PostgreSQL statement: the columns of `_CARD_VALUE_COLUMNS`,
+    the period's sessions as in `_matching_sessions` (`_window_q`), the wanted rows by
+    `= ANY` of the page ids and starts. Parameters: the period's start three times, its end
+    when `bounded`, the page ids, the starts. tests/events/test_agenda_cards.py checks it
+    against the ORM."""
+    from library_pages.models import LocationPage
+
+    occurrence = Occurrence._meta.db_table
+    event = EventPage._meta.db_table
+    page = EventPage._meta.get_field("page_ptr").related_model._meta.db_table
+    image = get_image_model()._meta.db_table
+    location_page = LocationPage._meta.get_field("page_ptr").related_model._meta.db_table
+    period = 's."end" >= %s AND NOT (s."end" = %s AND s."start" < %s)'
+    if bounded:
+        period += ' AND s."start" < %s'
+    return (
+        'SELECT o."page_id", p."latest_revision_id", p."last_published_at", p."url_path", '
+        'e."image_id", i."file_hash", e."location_page_id", lp."last_published_at", '
+        'o."id", o."start", o."end", o."all_day", o."status", o."booking_availability", '
+        'o."sessions", '
+        f'(SELECT SUM(s."sessions") FROM "{occurrence}" s '
+        f'WHERE {period} AND s."live" AND s."page_id" = o."page_id") '
+        f'FROM "{occurrence}" o '
+        f'JOIN "{event}" e ON e."page_ptr_id" = o."page_id" '
+        f'JOIN "{page}" p ON p."id" = o."page_id" '
+        f'LEFT JOIN "{image}" i ON i."id" = e."image_id" '
+        f'LEFT JOIN "{location_page}" lp ON lp."id" = e."location_page_id" '
+        'WHERE o."page_id" = ANY(%s) AND o."start" = ANY(%s) '
+        'ORDER BY o."start", o."id"'
+    )
 
 
 def _agenda_page_grouped(
@@ -487,8 +669,11 @@ def event_occurrences(*, event: EventPage, now: dt.datetime | None = None) -> li
     return occurrences
 
 
-def related_events(*, event: EventPage, limit: int = 3) -> list[AgendaItem]:
-    """Other coming events of the same agenda with the same theme or type."""
+def related_events(
+    *, event: EventPage, limit: int = 3, cached_cards: CachedCards | None = None
+) -> list[AgendaItem]:
+    """Other coming events of the same agenda with the same theme or type (`cached_cards`:
+    see agenda_page)."""
     if not (event.theme or event.event_type):
         return []
     parent_path = event.path[: -event.steplen]
@@ -496,8 +681,27 @@ def related_events(*, event: EventPage, limit: int = 3) -> list[AgendaItem]:
     if agenda is None:
         return []
     filters = {"thema": event.theme} if event.theme else {"type": event.event_type}
-    result = agenda_page(index=agenda, filters=filters, per_page=limit + 1, counted=False)
-    return [item for item in result.items if item.event.pk != event.pk][:limit]
+    if cached_cards is not None:
+        found = cached_cards
+
+        def cached_cards(parts_list: list[tuple]) -> list[str | None]:
+            # Cards in agenda order; the event itself (parts[0]: the event's id) and the
+            # events after the first `limit` others are dropped below: their cards are never
+            # shown, so never built ("" stands in for them).
+            shown = [n for n, parts in enumerate(parts_list) if parts[0] != event.pk][:limit]
+            return [
+                html if html is not None or n in shown else ""
+                for n, html in enumerate(found(parts_list))
+            ]
+
+    result = agenda_page(
+        index=agenda,
+        filters=filters,
+        per_page=limit + 1,
+        counted=False,
+        cached_cards=cached_cards,
+    )
+    return [item for item in result.items if item.event_id != event.pk][:limit]
 
 
 def event_status_label(*, status: str, booking_availability: str = "") -> str:
@@ -683,6 +887,8 @@ def event_series_summary(*, event: EventPage, dates: list | None = None) -> list
 
 
 def event_detail_context(*, event: EventPage, request) -> dict[str, Any]:
+    from events.cards import CardCache  # it reads card_parts of this module
+
     occurrences = event_occurrences(event=event)
     series = event_series_summary(event=event)
     next_occurrence = (
@@ -698,7 +904,9 @@ def event_detail_context(*, event: EventPage, request) -> dict[str, Any]:
         "more_occurrences": max(0, len(occurrences) - SERIES_LISTED) if series else 0,
         "series": series,
         "next_occurrence": next_occurrence,
-        "related_events": related_events(event=event),
+        "related_events": related_events(
+            event=event, cached_cards=CardCache(request).found if request is not None else None
+        ),
         "structured_data": event_structured_data(event=event, occurrence=next_occurrence, url=url),
         "map_url": event.map_url,
         "place": event.place,

@@ -6,33 +6,25 @@ import hashlib
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
-from django.template import Context
 from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from wagtail.models import Site
 
 from events import feeds
+from events.cards import CARD_SECONDS, CardCache, cards_render
 from events.forms import FILTER_FIELDS, AgendaFilterForm
 from events.models import EventIndexPage, EventPage
 from events.selectors import (
-    AgendaItem,
     agenda_feed_occurrences,
     agenda_locations,
     agenda_page,
-    card_parts,
     event_occurrences,
 )
-from home.generations import site_generation
-from home.shell import site_shell_for_request
 
 MAX_PAGE_NUMBER = 10_000
-CARD_TEMPLATE = "events/components/event_card.html"
-# A card's HTML is kept this long at most; its key changes with everything it shows.
-CARD_SECONDS = 6 * 3600
 
 
 def _filters(request, index: EventIndexPage) -> tuple[AgendaFilterForm, dict]:
@@ -91,8 +83,14 @@ def _page_number(request) -> int:
 
 def agenda(request, *, index: EventIndexPage):
     form, filters = _filters(request, index)
-    result = agenda_page(index=index, filters=filters, page_number=_page_number(request))
-    _cards_render(items=result.items, request=request)
+    cards = CardCache(request)
+    result = agenda_page(
+        index=index,
+        filters=filters,
+        page_number=_page_number(request),
+        cached_cards=cards.found,
+    )
+    cards_render(items=result.items, request=request, cards=cards)
     query = _filter_query(filters)
     base_url = index.get_url(request=request)
     context = index.get_context(request)
@@ -168,46 +166,3 @@ def event_ical(request, *, event: EventPage) -> HttpResponse:
 def _with_page(occurrence, event: EventPage):
     occurrence.page = event  # the event is at hand: no query per occurrence
     return occurrence
-
-
-def _card_key(*, item: AgendaItem, site_id: int, generation: int, language: str) -> str:
-    """Everything the card shows comes from these values: the event as last published (an
-    editor's publish and an import's update both move `last_published_at`), its image file,
-    its location page, the occurrence and the number of dates; the site (relative or absolute
-    link, the default image of its shell, under its generation) and the language."""
-    parts = (
-        *card_parts(item),
-        site_id,
-        generation,
-        language,
-    )
-    return "event-card:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-
-
-def _cards_render(*, items: list[AgendaItem], request) -> None:
-    """The HTML of each card (`item.html`), from the cache when the card is unchanged: in a
-    large agenda the cards are most of the page's rendering time. One cache read for all."""
-    if not items:
-        return
-    site = Site.find_for_request(request)
-    site_id = site.pk if site else 0
-    generation = site_generation(site_id) if site else 0
-    language = get_language() or ""
-    keys = {
-        _card_key(item=item, site_id=site_id, generation=generation, language=language): item
-        for item in items
-    }
-    found = cache.get_many(list(keys))
-    missing = {}
-    template = None
-    for key, item in keys.items():
-        html = found.get(key)
-        if html is None:
-            if template is None:
-                template = get_template(CARD_TEMPLATE).template
-                shell = site_shell_for_request(request=request)
-            context = Context({"item": item, "request": request, "shell": shell})
-            html = missing[key] = template.render(context)
-        item.html = mark_safe(html)  # rendered by our own template, escaped there
-    if missing:
-        cache.set_many(missing, timeout=CARD_SECONDS)

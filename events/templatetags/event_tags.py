@@ -14,12 +14,12 @@ def event_cards(context, items):
     "Binnenkort" block, the event page's related events) then render no card template when
     their events did not change. Without a request (a preview of the block), the items as they
     are: the template renders each card in place."""
-    from events.views import _cards_render
+    from events.cards import cards_render
 
     request = context.get("request")
     items = list(items or [])
     if request is not None:
-        _cards_render(items=[item for item in items if not item.html], request=request)
+        cards_render(items=[item for item in items if not item.html], request=request)
     return items
 
 
