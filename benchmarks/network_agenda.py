@@ -14,8 +14,11 @@ unless --reuse, then:
      and copies them into the network agenda's rows (network.services);
   3. provisions the network site and requests its agenda through the Django test client
      (the page cache is off in the test settings, so every request runs the view) with one
-     filter after another: queries, median and p95 server time per filter; then the search
-     over every site's pages.
+     filter after another: queries, median and p95 server time per filter, warm (repeated
+     requests) and cold (the counts retired before each request: as an event's publish
+     retires them, the shard of one agenda, and every count, as for the first request of a
+     set of filters); then the search over every site's pages. `--only LABEL` measures the
+     cases whose label holds LABEL ("region agenda", "search activiteit" included).
 """
 
 import argparse
