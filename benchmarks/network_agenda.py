@@ -103,13 +103,25 @@ def events_search_index() -> int:
 def _retire(cold: str, agendas: list[int], number: int) -> None:
     """Before a cold request: "publish" retires the counts as an event's publish does (the
     shard of its agenda: each time another agenda of the network), "all" every count (the
-    first request of a set of filters, or one after the shards expired together)."""
+    first request of a set of filters, or one after the shards expired together). Both as
+    if the numbers changed (a new event, not an edited text): the filter fields, kept under
+    a digest of the counts, are rendered again."""
+    from network import selectors
     from network.selectors import network_rows_retire
 
+    if not cold:
+        return
     if cold == "publish":
         network_rows_retire(agenda_ids=[agendas[number * 7 % len(agendas)]])
-    elif cold == "all":
+    else:
         network_rows_retire()
+    digest = getattr(selectors._counts_digest, "original", selectors._counts_digest)
+
+    def changed(**kwargs) -> str:
+        return f"{digest(**kwargs)}:{cold}:{number}"
+
+    changed.original = digest
+    selectors._counts_digest = changed
 
 
 def figures(

@@ -359,7 +359,9 @@ class NetworkAgendaResult:
     items: list[AgendaItem]
     total: int
     facets: dict[str, list[FacetValue]]
-    # Names the computation of the counts (network.fragments keeps the filter fields under it).
+    # Names the counts as they are (the filters, scope, map and every number): network.fragments
+    # keeps the filter fields under it, so counting a shard again to the same numbers (an
+    # event's text edited, a shard expired) does not render them again.
     counts_key: str = ""
 
 
@@ -719,8 +721,32 @@ def network_agenda_page(
         item.site = network.site_for_path(item.event.path)
         _url_from_map(page=item.event, site=item.site, current_site_id=site_id)
     return NetworkAgendaResult(
-        page_obj=page_obj, items=items, total=total, facets=facets, counts_key=counts_token
+        page_obj=page_obj,
+        items=items,
+        total=total,
+        facets=facets,
+        counts_key=_counts_digest(
+            filters=filters, site_ids=site_ids, network=network, counts=counts
+        ),
     )
+
+
+def _counts_digest(
+    *, filters: dict, site_ids: set[int] | None, network: NetworkMap, counts: Counts
+) -> str:
+    """The counts as they are, with what they were asked for (the page of events is kept
+    under the computation's token instead: the same numbers may come with other dates)."""
+    per_agenda, per_type, per_theme, per_age = counts
+    parts = (
+        sorted(filters.items()),
+        sorted(site_ids) if site_ids is not None else None,
+        network.generation,
+        sorted(per_agenda.items()),
+        sorted(per_type.items()),
+        sorted(per_theme.items()),
+        sorted(per_age.items()),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def _url_from_map(*, page: Page, site: SiteEntry | None, current_site_id: int | None) -> None:

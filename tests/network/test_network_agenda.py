@@ -390,17 +390,25 @@ def test_network_agenda_cards_and_filters_come_from_the_cache_until_they_change(
         if event.title in links:
             assert links[event.title] == EventPage.objects.get(pk=event.pk).get_full_url()
 
-    # A republished event: its card only is rendered again, with the new title.
+    # A republished event: its card only is rendered again, with the new title; its agenda's
+    # counts are counted again, to the same numbers: the filter fields stay as they were.
     event = EventPage.objects.get(pk=network["events"]["b_exhibition"].pk)
     event.title = "Expo van het jaar"
     event.save_revision().publish()
     soup = _get(path)
     titles = [a.text for a in soup.select(".event-card .card__title a")]
     assert "Expo van het jaar" in titles and "Expo" not in titles
+    assert [args[0] for args, _kw in templates] == [fragments.CARD_TEMPLATE]  # one card
+    # A new theme: the counts changed, so do the fields.
+    templates.clear()
+    event.theme = PHOTO
+    event.save_revision().publish()
+    soup = _get(path)
     assert sorted(args[0] for args, _kw in templates) == [
-        fragments.CARD_TEMPLATE,  # one card
-        fragments.FILTER_FIELDS_TEMPLATE,  # the counts changed
+        fragments.CARD_TEMPLATE,
+        fragments.FILTER_FIELDS_TEMPLATE,
     ]
+    assert _option_counts(soup, "thema")[PHOTO] == len(_coming(theme=PHOTO)) == 3
     # A renamed site: the network map changes, so do its cards.
     site_b = network["site_b"].site
     site_b.site_name = "Cultuurcentrum Strombeek"
