@@ -14,8 +14,11 @@ unless --reuse, then:
      and copies them into the network agenda's rows (network.services);
   3. provisions the network site and requests its agenda through the Django test client
      (the page cache is off in the test settings, so every request runs the view) with one
-     filter after another: queries, median and p95 server time per filter; then the search
-     over every site's pages.
+     filter after another: queries, median and p95 server time per filter, warm (repeated
+     requests) and cold (the counts retired before each request: as an event's publish
+     retires them, the shard of one agenda, and every count, as for the first request of a
+     set of filters); then the search over every site's pages. `--only LABEL` measures the
+     cases whose label holds LABEL ("region agenda", "search activiteit" included).
 """
 
 import argparse
@@ -97,18 +100,52 @@ def events_search_index() -> int:
     return created
 
 
-def figures(client, path: str, params: dict, requests: int) -> tuple[int, float, float, int]:
+def _retire(cold: str, agendas: list[int], number: int) -> None:
+    """Before a cold request: "publish" retires the counts as an event's publish does (the
+    shard of its agenda: each time another agenda of the network), "all" every count (the
+    first request of a set of filters, or one after the shards expired together). Both as
+    if the numbers changed (a new event, not an edited text): the filter fields, kept under
+    a digest of the counts, are rendered again."""
+    from network import selectors
+    from network.selectors import network_rows_retire
+
+    if not cold:
+        return
+    if cold == "publish":
+        network_rows_retire(agenda_ids=[agendas[number * 7 % len(agendas)]])
+    else:
+        network_rows_retire()
+    digest = getattr(selectors._counts_digest, "original", selectors._counts_digest)
+
+    def changed(**kwargs) -> str:
+        return f"{digest(**kwargs)}:{cold}:{number}"
+
+    changed.original = digest
+    selectors._counts_digest = changed
+
+
+def figures(
+    client, path: str, params: dict, requests: int, *, cold: str = ""
+) -> tuple[int, float, float, int]:
+    """Queries of one request, then median and p95 server time over `requests`. `cold`: the
+    counts are retired before each request (_retire), so each one computes counts again (of
+    one shard, or of all), its page of events and its filter fields."""
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
+    from network.selectors import network_map
+
     client.get(path, params)  # the network map is built once and cached, as in production
+    agendas = sorted(network_map().agendas)
     reset_queries()
+    _retire(cold, agendas, requests)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path, params)
     assert response.status_code == 200, response.status_code
     queries = len(captured)
     timings, cpu = [], []
-    for _ in range(requests):
+    for number in range(requests):
+        _retire(cold, agendas, number)
         started, started_cpu = time.perf_counter(), time.thread_time()
         client.get(path, params)
         timings.append((time.perf_counter() - started) * 1000)
@@ -116,8 +153,14 @@ def figures(client, path: str, params: dict, requests: int) -> tuple[int, float,
     reset_queries()
     timings.sort()
     p95 = timings[max(int(len(timings) * 0.95) - 1, 0)]
-    CPU_MEDIANS[path, tuple(sorted(params.items()))] = statistics.median(cpu)
+    CPU_MEDIANS[path, tuple(sorted(params.items())), cold] = statistics.median(cpu)
     return queries, statistics.median(timings), p95, len(response.content)
+
+
+COLD = {
+    "publish": "after a publish: one shard of the counts retired",
+    "all": "every count retired",
+}
 
 
 # This process's CPU time per request (median): the Python side without the waits for a
@@ -125,8 +168,8 @@ def figures(client, path: str, params: dict, requests: int) -> tuple[int, float,
 CPU_MEDIANS: dict[tuple, float] = {}
 
 
-def cpu_of(path: str, params: dict) -> str:
-    return f"{CPU_MEDIANS.get((path, tuple(sorted(params.items()))), 0):.1f} ms"
+def cpu_of(path: str, params: dict, cold: str = "") -> str:
+    return f"{CPU_MEDIANS.get((path, tuple(sorted(params.items())), cold), 0):.1f} ms"
 
 
 def counts_uncached(params: dict, repeat: int = 5) -> float:
@@ -280,7 +323,8 @@ def main() -> None:
     ]
     if region is not None:
         cases.append(("region", {"regio": region.slug}))
-    all_timings = []
+    all_timings: list[float] = []
+    cold_timings: dict[str, list[float]] = {"publish": [], "all": []}
     out.write(
         f"network agenda {NETWORK_HOST}{agenda.url_path[len(network.root_page.url_path) - 1 :]}\n"
     )
@@ -297,24 +341,33 @@ def main() -> None:
         queries, median, p95, _size = figures(client, path, params, args.requests)
         all_timings.append(p95)
         out.write(
-            f"  {label}: {queries} queries, median {median:.1f} ms, p95 {p95:.1f} ms, "
+            f"  {label}: warm {queries} queries, median {median:.1f} ms, p95 {p95:.1f} ms, "
             f"Python CPU {cpu_of(path, params)} ({args.requests} requests); "
-            f"counts query uncached {counts_uncached(params):.1f} ms\n"
+            f"counts query alone {counts_uncached(params):.1f} ms\n"
         )
-    if region is not None:
+        for cold in ("publish", "all"):
+            queries, median, p95, _size = figures(client, path, params, args.requests, cold=cold)
+            cold_timings[cold].append(p95)
+            out.write(
+                f"  {label}: cold ({COLD[cold]}) {queries} queries, median {median:.1f} ms, "
+                f"p95 {p95:.1f} ms, Python CPU {cpu_of(path, params, cold=cold)}\n"
+            )
+    if region is not None and (not args.only or args.only in "region agenda"):
         region_agenda = NetworkAgendaPage.objects.descendant_of(region.site.root_page).get()
-        queries, median, p95, _size = figures(
-            Client(HTTP_HOST=region.site.hostname),
-            region_agenda.relative_url(region.site),
-            {},
-            args.requests,
-        )
-        out.write(
-            f"region agenda ({region.slug}): {queries} queries, median {median:.1f} ms, "
-            f"p95 {p95:.1f} ms\n"
-        )
+        region_client = Client(HTTP_HOST=region.site.hostname)
+        region_path = region_agenda.relative_url(region.site)
+        for cold in ("", "publish", "all"):
+            queries, median, p95, _size = figures(
+                region_client, region_path, {}, args.requests, cold=cold
+            )
+            out.write(
+                f"region agenda ({region.slug}): {COLD.get(cold, 'warm')} {queries} "
+                f"queries, median {median:.1f} ms, p95 {p95:.1f} ms\n"
+            )
     path = search.relative_url(network)
     for term in ("activiteit", "bibliotheek openingsuren", "privacyverklaring"):
+        if args.only and args.only not in f"search {term}":
+            continue
         queries, median, p95, _size = figures(client, path, {"q": term}, args.requests)
         wagtail, index = search_selectors(term)
         out.write(
@@ -323,7 +376,11 @@ def main() -> None:
             f"Wagtail's search {wagtail:.1f} ms, its index read directly {index:.1f} ms\n"
         )
     if all_timings:
-        out.write(f"agenda: worst p95 over the filters {max(all_timings):.1f} ms\n")
+        out.write(
+            f"agenda: worst p95 over the filters {max(all_timings):.1f} ms warm, "
+            f"{max(cold_timings['publish']):.1f} ms cold ({COLD['publish']}), "
+            f"{max(cold_timings['all']):.1f} ms cold ({COLD['all']})\n"
+        )
     out.write(f"load: {os.getloadavg()[0]:.1f}\n")
 
 

@@ -25,12 +25,18 @@ class ListSelect(forms.Select):
     """A select rendered in one pass: the network's lists run to hundreds of options (every
     municipality), and Django's template per option costs more than the agenda's queries."""
 
+    # The options as rendered, when set (network.models: the labels with their counts): a
+    # plain list of pairs, set without Django's normalisation of choices, which examined each
+    # of the 1,100 options twice (the field's choices and the widget's) for every computation
+    # of the counts.
+    listed: list[tuple[str, str]] | None = None
+
     def render(self, name, value, attrs=None, renderer=None):
         chosen = "" if value is None else str(value[0] if isinstance(value, list) else value)
         options = "".join(
             f'<option value="{escape(str(option))}"'
             f"{' selected' if str(option) == chosen else ''}>{escape(str(label))}</option>"
-            for option, label in self.choices
+            for option, label in (self.listed if self.listed is not None else self.choices)
         )
         final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         # Every value and label is escaped above; the attributes by flatatt.

@@ -1,7 +1,7 @@
 """The network agenda page's costly fragments, rendered once and kept in the cache under a key
 of everything they show: the event cards (each keyed on its event's publication, occurrence,
 number of dates, the network map and the requesting site's generation) and the filter form's
-fields (about 1,100 options with their counts: keyed on the counts' own cache key, so they
+fields (about 1,100 options with their counts: keyed on the counts themselves, so they
 change together). A publish, a sync of the agenda rows or a change of the network map gives
 new keys; nothing is purged by name."""
 
@@ -83,9 +83,10 @@ def filter_fields_html(
     *, form: NetworkAgendaFilterForm, counts_key: str, add_counts: Callable[[], None]
 ) -> SafeString:
     """The form's fields with the counts in their options, from the cache for the same counts
-    (`counts_key`: the filters, scope and generations they were computed under), language and
-    submitted values. `add_counts` puts the counts into the form's choices, only when the
-    fields are rendered. Free text (`q`) and invalid or long values are never kept."""
+    (`counts_key`: the filters, scope and network map they were asked under, and every
+    number), language and submitted values. `add_counts` puts the counts into the form's
+    choices, only when the fields are rendered. Free text (`q`) and invalid or long values
+    are never kept."""
     values = tuple(
         (name, form.data.get(name, "")) for name in NETWORK_FILTER_FIELDS if form.data.get(name)
     )

@@ -51,7 +51,8 @@ def _choices_count(*, form: NetworkAgendaFilterForm, facets: dict) -> None:
         field = form.fields.get(name)
         if field is None:
             continue
-        field.choices = [
+        # Only the widget shows them (ListSelect.listed); the field validated the values.
+        field.widget.listed = [
             field.choices[0],
             *(
                 (value.value, f"{value.label} ({f'{value.count:,}'.replace(',', separator)})")

@@ -57,6 +57,24 @@ class NetworkOccurrence(models.Model):
                 condition=models.Q(is_last=True),
             ),
             models.Index(fields=["event", "start"], name="network_occ_event_start"),
+            # The counts without an end to the period read each event's last row of the
+            # agendas in scope (a shard of them after a publish) from this index alone (an
+            # index-only scan, PostgreSQL): no visit of the table's pages.
+            models.Index(
+                fields=["agenda_id"],
+                include=[
+                    "end",
+                    "start",
+                    "event_type",
+                    "theme",
+                    "age_min",
+                    "age_max",
+                    "is_free",
+                    "event",
+                ],
+                name="network_occ_last_agenda",
+                condition=models.Q(is_last=True),
+            ),
         ]
 
     def __str__(self) -> str:

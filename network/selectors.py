@@ -12,6 +12,7 @@ import functools
 import hashlib
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,6 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import (
-    BooleanField,
     DateTimeField,
     DurationField,
     ExpressionWrapper,
@@ -42,7 +42,6 @@ from events import taxonomy
 from events.models import EventIndexPage
 from events.selectors import (
     AgendaItem,
-    age_q,
     event_cards_load,
     occurrence_filter,
     when_window,
@@ -62,12 +61,21 @@ PER_PAGE = 20
 SEARCH_PER_PAGE = 20
 MAP_KEY = "network-map:v2:{}"  # v2: SiteEntry.root_url_path
 GENERATION_KEY = "network-map-generation"
+# The generation of every agenda's rows, and one per shard of agendas (agenda id modulo
+# COUNTS_SHARDS): random tokens, so that an evicted key never brings back an old one.
 ROWS_GENERATION_KEY = "network-rows-generation"
-COUNTS_KEY = "network-counts:{}:{}"
+SHARD_GENERATION_KEY = "network-rows-generation:{}"
+# The counts of one shard under one set of filters and scope: shard, generations, digest.
+COUNTS_KEY = "network-counts:v2:{}:{}:{}"
 # A page of events read under one computation of the counts: token, offset, page size.
 PAGE_KEY = "network-page:{}:{}:{}"
-# How long the counts of one set of filters are reused while no event changes: events that
-# end in the meantime stay counted until then (the page cache keeps whole pages longer).
+# The counts are computed and kept per shard of agendas: an event's publish retires the
+# shard of its agenda only, so the next request counts the rows of a thirty-second of the
+# agendas (about 3,000 events of 100,000) and takes the other shards from the cache.
+COUNTS_SHARDS = 32
+# How long the counts of one shard are reused while none of its events changes: events that
+# end in the meantime stay counted until then. Shard k is kept COUNTS_SECONDS plus k/32 of
+# it (2 to 4 minutes), so shards computed together are not all counted again together.
 COUNTS_SECONDS = 120
 # The kinds of site whose events the network agenda lists and filters by ("soort").
 EVENT_SITE_KINDS = (SiteKind.LIBRARY, SiteKind.CULTURAL_CENTRE, SiteKind.COMMUNITY_CENTRE)
@@ -152,20 +160,36 @@ def network_map_retire() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def network_rows_generation() -> int:
-    generation = cache.get(ROWS_GENERATION_KEY)
-    if generation is None:
-        cache.add(ROWS_GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(ROWS_GENERATION_KEY, 1)
-    return int(generation)
+def _shard(agenda_id: int) -> int:
+    return agenda_id % COUNTS_SHARDS
 
 
-def network_rows_retire() -> None:
-    """Events changed: the cached counts are computed again."""
-    try:
-        cache.incr(ROWS_GENERATION_KEY)
-    except ValueError:
-        cache.set(ROWS_GENERATION_KEY, 2, timeout=None)
+def network_rows_generations() -> tuple[str, list[str]]:
+    """The generation of every agenda's rows and of each shard's: one cache read."""
+    keys = [ROWS_GENERATION_KEY] + [
+        SHARD_GENERATION_KEY.format(shard) for shard in range(COUNTS_SHARDS)
+    ]
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+        found.update(cache.get_many(missing))
+    return str(found.get(keys[0], "")), [str(found.get(key, "")) for key in keys[1:]]
+
+
+def network_rows_retire(*, agenda_ids: Iterable[int] | None = None) -> None:
+    """Events changed: the cached counts of the shards of these agendas (of every agenda
+    when None) are computed again, and every page read under them."""
+    if agenda_ids is None:
+        cache.set(ROWS_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        return
+    shards = {_shard(int(agenda_id)) for agenda_id in agenda_ids}
+    if shards:
+        cache.set_many(
+            {SHARD_GENERATION_KEY.format(shard): uuid.uuid4().hex for shard in shards},
+            timeout=None,
+        )
 
 
 def _network_map_build() -> NetworkMap:
@@ -310,6 +334,12 @@ def network_rows(
     """The network rows (one per live occurrence) that match the filters: the site agenda's
     own filter specification (events.selectors.occurrence_filter) on one narrow table."""
     agendas = agenda_ids(network=network, filters=filters, site_ids=site_ids)
+    return _rows_for(filters=filters, now=now, agendas=agendas)
+
+
+def _rows_for(
+    *, filters: dict, now: dt.datetime, agendas: list[int]
+) -> QuerySet[NetworkOccurrence]:
     return NetworkOccurrence.objects.filter(
         occurrence_filter(filters=filters, now=now, event_field="event"),
         agenda_id__in_array=agendas,
@@ -329,7 +359,9 @@ class NetworkAgendaResult:
     items: list[AgendaItem]
     total: int
     facets: dict[str, list[FacetValue]]
-    # Names the computation of the counts (network.fragments keeps the filter fields under it).
+    # Names the counts as they are (the filters, scope, map and every number): network.fragments
+    # keeps the filter fields under it, so counting a shard again to the same numbers (an
+    # event's text edited, a shard expired) does not render them again.
     counts_key: str = ""
 
 
@@ -350,85 +382,106 @@ class _Counted:
         return []
 
 
-def _age_column(slug: str) -> str:
-    return "age_" + slug.replace("-", "_")
+Counts = tuple[dict[int, int], dict[str, int], dict[str, int], dict[str, int]]
 
 
-def _counts(
-    *, rows: QuerySet[NetworkOccurrence], windowed: bool
-) -> tuple[dict[int, int], dict[str, int], dict[str, int], dict[str, int]]:
-    """Events per agenda, per type, per theme and per age group in ONE grouped query.
+def _counts_empty() -> Counts:
+    return {}, {}, {}, dict.fromkeys(taxonomy.AGE_GROUPS, 0)
+
+
+def age_group_fits(group: taxonomy.AgeGroup, age_min: int | None, age_max: int | None) -> bool:
+    """Whether an event for ages `age_min`-`age_max` is in the age group: the events app's
+    `age_q` for one event's values (the counts group the events by their ages and apply it
+    to the few pairs there are; tests check both agree)."""
+    if group.slug == "gezinnen":
+        upper, lower = 12, 18
+    else:
+        upper = group.max_age if group.max_age is not None else 120
+        lower = group.min_age
+    return (age_min is None or age_min <= upper) and (age_max is None or age_max >= lower)
+
+
+def _counts(*, rows: QuerySet[NetworkOccurrence], windowed: bool) -> dict[int, Counts]:
+    """Events per agenda, per type, per theme and per age group, for each shard of agendas
+    that `rows` hold, in ONE query: COUNT(*) over four grouping sets, the ages by their pair
+    (age_min, age_max), a few dozen, put into age groups here (a filtered count per group
+    and set cost more than the rest of the query).
 
     Without an end to the period (no "wanneer" or "tot") an event matches when its last row
-    does (every other filter is the event's own), so each event is one row and is counted
-    without DISTINCT. With an end, its rows in the period are counted once per event."""
-    ages = {
-        _age_column(slug): ExpressionWrapper(
-            age_q({"leeftijdsgroep": slug}), output_field=BooleanField()
-        )
-        for slug in taxonomy.AGE_GROUPS
-    }
+    does (every other filter is the event's own), so each event is one row. With an end, its
+    rows in the period are made one per event first (every column read is the event's own)."""
     if not windowed:
         rows = rows.filter(is_last=True)
-    inner = (
-        rows.order_by()
-        .annotate(**ages)
-        .values("event_id", "agenda_id", "event_type", "theme", *ages)
-    )
-    per_agenda: dict[int, int] = {}
-    per_type: dict[str, int] = {}
-    per_theme: dict[str, int] = {}
-    per_age: dict[str, int] = dict.fromkeys(taxonomy.AGE_GROUPS, 0)
+    columns = ["agenda_id", "event_type", "theme", "age_min", "age_max"]
+    inner = rows.order_by().values(*columns)
+    if windowed:
+        inner = rows.order_by().values("event_id", *columns).distinct()
+    result: dict[int, Counts] = {}
     try:
         sql, params = inner.query.sql_with_params()
     except EmptyResultSet:  # no agenda in scope: nothing to count
-        return per_agenda, per_type, per_theme, per_age
-    count = "COUNT(DISTINCT r.event_id)" if windowed else "COUNT(*)"
-    age_counts = ", ".join(f"{count} FILTER (WHERE r.{column})" for column in ages)
+        return result
     connection = connections[inner.db]
+    # The shard of an agenda (agenda_id modulo COUNTS_SHARDS), in SQL both databases know;
+    # the agendas' own grouping leaves it out (an agenda's shard is known here).
+    shard = f"r.agenda_id - (r.agenda_id / {COUNTS_SHARDS}) * {COUNTS_SHARDS}"
     if connection.vendor == "postgresql":
         query = (
-            "SELECT GROUPING(r.agenda_id), GROUPING(r.event_type), r.agenda_id, r.event_type, "
-            f"r.theme, {count}, {age_counts} FROM ({sql}) r "
-            "GROUP BY GROUPING SETS ((r.agenda_id), (r.event_type), (r.theme))"
+            "SELECT GROUPING(r.agenda_id, r.event_type, r.theme, r.age_min), r.shard, "
+            "r.agenda_id, r.event_type, r.theme, r.age_min, r.age_max, COUNT(*) "
+            f"FROM (SELECT r.*, {shard} AS shard FROM ({sql}) r) r "
+            "GROUP BY GROUPING SETS ((r.agenda_id), (r.shard, r.event_type), "
+            "(r.shard, r.theme), (r.shard, r.age_min, r.age_max))"
         )
     else:
-        # SQLite (the embedded default) has no GROUPING SETS: the three groupings one after
+        # SQLite (the embedded default) has no GROUPING SETS: the four groupings one after
         # the other, marked as GROUPING() marks them.
         query = " UNION ALL ".join(
-            f"SELECT {marks}, {columns}, {count}, {age_counts} FROM ({sql}) r GROUP BY {group}"
-            for marks, columns, group in (
-                ("0, 0", "r.agenda_id, NULL, NULL", "r.agenda_id"),
-                ("1, 0", "NULL, r.event_type, NULL", "r.event_type"),
-                ("1, 1", "NULL, NULL, r.theme", "r.theme"),
+            f"SELECT {mark}, {shard}, {selected}, COUNT(*) FROM ({sql}) r GROUP BY {group}"
+            for mark, selected, group in (
+                (7, "r.agenda_id, NULL, NULL, NULL, NULL", "r.agenda_id"),
+                (11, "NULL, r.event_type, NULL, NULL, NULL", f"{shard}, r.event_type"),
+                (13, "NULL, NULL, r.theme, NULL, NULL", f"{shard}, r.theme"),
+                (14, "NULL, NULL, NULL, r.age_min, r.age_max", f"{shard}, r.age_min, r.age_max"),
             )
         )
-        params = tuple(params) * 3
+        params = tuple(params) * 4
+    groups = list(taxonomy.AGE_GROUPS.values())
     with connection.cursor() as cursor:
         cursor.execute(query, params)
-        for no_agenda, no_type, agenda_id, event_type, theme, n, *by_age in cursor.fetchall():
-            if not no_agenda:
+        for mark, shard_no, agenda_id, event_type, theme, age_min, age_max, n in cursor:
+            if mark == 7:
+                shard_no = _shard(agenda_id)
+            per_agenda, per_type, per_theme, per_age = result.setdefault(shard_no, _counts_empty())
+            if mark == 7:
                 per_agenda[agenda_id] = n
-                for slug, value in zip(taxonomy.AGE_GROUPS, by_age, strict=True):
-                    per_age[slug] += value
-            elif not no_type:
+            elif mark == 11:
                 per_type[event_type] = n
-            else:
+            elif mark == 13:
                 per_theme[theme] = n
-    return per_agenda, per_type, per_theme, per_age
+            else:
+                for group in groups:
+                    if age_group_fits(group, age_min, age_max):
+                        per_age[group.slug] += n
+    return result
 
 
 def _counts_cached(
     *,
-    rows: QuerySet[NetworkOccurrence],
-    windowed: bool,
     filters: dict,
+    now: dt.datetime,
+    agendas: list[int],
+    windowed: bool,
     site_ids: set[int] | None,
     network: NetworkMap,
-) -> tuple[tuple[dict[int, int], dict[str, int], dict[str, int], dict[str, int]], str]:
-    """_counts and a token of their computation, kept COUNTS_SECONDS per set of filters and
-    scope, until an event changes or the network map does (a region's municipalities, a
-    site's province or kind: the site filters then name other agendas)."""
+) -> tuple[Counts, str]:
+    """The counts of the agendas in scope and a token of their computation.
+
+    Kept per shard of agendas (COUNTS_SHARDS), COUNTS_SECONDS and more, until an event of
+    the shard changes (its generation) or the network map does (a region's municipalities,
+    a site's province or kind: the site filters then name other agendas). The shards not in
+    the cache are counted in one query, which reads their agendas' rows only: after an
+    event's publish, one shard of thirty-two."""
     asked = repr(
         (
             sorted(filters.items()),
@@ -436,22 +489,51 @@ def _counts_cached(
             network.generation,
         )
     )
-    key = COUNTS_KEY.format(
-        network_rows_generation(), hashlib.sha256(asked.encode()).hexdigest()[:32]
-    )
-    entry = cache.get(key)
-    if entry is None:
-        # A token of this computation: what is rendered from these counts (the filter
-        # fields, network.fragments) is kept under it, so it goes when they are recomputed.
-        entry = (_counts(rows=rows, windowed=windowed), uuid.uuid4().hex)
-        cache.set(key, entry, timeout=COUNTS_SECONDS)
-    return entry
+    digest = hashlib.sha256(asked.encode()).hexdigest()[:32]
+    every, generations = network_rows_generations()
+    by_shard: dict[int, list[int]] = defaultdict(list)
+    for agenda_id in agendas:
+        by_shard[_shard(agenda_id)].append(agenda_id)
+    keys = {
+        shard: COUNTS_KEY.format(shard, every + generations[shard], digest) for shard in by_shard
+    }
+    entries = cache.get_many(list(keys.values()))
+    missing = [shard for shard, key in keys.items() if key not in entries]
+    if missing:
+        missing_agendas = [agenda_id for shard in missing for agenda_id in by_shard[shard]]
+        computed = _counts(
+            rows=_rows_for(filters=filters, now=now, agendas=missing_agendas), windowed=windowed
+        )
+        for shard in missing:
+            # A token of this computation: what is rendered from these counts (the page of
+            # events, the filter fields) is kept under the tokens of every shard.
+            entry = (computed.get(shard) or _counts_empty(), uuid.uuid4().hex)
+            entries[keys[shard]] = entry
+            cache.set(
+                keys[shard],
+                entry,
+                timeout=COUNTS_SECONDS + shard * COUNTS_SECONDS // COUNTS_SHARDS,
+            )
+    per_agenda, per_type, per_theme, per_age = _counts_empty()
+    tokens = []
+    for shard in sorted(keys):
+        (shard_agenda, shard_type, shard_theme, shard_age), token = entries[keys[shard]]
+        tokens.append(token)
+        per_agenda.update(shard_agenda)
+        for value, n in shard_type.items():
+            per_type[value] = per_type.get(value, 0) + n
+        for value, n in shard_theme.items():
+            per_theme[value] = per_theme.get(value, 0) + n
+        for slug, n in shard_age.items():
+            per_age[slug] += n
+    token = hashlib.sha256(" ".join(tokens).encode()).hexdigest()[:32] if tokens else digest
+    return (per_agenda, per_type, per_theme, per_age), token
 
 
 def _facets(
     *,
     network: NetworkMap,
-    counts: tuple[dict[int, int], dict[str, int], dict[str, int], dict[str, int]],
+    counts: Counts,
     scoped: bool,
 ) -> tuple[int, dict[str, list[FacetValue]]]:
     """Counts of events (not dates) per value of each filter, under the current filters."""
@@ -611,9 +693,14 @@ def network_agenda_page(
         site_id = site.pk
     site_ids = scope_site_ids(network=network, site_id=site_id)
     start, end = when_window(filters=filters, now=now)
-    rows = network_rows(network=network, filters=filters, now=now, site_ids=site_ids)
+    agendas = agenda_ids(network=network, filters=filters, site_ids=site_ids)
     counts, counts_token = _counts_cached(
-        rows=rows, windowed=end is not None, filters=filters, site_ids=site_ids, network=network
+        filters=filters,
+        now=now,
+        agendas=agendas,
+        windowed=end is not None,
+        site_ids=site_ids,
+        network=network,
     )
     total, facets = _facets(network=network, counts=counts, scoped=site_ids is not None)
     page_obj = Paginator(_Counted(total), per_page).get_page(page_number)
@@ -623,6 +710,7 @@ def network_agenda_page(
         key = PAGE_KEY.format(counts_token, offset, per_page)
         page_rows = cache.get(key)
         if page_rows is None:
+            rows = _rows_for(filters=filters, now=now, agendas=agendas)
             page_rows = _page_rows_counted(
                 rows=rows, start=start, offset=offset, per_page=per_page, total=total
             )
@@ -633,8 +721,32 @@ def network_agenda_page(
         item.site = network.site_for_path(item.event.path)
         _url_from_map(page=item.event, site=item.site, current_site_id=site_id)
     return NetworkAgendaResult(
-        page_obj=page_obj, items=items, total=total, facets=facets, counts_key=counts_token
+        page_obj=page_obj,
+        items=items,
+        total=total,
+        facets=facets,
+        counts_key=_counts_digest(
+            filters=filters, site_ids=site_ids, network=network, counts=counts
+        ),
     )
+
+
+def _counts_digest(
+    *, filters: dict, site_ids: set[int] | None, network: NetworkMap, counts: Counts
+) -> str:
+    """The counts as they are, with what they were asked for (the page of events is kept
+    under the computation's token instead: the same numbers may come with other dates)."""
+    per_agenda, per_type, per_theme, per_age = counts
+    parts = (
+        sorted(filters.items()),
+        sorted(site_ids) if site_ids is not None else None,
+        network.generation,
+        sorted(per_agenda.items()),
+        sorted(per_type.items()),
+        sorted(per_theme.items()),
+        sorted(per_age.items()),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def _url_from_map(*, page: Page, site: SiteEntry | None, current_site_id: int | None) -> None:

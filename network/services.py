@@ -3,6 +3,7 @@ sites' own occurrence rows and events whenever these change."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -45,24 +46,34 @@ def _copy_sql(*, where: str) -> str:
     )
 
 
-def _rows_retire() -> None:
+def _rows_retire(*, agenda_ids: set[int] | None = None) -> None:
     # Now (a read in this transaction sees the new rows) and once they are committed (a read
     # elsewhere in the meantime may have cached counts of the old ones).
-    network_rows_retire()
-    transaction.on_commit(network_rows_retire)
+    if agenda_ids is not None and not agenda_ids:
+        return
+    network_rows_retire(agenda_ids=agenda_ids)
+    transaction.on_commit(functools.partial(network_rows_retire, agenda_ids=agenda_ids))
 
 
 def network_occurrences_sync(*, page_ids: Iterable[int]) -> None:
-    """Copy the live occurrences of these pages (events or not: others are skipped) again."""
+    """Copy the live occurrences of these pages (events or not: others are skipped) again,
+    and retire the cached counts of the agendas whose rows changed (those the pages had rows
+    in before, and those they have now: a moved event changes two)."""
     ids = sorted({int(pk) for pk in page_ids})
     if not ids:
         return
-    with transaction.atomic():
-        NetworkOccurrence.objects.filter(event_id__in=ids).delete()
-        placeholders = ", ".join(["%s"] * len(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(_copy_sql(where=f"AND o.page_id IN ({placeholders})"), ids)
-        _rows_retire()
+    rows = NetworkOccurrence._meta.db_table
+    placeholders = ", ".join(["%s"] * len(ids))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {rows} WHERE event_id IN ({placeholders}) RETURNING agenda_id", ids
+        )
+        agendas = {row[0] for row in cursor.fetchall()}
+        cursor.execute(
+            _copy_sql(where=f"AND o.page_id IN ({placeholders})") + " RETURNING agenda_id", ids
+        )
+        agendas.update(row[0] for row in cursor.fetchall())
+        _rows_retire(agenda_ids=agendas)
 
 
 def network_occurrences_rebuild() -> int:

@@ -390,17 +390,25 @@ def test_network_agenda_cards_and_filters_come_from_the_cache_until_they_change(
         if event.title in links:
             assert links[event.title] == EventPage.objects.get(pk=event.pk).get_full_url()
 
-    # A republished event: its card only is rendered again, with the new title.
+    # A republished event: its card only is rendered again, with the new title; its agenda's
+    # counts are counted again, to the same numbers: the filter fields stay as they were.
     event = EventPage.objects.get(pk=network["events"]["b_exhibition"].pk)
     event.title = "Expo van het jaar"
     event.save_revision().publish()
     soup = _get(path)
     titles = [a.text for a in soup.select(".event-card .card__title a")]
     assert "Expo van het jaar" in titles and "Expo" not in titles
+    assert [args[0] for args, _kw in templates] == [fragments.CARD_TEMPLATE]  # one card
+    # A new theme: the counts changed, so do the fields.
+    templates.clear()
+    event.theme = PHOTO
+    event.save_revision().publish()
+    soup = _get(path)
     assert sorted(args[0] for args, _kw in templates) == [
-        fragments.CARD_TEMPLATE,  # one card
-        fragments.FILTER_FIELDS_TEMPLATE,  # the counts changed
+        fragments.CARD_TEMPLATE,
+        fragments.FILTER_FIELDS_TEMPLATE,
     ]
+    assert _option_counts(soup, "thema")[PHOTO] == len(_coming(theme=PHOTO)) == 3
     # A renamed site: the network map changes, so do its cards.
     site_b = network["site_b"].site
     site_b.site_name = "Cultuurcentrum Strombeek"
@@ -476,3 +484,143 @@ def test_a_warm_network_agenda_request_reads_the_cards_only(network, django_asse
     titles = [a.text for a in again.select(".event-card .card__title a")]
     assert titles == [a.text for a in first.select(".event-card .card__title a")]
     assert len(titles) == 3
+
+
+def _shards_apart(monkeypatch, *agendas) -> None:
+    """Counts shards (agenda id modulo COUNTS_SHARDS) that put these agendas apart."""
+    ids = [agenda.pk for agenda in agendas]
+    shards = next(n for n in range(2, 64) if len({pk % n for pk in ids}) == len(ids))
+    monkeypatch.setattr(network_selectors, "COUNTS_SHARDS", shards)
+
+
+@pytest.mark.django_db
+def test_a_publish_retires_the_counts_of_its_agendas_shard_only(
+    network, monkeypatch, django_assert_max_num_queries
+):
+    """After an event's publish, unpublish or delete the next request counts the rows of that
+    event's agenda's shard again, takes the others from the cache, and its counts equal the
+    database's."""
+    agenda_a, agenda_b = agenda_of(network["site_a"].home), agenda_of(network["site_b"].home)
+    _shards_apart(monkeypatch, agenda_a, agenda_b)
+    path = _agenda_path(network["tenant"])
+    assert _get(path).select_one("[data-total]")["data-total"] == "5"
+    counted = _spy(monkeypatch, network_selectors, "_rows_for")
+    assert _get(path).select_one("[data-total]")["data-total"] == "5"
+    assert counted == []  # warm: counts and page from the cache
+    network["events"]["b_exhibition"].unpublish()
+    with django_assert_max_num_queries(6):
+        soup = _get(path)
+    # The counts of agenda B's shard, then the page of events over every agenda.
+    assert [kwargs["agendas"] for _args, kwargs in counted] == [
+        [agenda_b.pk],
+        sorted([agenda_a.pk, agenda_b.pk]),
+    ]
+    assert int(soup.select_one("[data-total]")["data-total"]) == len(_coming()) == 4
+    assert _option_counts(soup, "soort") == {
+        "bibliotheek": len(_coming(path__startswith=network["site_a"].home.path)),
+        "cultuurcentrum": 1,
+        "gemeenschapscentrum": 0,
+    }
+    assert _option_counts(soup, "thema")[PAINTING] == len(_coming(theme=PAINTING)) == 2
+    assert "Expo" not in [a.text for a in soup.select(".event-card .card__title a")]
+    # A deleted event: its rows go (cascade) and its agenda's shard is counted again.
+    counted.clear()
+    EventPage.objects.get(pk=network["events"]["a_later"].pk).delete()
+    soup = _get(path)
+    assert counted[0][1]["agendas"] == [agenda_a.pk]
+    assert int(soup.select_one("[data-total]")["data-total"]) == len(_coming()) == 3
+    assert _option_counts(soup, "type")[WORKSHOP] == len(_coming(event_type=WORKSHOP)) == 2
+
+
+@pytest.mark.django_db
+def test_an_event_moved_to_another_agenda_retires_both_shards(network, monkeypatch):
+    from network import services
+
+    agenda_a, agenda_b = agenda_of(network["site_a"].home), agenda_of(network["site_b"].home)
+    _shards_apart(monkeypatch, agenda_a, agenda_b)
+    retired = _spy(monkeypatch, services, "network_rows_retire")
+    event = network["events"]["a_series"]
+    # The events app rewrote the event's occurrence rows for its new agenda (a move).
+    event.occurrences.update(agenda_id=agenda_b.pk)
+    services.network_occurrences_sync(page_ids=[event.pk])
+    assert [kwargs["agenda_ids"] for _args, kwargs in retired] == [{agenda_a.pk, agenda_b.pk}]
+    assert set(
+        NetworkOccurrence.objects.filter(event=event).values_list("agenda_id", flat=True)
+    ) == {agenda_b.pk}
+    # Syncing a page that has no rows retires nothing.
+    retired.clear()
+    services.network_occurrences_sync(page_ids=[network["site_a"].home.pk])
+    assert retired == []
+
+
+@pytest.mark.django_db
+def test_the_counts_computed_per_shard_add_up_to_the_counts_computed_at_once(network, monkeypatch):
+    """Shards counted one by one (each after a publish) and all in one query give the same
+    counts, with and without an end to the period."""
+    agenda_a, agenda_b = agenda_of(network["site_a"].home), agenda_of(network["site_b"].home)
+    _shards_apart(monkeypatch, agenda_a, agenda_b)
+    until = timezone.localdate() + dt.timedelta(days=30)
+    midnight = dt.datetime.combine(
+        until + dt.timedelta(days=1), dt.time(0), tzinfo=timezone.get_current_timezone()
+    )
+    expected = {
+        "": len(_coming()),
+        "kinderen": 4,  # the adults' painting lesson is not for children
+        "tot": len(_coming(occurrences__start__lt=midnight)),
+    }
+    for name, filters in (
+        ("", {}),
+        ("kinderen", {"leeftijdsgroep": "kinderen"}),
+        ("tot", {"tot": until.isoformat()}),
+    ):
+        cache.clear()
+        at_once = network_agenda_page(filters=_valid(filters))
+        assert at_once.total == expected[name], name
+        for agenda in (agenda_a, agenda_b):
+            network_selectors.network_rows_retire(agenda_ids=[agenda.pk])
+            one_by_one = network_agenda_page(filters=_valid(filters))
+            assert one_by_one.total == at_once.total, name
+            assert one_by_one.facets == at_once.facets, name
+    assert expected["tot"] == 4  # the painting lesson in 40 days is after the period
+
+
+def _valid(params: dict) -> dict:
+    from network.forms import NetworkAgendaFilterForm
+
+    return NetworkAgendaFilterForm(
+        params or None, network=network_selectors.network_map()
+    ).valid_filters()
+
+
+@pytest.mark.django_db
+def test_age_groups_of_the_counts_are_the_events_age_filter(network):
+    """The counts put each (age_min, age_max) pair into age groups in Python: the same events
+    as the events app's age filter (age_q) selects in the database."""
+    from events import taxonomy
+    from events.selectors import age_q
+
+    event = network["events"]["a_workshop_kids"]
+    values = [None, 0, 2, 3, 5, 6, 11, 12, 13, 17, 18, 30, 120]
+    NetworkOccurrence.objects.bulk_create(
+        NetworkOccurrence(
+            event=event,
+            agenda_id=0,
+            start=timezone.now(),
+            end=timezone.now(),
+            age_min=low,
+            age_max=high,
+        )
+        for low in values
+        for high in values
+    )
+    rows = NetworkOccurrence.objects.filter(agenda_id=0)
+    for group in taxonomy.AGE_GROUPS.values():
+        selected = set(
+            rows.filter(age_q({"leeftijdsgroep": group.slug})).values_list("pk", flat=True)
+        )
+        fitting = {
+            row.pk
+            for row in rows
+            if network_selectors.age_group_fits(group, row.age_min, row.age_max)
+        }
+        assert fitting == selected, group.slug
