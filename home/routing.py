@@ -33,6 +33,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
+from home import fragments
+
 SITES_SECONDS = 60
 ANCESTORS_ATTRIBUTE = "route_ancestors"
 
@@ -145,6 +147,10 @@ def _route(request: HttpRequest, path: str) -> RouteResult | None:
         return None
     root = site.root_page
     components = [component for component in path.split("/") if component]
+    full_path = "/" + "".join(f"{component}/" for component in components)
+    cached = fragments.route_cached(request=request, site=site, path=full_path)
+    if cached is not None:
+        return cached.route(request, [])
     candidates = []
     url_path = root.url_path
     for component in components:
@@ -204,6 +210,10 @@ def _route(request: HttpRequest, path: str) -> RouteResult | None:
         ANCESTORS_ATTRIBUTE,
         [Ancestor(a["pk"], a["title"], a["url_path"], a["depth"]) for a in chain[:level]],
     )
+    if not rest and page.live and page.unrestricted:
+        # It answers the whole path itself: the next request on this path needs no query
+        # while nothing retired the path (home.fragments).
+        fragments.route_store(request=request, site=site, path=full_path, page=page)
     # The page's own route() decides, as in Wagtail: its sub-route, itself when it is live,
     # or (a child that does not exist) 404.
     return page.route(request, rest)

@@ -1,0 +1,209 @@
+"""What an uncached render takes from Django's cache instead of computing it again: the route
+of a path and the HTML of a page's main content, kept under the *version* of the path.
+
+A path's version names everything that retires the page's cached answer: the site's generation
+(home.generations) and the purge token of the path and of every path above it (a purge deletes
+the token: a publish of the page or of a parent, an event or news item listed on it, ...).
+`home` names no component: the page cache's purges define the tokens, so the source of
+versions is registered from above (library_pages, `version_source_register`). Without a
+registered source nothing is cached here.
+
+An entry is used only under the version it was stored with, only until its content changes on
+its own (the lifetime captured while it was made, `home.lifetime`), local midnight ("vandaag")
+or `PAGECACHE_SECONDS`, whichever comes first; a hit lowers the page's lifetime to that moment
+as the render did. Nothing is cached for a preview, a request with a query string, a page with a
+view restriction, or HTML that used the visitor's CSRF token. `PAGE_FRAGMENT_CACHE` (setting)
+turns both caches off; the test settings do (their purges run only where a test captures the
+commit). See docs/caching.md, "Uncached pages".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import math
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from wagtail.models import Page, Site
+
+from home.lifetime import REQUEST_ATTRIBUTE, Lifetime, expires_at, lifetime_capture
+
+logger = logging.getLogger(__name__)
+
+# source(*, site, path) -> the version of `path` on `site`, None when it cannot be had.
+VersionSource = Callable[..., str | None]
+_source: VersionSource | None = None
+
+# Where serve_page keeps the lifetime of the whole render (see `render_lifetime`).
+RENDER_LIFETIME_ATTRIBUTE = "_fragments_render_lifetime"
+
+
+def version_source_register(source: VersionSource) -> None:
+    global _source
+    _source = source
+
+
+def enabled() -> bool:
+    return _source is not None and getattr(settings, "PAGE_FRAGMENT_CACHE", True)
+
+
+def path_version(*, request: HttpRequest, site: Site, path: str) -> str | None:
+    """The current version of `path` on `site` for this request, None when nothing may be
+    cached for it. Read once per request and path."""
+    if not enabled() or not _eligible(request) or not path.endswith("/"):
+        return None
+    memo = request.__dict__.setdefault("_fragments_versions", {})
+    key = (site.pk, path)
+    if key not in memo:
+        try:
+            memo[key] = _source(site=site, path=path)  # type: ignore[misc]
+        except Exception:  # a cache outage must never cost the page
+            logger.warning("Fragment version not read", exc_info=True)
+            memo[key] = None
+    return memo[key]
+
+
+def _eligible(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.META.get("QUERY_STRING")
+        and not getattr(request, "is_preview", False)
+    )
+
+
+def _until(captured: list[Lifetime | None], now: dt.datetime) -> dt.datetime:
+    local = timezone.localtime(now)
+    midnight = timezone.make_aware(
+        dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0)),
+        timezone.get_current_timezone(),
+    )
+    seconds = int(getattr(settings, "PAGECACHE_SECONDS", 21600))
+    until = min(now + dt.timedelta(seconds=seconds), midnight)
+    for lifetime in captured:
+        if lifetime is not None and lifetime.until is not None:
+            until = min(until, lifetime.until)
+    return until
+
+
+def _key(kind: str, parts: tuple) -> str:
+    return f"fragment:{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _read(key: str) -> dict | None:
+    try:
+        entry = cache.get(key)
+    except Exception:
+        return None
+    if entry is None or entry["until"] <= timezone.now():
+        return None
+    return entry
+
+
+def _write(key: str, value: Any, *, until: dt.datetime, now: dt.datetime) -> None:
+    seconds = math.floor((until - now).total_seconds())
+    if seconds >= 1:
+        with contextlib.suppress(Exception):  # an entry not stored is made again next time
+            cache.set(key, {"value": value, "until": until}, seconds)
+
+
+# --- the render's lifetime -----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def render_lifetime(request: HttpRequest):
+    """Collect what the whole render names with `expires_at` (as the page cache does when it
+    is on), so a fragment made late in the render knows what the page's context showed."""
+    with lifetime_capture(request) as lifetime:
+        setattr(request, RENDER_LIFETIME_ATTRIBUTE, lifetime)
+        yield lifetime
+
+
+def _render_lifetimes(request: HttpRequest) -> list[Lifetime | None]:
+    return [
+        getattr(request, RENDER_LIFETIME_ATTRIBUTE, None),
+        getattr(request, REQUEST_ATTRIBUTE, None),
+    ]
+
+
+# --- routes --------------------------------------------------------------------------------
+
+
+def route_cached(*, request: HttpRequest, site: Site, path: str) -> Page | None:
+    """The page routing found for `path` before, while the path's version holds, for a visitor
+    without a session (an editor's request reads the page row: its draft state)."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None
+    version = path_version(request=request, site=site, path=path)
+    if version is None:
+        return None
+    entry = _read(_key("route", (site.pk, path, version)))
+    if entry is None:
+        return None
+    expires_at(request, entry["until"])
+    return entry["value"]
+
+
+def route_store(*, request: HttpRequest, site: Site, path: str, page: Page) -> None:
+    """Keep the page routing found for `path` (it answers the whole path itself, it is live and
+    no view restriction applies), under the path's version read before the page was."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return
+    version = path_version(request=request, site=site, path=path)
+    if version is None:
+        return
+    now = timezone.now()
+    _write(_key("route", (site.pk, path, version)), page, until=_until([], now), now=now)
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+
+def html_cached(
+    *, request: HttpRequest | None, page: Page | None, name: str, parts: tuple, render
+) -> SafeString:
+    """`render()` (the HTML of `name` on `page`), from the cache while the page's path version,
+    the page's live revision, `parts` and the language are those it was made with. The HTML
+    must show nothing but the published page, what its version retires and `parts`."""
+    if request is None or page is None or not getattr(page, "unrestricted", False):
+        return render()
+    site = Site.find_for_request(request)
+    version = (
+        path_version(request=request, site=site, path=request.path) if site is not None else None
+    )
+    if version is None:
+        return render()
+    key = _key(
+        "html",
+        (
+            name,
+            site.pk,
+            request.path,
+            page.pk,
+            page.live_revision_id,
+            version,
+            parts,
+            get_language(),
+        ),
+    )
+    entry = _read(key)
+    if entry is not None:
+        expires_at(request, entry["until"])
+        return mark_safe(entry["value"])  # made by our own templates, escaped there
+    token_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+    with lifetime_capture(request) as lifetime:
+        html = render()
+    if not token_used and request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False):
+        return html  # the visitor's own CSRF token is in it
+    now = timezone.now()
+    until = _until([lifetime, *_render_lifetimes(request)], now)
+    _write(key, str(html), until=until, now=now)
+    return html
