@@ -39,7 +39,8 @@ from home.lifetime import REQUEST_ATTRIBUTE, Lifetime, expires_at, lifetime_capt
 
 logger = logging.getLogger(__name__)
 
-# source(*, site, path) -> the version of `path` on `site`, None when it cannot be had.
+# source(*, site, path, create) -> the version of `path` on `site`, None when it cannot be had
+# (with `create`: make what is missing for the next request).
 VersionSource = Callable[..., str | None]
 _source: VersionSource | None = None
 
@@ -58,18 +59,29 @@ def enabled() -> bool:
 
 def path_version(*, request: HttpRequest, site: Site, path: str) -> str | None:
     """The current version of `path` on `site` for this request, None when nothing may be
-    cached for it. Read once per request and path."""
+    cached for it (or its records do not exist yet). Read once per request and path, before
+    the data stored under it."""
     if not enabled() or not _eligible(request) or not path.endswith("/"):
         return None
     memo = request.__dict__.setdefault("_fragments_versions", {})
     key = (site.pk, path)
     if key not in memo:
-        try:
-            memo[key] = _source(site=site, path=path)  # type: ignore[misc]
-        except Exception:  # a cache outage must never cost the page
-            logger.warning("Fragment version not read", exc_info=True)
-            memo[key] = None
+        memo[key] = _version(site=site, path=path, create=False)
     return memo[key]
+
+
+def path_prepare(*, request: HttpRequest, site: Site, path: str) -> None:
+    """`path` is a page's: make its missing records, so that the next request can cache."""
+    if enabled() and _eligible(request) and path.endswith("/"):
+        _version(site=site, path=path, create=True)
+
+
+def _version(*, site: Site, path: str, create: bool) -> str | None:
+    try:
+        return _source(site=site, path=path, create=create)  # type: ignore[misc]
+    except Exception:  # a cache outage must never cost the page
+        logger.warning("Fragment version not read", exc_info=True)
+        return None
 
 
 def _eligible(request: HttpRequest) -> bool:
@@ -140,10 +152,9 @@ def _render_lifetimes(request: HttpRequest) -> list[Lifetime | None]:
 def route_cached(*, request: HttpRequest, site: Site, path: str) -> Page | None:
     """The page routing found for `path` before, while the path's version holds, for a visitor
     without a session (an editor's request reads the page row: its draft state)."""
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return None
+    # Read before the page is, for every request: the page's fragments are kept under it.
     version = path_version(request=request, site=site, path=path)
-    if version is None:
+    if version is None or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return None
     entry = _read(_key("route", (site.pk, path, version)))
     if entry is None:
@@ -154,17 +165,27 @@ def route_cached(*, request: HttpRequest, site: Site, path: str) -> Page | None:
 
 def route_store(*, request: HttpRequest, site: Site, path: str, page: Page) -> None:
     """Keep the page routing found for `path` (it answers the whole path itself, it is live and
-    no view restriction applies), under the path's version read before the page was."""
+    no view restriction applies), under the path's version read before the page was; without
+    one, make the path's records for the next request."""
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return
     version = path_version(request=request, site=site, path=path)
     if version is None:
+        path_prepare(request=request, site=site, path=path)
         return
     now = timezone.now()
     _write(_key("route", (site.pk, path, version)), page, until=_until([], now), now=now)
 
 
 # --- HTML ----------------------------------------------------------------------------------
+
+
+def _page_path(page: Page, site: Site) -> str | None:
+    """The page's path on `site` ("/nieuws/"), None when it is not in the site's tree."""
+    root = site.root_page.url_path
+    if not page.url_path.startswith(root):
+        return None
+    return "/" + page.url_path[len(root) :]
 
 
 def html_cached(
@@ -176,9 +197,9 @@ def html_cached(
     if request is None or page is None or not getattr(page, "unrestricted", False):
         return render()
     site = Site.find_for_request(request)
-    version = (
-        path_version(request=request, site=site, path=request.path) if site is not None else None
-    )
+    if site is None or request.path_info != _page_path(page, site):
+        return render()  # a sub-route: its path is no page's
+    version = path_version(request=request, site=site, path=request.path_info)
     if version is None:
         return render()
     key = _key(
@@ -186,7 +207,7 @@ def html_cached(
         (
             name,
             site.pk,
-            request.path,
+            request.path_info,
             page.pk,
             page.live_revision_id,
             version,

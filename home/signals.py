@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 from wagtail.models import Page, PageViewRestriction, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from home.generations import bump_site_generations
 from home.hosts import forget_site_hostnames
@@ -68,6 +68,15 @@ def _view_restriction_changed(sender, instance, **kwargs) -> None:
     )
 
 
+def _slug_changed(sender, instance, **kwargs) -> None:
+    """A published page got a new slug: its URL and every URL under it changed, as in a move.
+    Wagtail sends this once the change committed; the purges of the publish named the new
+    URLs only, so the whole site is retired (the old URLs answer 404 from now on)."""
+    url_parts = instance.get_url_parts()
+    if url_parts is not None:
+        pages_changed.send(sender=Page, site_ids=[url_parts[0]], page_ids=[])
+
+
 def connect() -> None:
     post_save.connect(_site_changed, sender=Site, dispatch_uid="home_site_saved")
     post_delete.connect(_site_changed, sender=Site, dispatch_uid="home_site_deleted")
@@ -80,6 +89,7 @@ def connect() -> None:
     post_page_move.connect(_page_changed, dispatch_uid="home_shell_page_moved")
     post_delete.connect(_page_deleted, dispatch_uid="home_shell_page_deleted")
     pages_changed.connect(_pages_changed, dispatch_uid="home_shell_pages_changed")
+    page_slug_changed.connect(_slug_changed, dispatch_uid="home_page_slug_changed")
     for signal, uid in ((post_save, "saved"), (post_delete, "deleted")):
         signal.connect(
             _view_restriction_changed,
