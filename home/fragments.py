@@ -219,11 +219,10 @@ def html_cached(
     if entry is not None:
         expires_at(request, entry["until"])
         return mark_safe(entry["value"])  # made by our own templates, escaped there
-    token_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
     with lifetime_capture(request) as lifetime:
         html = render()
-    if not token_used and request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False):
-        return html  # the visitor's own CSRF token is in it
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False):
+        return html  # the visitor's CSRF token was asked for: it may be in the HTML
     now = timezone.now()
     until = _until([lifetime, *_render_lifetimes(request)], now)
     _write(key, str(html), until=until, now=now)

@@ -246,3 +246,26 @@ def test_made_up_paths_and_sub_routes_make_no_records(site_a):
         assert client.get("/bestaat-niet/").status_code == 404
     record_keys = [key for key in cache._cache if "pagecache:path:" in key]
     assert record_keys == []
+
+
+def test_html_with_the_visitors_csrf_token_is_never_stored(site_a, rf):
+    from django.template import RequestContext, Template
+
+    from home.fragments import path_prepare
+
+    page = site_a.home
+    page.unrestricted = True  # as routing finds it
+
+    def render_fragment(body: str, number: int) -> str:
+        request = rf.get("/", HTTP_HOST=site_a.hostname)
+        name = len(body)  # one fragment per body
+        template = Template(
+            f'{{% load site_tags %}}{{% page_fragment "{name}" %}}{body}{{% endpage_fragment %}}'
+        )
+        return template.render(RequestContext(request, {"page": page, "n": number}))
+
+    path_prepare(request=rf.get("/", HTTP_HOST=site_a.hostname), site=site_a.site, path="/")
+    assert render_fragment("{{ n }}", 1) == "1"
+    assert render_fragment("{{ n }}", 2) == "1"  # stored: the same HTML
+    assert render_fragment("{% csrf_token %}{{ n }}", 3).endswith("3")
+    assert render_fragment("{% csrf_token %}{{ n }}", 4).endswith("4")  # never stored
