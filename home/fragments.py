@@ -39,13 +39,15 @@ from home.lifetime import REQUEST_ATTRIBUTE, Lifetime, expires_at, lifetime_capt
 
 logger = logging.getLogger(__name__)
 
-# source(*, site, path, create) -> the version of `path` on `site`, None when it cannot be had
-# (with `create`: make what is missing for the next request).
-VersionSource = Callable[..., str | None]
+# source(*, site, path, create) -> (the version of `path` on `site` or None, the cache keys of
+# the records it made: with `create`, missing ones are made, else None is the answer).
+VersionSource = Callable[..., tuple[str | None, list[str]]]
 _source: VersionSource | None = None
 
 # Where serve_page keeps the lifetime of the whole render (see `render_lifetime`).
 RENDER_LIFETIME_ATTRIBUTE = "_fragments_render_lifetime"
+_VERSIONS_ATTRIBUTE = "_fragments_versions"
+_CREATED_ATTRIBUTE = "_fragments_created"
 
 
 def version_source_register(source: VersionSource) -> None:
@@ -57,31 +59,43 @@ def enabled() -> bool:
     return _source is not None and getattr(settings, "PAGE_FRAGMENT_CACHE", True)
 
 
-def path_version(*, request: HttpRequest, site: Site, path: str) -> str | None:
+def path_version(
+    *, request: HttpRequest, site: Site, path: str, create: bool = False
+) -> str | None:
     """The current version of `path` on `site` for this request, None when nothing may be
-    cached for it (or its records do not exist yet). Read once per request and path, before
-    the data stored under it."""
+    cached for it. Read once per request and path, before the data stored under it. With
+    `create` (routing, before it reads the page), missing records are made; the caller keeps
+    them for a path a page answers (`route_store`) and drops the others (`path_release`), so
+    made-up paths leave nothing behind."""
     if not enabled() or not _eligible(request) or not path.endswith("/"):
         return None
-    memo = request.__dict__.setdefault("_fragments_versions", {})
+    memo = request.__dict__.setdefault(_VERSIONS_ATTRIBUTE, {})
     key = (site.pk, path)
     if key not in memo:
-        memo[key] = _version(site=site, path=path, create=False)
+        try:
+            version, created = _source(site=site, path=path, create=create)  # type: ignore[misc]
+        except Exception:  # a cache outage must never cost the page
+            logger.warning("Fragment version not read", exc_info=True)
+            version, created = None, []
+        memo[key] = version
+        if created:
+            request.__dict__.setdefault(_CREATED_ATTRIBUTE, {})[key] = created
     return memo[key]
 
 
-def path_prepare(*, request: HttpRequest, site: Site, path: str) -> None:
-    """`path` is a page's: make its missing records, so that the next request can cache."""
-    if enabled() and _eligible(request) and path.endswith("/"):
-        _version(site=site, path=path, create=True)
+def path_keep(*, request: HttpRequest, site: Site, path: str) -> None:
+    """The records made for `path` in this request stay: a page answers it."""
+    request.__dict__.get(_CREATED_ATTRIBUTE, {}).pop((site.pk, path), None)
 
 
-def _version(*, site: Site, path: str, create: bool) -> str | None:
-    try:
-        return _source(site=site, path=path, create=create)  # type: ignore[misc]
-    except Exception:  # a cache outage must never cost the page
-        logger.warning("Fragment version not read", exc_info=True)
-        return None
+def path_release(*, request: HttpRequest) -> None:
+    """Delete the records made in this request for paths no page answered (a made-up path, a
+    sub-route): nothing was ever stored under them."""
+    created = request.__dict__.pop(_CREATED_ATTRIBUTE, {})
+    keys = [key for keys in created.values() for key in keys]
+    if keys:
+        with contextlib.suppress(Exception):
+            cache.delete_many(keys)
 
 
 def _eligible(request: HttpRequest) -> bool:
@@ -152,8 +166,8 @@ def _render_lifetimes(request: HttpRequest) -> list[Lifetime | None]:
 def route_cached(*, request: HttpRequest, site: Site, path: str) -> Page | None:
     """The page routing found for `path` before, while the path's version holds, for a visitor
     without a session (an editor's request reads the page row: its draft state)."""
-    # Read before the page is, for every request: the page's fragments are kept under it.
-    version = path_version(request=request, site=site, path=path)
+    # Read (or made) before the page is, for every request: its fragments are kept under it.
+    version = path_version(request=request, site=site, path=path, create=True)
     if version is None or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return None
     entry = _read(_key("route", (site.pk, path, version)))
@@ -164,14 +178,12 @@ def route_cached(*, request: HttpRequest, site: Site, path: str) -> Page | None:
 
 
 def route_store(*, request: HttpRequest, site: Site, path: str, page: Page) -> None:
-    """Keep the page routing found for `path` (it answers the whole path itself, it is live and
-    no view restriction applies), under the path's version read before the page was; without
-    one, make the path's records for the next request."""
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return
+    """`page` answers `path` itself, is live and no view restriction applies: keep the path's
+    records, and (for a visitor without a session) the page, under the path's version read
+    before the page was."""
+    path_keep(request=request, site=site, path=path)
     version = path_version(request=request, site=site, path=path)
-    if version is None:
-        path_prepare(request=request, site=site, path=path)
+    if version is None or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return
     now = timezone.now()
     _write(_key("route", (site.pk, path, version)), page, until=_until([], now), now=now)

@@ -212,7 +212,8 @@ def _route(request: HttpRequest, path: str) -> RouteResult | None:
     )
     if not rest and page.live and page.unrestricted:
         # It answers the whole path itself: the next request on this path needs no query
-        # while nothing retired the path (home.fragments).
+        # while nothing retired the path (home.fragments). Records made for other paths
+        # (a sub-route, a made-up path) are dropped in route_for_request.
         fragments.route_store(request=request, site=site, path=full_path, page=page)
     # The page's own route() decides, as in Wagtail: its sub-route, itself when it is live,
     # or (a child that does not exist) 404.
@@ -230,4 +231,6 @@ def route_for_request(request: HttpRequest, path: str) -> None:
         result = None
     except _Fallback:
         return
+    finally:
+        fragments.path_release(request=request)
     request._wagtail_route_for_request = result

@@ -19,13 +19,12 @@ from home.generations import site_generation_key
 from pagecache import keys
 
 
-def path_version(*, site: Site, path: str, create: bool = False) -> str | None:
-    """The version of `path` (the site's URL path, e.g. "/nieuws/") on `site`: None while a
-    record is missing. With `create`, missing records are made (`cache.add`) and None is
-    returned all the same: what the caller read before they existed may predate a purge, so
-    only a later request, which reads the version before its data, stores under it. Records
-    are made only for paths of pages (routing asks once a page answered the path), so
-    made-up paths create nothing. One cache round trip."""
+def path_version(*, site: Site, path: str, create: bool = False) -> tuple[str | None, list[str]]:
+    """(the version of `path`, the site's URL path such as "/nieuws/", on `site`; the keys of
+    the records made). Without `create` the version is None while a record is missing; with
+    it, missing records are made (`cache.add`) before the caller reads the data it stores
+    under the version, so data read before a purge never lands under a token made after it.
+    One cache round trip when the records exist."""
     netloc = urlsplit(site.root_url).netloc.lower()
     prefixes = ["/"]
     for component in (part for part in path.split("/") if part):
@@ -37,15 +36,19 @@ def path_version(*, site: Site, path: str, create: bool = False) -> str | None:
     record_keys = [keys.path_key(netloc, prefix) for prefix in prefixes]
     generation_key = site_generation_key(site.pk)
     found = cache.get_many([generation_key, *record_keys])
-    missing = [record_key for record_key in record_keys if found.get(record_key) is None]
-    if missing:
-        if create:
-            for record_key in missing:
-                cache.add(
-                    record_key,
-                    {"token": secrets.token_hex(6), "params": ()},
-                    keys.default_seconds() + 3600,
-                )
-        return None
-    tokens = ".".join(found[record_key]["token"] for record_key in record_keys)
-    return f"{found.get(generation_key) or 1}:{tokens}"
+    created = []
+    tokens = []
+    for record_key in record_keys:
+        record = found.get(record_key)
+        if record is None:
+            if not create:
+                return None, created
+            record = {"token": secrets.token_hex(6), "params": ()}
+            if cache.add(record_key, record, keys.default_seconds() + 3600):
+                created.append(record_key)
+            else:
+                record = cache.get(record_key)
+                if record is None:
+                    return None, created
+        tokens.append(record["token"])
+    return f"{found.get(generation_key) or 1}:{'.'.join(tokens)}", created
