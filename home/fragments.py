@@ -163,9 +163,24 @@ def _render_lifetimes(request: HttpRequest) -> list[Lifetime | None]:
 # --- routes --------------------------------------------------------------------------------
 
 
+# Paths seen answered by a sub-route of a page (a catalogue's record, a feed): they are not
+# looked up again in this process, so such a request pays no version read. Exact paths only
+# (an agenda's feeds and its events share a prefix); bounded.
+_SUBROUTES_MAX = 20_000
+_subroutes: set[tuple[int, str]] = set()
+
+
+def subroute_seen(*, site: Site, path: str) -> None:
+    if len(_subroutes) >= _SUBROUTES_MAX:
+        _subroutes.clear()
+    _subroutes.add((site.pk, path))
+
+
 def route_cached(*, request: HttpRequest, site: Site, path: str) -> Page | None:
     """The page routing found for `path` before, while the path's version holds, for a visitor
     without a session (an editor's request reads the page row: its draft state)."""
+    if (site.pk, path) in _subroutes:
+        return None
     # Read (or made) before the page is, for every request: its fragments are kept under it.
     version = path_version(request=request, site=site, path=path, create=True)
     if version is None or settings.SESSION_COOKIE_NAME in request.COOKIES:

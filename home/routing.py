@@ -189,7 +189,8 @@ def _route(request: HttpRequest, path: str) -> RouteResult | None:
     for level, row in enumerate(chain):
         rest = components[level:]
         model = _model_for(row["content_type_id"])
-        if _answers_itself(model, row["live"], rest) or level == len(chain) - 1:
+        answers = _answers_itself(model, row["live"], rest)
+        if answers or level == len(chain) - 1:
             break
     # With it, whether a view restriction applies (on it or an ancestor, or an alias on the
     # way): BasePage.get_view_restrictions then needs no query for the common answer "none".
@@ -210,7 +211,10 @@ def _route(request: HttpRequest, path: str) -> RouteResult | None:
         ANCESTORS_ATTRIBUTE,
         [Ancestor(a["pk"], a["title"], a["url_path"], a["depth"]) for a in chain[:level]],
     )
-    if not rest and page.live and page.unrestricted:
+    if rest and answers:
+        # A sub-route (a catalogue's record): this path is not looked up again.
+        fragments.subroute_seen(site=site, path=full_path)
+    elif not rest and page.live and page.unrestricted:
         # It answers the whole path itself: the next request on this path needs no query
         # while nothing retired the path (home.fragments). Records made for other paths
         # (a sub-route, a made-up path) are dropped in route_for_request.
