@@ -2,8 +2,9 @@
 of a path and the HTML of a page's main content, kept under the *version* of the path.
 
 A path's version names everything that retires the page's cached answer: the site's generation
-(home.generations) and the purge token of the path and of every path above it (a purge deletes
-the token: a publish of the page or of a parent, an event or news item listed on it, ...).
+(home.generations) and the purge token of the path and of every path above it but the home
+page (a purge deletes the token: a publish of the page or of a parent, an event or news item
+listed on it, ...).
 `home` names no component: the page cache's purges define the tokens, so the source of
 versions is registered from above (library_pages, `version_source_register`). Without a
 registered source nothing is cached here.
