@@ -33,6 +33,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
+from home import fragments
+
 SITES_SECONDS = 60
 ANCESTORS_ATTRIBUTE = "route_ancestors"
 
@@ -145,6 +147,10 @@ def _route(request: HttpRequest, path: str) -> RouteResult | None:
         return None
     root = site.root_page
     components = [component for component in path.split("/") if component]
+    full_path = "/" + "".join(f"{component}/" for component in components)
+    cached = fragments.route_cached(request=request, site=site, path=full_path)
+    if cached is not None:
+        return cached.route(request, [])
     candidates = []
     url_path = root.url_path
     for component in components:
@@ -183,7 +189,8 @@ def _route(request: HttpRequest, path: str) -> RouteResult | None:
     for level, row in enumerate(chain):
         rest = components[level:]
         model = _model_for(row["content_type_id"])
-        if _answers_itself(model, row["live"], rest) or level == len(chain) - 1:
+        answers = _answers_itself(model, row["live"], rest)
+        if answers or level == len(chain) - 1:
             break
     # With it, whether a view restriction applies (on it or an ancestor, or an alias on the
     # way): BasePage.get_view_restrictions then needs no query for the common answer "none".
@@ -204,6 +211,14 @@ def _route(request: HttpRequest, path: str) -> RouteResult | None:
         ANCESTORS_ATTRIBUTE,
         [Ancestor(a["pk"], a["title"], a["url_path"], a["depth"]) for a in chain[:level]],
     )
+    if rest and answers:
+        # A sub-route (a catalogue's record): this path is not looked up again.
+        fragments.subroute_seen(site=site, path=full_path)
+    elif not rest and page.live and page.unrestricted:
+        # It answers the whole path itself: the next request on this path needs no query
+        # while nothing retired the path (home.fragments). Records made for other paths
+        # (a sub-route, a made-up path) are dropped in route_for_request.
+        fragments.route_store(request=request, site=site, path=full_path, page=page)
     # The page's own route() decides, as in Wagtail: its sub-route, itself when it is live,
     # or (a child that does not exist) 404.
     return page.route(request, rest)
@@ -220,4 +235,6 @@ def route_for_request(request: HttpRequest, path: str) -> None:
         result = None
     except _Fallback:
         return
+    finally:
+        fragments.path_release(request=request)
     request._wagtail_route_for_request = result

@@ -1,7 +1,10 @@
+import logging
+
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
-from wagtail.models import Page, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from home.generations import bump_site_generations
 from home.hosts import forget_site_hostnames
@@ -14,6 +17,8 @@ from home.shell import site_menu_page_ids
 # sites whose public pages changed) and ``page_ids`` (the pages created, changed or
 # withdrawn; may be empty when only listings changed). Receivers purge caches.
 pages_changed = Signal()
+
+logger = logging.getLogger(__name__)
 
 
 def _site_changed(sender, instance, **kwargs) -> None:
@@ -42,6 +47,36 @@ def _pages_changed(sender, site_ids=(), **kwargs) -> None:
     bump_site_generations(site_ids)
 
 
+def _view_restriction_changed(sender, instance, **kwargs) -> None:
+    """A password, login or group restriction was added to, changed on or removed from a page:
+    what the page and every page under it show to whom changed, and listings (latest news,
+    search) leave restricted pages out. Restrictions change rarely: the whole site is
+    retired once the change commits (caches, the page cache and the CDN through
+    `pages_changed`)."""
+    try:
+        url_parts = Page.objects.get(pk=instance.page_id).get_url_parts()
+    except Page.DoesNotExist:
+        return  # the page is being deleted: its deletion purges
+    except Exception:
+        logger.exception("View restriction change: site not found, nothing purged")
+        return
+    if url_parts is None:
+        return
+    site_id = url_parts[0]
+    transaction.on_commit(
+        lambda: pages_changed.send(sender=PageViewRestriction, site_ids=[site_id], page_ids=[])
+    )
+
+
+def _slug_changed(sender, instance, **kwargs) -> None:
+    """A published page got a new slug: its URL and every URL under it changed, as in a move.
+    Wagtail sends this once the change committed; the purges of the publish named the new
+    URLs only, so the whole site is retired (the old URLs answer 404 from now on)."""
+    url_parts = instance.get_url_parts()
+    if url_parts is not None:
+        pages_changed.send(sender=Page, site_ids=[url_parts[0]], page_ids=[])
+
+
 def connect() -> None:
     post_save.connect(_site_changed, sender=Site, dispatch_uid="home_site_saved")
     post_delete.connect(_site_changed, sender=Site, dispatch_uid="home_site_deleted")
@@ -54,6 +89,13 @@ def connect() -> None:
     post_page_move.connect(_page_changed, dispatch_uid="home_shell_page_moved")
     post_delete.connect(_page_deleted, dispatch_uid="home_shell_page_deleted")
     pages_changed.connect(_pages_changed, dispatch_uid="home_shell_pages_changed")
+    page_slug_changed.connect(_slug_changed, dispatch_uid="home_page_slug_changed")
+    for signal, uid in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(
+            _view_restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"home_view_restriction_{uid}",
+        )
 
 
 def _page_deleted(sender, instance, **kwargs) -> None:

@@ -9,6 +9,7 @@ from wagtail.models import Site
 from wagtail.views import serve as wagtail_serve
 
 from home.branding import branding_css, branding_version
+from home.fragments import render_lifetime
 from home.models import BrandingSettings
 from home.routing import route_for_request
 from home.search import search_terms, site_search, visitor_query
@@ -83,9 +84,12 @@ def network_root(request: HttpRequest) -> HttpResponse:
 
 
 def serve_page(request: HttpRequest, path: str) -> HttpResponse:
-    """Wagtail's `serve`, routed in two queries (home.routing)."""
-    route_for_request(request, path)
-    return wagtail_serve(request, path)
+    """Wagtail's `serve`, routed in two queries (home.routing) or none (a route kept in the
+    cache, home.fragments). What the page's context names with `expires_at` is kept for the
+    fragments its template caches."""
+    with render_lifetime(request):
+        route_for_request(request, path)
+        return wagtail_serve(request, path)
 
 
 BRANDING_MAX_AGE = 365 * 24 * 3600  # the URL carries a version of the colours

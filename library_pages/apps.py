@@ -11,11 +11,13 @@ class LibraryPagesConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from home.contributions import home_page_context, shell_contributions
-        from library_pages import shell
+        from home.fragments import version_source_register
+        from library_pages import page_versions, shell
         from library_pages.models import LocationPage
 
         shell_contributions.register("locations", shell.locations_contribution)
         home_page_context.register("latest_news", shell.latest_news_context)
+        version_source_register(page_versions.path_version)
         for signal, uid in (
             (page_published, "published"),
             (page_unpublished, "unpublished"),

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page, Site
 
 from home.contributions import Contribution
@@ -40,7 +41,9 @@ def locations_contribution(*, site: Site, now: dt.datetime) -> Contribution:
 
 
 def latest_news_context(*, page: Page, request: HttpRequest) -> dict[str, Any]:
-    return {"latest_news": news_latest(root=page, limit=3)}
+    # Read when the template shows it: a home page whose main content comes from the cache
+    # (home.fragments; a news publish or unpublish purges the home page) reads no news.
+    return {"latest_news": SimpleLazyObject(lambda: news_latest(root=page, limit=3))}
 
 
 def location_changed(sender, instance, **kwargs) -> None:

@@ -309,6 +309,9 @@ PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
 PAGECACHE_SECONDS = int(env("PAGECACHE_SECONDS", "21600"))
 # The "Binnenkort" block's events, cached until the site's home page is purged (events.blocks).
 UPCOMING_BLOCK_CACHE = env_bool("UPCOMING_BLOCK_CACHE", True)
+# Routes and pages' main content cached for uncached renders until their path is purged
+# (home.fragments).
+PAGE_FRAGMENT_CACHE = env_bool("PAGE_FRAGMENT_CACHE", True)
 
 # Front-end cache (CDN/Varnish) purging when a purge endpoint is configured.
 FRONTEND_CACHE_URL = env("FRONTEND_CACHE_URL")

@@ -34,6 +34,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 PAGECACHE_ENABLED = False
 # Retired by the page cache's purges, which tests run only where they capture the commit.
 UPCOMING_BLOCK_CACHE = False
+PAGE_FRAGMENT_CACHE = False
 
 # No count-index file cache shared through the temporary directory: a test's index never comes
 # from another test's database state (tests/catalogue/test_count_index_upkeep.py turns it on

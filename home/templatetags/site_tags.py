@@ -175,3 +175,37 @@ def breakable(value, autoescape=True) -> str:
         else:
             words.append(conditional_escape(word) if autoescape else word)
     return mark_safe(" ".join(words))
+
+
+class PageFragmentNode(template.Node):
+    def __init__(self, name, parts, nodelist) -> None:
+        self.name = name
+        self.parts = parts
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        from home.fragments import html_cached
+
+        return html_cached(
+            request=context.get("request"),
+            page=context.get("page"),
+            name=self.name.resolve(context),
+            parts=tuple(str(part.resolve(context)) for part in self.parts),
+            render=lambda: self.nodelist.render(context),
+        )
+
+
+@register.tag
+def page_fragment(parser, token):
+    """`{% page_fragment "name" part ... %}...{% endpage_fragment %}`: the enclosed HTML of the
+    page being served, cached while the page's path is not purged (home.fragments). It must
+    show nothing but the published page, what a purge of its path retires, and the parts
+    (e.g. `shell.version` for what comes from the site shell)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("page_fragment needs a name")
+    nodelist = parser.parse(("endpage_fragment",))
+    parser.delete_first_token()
+    return PageFragmentNode(
+        parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]], nodelist
+    )

@@ -1,6 +1,7 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -49,6 +50,12 @@ class NewsIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Read when the template shows it: the page's main content may come from the cache
+        # (home.fragments; a news publish or unpublish purges the index).
+        context["news_items"] = SimpleLazyObject(lambda: self._news_page(request))
+        return context
+
+    def _news_page(self, request):
         news = self.news_listing(site=Site.find_for_request(request))
         paginator = Paginator(news, NEWS_PER_PAGE)
         try:
@@ -56,10 +63,9 @@ class NewsIndexPage(BasePage):
         except (TypeError, ValueError):
             page_number = 1
         try:
-            context["news_items"] = paginator.page(page_number)
+            return paginator.page(page_number)
         except (EmptyPage, PageNotAnInteger):
-            context["news_items"] = paginator.page(paginator.num_pages if page_number > 1 else 1)
-        return context
+            return paginator.page(paginator.num_pages if page_number > 1 else 1)
 
 
 class NewsPage(BasePage):
