@@ -83,6 +83,9 @@ def targets(port: int) -> list[tuple[str, str]]:
             name = type(page).__name__
             if name not in found:
                 found[name] = base + page.url_path[len(site.root_page.url_path) - 1 :]
+                if name == "CatalogueSearchPage":
+                    # What a visitor mostly sees of the catalogue: results, covers, filters.
+                    found["CatalogueSearchPage (resultaten)"] = found[name] + "?q=harry"
     result = sorted(found.items())
     if first_site:
         # The search page type is the bare /zoeken/ (crawlable, as robots.txt allows); its

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
+from home.models import ContactSettings
 from library_pages.models import LocationIndexPage, LocationPage, OpeningHoursSpan
 from tests.factories.events import EventPageFactory, agenda_of, event_date
 
@@ -122,3 +123,22 @@ def test_footer_says_closed_once_and_sets_the_status_apart(site_a, monkeypatch):
     closed = _footer_item(response, "Depot zonder uren")
     assert closed.select_one(".status") is None
     assert " ".join(closed.get_text().split()).lower().count("gesloten") == 1
+
+
+def test_footer_has_no_contact_heading_without_contact_details(site_a):
+    contact = ContactSettings.for_site(site_a.site)
+    client = site_a.client_for()
+    for field in ("street", "postal_code", "city", "phone", "email", "newsletter_url"):
+        setattr(contact, field, "")
+    contact.facebook_url = contact.instagram_url = contact.youtube_url = contact.linkedin_url = ""
+    contact.save()
+
+    bare = BeautifulSoup(client.get("/").content, "html.parser").select_one("footer")
+    assert bare.select_one(".site-footer__contact") is None
+    assert bare.select_one(".site-footer__nav") is not None
+
+    contact.phone = "09 123 45 67"
+    contact.save()
+    footer = BeautifulSoup(client.get("/").content, "html.parser").select_one("footer")
+    assert footer.select_one(".site-footer__contact h2").get_text() == "Contact"
+    assert footer.select_one('.site-footer__contact a[href="tel:091234567"]') is not None
