@@ -142,3 +142,16 @@ def test_footer_has_no_contact_heading_without_contact_details(site_a):
     footer = BeautifulSoup(client.get("/").content, "html.parser").select_one("footer")
     assert footer.select_one(".site-footer__contact h2").get_text() == "Contact"
     assert footer.select_one('.site-footer__contact a[href="tel:091234567"]') is not None
+
+
+def test_dashboard_summary_counts_in_lower_case_dutch(site_a):
+    from tests.conftest import admin_client_for
+
+    soup = BeautifulSoup(
+        admin_client_for(site_a.editor).get("/admin/").content, "html.parser"
+    ).select_one(".w-summary")
+    items = [" ".join(li.get_text().split()) for li in soup.select("li")]
+
+    assert any(re.fullmatch(r"\d+ pagina('s)? van .+", item) for item in items), items
+    assert any(re.fullmatch(r"\d+ afbeelding(en)? van .+", item) for item in items), items
+    assert not [item for item in items if re.search(r"Pagina|Afbeelding|Document|\bin\S", item)]
