@@ -1,12 +1,13 @@
 """`make audit`: Lighthouse on every public page type of the demo network, at mobile settings.
 
-Starts the site on a free port (the database of DATABASE_URL, with the demo network built by
-`make demo`) as production serves it (audit/settings.py: DEBUG off, static files collected and
-compressed by whitenoise, HTML compressed as the reverse proxy does; AUDIT_SETTINGS overrides),
-finds one page of every page type in the demo's page trees (plus the site search
-with and without results and a 404), runs Lighthouse 12.2.3 (audit/package.json; Node 20) on
-Debian's Chromium (CHROME_PATH; nothing downloads a browser), and prints the four scores per
-page type. The JSON reports go to audit/out/. Exit status 1 when a score is under --goal.
+Starts the site on a free port (AUDIT_PORT: a port or a range such as 8811-8819) with the
+database of DATABASE_URL (the demo network built by `make demo`) as production serves it
+(audit/settings.py: DEBUG off, static files collected and compressed by whitenoise, HTML
+compressed as the reverse proxy does; AUDIT_SETTINGS overrides), finds one page of every page
+type in the demo's page trees (plus the site search with and without results and a 404), runs
+Lighthouse 12.2.3 (audit/package.json; Node 20) on Debian's Chromium (CHROME_PATH; nothing
+downloads a browser), and prints the four scores per page type. The JSON reports go to
+audit/out/. Exit status 1 when a score is under --goal.
 
 CPU: Lighthouse's mobile preset slows the CPU down 4x, which assumes a fast desktop (benchmark
 index about 1500). On a slower or loaded machine that measures the machine, so by default the
@@ -39,9 +40,22 @@ SETTINGS = os.environ.get("AUDIT_SETTINGS", "audit.settings")
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port for the demo server: any, or the first free one of AUDIT_PORT ("8811", or a
+    range "8811-8819") on a machine where only some ports may be used."""
+    wanted = os.environ.get("AUDIT_PORT", "").strip()
+    if not wanted:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+    first, _, last = wanted.partition("-")
+    for port in range(int(first), int(last or first) + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit(f"no free port in AUDIT_PORT={wanted}")
 
 
 def targets(port: int) -> list[tuple[str, str]]:
@@ -69,9 +83,15 @@ def targets(port: int) -> list[tuple[str, str]]:
             name = type(page).__name__
             if name not in found:
                 found[name] = base + page.url_path[len(site.root_page.url_path) - 1 :]
+                if name == "CatalogueSearchPage":
+                    # What a visitor mostly sees of the catalogue: results, covers, filters.
+                    found["CatalogueSearchPage (resultaten)"] = found[name] + "?q=harry"
     result = sorted(found.items())
     if first_site:
+        # The search page type is the bare /zoeken/ (crawlable, as robots.txt allows); its
+        # results pages are measured too, and stay out of crawlers by design.
         result += [
+            ("Zoeken", f"{first_site}/zoeken/"),
             ("Zoeken (resultaten)", f"{first_site}/zoeken/?q=bib"),
             ("Zoeken (niets)", f"{first_site}/zoeken/?q=qwzxjvonvindbaar"),
             ("404", f"{first_site}/deze-pagina-bestaat-niet/"),

@@ -1,7 +1,8 @@
 """`make screenshots`: every public page type of the demo network in headless Chromium, at 375
 and 1280 px wide, as full-page PNGs in audit/out/screenshots/ (for a person to look at).
 
-Uses the pages `make audit` audits (audit/lighthouse.py's `targets`), the database of
+Uses the pages `make audit` audits (audit/lighthouse.py's `targets`) and the home page of
+every other demo site (a cultuurcentrum's home shows its programme), the database of
 DATABASE_URL with the demo network built by `make demo`, Debian's Chromium (CHROME_PATH) and
 Playwright's Python package (a dev dependency; it downloads no browser here).
 """
@@ -34,6 +35,23 @@ def file_name(label: str, width: int) -> str:
     return f"{safe}-{width}.png"
 
 
+def other_homes(pages: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The home page of every other demo site ("HomePage ccstrombeek"): the audit takes one
+    page per type, but a cultuurcentrum's home (its programme) differs from a library's."""
+    from wagtail.models import Site
+
+    first = dict(pages).get("HomePage")
+    if first is None:
+        return []
+    port = first.rsplit(":", 1)[1].split("/")[0]
+    result = []
+    for site in Site.objects.order_by("hostname"):
+        url = f"http://{site.hostname}:{port}/"
+        if url != first:
+            result.append((f"HomePage {site.hostname.split('.')[0]}", url))
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", help="comma-separated page types")
@@ -44,6 +62,8 @@ def main() -> int:
     folder = OUT / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     server, pages = demo_server(only=args.only)
+    if not args.only or "HomePage" in args.only.split(","):
+        pages += other_homes(pages)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(

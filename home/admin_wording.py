@@ -3,7 +3,7 @@ becomes "Startscherm"; see docs/admin.md). Never imported: it names these msgids
 `manage.py makemessages` finds them in our sources and keeps their Dutch, instead of marking
 the overrides obsolete (which would bring Wagtail's English or awkward Dutch back)."""
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 OVERRIDDEN_MSGIDS = (
     gettext_noop("Dashboard"),
@@ -32,5 +32,22 @@ OVERRIDDEN_MSGIDS = (
     gettext_noop(
         "%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s in "
         "'<span class=\"w-title-ellipsis\">%(title)s</span>'."
+    ),
+    # Dashboard summary: "29 Pagina's", "15 Afbeeldingen" (capitalised mid-sentence), and
+    # "aangemaakt inBibliotheek Gent" for screen readers (a space missing in Wagtail's Dutch).
+    ngettext_lazy(
+        '%(total)s Page <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Pages <span class="w-sr-only">created in %(site_name)s</span>',
+        "total",
+    ),
+    ngettext_lazy(
+        '%(total)s Image <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Images <span class="w-sr-only">created in %(site_name)s</span>',
+        "total",
+    ),
+    ngettext_lazy(
+        '%(total)s Document <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Documents <span class="w-sr-only">created in %(site_name)s</span>',
+        "total",
     ),
 )

@@ -54,7 +54,9 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
     site = Site.find_for_request(request)
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /zoeken/"]
+    # The bare search page may be crawled; its results pages may not (an endless, thin space):
+    # `$` ends the match (RFC 9309), and the longer Allow rule wins over the Disallow.
+    lines = ["User-agent: *", "Disallow: /admin/", "Allow: /zoeken/$", "Disallow: /zoeken/"]
     if site is not None:
         lines.append(f"Sitemap: {site.root_url}/sitemap.xml")
     else:

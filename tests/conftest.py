@@ -24,6 +24,7 @@ Consequences for test authors:
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -386,10 +387,11 @@ def demo_live_server(django_db_setup):
     whose sites carry the server's port, is built once per process.
 
     Here rather than in tests/browser/conftest.py so that browser checks in other folders
-    (tests/catalogue, tests/home), which import `demo_network`, find it too."""
+    (tests/catalogue, tests/home), which import `demo_network`, find it too.
+    LIVE_SERVER_ADDRESS ("localhost:8812") fixes the port where only some may be used."""
     from pytest_django.live_server_helper import LiveServer
 
-    server = LiveServer("localhost")
+    server = LiveServer(os.environ.get("LIVE_SERVER_ADDRESS", "localhost"))
     try:
         yield server
     finally:
