@@ -70,7 +70,8 @@ def entry_lookup(
         normalised, _clean = keys.query_normalise(query, record["params"])
         if normalised is None:
             return None, record, generation
-        entry = cache.get(keys.entry_key(host=host, path=path, query=normalised))
+        key = keys.entry_key(host=host, path=path, query=normalised)
+        entry = read_many([key]).get(key)
     if (
         entry is None
         or entry.get("generation") != generation
