@@ -290,3 +290,19 @@ def test_local_bytes_zero_turns_it_off(redis_backend, settings):
 
 def test_the_local_memory_cache_has_no_near_cache(site_a, settings):
     assert not hasattr(caches["default"], "_near_cache")
+
+
+def test_a_forked_process_gets_its_own_near_cache(monkeypatch):
+    """The parent's instance (whose thread does not run in the child) is not used after a
+    fork: the child starts its own, lazily."""
+    from pagecache import nearcache
+
+    pool = redis.ConnectionPool.from_url(REDIS_URL or "redis://127.0.0.1:6379/11")
+    parent = nearcache.near_cache_for(pool=pool, max_bytes=1024 * 1024)
+    assert nearcache.near_cache_for(pool=pool, max_bytes=1024 * 1024) is parent
+    assert parent._thread is None  # nothing started before the first read
+    monkeypatch.setattr(nearcache.os, "getpid", lambda: -1)
+    child = nearcache.near_cache_for(pool=pool, max_bytes=1024 * 1024)
+    assert child is not parent
+    assert nearcache.near_cache_for(pool=pool, max_bytes=0) is None
+    near_caches_close()
