@@ -19,7 +19,9 @@ overrides; the benchmark uses its own key prefix). Creates a fresh database
   3. runs wrk (a Lua script that rotates over the hostnames of every site) per page type:
      bare Django, cached (after one request to every URL), cached without the WSGI layer and
      uncached, all in this run, and prints req/s, p50 and p99 and the ratio of req/s to bare
-     Django;
+     Django. The project's runs send `Accept-Encoding: gzip` as every browser does (cached
+     pages are stored compressed and answered as stored); one more cached run without it
+     (`plain x`: the page decompressed for each answer) shows the other case;
   4. worker memory (RSS of the two workers) of a fresh project server after 10,000 requests
      spread over every hostname, and after 10,000 over 6 hostnames.
 """
@@ -93,11 +95,16 @@ for line in io.lines(os.getenv("BENCH_URLS")) do
   local host, path = line:match("^(%S+) (%S+)$")
   table.insert(lines, {host, path})
 end
+local encoding = os.getenv("BENCH_ACCEPT_ENCODING") or ""
 local counter = 0
 request = function()
   counter = counter + 1
   local entry = lines[(counter % #lines) + 1]
-  return wrk.format("GET", entry[2], {["Host"] = entry[1]})
+  local headers = {["Host"] = entry[1]}
+  if encoding ~= "" then
+    headers["Accept-Encoding"] = encoding
+  end
+  return wrk.format("GET", entry[2], headers)
 end
 done = function(summary, latency, requests)
   local seconds = summary.duration / 1000000
@@ -369,7 +376,19 @@ def project_env(*, database_url: str, redis_url: str, cached: bool) -> dict[str,
 # --- 3. wrk ------------------------------------------------------------------------------------
 
 
-def wrk(*, port: int, urls: list[tuple[str, str]], duration: int, connections: int, folder: Path):
+# What the project's runs send, as browsers do (bare Django's answer is not compressed either way).
+BROWSER_ENCODING = "gzip, deflate, br"
+
+
+def wrk(
+    *,
+    port: int,
+    urls: list[tuple[str, str]],
+    duration: int,
+    connections: int,
+    folder: Path,
+    accept_encoding: str = "",
+):
     listing = folder / "urls.txt"
     listing.write_text("".join(f"{host} {path}\n" for host, path in urls))
     script = folder / "rotate.lua"
@@ -387,7 +406,7 @@ def wrk(*, port: int, urls: list[tuple[str, str]], duration: int, connections: i
             str(script),
             f"http://127.0.0.1:{port}/",
         ],
-        env={**os.environ, "BENCH_URLS": str(listing)},
+        env={**os.environ, "BENCH_URLS": str(listing), "BENCH_ACCEPT_ENCODING": accept_encoding},
         capture_output=True,
         text=True,
         check=True,
@@ -397,12 +416,17 @@ def wrk(*, port: int, urls: list[tuple[str, str]], duration: int, connections: i
     return float(rate), float(p50), float(p99), int(errors), int(requests)
 
 
-def fetch_all(port: int, urls: list[tuple[str, str]], workers: int = 4) -> int:
+def fetch_all(
+    port: int, urls: list[tuple[str, str]], workers: int = 4, accept_encoding: str = ""
+) -> int:
     """One request per URL (fills the cache); the number of answers other than 200."""
+    extra = {"Accept-Encoding": accept_encoding} if accept_encoding else {}
 
     def fetch(entry: tuple[str, str]) -> int:
         host, path = entry
-        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}", headers={"Host": host, **extra}
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 response.read()
@@ -549,7 +573,7 @@ def main() -> None:
     parser.add_argument(
         "--page-types",
         default="",
-        help="with --in-process: comma-separated page types (default: every one)",
+        help="comma-separated page types (default: every one)",
     )
     parser.add_argument(
         "--repeat", type=int, default=1, help="with --in-process: renders of each URL timed"
@@ -584,10 +608,10 @@ def main() -> None:
         network_build(sites=args.sites, events=args.events, records=args.records, folder=folder)
         content_add(events=args.events, records=args.records, folder=folder)
     urls = urls_by_page_type()
+    wanted = [name.strip() for name in args.page_types.split(",") if name.strip()] or PAGE_TYPES
     if args.in_process:
-        wanted = [name.strip() for name in args.page_types.split(",") if name.strip()]
         in_process(
-            {name: urls[name] for name in wanted or PAGE_TYPES},
+            {name: urls[name] for name in wanted},
             renders=args.renders,
             repeat=args.repeat,
             profile=args.profile,
@@ -641,7 +665,7 @@ def main() -> None:
         say(f"  bare Django: {b_rate:,.0f} req/s, p50 {b_p50:.1f} ms, p99 {b_p99:.1f} ms")
         previous_bare = b_rate
         say("3. Page types (wrk over every hostname that has one)")
-        for name in PAGE_TYPES:
+        for name in wanted:
             page_urls = urls[name]
             if not page_urls:
                 say(f"  {name}: no such page in the network")
@@ -655,6 +679,7 @@ def main() -> None:
                     duration=2,
                     connections=args.connections,
                     folder=folder,
+                    accept_encoding=BROWSER_ENCODING,
                 )
             cpu = {}
             cpu_before = cached.worker_cpu_seconds()
@@ -664,8 +689,19 @@ def main() -> None:
                 duration=args.duration,
                 connections=args.connections,
                 folder=folder,
+                accept_encoding=BROWSER_ENCODING,
             )
             cpu["cached"] = (cached.worker_cpu_seconds() - cpu_before) / c[4]
+            # The same without Accept-Encoding: each answer decompressed from the entry.
+            cpu_before = cached.worker_cpu_seconds()
+            plain = wrk(
+                port=cached.port,
+                urls=page_urls,
+                duration=args.duration,
+                connections=args.connections,
+                folder=folder,
+            )
+            cpu["plain"] = (cached.worker_cpu_seconds() - cpu_before) / plain[4]
             cpu_before = middleware.worker_cpu_seconds()
             m = wrk(
                 port=middleware.port,
@@ -673,6 +709,7 @@ def main() -> None:
                 duration=args.duration,
                 connections=args.connections,
                 folder=folder,
+                accept_encoding=BROWSER_ENCODING,
             )
             cpu["middleware"] = (middleware.worker_cpu_seconds() - cpu_before) / m[4]
             u = wrk(
@@ -681,6 +718,7 @@ def main() -> None:
                 duration=args.duration,
                 connections=args.connections,
                 folder=folder,
+                accept_encoding=BROWSER_ENCODING,
             )
             # Bare Django again, right after: on a shared machine the load changes during a
             # run, so each page type is compared with the bare runs just before and after it.
@@ -696,12 +734,14 @@ def main() -> None:
             cpu["bare"] = (bare.worker_cpu_seconds() - cpu_before) / b_run[4]
             bare_rate = (previous_bare + b_after) / 2
             previous_bare = b_after
-            rows.append((name, len(page_urls), failures, c, u, bare_rate, m))
+            rows.append((name, len(page_urls), failures, c, u, bare_rate, m, plain))
             say(
-                f"  {name}: bare {bare_rate:,.0f} req/s, cached {c[0]:,.0f} req/s "
-                f"({c[0] / bare_rate:.2f}; without the WSGI layer {m[0] / bare_rate:.2f}), "
+                f"  {name}: bare {bare_rate:,.0f} req/s, cached gzip {c[0]:,.0f} req/s "
+                f"({c[0] / bare_rate:.2f}; without Accept-Encoding {plain[0] / bare_rate:.2f}; "
+                f"without the WSGI layer {m[0] / bare_rate:.2f}), "
                 f"uncached {u[0]:,.1f} req/s ({u[0] / bare_rate:.3f}); worker CPU per request: "
-                f"bare {cpu['bare'] * 1e6:.0f} us, cached {cpu['cached'] * 1e6:.0f} us, "
+                f"bare {cpu['bare'] * 1e6:.0f} us, cached gzip {cpu['cached'] * 1e6:.0f} us, "
+                f"cached plain {cpu['plain'] * 1e6:.0f} us, "
                 f"without the WSGI layer {cpu['middleware'] * 1e6:.0f} us"
             )
     finally:
@@ -713,22 +753,29 @@ def main() -> None:
         f"bare Django (same gunicorn, same run), first run: {b_rate:,.0f} req/s, p50 "
         f"{b_p50:.2f} ms, p99 {b_p99:.2f} ms; {args.connections} connections, {args.duration} s "
         "per run; 'x bare' is the ratio to the mean of the bare runs just before and after "
-        "the page type's runs (column 'bare'); 'mw x' is cached without the WSGI layer "
+        "the page type's runs (column 'bare'); the project's runs send 'Accept-Encoding: "
+        f"{BROWSER_ENCODING}' (cached answers compressed) except 'plain x', cached without "
+        "Accept-Encoding (answers decompressed); 'mw x' is cached without the WSGI layer "
         "(hits answered by the middleware)"
     )
     header = (
         f"{'page type':<17}{'URLs':>5}{'bare':>7} | {'cached req/s':>12}{'p50 ms':>8}{'p99 ms':>8}"
-        f"{'x bare':>8}{'mw x':>6} | {'uncached req/s':>14}{'p50 ms':>8}{'p99 ms':>8}{'x bare':>8}"
+        f"{'x bare':>8}{'plain x':>8}{'mw x':>6} | {'uncached req/s':>14}{'p50 ms':>8}"
+        f"{'p99 ms':>8}{'x bare':>8}"
     )
     say(header)
     say("-" * len(header))
-    for name, count, failures, c, u, bare_rate, m in rows:
+    for name, count, failures, c, u, bare_rate, m, plain in rows:
         say(
             f"{name:<17}{count:>5}{bare_rate:>7,.0f} | {c[0]:>12,.0f}{c[1]:>8.2f}{c[2]:>8.2f}"
-            f"{c[0] / bare_rate:>8.2f}{m[0] / bare_rate:>6.2f}"
+            f"{c[0] / bare_rate:>8.2f}{plain[0] / bare_rate:>8.2f}{m[0] / bare_rate:>6.2f}"
             f" | {u[0]:>14,.1f}{u[1]:>8.1f}{u[2]:>8.1f}{u[0] / bare_rate:>8.3f}"
             + (f"   ({failures} non-200 answers)" if failures else "")
-            + (f"   (non-2xx: cached {c[3]}, uncached {u[3]})" if c[3] or u[3] else "")
+            + (
+                f"   (non-2xx: cached {c[3]}, plain {plain[3]}, uncached {u[3]})"
+                if c[3] or plain[3] or u[3]
+                else ""
+            )
         )
     bare.stop()
     if args.no_memory:
@@ -751,7 +798,9 @@ def main() -> None:
             ROOT,
         )
         try:
-            fetch_all(server.port, sequence, workers=args.connections)
+            fetch_all(
+                server.port, sequence, workers=args.connections, accept_encoding=BROWSER_ENCODING
+            )
             say(f"  {label}: worker RSS {server.worker_rss_mb():.0f} MB (2 workers)")
         finally:
             server.stop()

@@ -6,11 +6,15 @@ visibly and the task worker retries it."""
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 from typing import Any
 
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+
+from pagecache.nearcache import NearCache, near_cache_for
 
 logger = logging.getLogger("pagecache")
 
@@ -112,17 +116,103 @@ class RedisCache(TolerantCacheMixin, DjangoRedisCache):
         super().__init__(server, params)
         self._class = ReusedRedisCacheClient
 
+    # Writes of this process drop its near copy of the keys at once (Redis's invalidation
+    # of them arrives a moment later): a page stored or purged here is read back from Redis.
+    # Arguments are passed through as they are, so the tolerant mixin's defaults apply.
+
+    def set(self, key, *args, **kwargs) -> None:
+        try:
+            super().set(key, *args, **kwargs)
+        finally:
+            self._forget([key], _version(args, kwargs, 2))
+
+    def add(self, key, *args, **kwargs) -> bool:
+        try:
+            return super().add(key, *args, **kwargs)
+        finally:
+            self._forget([key], _version(args, kwargs, 2))
+
+    def set_many(self, data, *args, **kwargs) -> list:
+        try:
+            return super().set_many(data, *args, **kwargs)
+        finally:
+            self._forget(list(data), _version(args, kwargs, 1))
+
+    def delete(self, key, *args, **kwargs) -> bool:
+        try:
+            return super().delete(key, *args, **kwargs)
+        finally:
+            self._forget([key], _version(args, kwargs, 0))
+
+    def delete_many(self, keys, *args, **kwargs) -> None:
+        keys = list(keys)
+        try:
+            super().delete_many(keys, *args, **kwargs)
+        finally:
+            self._forget(keys, _version(args, kwargs, 0))
+
+    def incr(self, key, *args, **kwargs) -> int:
+        try:
+            return super().incr(key, *args, **kwargs)
+        finally:
+            self._forget([key], _version(args, kwargs, 1))
+
+    def clear(self) -> None:
+        try:
+            super().clear()
+        finally:
+            self._forget(None)
+
+    def _forget(self, keys: list[str] | None, version: int | None = None) -> None:
+        known = self.__dict__.get("_near")
+        if known is None or known[1] is None or known[0][0] != os.getpid():
+            return
+        known[1].forget(None if keys is None else [self.make_key(k, version) for k in keys])
+
     def read_many(self, keys: list[str]) -> dict[str, Any]:
         """`get_many` for the page cache's hit path (pagecache.hits): one MGET without key
         validation (the keys are the page cache's own: a prefix and a hash) and without
-        swallowing errors: a connection error raises, and the caller renders the page."""
+        swallowing errors: a connection error raises, and the caller renders the page.
+
+        With the near cache on (`PAGECACHE_LOCAL_BYTES`, pagecache.nearcache), keys this
+        process read before and that Redis has not invalidated since are answered without
+        Redis, and the others are read through its tracked connection."""
         full_keys = [self.make_key(key) for key in keys]
-        values = self._cache.get_client(None).mget(full_keys)
-        found = {
-            key: _loads(value) for key, value in zip(keys, values, strict=True) if value is not None
-        }
+        values = None
+        near = self._near_cache()
+        if near is not None:
+            values = near.get_many(full_keys)
+            if values is None:
+                values = near.fetch(full_keys, _loads)
+        if values is None:
+            values = [
+                None if value is None else _loads(value)
+                for value in self._cache.get_client(None).mget(full_keys)
+            ]
+        found = {key: value for key, value in zip(keys, values, strict=True) if value is not None}
         Outage.recovered()
         return found
+
+    def _near_cache(self) -> NearCache | None:
+        """This process's near cache of the (single) server, None when it is off."""
+        max_bytes = int(getattr(settings, "PAGECACHE_LOCAL_BYTES", 0))
+        marker = (os.getpid(), max_bytes)
+        known = self.__dict__.get("_near")
+        if known is not None and known[0] == marker:
+            return known[1]
+        near = None
+        if len(self._servers) == 1:
+            # With replicas the reads go to any of them; tracking is per server: off.
+            near = near_cache_for(pool=self._cache._get_connection_pool(True), max_bytes=max_bytes)
+        self.__dict__["_near"] = (marker, near)
+        return near
+
+
+def _version(args: tuple, kwargs: dict, position: int) -> int | None:
+    """The `version` argument of a cache call, given by name or at `position` after the key."""
+    if "version" in kwargs:
+        return kwargs["version"]
+    return args[position] if len(args) > position else None
 
 
 def _loads(value: bytes) -> Any:

@@ -7,6 +7,7 @@ and the misses it renders and stores). See docs/caching.md."""
 from __future__ import annotations
 
 import functools
+import gzip
 import math
 
 from django.conf import settings
@@ -69,7 +70,8 @@ def entry_lookup(
         normalised, _clean = keys.query_normalise(query, record["params"])
         if normalised is None:
             return None, record, generation
-        entry = cache.get(keys.entry_key(host=host, path=path, query=normalised))
+        key = keys.entry_key(host=host, path=path, query=normalised)
+        entry = read_many([key]).get(key)
     if (
         entry is None
         or entry.get("generation") != generation
@@ -101,19 +103,73 @@ def answer_cache_control(stored: str, remaining: int) -> str:
     return response.headers["Cache-Control"]
 
 
-def hit_headers(entry: dict, *, now: float | None = None) -> list[tuple[str, str]]:
-    """The headers of a hit as the page's own view and the middleware after the cache gave
-    them (stored on the miss), with the body's length, the Cache-Control of the seconds left
-    and `X-Page-Cache: hit`. The middleware before the cache (security, CSP) adds theirs."""
-    length = str(len(entry["content"]))
-    headers = [
-        (name, length) if name.lower() == "content-length" else (name, value)
-        for name, value in entry["headers"]
-    ]
+@functools.lru_cache(maxsize=64)
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header accepts gzip (RFC 9110 12.5.3): `gzip` or `x-gzip`
+    with a q-value above 0, or `*` above 0 when gzip is not named. A q-value that is no
+    number refuses. Remembered per header value (browsers send a handful of them)."""
+    named: float | None = None
+    star: float | None = None
+    for item in accept_encoding.lower().split(","):
+        coding, _sep, params = item.partition(";")
+        coding = coding.strip()
+        if coding not in ("gzip", "x-gzip", "*"):
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            name, _eq, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        if coding == "*":
+            star = quality
+        else:
+            named = quality if named is None else max(named, quality)
+    if named is not None:
+        return named > 0
+    return star is not None and star > 0
+
+
+def _weak(etag: str) -> str:
+    return etag if etag.startswith("W/") else f"W/{etag}"
+
+
+def hit_answer(
+    entry: dict, *, accept_encoding: str, head: bool, now: float | None = None
+) -> tuple[list[tuple[str, str]], bytes]:
+    """(headers, body) of a hit: the headers as the page's own view and the middleware after
+    the cache gave them (stored on the miss), with the body's length, the Cache-Control of the
+    seconds left and `X-Page-Cache: hit`; the middleware before the cache (security, CSP) add
+    theirs.
+
+    An entry stored gzip-compressed (`encoding`) is answered as stored, with
+    `Content-Encoding: gzip` and a weak ETag (the bytes differ from the plain answer's), to a
+    request that accepts gzip, and decompressed otherwise; its stored Vary names
+    Accept-Encoding either way. A HEAD gets the headers of the GET and no body."""
+    compressed = entry.get("encoding") == "gzip"
+    send_gzip = compressed and accepts_gzip(accept_encoding)
+    if compressed and not send_gzip:
+        body = b"" if head else gzip.decompress(entry["content"])
+        length = str(entry["length"])
+    else:
+        body = b"" if head else entry["content"]
+        length = str(len(entry["content"]))
+    headers = []
+    for name, value in entry["headers"]:
+        lowered = name.lower()
+        if lowered == "content-length":
+            value = length
+        elif lowered == "etag" and send_gzip:
+            value = _weak(value)
+        headers.append((name, value))
     if not any(name.lower() == "content-length" for name, _value in headers):
         headers.append(("Content-Length", length))
+    if send_gzip:
+        headers.append(("Content-Encoding", "gzip"))
     remaining = max(0, math.floor(entry["until"] - (_now() if now is None else now)))
     cache_control = answer_cache_control(entry.get("cache_control", ""), remaining)
     headers.append(("Cache-Control", cache_control))
     headers.append((HEADER, "hit"))
-    return headers
+    return headers, body

@@ -11,6 +11,7 @@ docs/caching.md."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import logging
 import math
 import secrets
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_max_age, patch_cache_control
+from django.utils.cache import get_max_age, patch_cache_control, patch_vary_headers
 
 from pagecache import hits, keys, registry
 from pagecache.backends import Outage
@@ -37,6 +38,31 @@ PAGE_ATTRIBUTE = "_pagecache_page"
 CACHEABLE_STATUSES = frozenset({200, 404})
 # Headers that belong to one answer, not to the page.
 UNSTORED_HEADERS = frozenset({"cache-control", "set-cookie", "expires", "date", HEADER.lower()})
+# Bodies stored gzip-compressed (answered as they are to requests that accept gzip): text
+# types above this size; below it gzip's own header and checksum eat most of the gain.
+GZIP_MIN_BYTES = 1024
+GZIP_LEVEL = 6
+GZIP_TYPES = frozenset(
+    {
+        "application/javascript",
+        "application/json",
+        "application/ld+json",
+        "application/manifest+json",
+        "application/xml",
+        "image/svg+xml",
+    }
+)
+
+
+def _compressible(response: HttpResponse) -> bool:
+    if response.has_header("Content-Encoding") or len(response.content) < GZIP_MIN_BYTES:
+        return False
+    content_type = response.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    return (
+        content_type.startswith("text/")
+        or content_type in GZIP_TYPES
+        or content_type.endswith(("+xml", "+json"))
+    )
 
 
 def _browser_max_age(response: HttpResponse) -> int:
@@ -111,10 +137,13 @@ class PageCacheMiddleware:
     def _answer(request: HttpRequest, entry: dict) -> HttpResponse:
         """A hit of a request the WSGI layer passed on; the middleware before this one add
         their headers on the way out, as the layer does (pagecache.wsgi)."""
-        response = HttpResponse(
-            b"" if request.method == "HEAD" else entry["content"], status=entry["status"]
+        headers, body = hits.hit_answer(
+            entry,
+            accept_encoding=request.META.get("HTTP_ACCEPT_ENCODING", ""),
+            head=request.method == "HEAD",
         )
-        for name, value in hits.hit_headers(entry):
+        response = HttpResponse(body, status=entry["status"])
+        for name, value in headers:
             response.headers[name] = value
         return response
 
@@ -224,6 +253,12 @@ class PageCacheMiddleware:
         if record is None or tuple(record["params"]) != params:
             record = {"token": secrets.token_hex(6), "params": params}
             cache.set(keys.path_key(host, path), record, record_ttl)
+        content = response.content
+        compressed = _compressible(response)
+        if compressed:
+            # Answered compressed or not from the same entry: the answer (this one too, so
+            # that the miss and the hits agree) varies on Accept-Encoding.
+            patch_vary_headers(response, ("Accept-Encoding",))
         entry: dict[str, Any] = {
             "status": response.status_code,
             "headers": [
@@ -231,7 +266,10 @@ class PageCacheMiddleware:
                 for name, value in response.headers.items()
                 if name.lower() not in UNSTORED_HEADERS
             ],
-            "content": response.content,
+            "content": gzip.compress(content, GZIP_LEVEL, mtime=0) if compressed else content,
+            # The stored body's encoding and the length of the body it encodes.
+            "encoding": "gzip" if compressed else "",
+            "length": len(content),
             "until": until.timestamp(),
             # Valid only while these are current (keys.entry_key).
             "generation": generation,

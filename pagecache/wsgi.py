@@ -4,7 +4,7 @@ middleware runs or any request object is built, and passes everything else on to
 
 A hit here is the same answer as PageCacheMiddleware's (status, body, headers): the entry
 holds the headers the view and the middleware after the cache produced on the miss
-(pagecache.hits.hit_headers adds the body's length, Cache-Control with the seconds left and
+(pagecache.hits.hit_answer adds the body's length, Cache-Control with the seconds left and
 `X-Page-Cache: hit`), and the headers that the middleware *before* the cache add to every
 public page (security headers, CSP) are worked out once per process and scheme by running
 that very middleware around an empty response (`_outer_headers`). They are added the way
@@ -169,7 +169,11 @@ class PageCacheApplication:
             return None
         if entry is None:
             return None
-        headers = hits.hit_headers(entry)
+        headers, body = hits.hit_answer(
+            entry,
+            accept_encoding=environ.get("HTTP_ACCEPT_ENCODING", ""),
+            head=method == "HEAD",
+        )
         present = {name.lower() for name, _value in headers}
         headers.extend((name, value) for name, value in outer if name.lower() not in present)
         status = entry["status"]
@@ -177,7 +181,6 @@ class PageCacheApplication:
         if status >= 400:
             # As Django's handler logs every 4xx answer ("Not Found: /path").
             log_response("%s: %s", reason, path, response=_Logged(status), request=None)
-        body = b"" if method == "HEAD" else entry["content"]
         return f"{status} {reason}", headers, body
 
 

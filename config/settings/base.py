@@ -307,6 +307,9 @@ CATALOGUE_COUNT_INDEX_CACHE_AFTER = float(env("CATALOGUE_COUNT_INDEX_CACHE_AFTER
 # a page is kept (seconds; time-bound content and purges retire it earlier).
 PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
 PAGECACHE_SECONDS = int(env("PAGECACHE_SECONDS", "21600"))
+# With Redis: the bytes of cached pages each process keeps itself, kept exact by Redis's
+# invalidations (pagecache.nearcache); 0 turns that copy off.
+PAGECACHE_LOCAL_BYTES = int(env("PAGECACHE_LOCAL_BYTES", str(8 * 1024 * 1024)))
 # The "Binnenkort" block's events, cached until the site's home page is purged (events.blocks).
 UPCOMING_BLOCK_CACHE = env_bool("UPCOMING_BLOCK_CACHE", True)
 # Routes and pages' main content cached for uncached renders until their path is purged

@@ -344,6 +344,8 @@ def redis_cache(settings):
     if not url:
         pytest.skip("REDIS_URL is not set: the Redis backend's hit path is not tested")
     prefix = f"test-wsgi-{uuid.uuid4().hex}"
+    # The read through the connection pool; the near cache's is tested in test_nearcache.py.
+    settings.PAGECACHE_LOCAL_BYTES = 0
     settings.CACHES = {
         "default": {
             "BACKEND": "pagecache.backends.RedisCache",
