@@ -11,6 +11,7 @@ import pickle
 from typing import Any
 
 from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
@@ -65,27 +66,33 @@ class TolerantCacheMixin:
             Outage.failed(exc)
             return False
 
-    def set(self, key: str, value: Any, timeout: Any = None, version: int | None = None) -> None:
+    def set(
+        self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> None:
         try:
             super().set(key, value, timeout, version)  # type: ignore[misc]
         except Exception as exc:
             Outage.failed(exc)
 
-    def add(self, key: str, value: Any, timeout: Any = None, version: int | None = None) -> bool:
+    def add(
+        self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
         try:
             return super().add(key, value, timeout, version)  # type: ignore[misc]
         except Exception as exc:
             Outage.failed(exc)
             return False
 
-    def set_many(self, data: dict, timeout: Any = None, version: int | None = None) -> list:
+    def set_many(
+        self, data: dict, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list:
         try:
             return super().set_many(data, timeout, version)  # type: ignore[misc]
         except Exception as exc:
             Outage.failed(exc)
             return list(data)
 
-    def touch(self, key: str, timeout: Any = None, version: int | None = None) -> bool:
+    def touch(self, key: str, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         try:
             return super().touch(key, timeout, version)  # type: ignore[misc]
         except Exception as exc:
