@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from catalogue.demo import demo_catalogue_configure, demo_records_import
 from events.demo import demo_events_add
-from home.models import BrandingSettings, HomePage, SiteKind, Tenant
+from home.models import BrandingSettings, ContactSettings, HomePage, SiteKind, Tenant
 from library_pages.models import (
     ExceptionalHours,
     LocationIndexPage,
@@ -57,7 +57,12 @@ class DemoSite:
     kind: str
     request: SiteRequest
     locations: tuple[DemoLocation, ...]
-    news: tuple[tuple[str, str], ...]
+    # (title, intro, body paragraphs)
+    news: tuple[tuple[str, str, tuple[str, ...]], ...]
+    # The footer's "Volg ons" and newsletter link (ContactSettings).
+    facebook_url: str = ""
+    instagram_url: str = ""
+    newsletter_url: str = ""
 
 
 STANDARD_WEEK = (
@@ -115,13 +120,40 @@ DEMO_SITES = (
             ),
         ),
         (
-            ("Nieuwe makerspace-uren", "Vanaf deze maand is de makerspace ook op zaterdag open."),
+            (
+                "Nieuwe makerspace-uren",
+                "Vanaf deze maand is de makerspace ook op zaterdag open.",
+                (
+                    "Op zaterdag van 10 tot 16 uur kun je in De Krook terecht met je eigen "
+                    "projecten: 3D-printen, lasersnijden of een kapotte broodrooster herstellen.",
+                    "Een vrijwilliger helpt je op weg met de toestellen. Reserveer een toestel "
+                    "online of vraag aan de balie of er nog een plaats vrij is.",
+                ),
+            ),
             (
                 "Voorleesuurtje in de herfstvakantie",
                 "Elke woensdag lezen we voor aan kinderen van 4 tot 8.",
+                (
+                    "Tijdens de herfstvakantie staan griezelverhalen en spookachtige "
+                    "prentenboeken op het programma, niet te eng voor de kleinsten.",
+                    "Kom verkleed als heks, spook of vleermuis: wie verkleed komt, krijgt een "
+                    "bladwijzer om zelf in te kleuren.",
+                ),
             ),
-            ("Leesclub zoekt nieuwe leden", "Praat maandelijks over een boek met andere lezers."),
+            (
+                "Leesclub zoekt nieuwe leden",
+                "Praat maandelijks over een boek met andere lezers.",
+                (
+                    "De leesclub komt elke tweede donderdag van de maand samen in het "
+                    "leescafé. We lezen romans, af en toe een thriller of een non-fictieboek.",
+                    "De bib zorgt voor de exemplaren en een begeleider die het gesprek leidt. "
+                    "Nieuwe lezers zijn welkom: stuur een mailtje of spreek ons aan de balie aan.",
+                ),
+            ),
         ),
+        facebook_url="https://www.facebook.com/bibliotheekgent",
+        instagram_url="https://www.instagram.com/bibgent",
+        newsletter_url="https://bibliotheek.gent.example/nieuwsbrief",
     ),
     DemoSite(
         SiteKind.LIBRARY,
@@ -158,7 +190,20 @@ DEMO_SITES = (
                 ),
             ),
         ),
-        (("Studeren in de bib", "Tijdens de examens is de studiezaal langer open."),),
+        (
+            (
+                "Studeren in de bib",
+                "Tijdens de examens is de studiezaal langer open.",
+                (
+                    "Van half december tot eind januari opent de studiezaal al om 8 uur en "
+                    "sluit ze pas om 22 uur. Je hebt een lidkaart nodig om binnen te komen.",
+                    "Er zijn 120 plaatsen met stopcontact en wifi. Drinken in een afsluitbare "
+                    "fles mag, eten bewaar je voor de pauzeruimte op de eerste verdieping.",
+                ),
+            ),
+        ),
+        facebook_url="https://www.facebook.com/bibliotheekleuven",
+        instagram_url="https://www.instagram.com/bibleuven",
     ),
     DemoSite(
         SiteKind.LIBRARY,
@@ -186,7 +231,21 @@ DEMO_SITES = (
                 STANDARD_WEEK,
             ),
         ),
-        (("Erfgoeddag in de Biekorf", "Bezoek de historische leeszaal met een gids."),),
+        (
+            (
+                "Erfgoeddag in de Biekorf",
+                "Bezoek de historische leeszaal met een gids.",
+                (
+                    "De neogotische leeszaal van de Biekorf is een van de mooiste van "
+                    "Vlaanderen. Op Erfgoeddag toont een gids je de oude handschriften en "
+                    "vertelt hij over de geschiedenis van de stadsbibliotheek.",
+                    "Rondleidingen om 10, 13 en 15 uur, telkens voor twintig personen. "
+                    "Deelnemen is gratis, inschrijven aan de balie is nodig.",
+                ),
+            ),
+        ),
+        facebook_url="https://www.facebook.com/bibliotheekbrugge",
+        instagram_url="https://www.instagram.com/bibbrugge",
     ),
     DemoSite(
         SiteKind.LIBRARY,
@@ -214,7 +273,20 @@ DEMO_SITES = (
                 STANDARD_WEEK,
             ),
         ),
-        (("Digitale hulp op dinsdag", "Vragen over je smartphone? Onze digihelpers helpen je."),),
+        (
+            (
+                "Digitale hulp op dinsdag",
+                "Vragen over je smartphone? Onze digihelpers helpen je.",
+                (
+                    "Elke dinsdagvoormiddag zitten vrijwillige digihelpers klaar in de "
+                    "hoofdbibliotheek. Ze helpen met itsme, foto's doorsturen of een app "
+                    "installeren.",
+                    "Je hoeft niet in te schrijven. Breng je toestel en eventuele wachtwoorden "
+                    "mee.",
+                ),
+            ),
+        ),
+        facebook_url="https://www.facebook.com/bibliotheekhasselt",
     ),
     DemoSite(
         SiteKind.CULTURAL_CENTRE,
@@ -248,7 +320,21 @@ DEMO_SITES = (
                 ),
             ),
         ),
-        (("Nieuw seizoen", "De abonnementen voor het nieuwe seizoen zijn te koop."),),
+        (
+            (
+                "Nieuw seizoen",
+                "De abonnementen voor het nieuwe seizoen zijn te koop.",
+                (
+                    "Met een abonnement kies je minstens vier voorstellingen uit theater, "
+                    "muziek, comedy en film, en krijg je 15 procent korting op elk ticket.",
+                    "Abonnees kiezen als eerste hun plaats in de zaal. Bestel online of kom "
+                    "langs aan de ticketbalie, van dinsdag tot vrijdag tussen 13 en 17 uur.",
+                ),
+            ),
+        ),
+        facebook_url="https://www.facebook.com/ccstrombeek",
+        instagram_url="https://www.instagram.com/ccstrombeek",
+        newsletter_url="https://www.ccstrombeek.example/nieuwsbrief",
     ),
     DemoSite(
         SiteKind.COMMUNITY_CENTRE,
@@ -282,7 +368,20 @@ DEMO_SITES = (
                 ),
             ),
         ),
-        (("Buurtfeest in september", "Kom mee feesten in de tuin van De Kriekelaar."),),
+        (
+            (
+                "Buurtfeest in september",
+                "Kom mee feesten in de tuin van De Kriekelaar.",
+                (
+                    "Een hele namiddag muziek, een rommelmarkt en eten uit de keukens van "
+                    "Schaarbeek: de buren koken, jij proeft.",
+                    "Wil je een kraampje op de rommelmarkt of help je mee als vrijwilliger? "
+                    "Laat het ons weten aan het onthaal.",
+                ),
+            ),
+        ),
+        facebook_url="https://www.facebook.com/gcdekriekelaar",
+        instagram_url="https://www.instagram.com/gcdekriekelaar",
     ),
 )
 
@@ -323,17 +422,48 @@ HERO_TEXT = {
 }
 
 
+# The logo's letters where the site's name gives none that read well.
+LOGO_INITIALS = {
+    "netwerk": "BC",  # Bibliotheken en Centra
+    "regiobib-gent-merelbeke-melle": "GMM",
+    "regio-cc-dender-pajottenland": "DP",
+}
+
+
+def _add_logo(tenant: Tenant) -> None:
+    """The site's logo, only where it has none."""
+    branding = BrandingSettings.for_site(tenant.site)
+    if branding.logo_id is None:
+        branding.logo = demo_logo(
+            collection=tenant.collection,
+            kind=str(tenant.kind),
+            name=tenant.site.site_name,
+            initials=LOGO_INITIALS.get(tenant.slug, ""),
+        )
+        branding.save(update_fields=["logo"])
+
+
+def _add_social_links(tenant: Tenant, demo: DemoSite) -> None:
+    """The footer's social and newsletter links, only those the site has not set."""
+    contact = ContactSettings.for_site(tenant.site)
+    changed = [
+        name
+        for name in ("facebook_url", "instagram_url", "newsletter_url")
+        if getattr(demo, name) and not getattr(contact, name)
+    ]
+    for name in changed:
+        setattr(contact, name, getattr(demo, name))
+    if changed:
+        contact.save(update_fields=changed)
+
+
 def _add_branding_pictures(tenant: Tenant) -> None:
     """Logo, default picture and home page hero, each only where the site has none."""
     site = tenant.site
     picture = _picture_maker(tenant)
+    _add_logo(tenant)
     branding = BrandingSettings.for_site(site)
     changed = []
-    if branding.logo_id is None:
-        branding.logo = demo_logo(
-            collection=tenant.collection, kind=str(tenant.kind), name=site.site_name
-        )
-        changed.append("logo")
     if branding.default_image_id is None:
         branding.default_image = picture(site.site_name, "")
         changed.append("default_image")
@@ -398,12 +528,12 @@ def _add_news(tenant: Tenant, demo: DemoSite) -> None:
     if index is None or NewsPage.objects.child_of(index).exists():
         return
     today = timezone.localdate()
-    for offset, (title, intro) in enumerate(demo.news):
+    for offset, (title, intro, paragraphs) in enumerate(demo.news):
         page = NewsPage(
             title=title,
             date=today - dt.timedelta(days=3 * offset + 1),
             intro=intro,
-            body=[{"type": "paragraph", "value": f"<p>{intro} Meer info aan de balie.</p>"}],
+            body=[{"type": "paragraph", "value": f"<p>{text}</p>"} for text in paragraphs],
             image=_picture_maker(tenant)(title, "Nieuws"),
         )
         index.add_child(instance=page)
@@ -452,6 +582,7 @@ def demo_network_build() -> list[DemoLogin]:
         tenant = result.tenant
         _add_locations(tenant, demo)
         _add_news(tenant, demo)
+        _add_social_links(tenant, demo)
         demo_courses_add(tenant=tenant, picture=_picture_maker(tenant))
         demo_events_add(tenant=tenant, picture=_picture_maker(tenant))
         demo_catalogue_configure(tenant=tenant)
@@ -465,4 +596,9 @@ def demo_network_build() -> list[DemoLogin]:
     slugs = [demo.request.slug for demo in DEMO_SITES]
     for tenant in Tenant.objects.filter(slug__in=slugs).select_related("site", "collection"):
         _add_branding_pictures(tenant)
+    # The network and the regions: a logo like the other sites'.
+    for tenant in Tenant.objects.filter(
+        kind__in=(SiteKind.NETWORK, SiteKind.REGIONAL_LIBRARY, SiteKind.REGIONAL_CULTURE)
+    ).select_related("site", "collection"):
+        _add_logo(tenant)
     return logins

@@ -39,7 +39,13 @@ PALETTES = {
     "gemeenschapscentrum": Palette(
         (20, 100, 60), (120, 170, 60), ((255, 220, 100), (250, 140, 60), (255, 255, 255))
     ),
+    "netwerk": Palette(
+        (33, 37, 41), (11, 83, 148), ((255, 210, 90), (160, 40, 90), (255, 255, 255))
+    ),
 }
+# A region takes the colours of the sites it gathers.
+PALETTES["regiobib"] = PALETTES["bibliotheek"]
+PALETTES["regio-cc"] = PALETTES["cultuurcentrum"]
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
@@ -104,17 +110,22 @@ def picture_draw(*, title: str, palette: Palette, label: str = "") -> bytes:
     return buffer.getvalue()
 
 
-def logo_draw(*, name: str, palette: Palette) -> bytes:
-    """A square PNG logo: the initials of the name on the site's colour."""
+def logo_draw(*, name: str, palette: Palette, initials: str = "") -> bytes:
+    """A square PNG logo: the initials of the name (or `initials`) on the site's colour."""
     size = 512
     image = PILImage.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle([0, 0, size, size], radius=96, fill=(*palette.top, 255))
     draw.ellipse([300, 300, 470, 470], fill=(*palette.shapes[0], 255))
     words = [w for w in name.split() if w[:1].isupper()] or [name]
-    initials = "".join(w[0] for w in words[-2:]).upper()
-    font = _font(230)
+    initials = initials or "".join(w[0] for w in words[-2:]).upper()
+    font_size = 230
+    font = _font(font_size)
     box = draw.textbbox((0, 0), initials, font=font)
+    while box[2] - box[0] > 420 and font_size > 60:  # three letters fit too
+        font_size -= 10
+        font = _font(font_size)
+        box = draw.textbbox((0, 0), initials, font=font)
     x = (size - (box[2] - box[0])) / 2 - box[0]
     y = (size - (box[3] - box[1])) / 2 - box[1] - 20
     draw.text((x, y), initials, font=font, fill=(255, 255, 255, 255))
@@ -149,12 +160,12 @@ def demo_picture(*, collection: Collection, kind: str, title: str, label: str = 
     )
 
 
-def demo_logo(*, collection: Collection, kind: str, name: str):
+def demo_logo(*, collection: Collection, kind: str, name: str, initials: str = ""):
     palette = PALETTES.get(kind, PALETTES["bibliotheek"])
     return demo_image_get_or_create(
         collection=collection,
         title=f"Logo {name}",
-        content=logo_draw(name=name, palette=palette),
+        content=logo_draw(name=name, palette=palette, initials=initials),
         extension="png",
         description=f"Logo van {name}",
     )
