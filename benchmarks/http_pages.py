@@ -602,13 +602,21 @@ def main() -> None:
     from django.core.management import call_command
 
     folder = Path(tempfile.mkdtemp(prefix="bench-http-"))
+    # Also on --reuse: a network built by older code gets the migrations added since.
+    call_command("migrate", verbosity=0)
     if not args.reuse:
-        call_command("migrate", verbosity=0)
         say("1. Network")
         network_build(sites=args.sites, events=args.events, records=args.records, folder=folder)
         content_add(events=args.events, records=args.records, folder=folder)
     urls = urls_by_page_type()
     wanted = [name.strip() for name in args.page_types.split(",") if name.strip()] or PAGE_TYPES
+    # The production settings' static storage serves hashed names from a manifest.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        cwd=ROOT,
+        env=project_env(database_url=url, redis_url=redis_url, cached=True),
+        check=True,
+    )
     if args.in_process:
         in_process(
             {name: urls[name] for name in wanted},
@@ -619,13 +627,6 @@ def main() -> None:
         return
     hosts = sorted({host for host, _path in urls["home"]})
     say("  URLs per page type: " + ", ".join(f"{n} {len(u)}" for n, u in urls.items()))
-    # The production settings' static storage serves hashed names from a manifest.
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
-        cwd=ROOT,
-        env=project_env(database_url=url, redis_url=redis_url, cached=True),
-        check=True,
-    )
     cache_forget(redis_url)
 
     say("2. Servers (gunicorn, 2 sync workers each)")
