@@ -59,11 +59,20 @@ def cards_render(*, items: list[AgendaItem], request, cards: CardCache | None = 
     if not items:
         return
     cards = cards or CardCache(request)
-    keys = {cards.key(card_parts(item)): item for item in items}
-    found = cache.get_many(list(keys))
+    cards_fill({cards.key(card_parts(item)): item for item in items}, request=request)
+
+
+def cards_fill(keyed: dict[str, AgendaItem], *, request) -> None:
+    """Set `item.html` of each card of `keyed` (cache key -> item) from the cache, rendering
+    the cards it lacks with the card template and storing them: one cache read and at most one
+    write for all. The agenda's key (`CardCache`) and the network agenda's
+    (network.fragments) differ in what they add to `card_parts`; the rendering is this one."""
+    if not keyed:
+        return
+    found = cache.get_many(list(keyed))
     missing = {}
-    template = None
-    for key, item in keys.items():
+    template = shell = None
+    for key, item in keyed.items():
         html = found.get(key)
         if html is None:
             if template is None:

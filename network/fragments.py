@@ -12,22 +12,18 @@ from collections.abc import Callable
 
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.template import Context
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Site
 
+from events.cards import cards_fill
 from events.selectors import AgendaItem, card_parts
 from home.generations import site_generation
-from home.shell import site_shell_for_request
 from network.forms import NETWORK_FILTER_FIELDS, NetworkAgendaFilterForm
 from network.selectors import COUNTS_SECONDS
 
-CARD_TEMPLATE = "events/components/event_card.html"
 FILTER_FIELDS_TEMPLATE = "network/components/filter_fields.html"
-# A card is kept this long at most; its key changes with everything it shows.
-CARD_SECONDS = 6 * 3600
 # Longer submitted values (a crafted query string) are rendered but not kept.
 FILTER_VALUE_CACHED_LENGTH = 20
 
@@ -51,7 +47,8 @@ def _card_key(*, item: AgendaItem, context_parts: tuple) -> str:
 
 def cards_render(*, items: list[AgendaItem], request: HttpRequest, map_generation: str) -> None:
     """Set each card's HTML (`item.html`), from the cache when the card is unchanged: one cache
-    read for all; the missing ones are rendered with the events app's card template."""
+    read for all; the missing ones are rendered by the events app (`events.cards.cards_fill`)
+    under the network's keys."""
     if not items:
         return
     site = Site.find_for_request(request)
@@ -61,22 +58,8 @@ def cards_render(*, items: list[AgendaItem], request: HttpRequest, map_generatio
         site_generation(site.pk) if site else 0,
         get_language() or "",
     )
-    keys = {_card_key(item=item, context_parts=context_parts): item for item in items}
-    found = cache.get_many(list(keys))
-    missing = {}
-    template = shell = None
-    for key, item in keys.items():
-        html = found.get(key)
-        if html is None:
-            if template is None:
-                template = get_template(CARD_TEMPLATE).template
-                shell = site_shell_for_request(request=request)
-            html = missing[key] = template.render(
-                Context({"item": item, "request": request, "shell": shell})
-            )
-        item.html = mark_safe(html)  # rendered by our own template, escaped there
-    if missing:
-        cache.set_many(missing, timeout=CARD_SECONDS)
+    keyed = {_card_key(item=item, context_parts=context_parts): item for item in items}
+    cards_fill(keyed, request=request)
 
 
 def filter_fields_html(

@@ -354,9 +354,9 @@ def test_network_agenda_filters_fold_behind_a_filters_button(network):
     assert active.select_one("details.filters").has_attr("data-filters-active")
 
 
-def _spy(monkeypatch, module, name: str) -> list:
-    """Record the calls of module.name (and still make them)."""
-    calls = []
+def _spy(monkeypatch, module, name: str, calls: list | None = None) -> list:
+    """Record the calls of module.name in `calls` (a new list by default), and still make them."""
+    calls = [] if calls is None else calls
     original = getattr(module, name)
 
     def spy(*args, **kwargs):
@@ -371,6 +371,7 @@ def _spy(monkeypatch, module, name: str) -> list:
 def test_network_agenda_cards_and_filters_come_from_the_cache_until_they_change(
     network, monkeypatch
 ):
+    from events import cards
     from network import fragments
     from network import models as network_models
 
@@ -378,6 +379,8 @@ def test_network_agenda_cards_and_filters_come_from_the_cache_until_they_change(
     first = _get(path)
     counted = _spy(monkeypatch, network_models, "_choices_count")
     templates = _spy(monkeypatch, fragments, "get_template")
+    # The cards are rendered by the events app (events.cards.cards_fill): the same list.
+    _spy(monkeypatch, cards, "get_template", calls=templates)
     again = _get(path)
     assert counted == [] and templates == []  # neither the options nor a card rendered again
     assert str(again.select_one("form.network-filters")) == str(
@@ -398,14 +401,14 @@ def test_network_agenda_cards_and_filters_come_from_the_cache_until_they_change(
     soup = _get(path)
     titles = [a.text for a in soup.select(".event-card .card__title a")]
     assert "Expo van het jaar" in titles and "Expo" not in titles
-    assert [args[0] for args, _kw in templates] == [fragments.CARD_TEMPLATE]  # one card
+    assert [args[0] for args, _kw in templates] == [cards.CARD_TEMPLATE]  # one card
     # A new theme: the counts changed, so do the fields.
     templates.clear()
     event.theme = PHOTO
     event.save_revision().publish()
     soup = _get(path)
     assert sorted(args[0] for args, _kw in templates) == [
-        fragments.CARD_TEMPLATE,
+        cards.CARD_TEMPLATE,
         fragments.FILTER_FIELDS_TEMPLATE,
     ]
     assert _option_counts(soup, "thema")[PHOTO] == len(_coming(theme=PHOTO)) == 3
