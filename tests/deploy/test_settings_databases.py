@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -46,7 +47,8 @@ def test_check_on_a_fresh_sqlite_database_prints_no_warning(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "W040" not in output
-    assert "System check identified no issues (1 silenced)." in output
+    # One W040 per model with a covering index, each silenced: no warning printed.
+    assert re.search(r"System check identified no issues \(\d+ silenced\)\.", output), output
 
 
 @pytest.mark.parametrize(
