@@ -455,6 +455,18 @@ def admin_client_central(central_editor) -> Client:
 
 
 @pytest.fixture
+def commit(django_capture_on_commit_callbacks) -> Callable[..., object]:
+    """`commit(fn, *args, **kwargs)`: call `fn` and run what it enqueued on commit (the
+    purges, the tasks) as the real commit would; the test's transaction still rolls back."""
+
+    def run(callable_, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return callable_(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def network_empty(db) -> None:
     """A network without sites, for the few tests about one (an empty site list, a first
     provisioning): removes the session network inside the test's transaction, which rolls

@@ -27,17 +27,6 @@ def fragments_on(settings):
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run what a change enqueues on commit (the purges) as the real commit would."""
-
-    def run(callable_, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return callable_(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def clock(monkeypatch):
     day = timezone.localdate() + dt.timedelta(days=3)
     moment = {"now": timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))}
