@@ -54,34 +54,10 @@ class Commands:
 
 
 @pytest.fixture
-def raw():
-    client = redis.Redis.from_url(REDIS_URL)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def redis_backend(settings):
+def redis_backend(redis_page_cache, settings):
     """The production backend on REDIS_URL with its own key prefix, the near cache on."""
-    if not REDIS_URL:
-        pytest.skip("REDIS_URL is not set: the near cache works with Redis only")
-    prefix = f"test-near-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "pagecache.backends.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
     settings.PAGECACHE_LOCAL_BYTES = 4 * 1024 * 1024
-    yield caches["default"]
-    near_caches_close()
-    client = redis.Redis.from_url(REDIS_URL)
-    names = list(client.scan_iter(match=f"{prefix}:*"))
-    if names:
-        client.delete(*names)
-    client.close()
+    return redis_page_cache
 
 
 def _near(backend) -> NearCache:
