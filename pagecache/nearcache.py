@@ -22,14 +22,19 @@ redirect mode). Values are kept unpickled, in a least-recently-used order bounde
 While the listener is not connected and subscribed, nothing is answered from here and nothing
 is kept: a dropped listener (Redis restarted, the network) clears the copy at once and the
 thread reconnects with a growing delay; requests meanwhile read Redis as without this module
-and never wait for the thread. Started lazily, by the first read in each process (after a
-fork, the parent's instance is left alone). See docs/caching.md."""
+and never wait for the thread. A listener that stays connected but delivers nothing (a
+half-open TCP connection after a network partition: its invalidations would be lost) is caught
+by its thread, which PINGs on the listener connection every `PING_SECONDS` of quiet: a pong that
+has not arrived `PING_TIMEOUT` later counts as a dropped listener. Requests never PING.
+Started lazily, by the first read in each process (after a fork, the parent's instance is left
+alone). See docs/caching.md."""
 
 from __future__ import annotations
 
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -49,6 +54,11 @@ BACKOFF_FIRST = 0.1
 BACKOFF_LONGEST = 30.0
 # How often the listener thread looks at its stop and reset flags while Redis is quiet.
 POLL_SECONDS = 1.0
+# The listener's liveness check: a PING after this many seconds without a message from Redis,
+# and how long its pong may take before the connection counts as hung. Stale pages can be
+# served at most about PING_SECONDS + PING_TIMEOUT after a connection hangs.
+PING_SECONDS = 5.0
+PING_TIMEOUT = 2.0
 
 _ABSENT = object()
 
@@ -56,12 +66,21 @@ _ABSENT = object()
 class NearCache:
     """The local copy of one Redis server's keys in this process (see the module docstring)."""
 
-    def __init__(self, *, pool: ConnectionPool, max_bytes: int) -> None:
+    def __init__(
+        self,
+        *,
+        pool: ConnectionPool,
+        max_bytes: int,
+        ping_seconds: float = PING_SECONDS,
+        ping_timeout: float = PING_TIMEOUT,
+    ) -> None:
         # Our own connections, RESP2 whatever redis-py's default: the listener receives the
         # invalidations as pub/sub messages, the reader's replies carry no push data.
         self._connection_kwargs = {**pool.connection_kwargs, "protocol": 2}
         self._connection_class = pool.connection_class
         self.max_bytes = max_bytes
+        self.ping_seconds = ping_seconds
+        self.ping_timeout = ping_timeout
         self.epoch = 0
         self.active = False
         self._lock = threading.Lock()
@@ -237,12 +256,33 @@ class NearCache:
             self.active = not self._reset.is_set() and not self._stop.is_set()
 
     def _listen(self) -> None:
+        """Handle invalidations until stopped or reset; raise when the connection closes or
+        does not answer a PING in time (the caller then clears the copy and reconnects)."""
         listener = self._listener
+        heard = time.monotonic()  # the last message from Redis
+        pinged: float | None = None  # when the PING now waiting for its pong was sent
         while not self._stop.is_set() and not self._reset.is_set():
-            if not listener.can_read(timeout=POLL_SECONDS):
+            now = time.monotonic()
+            if pinged is None and now - heard >= self.ping_seconds:
+                listener.send_command("PING")
+                pinged = now
+            if pinged is None:
+                wait = heard + self.ping_seconds - now
+            else:
+                wait = pinged + self.ping_timeout - now
+                if wait <= 0:
+                    raise ConnectionError(
+                        f"the listener did not answer a PING within {self.ping_timeout:g} s"
+                    )
+            if not listener.can_read(timeout=min(wait, POLL_SECONDS)):
                 continue
             message = listener.read_response()
-            if isinstance(message, list) and message and message[0] == b"message":
+            heard = time.monotonic()
+            if not isinstance(message, list) or not message:
+                continue
+            if message[0] == b"pong":  # a subscribed connection's reply to PING (RESP2)
+                pinged = None
+            elif message[0] == b"message":
                 payload = message[2]
                 self.invalidate([payload] if isinstance(payload, bytes) else payload)
 

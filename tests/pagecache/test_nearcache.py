@@ -6,6 +6,8 @@ listener, nothing is answered locally. Needs a real Redis (REDIS_URL)."""
 from __future__ import annotations
 
 import os
+import socket
+import threading
 import time
 import uuid
 
@@ -40,14 +42,17 @@ def _until(condition, seconds: float = 1.0) -> bool:
 
 
 class Commands:
-    """Every command any redis-py connection of this process sends (the listener only reads)."""
+    """Every command any redis-py connection sends from the test's thread (the requests); the
+    listener thread's own PINGs are not the requests' business."""
 
     def __init__(self, monkeypatch) -> None:
         self.sent: list[tuple] = []
         real = Connection.send_command
+        requests = threading.current_thread()
 
         def send_command(connection, *args, **kwargs):
-            self.sent.append(args)
+            if threading.current_thread() is requests:
+                self.sent.append(args)
             return real(connection, *args, **kwargs)
 
         monkeypatch.setattr(Connection, "send_command", send_command)
@@ -274,6 +279,114 @@ def test_the_bound_evicts_the_least_recently_used(near_cache, raw):
     raw.set(f"{prefix}big", b"y" * 10_000)
     assert near.fetch([f"{prefix}big"], _same) == [b"y" * 10_000]
     assert f"{prefix}big" not in near
+
+
+class Partition:
+    """A TCP stand-in in front of Redis that forwards everything until `hang()`; from then on
+    the connections that subscribed (the near cache's listener) stay open and deliver nothing
+    either way, as a half-open connection after a network partition does. `release()` ends it.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.upstream = (host, port)
+        self.hanging = threading.Event()
+        self.listener_pings = 0
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.sockets: list[socket.socket] = [self.server]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def hang(self) -> None:
+        self.hanging.set()
+
+    def release(self) -> None:
+        self.hanging.clear()
+
+    def close(self) -> None:
+        for sock in self.sockets:
+            sock.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _address = self.server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.upstream)
+            self.sockets += [client, upstream]
+            state = {"listener": False}
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(
+                    target=self._pump, args=(source, target, state, source is client), daemon=True
+                ).start()
+
+    def _pump(self, source, target, state, from_client: bool) -> None:
+        while True:
+            try:
+                data = source.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                break
+            if from_client and b"SUBSCRIBE" in data:
+                state["listener"] = True
+            elif from_client and state["listener"] and b"PING" in data:
+                self.listener_pings += 1
+            if state["listener"] and self.hanging.is_set():
+                continue  # swallowed
+            try:
+                target.sendall(data)
+            except OSError:
+                break
+        for sock in (source, target):
+            sock.close()
+
+
+@needs_redis
+def test_a_hung_listener_is_noticed_by_its_ping_and_replaced(raw):
+    """The listener's connection stays open but delivers nothing: an invalidation is lost, so
+    the copy may be stale. The unanswered PING empties it, requests go to Redis (the caller's
+    own read) until a new listener is subscribed, and local hits then resume."""
+    direct = redis.ConnectionPool.from_url(REDIS_URL).connection_kwargs
+    partition = Partition(direct.get("host", "127.0.0.1"), direct.get("port", 6379))
+    pool = redis.ConnectionPool(
+        **{**direct, "host": "127.0.0.1", "port": partition.port, "socket_timeout": 0.5}
+    )
+    near = NearCache(pool=pool, max_bytes=1024 * 1024, ping_seconds=0.05, ping_timeout=0.2)
+    key = f"test-near-{uuid.uuid4().hex}:page"
+    try:
+        near.get_many([])
+        assert _until(lambda: near.active, 3)
+        listener_id = near.listener_id
+        raw.set(key, b"old")
+        assert near.fetch([key], _same) == [b"old"]
+        # Answered PINGs keep the listener.
+        assert _until(lambda: partition.listener_pings >= 3)
+        assert (near.active, near.listener_id, near.get_many([key])) == (
+            True,
+            listener_id,
+            [b"old"],
+        )
+
+        partition.hang()
+        epoch = near.epoch
+        raw.set(key, b"new")  # its invalidation never arrives
+        assert _until(lambda: not near.active, 2), "the hung listener was not noticed"
+        assert near.epoch > epoch
+        assert near.stats()["keys"] == 0
+        # Meanwhile nothing local: the backend reads Redis through its pool.
+        assert near.get_many([key]) is None
+        assert near.fetch([key], _same) is None
+
+        partition.release()
+        assert _until(lambda: near.active and near.listener_id != listener_id, 3)
+        assert near.fetch([key], _same) == [b"new"]
+        assert near.get_many([key]) == [b"new"]
+    finally:
+        near.close()
+        partition.close()
+        pool.disconnect()
+        raw.delete(key)
 
 
 @needs_redis
