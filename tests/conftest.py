@@ -17,8 +17,10 @@ Consequences for test authors:
 - a test about a network without sites asks for `network_empty`;
 - a test that needs a third site provisions it itself (`site_provision`), inside its
   transaction; for a large network, `tests.factories.sitegen.bare_site_create` is cheap;
-- with `--reuse-db` (local runs only) the network of the previous run is reused, and the
-  browser checks then start their demo network on top of it.
+- with `--reuse-db` (local runs only) the test database is reused as the migrations left
+  it (each session puts that state back at its end) and the network is built anew (well under
+  a second); a database that an interrupted run left with data in it stops the session with
+  a hint to run once with `--create-db`.
 """
 
 from __future__ import annotations
@@ -268,16 +270,32 @@ def _database_setup_started() -> float:
     return time.perf_counter()
 
 
+def database_holds_data() -> bool:
+    """Whether the database holds more than the migrations put there (a tenant, a user)."""
+    return Tenant.objects.exists() or get_user_model().objects.exists()
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(_database_setup_started, django_db_setup, django_db_blocker):
-    """Create the test database (pytest-django), then build and commit the network once."""
+def django_db_setup(_database_setup_started, django_db_setup, django_db_blocker, django_db_keepdb):
+    """Create the test database (pytest-django), then build and commit the network once.
+
+    The state before the network (`NETWORK.migrated`) must be the one the migrations leave:
+    the browser checks build their demo network on it. A database reused with `--reuse-db`
+    is in that state because the session that used it before put it back at its end; one that
+    still holds data (an interrupted run, or a run of older code) cannot be taken back to it.
+    """
     NETWORK.blocker = django_db_blocker
     NETWORK.timings["database_create"] = time.perf_counter() - _database_setup_started
     with django_db_blocker.unblock():
         started = time.perf_counter()
+        if database_holds_data():
+            pytest.exit(
+                "The reused test database holds data of an earlier run that did not finish "
+                "(tenants or users): run once with --create-db.",
+                returncode=pytest.ExitCode.USAGE_ERROR,
+            )
         NETWORK.migrated = database_snapshot()
-        if not network_intact():  # with --reuse-db it is there already
-            network_build()
+        network_build()
         cache.clear()
         NETWORK.built = database_snapshot()
         # A `serialized_rollback` test would load Django's post-migration snapshot on top of the
@@ -287,6 +305,10 @@ def django_db_setup(_database_setup_started, django_db_setup, django_db_blocker)
         connection._test_serialized_contents = "[]"
         NETWORK.timings["network_build"] = time.perf_counter() - started
     yield
+    if django_db_keepdb:
+        # The next session that reuses the database starts from the post-migration state.
+        with django_db_blocker.unblock():
+            database_replace(NETWORK.migrated)
 
 
 # Files that take longest, handed out first (`--dist loadfile` gives files to the processes in
