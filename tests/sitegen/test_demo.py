@@ -2,6 +2,9 @@
 
 Logos on every site (the network and the regions too), social links in the footer, no
 activity on a public holiday, bodies with their own text, and per-town variety on the agenda.
+
+The network is the browser checks' (`demo_network`, tests/browser/conftest.py): built once per
+process and loaded from its snapshot by every module that asks for it.
 """
 
 import datetime as dt
@@ -9,7 +12,7 @@ from collections import Counter
 
 import pytest
 from bs4 import BeautifulSoup
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from events.demo import _dates_off_holidays, _events, _season, is_public_holiday
@@ -18,6 +21,7 @@ from events.recurrence import row_days
 from home.models import BrandingSettings, ContactSettings, SiteKind, Tenant
 from library_pages.models import NewsPage
 from sitegen.demo import DEMO_SITES, demo_network_build
+from tests.browser.conftest import DemoNetwork, demo_network  # noqa: F401
 
 CITIES = [demo.request.municipality for demo in DEMO_SITES]
 
@@ -79,8 +83,7 @@ def test_the_towns_get_different_activities_and_dates():
 
 
 @pytest.mark.django_db
-def test_the_demo_network_looks_like_real_sites(network_empty):
-    demo_network_build()
+def test_the_demo_network_looks_like_real_sites(demo_network: DemoNetwork):  # noqa: F811
     tenants = {tenant.slug: tenant for tenant in Tenant.objects.select_related("site")}
 
     # 1. Every site has a logo, the network and the regions too; the header shows it.
@@ -138,11 +141,17 @@ def test_the_demo_network_looks_like_real_sites(network_empty):
     assert titles.most_common(1)[0][1] <= 2, titles
     assert not [title for title in titles if "Digidokter" in title and title.count(" in ") == 0]
 
-    # Idempotent: a second build adds nothing and keeps the links.
+    # Idempotent: a second build adds nothing and keeps the links (with the settings of the
+    # first, which gave the sites the live server's port).
     counts = (EventPage.objects.count(), NewsPage.objects.count(), Occurrence.objects.count())
-    demo_network_build()
+    with override_settings(SITE_PORT=demo_network.port):
+        demo_network_build()
     assert (
         EventPage.objects.count(),
         NewsPage.objects.count(),
         Occurrence.objects.count(),
     ) == counts
+    assert (
+        ContactSettings.for_site(gent.site).facebook_url
+        == "https://www.facebook.com/bibliotheekgent"
+    )
