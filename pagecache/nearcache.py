@@ -264,7 +264,8 @@ class NearCache:
         while not self._stop.is_set() and not self._reset.is_set():
             now = time.monotonic()
             if pinged is None and now - heard >= self.ping_seconds:
-                listener.send_command("PING")
+                # No health check of redis-py's own: its PING would read our messages.
+                listener.send_command("PING", check_health=False)
                 pinged = now
             if pinged is None:
                 wait = heard + self.ping_seconds - now
