@@ -255,13 +255,9 @@ def _ordered_firsts(
     later_rows = matching.filter(start__gt=window_start).order_by("start", "page_id")
     batch = max(2 * wanted, ORDERED_BATCH_MIN)
     begun_limit = wanted + ORDERED_BEGUN_EXTRA
-    begun_part = begun_rows.annotate(part=Value(0)).values_list("part", "page_id", "start")
-    later_part = later_rows.annotate(part=Value(1)).values_list("part", "page_id", "start")
-    if connections[matching.db].features.supports_slicing_ordering_in_compound:
-        rows = list(begun_part[:begun_limit].union(later_part[:batch], all=True))
-    else:
-        # SQLite (the embedded default) allows no LIMIT inside a UNION: two queries.
-        rows = [*begun_part[:begun_limit], *later_part[:batch]]
+    rows = _ordered_rows(
+        matching, window_start=window_start, begun_limit=begun_limit, later_limit=batch
+    )
     # A UNION ALL promises no order across its parts: each part is put back in its own.
     begun: dict[int, dt.datetime] = {}
     for part, page_id, start in rows:
@@ -292,6 +288,85 @@ def _ordered_firsts(
         batch *= 2
         later = list(later_rows.values_list("start", "page_id")[read : read + batch])
     return firsts
+
+
+def _ordered_rows(
+    matching: QuerySet[Occurrence],
+    *,
+    window_start: dt.datetime,
+    begun_limit: int,
+    later_limit: int,
+) -> list[tuple[int, int, dt.datetime]]:
+    """(part, page id, start) of the first `begun_limit` rows of `matching` that have begun by
+    `window_start` (part 0, in page id order) and of the first `later_limit` rows after it
+    (part 1, in start order): one query on PostgreSQL (`_ordered_rows_sql`), two on SQLite."""
+    connection = connections[matching.db]
+    if connection.vendor == "postgresql":
+        where, params = _where_sql(matching)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _ordered_rows_sql(where),
+                [*params, window_start, begun_limit, *params, window_start, later_limit],
+            )
+            return cursor.fetchall()
+    return _ordered_rows_orm(
+        matching, window_start=window_start, begun_limit=begun_limit, later_limit=later_limit
+    )
+
+
+def _ordered_rows_orm(
+    matching: QuerySet[Occurrence],
+    *,
+    window_start: dt.datetime,
+    begun_limit: int,
+    later_limit: int,
+) -> list[tuple[int, int, dt.datetime]]:
+    """The rows of `_ordered_rows` through the ORM (the reference for `_ordered_rows_sql`)."""
+    begun_part = (
+        matching.filter(start__lte=window_start)
+        .order_by("page_id", "start")
+        .annotate(part=Value(0))
+        .values_list("part", "page_id", "start")
+    )
+    later_part = (
+        matching.filter(start__gt=window_start)
+        .order_by("start", "page_id")
+        .annotate(part=Value(1))
+        .values_list("part", "page_id", "start")
+    )
+    if connections[matching.db].features.supports_slicing_ordering_in_compound:
+        return list(begun_part[:begun_limit].union(later_part[:later_limit], all=True))
+    # SQLite (the embedded default) allows no LIMIT inside a UNION: two queries.
+    return [*begun_part[:begun_limit], *later_part[:later_limit]]
+
+
+def _where_sql(matching: QuerySet) -> tuple[str, list]:
+    """The condition of `matching` (rows of one table, joined to nothing: the free-text
+    filter is a subquery) as SQL and its parameters, compiled once for the agenda's fixed
+    statements: Django building and compiling the count and the two-part ordered read cost
+    more than PostgreSQL running them. Kept on the queryset (which is never changed in place:
+    a filter makes a new one), so the count and the ordered read compile it once."""
+    compiled = matching.__dict__.get("_agenda_where")
+    if compiled is None:
+        query = matching.query
+        sql, params = query.get_compiler(matching.db).compile(query.where)
+        compiled = matching.__dict__["_agenda_where"] = (sql, tuple(params))
+    return compiled[0], list(compiled[1])
+
+
+def _ordered_rows_sql(where: str) -> str:
+    """`_ordered_rows_orm` as one statement on the condition `where` (`_where_sql`).
+    Parameters: the condition's, the window's start, the limit of running rows; again the
+    condition's, the window's start, the limit of later rows."""
+    table = f'"{Occurrence._meta.db_table}"'
+    columns = f'{table}."page_id", {table}."start"'
+    return (
+        f'(SELECT 0, {columns} FROM {table} WHERE ({where}) AND {table}."start" <= %s '
+        f'ORDER BY {table}."page_id", {table}."start" LIMIT %s) '
+        "UNION ALL "
+        f'(SELECT 1, {columns} FROM {table} WHERE ({where}) AND {table}."start" > %s '
+        f'ORDER BY {table}."start", {table}."page_id" LIMIT %s)'
+    )
 
 
 def agenda_page(
@@ -342,9 +417,28 @@ def events_count(matching: QuerySet, *, bounded: bool) -> int:
     its last row (Occurrence.is_last) matches: that row ends last, and every other condition
     is on the event's own columns, the same on each of its rows. So the events are counted
     as rows, one per event, from the index of last rows; with an end, as distinct events."""
+    connection = connections[matching.db]
+    if connection.vendor != "postgresql":
+        return events_count_orm(matching, bounded=bounded)
+    where, params = _where_sql(matching)
+    with connection.cursor() as cursor:
+        cursor.execute(_events_count_sql(where, bounded=bounded), params)
+        return cursor.fetchone()[0]
+
+
+def events_count_orm(matching: QuerySet, *, bounded: bool) -> int:
+    """`events_count` through the ORM (the reference for `_events_count_sql`)."""
     if bounded:
         return matching.aggregate(total=Count("page_id", distinct=True))["total"]
     return matching.filter(is_last=True).count()
+
+
+def _events_count_sql(where: str, *, bounded: bool) -> str:
+    """`events_count_orm` as one statement on the condition `where` (`_where_sql`)."""
+    table = f'"{Occurrence._meta.db_table}"'
+    if bounded:
+        return f'SELECT COUNT(DISTINCT {table}."page_id") FROM {table} WHERE {where}'
+    return f'SELECT COUNT(*) FROM {table} WHERE ({where}) AND {table}."is_last"'
 
 
 def _matching_sessions(window: Q) -> Subquery:

@@ -1,0 +1,98 @@
+"""The agenda's count and ordered read run as fixed PostgreSQL statements on the filter's
+compiled condition (events.selectors._events_count_sql, _ordered_rows_sql): they read what
+the ORM's queries read, for every kind of filter, the free text included."""
+
+import datetime as dt
+
+import pytest
+from django.db import connections
+
+from events import selectors
+from events.models import Occurrence
+from tests.events.conftest import NOW
+from tests.factories.events import EventPageFactory, agenda_of, event_date
+
+TODAY = dt.date(2030, 1, 9)
+
+FILTERS = [
+    {},
+    {"wanneer": "week"},
+    {"wanneer": "vandaag"},
+    {"van": dt.date(2030, 1, 10), "tot": dt.date(2030, 2, 10)},
+    {"gratis": True},
+    {"leeftijd": 8},
+    {"leeftijdsgroep": "gezinnen"},
+    {"q": "Gelijk"},
+    {"q": "100%_"},
+    {"thema": "1.10.0.0.0", "gratis": True},
+]
+
+
+@pytest.fixture
+def statement_agenda(site_a, frozen_now):
+    """Running events (all day today, a long period), a series, events at the same moment,
+    later events with ages and prices."""
+    if connections[Occurrence.objects.db].vendor != "postgresql":
+        pytest.skip("the statements are PostgreSQL's; elsewhere the ORM runs the queries")
+    agenda = agenda_of(site_a.home)
+    EventPageFactory(parent=agenda, title="Hele dag", dates=[event_date(TODAY, None, None)])
+    EventPageFactory(
+        parent=agenda,
+        title="Tentoonstelling 100%_",
+        dates=[event_date(dt.date(2030, 1, 1), None, None, end_date=dt.date(2030, 3, 31))],
+        is_free=True,
+        theme="1.10.0.0.0",
+    )
+    for title in ("Gelijk B", "Gelijk A"):
+        EventPageFactory(
+            parent=agenda, title=title, dates=[event_date(dt.date(2030, 1, 10), "14:00")]
+        )
+    EventPageFactory(
+        parent=agenda,
+        title="Reeks",
+        dates=[event_date(TODAY + dt.timedelta(weeks=n)) for n in range(5)],
+        age_min=6,
+        age_max=12,
+    )
+    for number in range(6):
+        EventPageFactory(
+            parent=agenda,
+            title=f"Later {number}",
+            dates=[event_date(dt.date(2030, 1, 11) + dt.timedelta(days=3 * number))],
+            is_free=bool(number % 2),
+            age_min=18 if number % 3 == 0 else None,
+            theme="1.10.0.0.0" if number % 2 else "",
+        )
+    return agenda
+
+
+def _matching(agenda, filters):
+    return selectors.agenda_occurrences(index=agenda, filters=filters, now=NOW).order_by()
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_the_count_statement_counts_what_the_orm_counts(statement_agenda, filters):
+    matching = _matching(statement_agenda, filters)
+    for bounded in (False, True):
+        orm = selectors.events_count_orm(matching, bounded=bounded)
+        assert selectors.events_count(matching, bounded=bounded) == orm
+    if filters in ({}, {"q": "Gelijk"}):
+        assert orm > 0  # the filters that must match something do
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_the_ordered_statement_reads_what_the_orm_reads(statement_agenda, filters):
+    matching = _matching(statement_agenda, filters)
+    start, _end = selectors.when_window(filters=filters, now=NOW)
+    for begun_limit, later_limit in ((1, 2), (3, 4), (40, 40)):
+        limits = {"window_start": start, "begun_limit": begun_limit, "later_limit": later_limit}
+        raw = selectors._ordered_rows(matching, **limits)
+        orm = selectors._ordered_rows_orm(matching, **limits)
+        # a UNION ALL keeps no order across its parts: compare each part in its own order
+        for part, key in ((0, lambda row: (row[1], row[2])), (1, lambda row: (row[2], row[1]))):
+            assert sorted((r for r in raw if r[0] == part), key=key) == sorted(
+                (r for r in orm if r[0] == part), key=key
+            )
+        assert len(raw) == len(orm)
+    if not filters:
+        assert any(row[0] == 0 for row in raw) and any(row[0] == 1 for row in raw)
