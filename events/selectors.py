@@ -12,6 +12,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import (
+    BooleanField,
     Count,
     DateTimeField,
     Min,
@@ -23,7 +24,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.expressions import Col
+from django.db.models.expressions import Col, RawSQL
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -396,7 +397,9 @@ def agenda_page(
     if counted:
         # The number of events (for "N activiteiten" and the pages): one query over the
         # occurrence rows. The page itself comes from an early-stopping ordered read.
-        paginator.count = events_count(matching, bounded=end is not None)
+        paginator.count, matching = _events_counted(
+            matching, index=index, filters=filters, now=now, bounded=end is not None
+        )
         number = paginator.get_page(number).number
         if not paginator.count:
             return AgendaResult(page_obj=paginator.get_page(1))
@@ -426,6 +429,43 @@ def events_count(matching: QuerySet, *, bounded: bool) -> int:
         return cursor.fetchone()[0]
 
 
+def _events_counted(
+    matching: QuerySet[Occurrence],
+    *,
+    index: EventIndexPage,
+    filters: dict,
+    now: dt.datetime,
+    bounded: bool,
+) -> tuple[int, QuerySet[Occurrence]]:
+    """The number of events among `matching` rows, and the rows for the ordered read: the
+    same `matching`, except with free text on PostgreSQL. Then the text is matched once:
+    the events found (not just their number) stand in for it in the ordered read. Matched in
+    each query, it cost each of them a join of every event of the network (no index serves a
+    `LIKE '%...%'`)."""
+    if not filters.get("q") or connections[matching.db].vendor != "postgresql":
+        return events_count(matching, bounded=bounded), matching
+    found = events_found(matching, bounded=bounded)
+    others = {name: value for name, value in filters.items() if name != "q"}
+    rows = occurrences_matching(scope=agenda_scope(index=index), filters=others, now=now)
+    return len(found), rows.filter(_page_among(found)).order_by()
+
+
+def events_found(matching: QuerySet, *, bounded: bool) -> list[int]:
+    """The page ids of the events among `matching` rows, read as `events_count` counts them
+    (PostgreSQL)."""
+    where, params = _where_sql(matching)
+    with connections[matching.db].cursor() as cursor:
+        cursor.execute(_events_count_sql(where, bounded=bounded, ids=True), params)
+        return [page_id for (page_id,) in cursor.fetchall()]
+
+
+def _page_among(page_ids: list[int]) -> RawSQL:
+    """Occurrence rows of these events, as one array parameter (PostgreSQL): an `IN` list
+    of thousands of ids cost Django more to compile than the query took."""
+    table = Occurrence._meta.db_table
+    return RawSQL(f'"{table}"."page_id" = ANY(%s)', (page_ids,), output_field=BooleanField())
+
+
 def events_count_orm(matching: QuerySet, *, bounded: bool) -> int:
     """`events_count` through the ORM (the reference for `_events_count_sql`)."""
     if bounded:
@@ -433,12 +473,15 @@ def events_count_orm(matching: QuerySet, *, bounded: bool) -> int:
     return matching.filter(is_last=True).count()
 
 
-def _events_count_sql(where: str, *, bounded: bool) -> str:
-    """`events_count_orm` as one statement on the condition `where` (`_where_sql`)."""
+def _events_count_sql(where: str, *, bounded: bool, ids: bool = False) -> str:
+    """`events_count_orm` as one statement on the condition `where` (`_where_sql`); with
+    `ids`, the page ids it counts."""
     table = f'"{Occurrence._meta.db_table}"'
     if bounded:
-        return f'SELECT COUNT(DISTINCT {table}."page_id") FROM {table} WHERE {where}'
-    return f'SELECT COUNT(*) FROM {table} WHERE ({where}) AND {table}."is_last"'
+        what = f'DISTINCT {table}."page_id"' if ids else f'COUNT(DISTINCT {table}."page_id")'
+        return f"SELECT {what} FROM {table} WHERE {where}"
+    what = f'{table}."page_id"' if ids else "COUNT(*)"
+    return f'SELECT {what} FROM {table} WHERE ({where}) AND {table}."is_last"'
 
 
 def _matching_sessions(window: Q) -> Subquery:
@@ -739,7 +782,21 @@ def upcoming_events(
 
 
 def agenda_locations(*, index: EventIndexPage) -> list[tuple[str, str]]:
-    """The site's locations, for the location filter."""
+    """The site's locations, for the location filter: on PostgreSQL one fixed statement
+    (`_locations_sql`; Django compiling the two-table query cost more than running it),
+    elsewhere `agenda_locations_orm`."""
+    connection = connections[EventIndexPage.objects.db]
+    if connection.vendor != "postgresql":
+        return agenda_locations_orm(index=index)
+    home_path = index.path[: -index.steplen]
+    with connection.cursor() as cursor:
+        # treebeard paths are digits and capitals: nothing to escape in the pattern
+        cursor.execute(_locations_sql(), [f"{home_path}%"])
+        return [(str(pk), title) for pk, title in cursor.fetchall()]
+
+
+def agenda_locations_orm(*, index: EventIndexPage) -> list[tuple[str, str]]:
+    """`agenda_locations` through the ORM (the reference for `_locations_sql`)."""
     from library_pages.models import LocationPage
 
     home_path = index.path[: -index.steplen]
@@ -750,6 +807,20 @@ def agenda_locations(*, index: EventIndexPage) -> list[tuple[str, str]]:
         .order_by("title")
         .values_list("pk", "title")
     ]
+
+
+@functools.cache
+def _locations_sql() -> str:
+    """The live location pages under a path (parameter: the path and `%`), by title."""
+    from library_pages.models import LocationPage
+
+    location = LocationPage._meta.db_table
+    page = LocationPage._meta.get_field("page_ptr").related_model._meta.db_table
+    return (
+        f'SELECT p."id", p."title" FROM "{location}" l '
+        f'JOIN "{page}" p ON p."id" = l."page_ptr_id" '
+        'WHERE p."live" AND p."path"::text LIKE %s ORDER BY p."title"'
+    )
 
 
 # --- Event page -------------------------------------------------------------------------------

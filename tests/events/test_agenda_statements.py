@@ -96,3 +96,64 @@ def test_the_ordered_statement_reads_what_the_orm_reads(statement_agenda, filter
         assert len(raw) == len(orm)
     if not filters:
         assert any(row[0] == 0 for row in raw) and any(row[0] == 1 for row in raw)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"q": "Gelijk"},
+        {"q": "later"},
+        {"q": "later", "gratis": True},
+        {"q": "e", "van": dt.date(2030, 1, 10), "tot": dt.date(2030, 2, 10)},
+        {"q": "niets hiervan"},
+    ],
+)
+def test_free_text_is_matched_in_one_query_with_the_same_page(statement_agenda, filters):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    matching = _matching(statement_agenda, filters)
+    start, end = selectors.when_window(filters=filters, now=NOW)
+    for per_page, page_number in ((20, 1), (2, 2)):
+        with CaptureQueriesContext(connection) as captured:
+            found = selectors.agenda_page(
+                index=statement_agenda,
+                filters=filters,
+                per_page=per_page,
+                page_number=page_number,
+                now=NOW,
+            )
+        # the grouped read of every matching row, the free text in it (the reference)
+        expected = selectors._agenda_page_grouped(
+            matching, window_start=start, page_number=page_number, per_page=per_page, now=NOW
+        )
+        shown = [(item.event.pk, item.occurrence.start, item.count) for item in found.items]
+        assert shown == [
+            (item.event.pk, item.occurrence.start, item.count) for item in expected.items
+        ]
+        assert found.page_obj.paginator.count == selectors.events_count_orm(
+            matching, bounded=end is not None
+        )
+        assert found.page_obj.number == expected.page_obj.number
+        texts = [query["sql"] for query in captured if "LIKE" in query["sql"]]
+        assert len(texts) == 1, texts
+    if filters["q"] != "niets hiervan":
+        assert found.items
+
+
+def test_the_locations_statement_reads_what_the_orm_reads(statement_agenda, site_a, site_b):
+    from library_pages.models import LocationIndexPage
+    from tests.factories.pages import LocationPageFactory
+
+    for site, titles in ((site_a, ("Zuid", "Filiaal Noord", "Centrum")), (site_b, ("Elders",))):
+        parent = LocationIndexPage.objects.child_of(site.home).get()
+        for title in titles:
+            LocationPageFactory(parent=parent, title=title)
+    gone = LocationPageFactory(
+        parent=LocationIndexPage.objects.child_of(site_a.home).get(), title="Gesloten"
+    )
+    gone.unpublish()
+    found = selectors.agenda_locations(index=statement_agenda)
+    assert found == selectors.agenda_locations_orm(index=statement_agenda)
+    # the site's own live locations, by title
+    assert [title for _pk, title in found] == ["Centrum", "Filiaal Noord", "Zuid"]
