@@ -12,6 +12,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import (
+    BooleanField,
     Count,
     DateTimeField,
     Min,
@@ -23,7 +24,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.expressions import Col
+from django.db.models.expressions import Col, RawSQL
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -255,13 +256,9 @@ def _ordered_firsts(
     later_rows = matching.filter(start__gt=window_start).order_by("start", "page_id")
     batch = max(2 * wanted, ORDERED_BATCH_MIN)
     begun_limit = wanted + ORDERED_BEGUN_EXTRA
-    begun_part = begun_rows.annotate(part=Value(0)).values_list("part", "page_id", "start")
-    later_part = later_rows.annotate(part=Value(1)).values_list("part", "page_id", "start")
-    if connections[matching.db].features.supports_slicing_ordering_in_compound:
-        rows = list(begun_part[:begun_limit].union(later_part[:batch], all=True))
-    else:
-        # SQLite (the embedded default) allows no LIMIT inside a UNION: two queries.
-        rows = [*begun_part[:begun_limit], *later_part[:batch]]
+    rows = _ordered_rows(
+        matching, window_start=window_start, begun_limit=begun_limit, later_limit=batch
+    )
     # A UNION ALL promises no order across its parts: each part is put back in its own.
     begun: dict[int, dt.datetime] = {}
     for part, page_id, start in rows:
@@ -294,6 +291,85 @@ def _ordered_firsts(
     return firsts
 
 
+def _ordered_rows(
+    matching: QuerySet[Occurrence],
+    *,
+    window_start: dt.datetime,
+    begun_limit: int,
+    later_limit: int,
+) -> list[tuple[int, int, dt.datetime]]:
+    """(part, page id, start) of the first `begun_limit` rows of `matching` that have begun by
+    `window_start` (part 0, in page id order) and of the first `later_limit` rows after it
+    (part 1, in start order): one query on PostgreSQL (`_ordered_rows_sql`), two on SQLite."""
+    connection = connections[matching.db]
+    if connection.vendor == "postgresql":
+        where, params = _where_sql(matching)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _ordered_rows_sql(where),
+                [*params, window_start, begun_limit, *params, window_start, later_limit],
+            )
+            return cursor.fetchall()
+    return _ordered_rows_orm(
+        matching, window_start=window_start, begun_limit=begun_limit, later_limit=later_limit
+    )
+
+
+def _ordered_rows_orm(
+    matching: QuerySet[Occurrence],
+    *,
+    window_start: dt.datetime,
+    begun_limit: int,
+    later_limit: int,
+) -> list[tuple[int, int, dt.datetime]]:
+    """The rows of `_ordered_rows` through the ORM (the reference for `_ordered_rows_sql`)."""
+    begun_part = (
+        matching.filter(start__lte=window_start)
+        .order_by("page_id", "start")
+        .annotate(part=Value(0))
+        .values_list("part", "page_id", "start")
+    )
+    later_part = (
+        matching.filter(start__gt=window_start)
+        .order_by("start", "page_id")
+        .annotate(part=Value(1))
+        .values_list("part", "page_id", "start")
+    )
+    if connections[matching.db].features.supports_slicing_ordering_in_compound:
+        return list(begun_part[:begun_limit].union(later_part[:later_limit], all=True))
+    # SQLite (the embedded default) allows no LIMIT inside a UNION: two queries.
+    return [*begun_part[:begun_limit], *later_part[:later_limit]]
+
+
+def _where_sql(matching: QuerySet) -> tuple[str, list]:
+    """The condition of `matching` (rows of one table, joined to nothing: the free-text
+    filter is a subquery) as SQL and its parameters, compiled once for the agenda's fixed
+    statements: Django building and compiling the count and the two-part ordered read cost
+    more than PostgreSQL running them. Kept on the queryset (which is never changed in place:
+    a filter makes a new one), so the count and the ordered read compile it once."""
+    compiled = matching.__dict__.get("_agenda_where")
+    if compiled is None:
+        query = matching.query
+        sql, params = query.get_compiler(matching.db).compile(query.where)
+        compiled = matching.__dict__["_agenda_where"] = (sql, tuple(params))
+    return compiled[0], list(compiled[1])
+
+
+def _ordered_rows_sql(where: str) -> str:
+    """`_ordered_rows_orm` as one statement on the condition `where` (`_where_sql`).
+    Parameters: the condition's, the window's start, the limit of running rows; again the
+    condition's, the window's start, the limit of later rows."""
+    table = f'"{Occurrence._meta.db_table}"'
+    columns = f'{table}."page_id", {table}."start"'
+    return (
+        f'(SELECT 0, {columns} FROM {table} WHERE ({where}) AND {table}."start" <= %s '
+        f'ORDER BY {table}."page_id", {table}."start" LIMIT %s) '
+        "UNION ALL "
+        f'(SELECT 1, {columns} FROM {table} WHERE ({where}) AND {table}."start" > %s '
+        f'ORDER BY {table}."start", {table}."page_id" LIMIT %s)'
+    )
+
+
 def agenda_page(
     *,
     index: EventIndexPage,
@@ -321,7 +397,9 @@ def agenda_page(
     if counted:
         # The number of events (for "N activiteiten" and the pages): one query over the
         # occurrence rows. The page itself comes from an early-stopping ordered read.
-        paginator.count = events_count(matching, bounded=end is not None)
+        paginator.count, matching = _events_counted(
+            matching, index=index, filters=filters, now=now, bounded=end is not None
+        )
         number = paginator.get_page(number).number
         if not paginator.count:
             return AgendaResult(page_obj=paginator.get_page(1))
@@ -342,9 +420,68 @@ def events_count(matching: QuerySet, *, bounded: bool) -> int:
     its last row (Occurrence.is_last) matches: that row ends last, and every other condition
     is on the event's own columns, the same on each of its rows. So the events are counted
     as rows, one per event, from the index of last rows; with an end, as distinct events."""
+    connection = connections[matching.db]
+    if connection.vendor != "postgresql":
+        return events_count_orm(matching, bounded=bounded)
+    where, params = _where_sql(matching)
+    with connection.cursor() as cursor:
+        cursor.execute(_events_count_sql(where, bounded=bounded), params)
+        return cursor.fetchone()[0]
+
+
+def _events_counted(
+    matching: QuerySet[Occurrence],
+    *,
+    index: EventIndexPage,
+    filters: dict,
+    now: dt.datetime,
+    bounded: bool,
+) -> tuple[int, QuerySet[Occurrence]]:
+    """The number of events among `matching` rows, and the rows for the ordered read: the
+    same `matching`, except with free text on PostgreSQL. Then the text is matched once:
+    the events found (not just their number) stand in for it in the ordered read. Matched in
+    each query, it cost each of them a join of every event of the network (no index serves a
+    `LIKE '%...%'`)."""
+    if not filters.get("q") or connections[matching.db].vendor != "postgresql":
+        return events_count(matching, bounded=bounded), matching
+    found = events_found(matching, bounded=bounded)
+    others = {name: value for name, value in filters.items() if name != "q"}
+    rows = occurrences_matching(scope=agenda_scope(index=index), filters=others, now=now)
+    return len(found), rows.filter(_page_among(found)).order_by()
+
+
+def events_found(matching: QuerySet, *, bounded: bool) -> list[int]:
+    """The page ids of the events among `matching` rows, read as `events_count` counts them
+    (PostgreSQL)."""
+    where, params = _where_sql(matching)
+    with connections[matching.db].cursor() as cursor:
+        cursor.execute(_events_count_sql(where, bounded=bounded, ids=True), params)
+        return [page_id for (page_id,) in cursor.fetchall()]
+
+
+def _page_among(page_ids: list[int]) -> RawSQL:
+    """Occurrence rows of these events, as one array parameter (PostgreSQL): an `IN` list
+    of thousands of ids cost Django more to compile than the query took."""
+    table = Occurrence._meta.db_table
+    return RawSQL(f'"{table}"."page_id" = ANY(%s)', (page_ids,), output_field=BooleanField())
+
+
+def events_count_orm(matching: QuerySet, *, bounded: bool) -> int:
+    """`events_count` through the ORM (the reference for `_events_count_sql`)."""
     if bounded:
         return matching.aggregate(total=Count("page_id", distinct=True))["total"]
     return matching.filter(is_last=True).count()
+
+
+def _events_count_sql(where: str, *, bounded: bool, ids: bool = False) -> str:
+    """`events_count_orm` as one statement on the condition `where` (`_where_sql`); with
+    `ids`, the page ids it counts."""
+    table = f'"{Occurrence._meta.db_table}"'
+    if bounded:
+        what = f'DISTINCT {table}."page_id"' if ids else f'COUNT(DISTINCT {table}."page_id")'
+        return f"SELECT {what} FROM {table} WHERE {where}"
+    what = f'{table}."page_id"' if ids else "COUNT(*)"
+    return f'SELECT {what} FROM {table} WHERE ({where}) AND {table}."is_last"'
 
 
 def _matching_sessions(window: Q) -> Subquery:
@@ -645,7 +782,21 @@ def upcoming_events(
 
 
 def agenda_locations(*, index: EventIndexPage) -> list[tuple[str, str]]:
-    """The site's locations, for the location filter."""
+    """The site's locations, for the location filter: on PostgreSQL one fixed statement
+    (`_locations_sql`; Django compiling the two-table query cost more than running it),
+    elsewhere `agenda_locations_orm`."""
+    connection = connections[EventIndexPage.objects.db]
+    if connection.vendor != "postgresql":
+        return agenda_locations_orm(index=index)
+    home_path = index.path[: -index.steplen]
+    with connection.cursor() as cursor:
+        # treebeard paths are digits and capitals: nothing to escape in the pattern
+        cursor.execute(_locations_sql(), [f"{home_path}%"])
+        return [(str(pk), title) for pk, title in cursor.fetchall()]
+
+
+def agenda_locations_orm(*, index: EventIndexPage) -> list[tuple[str, str]]:
+    """`agenda_locations` through the ORM (the reference for `_locations_sql`)."""
     from library_pages.models import LocationPage
 
     home_path = index.path[: -index.steplen]
@@ -656,6 +807,20 @@ def agenda_locations(*, index: EventIndexPage) -> list[tuple[str, str]]:
         .order_by("title")
         .values_list("pk", "title")
     ]
+
+
+@functools.cache
+def _locations_sql() -> str:
+    """The live location pages under a path (parameter: the path and `%`), by title."""
+    from library_pages.models import LocationPage
+
+    location = LocationPage._meta.db_table
+    page = LocationPage._meta.get_field("page_ptr").related_model._meta.db_table
+    return (
+        f'SELECT p."id", p."title" FROM "{location}" l '
+        f'JOIN "{page}" p ON p."id" = l."page_ptr_id" '
+        'WHERE p."live" AND p."path"::text LIKE %s ORDER BY p."title"'
+    )
 
 
 # --- Event page -------------------------------------------------------------------------------

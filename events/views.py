@@ -96,6 +96,8 @@ def agenda(request, *, index: EventIndexPage):
     context = index.get_context(request)
     context.update(
         {
+            # the page's own URL, read once (the template's {% pageurl %} read it again each time)
+            "agenda_url": base_url,
             "filter_form": form,
             "filter_fields_html": _filter_fields_html(form=form, index=index),
             "filters_active": bool(filters),

@@ -13,58 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from events import selectors
 from events.selectors import card_parts
-from library_pages.models import LocationIndexPage
-from tests.events.conftest import NOW
-from tests.factories.events import EventPageFactory, agenda_of, event_date
-from tests.factories.images import ImageFactory
-from tests.factories.pages import LocationPageFactory
-
-TODAY = dt.date(2030, 1, 9)
-
-
-@pytest.fixture
-def card_agenda(site_a, frozen_now):
-    """Events that began before now, a series, a run of days, events at the same moment,
-    with and without a location page and an image, free ones and age ranges."""
-    agenda = agenda_of(site_a.home)
-    location = LocationPageFactory(
-        parent=LocationIndexPage.objects.child_of(site_a.home).get(), title="Filiaal Noord"
-    )
-    image = ImageFactory()
-    EventPageFactory(parent=agenda, title="Hele dag", dates=[event_date(TODAY, None, None)])
-    EventPageFactory(
-        parent=agenda,
-        title="Tentoonstelling",
-        dates=[event_date(dt.date(2030, 1, 1), None, None, end_date=dt.date(2030, 3, 31))],
-        is_free=True,
-        location_page=location,
-    )
-    for title in ("Gelijk B", "Gelijk A"):
-        EventPageFactory(
-            parent=agenda,
-            title=title,
-            dates=[event_date(dt.date(2030, 1, 10), "14:00")],
-            image=image,
-        )
-    EventPageFactory(
-        parent=agenda,
-        title="Reeks",
-        dates=[event_date(dt.date(2030, 1, 9) + dt.timedelta(weeks=n)) for n in range(6)],
-        age_min=6,
-        age_max=12,
-        location_page=location,
-    )
-    for number in range(5):
-        EventPageFactory(
-            parent=agenda,
-            title=f"Later {number}",
-            dates=[event_date(dt.date(2030, 1, 11) + dt.timedelta(days=3 * number))],
-            is_free=bool(number % 2),
-            age_min=18 if number % 3 == 0 else None,
-            image=image if number % 2 else None,
-        )
-    return agenda
-
+from tests.events.conftest import NOW, TODAY
+from tests.factories.events import EventPageFactory, event_date
 
 FILTERS = [
     {},
