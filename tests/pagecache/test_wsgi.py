@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -338,31 +336,8 @@ def test_production_and_runserver_serve_through_the_layer():
 # --- with Redis (REDIS_URL), the production backend ---------------------------------------------
 
 
-@pytest.fixture
-def redis_cache(settings):
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        pytest.skip("REDIS_URL is not set: the Redis backend's hit path is not tested")
-    prefix = f"test-wsgi-{uuid.uuid4().hex}"
-    # The read through the connection pool; the near cache's is tested in test_nearcache.py.
-    settings.PAGECACHE_LOCAL_BYTES = 0
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "pagecache.backends.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": prefix,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-    yield
-    client = redis.Redis.from_url(url)
-    names = list(client.scan_iter(match=f"{prefix}:*"))
-    if names:
-        client.delete(*names)
-
-
 def test_with_redis_a_hit_is_one_mget_without_django(
-    secure_settings, site_a, redis_cache, layer, django_app, monkeypatch
+    secure_settings, site_a, redis_page_cache, layer, django_app, monkeypatch
 ):
     https = {"HTTP_X_FORWARDED_PROTO": "https"}
     miss = call(layer, site_a.hostname, **https)
@@ -380,9 +355,12 @@ def test_with_redis_a_hit_is_one_mget_without_django(
 
 
 def test_with_redis_down_the_layer_passes_on_and_django_renders(
-    site_a, redis_cache, settings, layer, django_app, caplog
+    site_a, redis_page_cache, settings, layer, django_app, caplog
 ):
-    settings.CACHES["default"]["LOCATION"] = "redis://127.0.0.1:1/0"
+    # Reassigned, not changed in place: the backend was built from the setting already.
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}
+    }
     Outage.down = False
     try:
         with caplog.at_level(logging.ERROR):
