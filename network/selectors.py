@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -66,7 +67,10 @@ GENERATION_KEY = "network-map-generation"
 ROWS_GENERATION_KEY = "network-rows-generation"
 SHARD_GENERATION_KEY = "network-rows-generation:{}"
 # The counts of one shard under one set of filters and scope: shard, generations, digest.
-COUNTS_KEY = "network-counts:v2:{}:{}:{}"
+COUNTS_KEY = "network-counts:v3:{}:{}:{}"  # v3: entries carry their expiry
+# The sum of the shards in scope under one set of filters: a digest of what was asked and of
+# every generation (all rows, each shard, the network map).
+MERGED_COUNTS_KEY = "network-counts-merged:v1:{}"
 # A page of events read under one computation of the counts: token, offset, page size.
 PAGE_KEY = "network-page:{}:{}:{}"
 # The counts are computed and kept per shard of agendas: an event's publish retires the
@@ -481,7 +485,12 @@ def _counts_cached(
     the shard changes (its generation) or the network map does (a region's municipalities,
     a site's province or kind: the site filters then name other agendas). The shards not in
     the cache are counted in one query, which reads their agendas' rows only: after an
-    event's publish, one shard of thirty-two."""
+    event's publish, one shard of thirty-two.
+
+    The shards' sum is kept too, under every generation (MERGED_COUNTS_KEY): a request that
+    finds it reads one entry, not one per shard, and adds nothing up. It is kept no longer
+    than the first of its shards expires, so an ended event stays counted no longer than
+    through the shards alone."""
     asked = repr(
         (
             sorted(filters.items()),
@@ -491,6 +500,13 @@ def _counts_cached(
     )
     digest = hashlib.sha256(asked.encode()).hexdigest()[:32]
     every, generations = network_rows_generations()
+    merged_key = MERGED_COUNTS_KEY.format(
+        hashlib.sha256(" ".join((digest, every, *generations)).encode()).hexdigest()[:32]
+    )
+    merged = cache.get(merged_key)
+    if merged is not None:
+        counts, token, _expires = merged
+        return counts, token
     by_shard: dict[int, list[int]] = defaultdict(list)
     for agenda_id in agendas:
         by_shard[_shard(agenda_id)].append(agenda_id)
@@ -504,21 +520,23 @@ def _counts_cached(
         computed = _counts(
             rows=_rows_for(filters=filters, now=now, agendas=missing_agendas), windowed=windowed
         )
+        counted_at = time.time()
         for shard in missing:
+            timeout = COUNTS_SECONDS + shard * COUNTS_SECONDS // COUNTS_SHARDS
             # A token of this computation: what is rendered from these counts (the page of
             # events, the filter fields) is kept under the tokens of every shard.
-            entry = (computed.get(shard) or _counts_empty(), uuid.uuid4().hex)
+            entry = (computed.get(shard) or _counts_empty(), uuid.uuid4().hex, counted_at + timeout)
             entries[keys[shard]] = entry
-            cache.set(
-                keys[shard],
-                entry,
-                timeout=COUNTS_SECONDS + shard * COUNTS_SECONDS // COUNTS_SHARDS,
-            )
+            cache.set(keys[shard], entry, timeout=timeout)
     per_agenda, per_type, per_theme, per_age = _counts_empty()
     tokens = []
+    expires = time.time() + COUNTS_SECONDS
     for shard in sorted(keys):
-        (shard_agenda, shard_type, shard_theme, shard_age), token = entries[keys[shard]]
+        (shard_agenda, shard_type, shard_theme, shard_age), token, shard_expires = entries[
+            keys[shard]
+        ]
         tokens.append(token)
+        expires = min(expires, shard_expires)
         per_agenda.update(shard_agenda)
         for value, n in shard_type.items():
             per_type[value] = per_type.get(value, 0) + n
@@ -527,7 +545,11 @@ def _counts_cached(
         for slug, n in shard_age.items():
             per_age[slug] += n
     token = hashlib.sha256(" ".join(tokens).encode()).hexdigest()[:32] if tokens else digest
-    return (per_agenda, per_type, per_theme, per_age), token
+    counts = (per_agenda, per_type, per_theme, per_age)
+    remaining = expires - time.time()
+    if remaining >= 1:
+        cache.set(merged_key, (counts, token, expires), timeout=remaining)
+    return counts, token
 
 
 def _facets(

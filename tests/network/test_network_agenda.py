@@ -627,3 +627,69 @@ def test_age_groups_of_the_counts_are_the_events_age_filter(network):
             if network_selectors.age_group_fits(group, row.age_min, row.age_max)
         }
         assert fitting == selected, group.slug
+
+
+class _ReadCounter:
+    """The cache, with the keys each read asked for (network.selectors reads through it)."""
+
+    def __init__(self, real) -> None:
+        self._real = real
+        self.read: list[str] = []
+
+    def get(self, key, *args, **kwargs):
+        self.read.append(key)
+        return self._real.get(key, *args, **kwargs)
+
+    def get_many(self, keys, *args, **kwargs):
+        self.read.extend(keys)
+        return self._real.get_many(keys, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def reads(self, prefix: str) -> int:
+        return sum(1 for key in self.read if key.startswith(prefix))
+
+
+@pytest.mark.django_db
+def test_a_warm_request_reads_the_merged_counts_not_each_shard(network, monkeypatch):
+    """A warm request reads the generations and the one merged entry of its counts; after an
+    event of one shard changes it reads the shards, counts that shard only, and gives the
+    database's numbers, which the next request reads merged again."""
+    agenda_a, agenda_b = agenda_of(network["site_a"].home), agenda_of(network["site_b"].home)
+    _shards_apart(monkeypatch, agenda_a, agenda_b)
+    path = _agenda_path(network["tenant"])
+    _get(path)
+    counter = _ReadCounter(network_selectors.cache)
+    monkeypatch.setattr(network_selectors, "cache", counter)
+    counted = _spy(monkeypatch, network_selectors, "_rows_for")
+    soup = _get(path)
+    assert counter.reads("network-counts-merged:") == 1
+    assert counter.reads("network-counts:") == 0  # no shard's entry
+    assert counted == []
+    assert _option_counts(soup, "thema")[PAINTING] == len(_coming(theme=PAINTING)) == 3
+
+    # Agenda B's exhibition gets another theme: its shard only is counted again.
+    event = EventPage.objects.get(pk=network["events"]["b_exhibition"].pk)
+    event.theme = PHOTO
+    event.save_revision().publish()
+    counter.read.clear()
+    soup = _get(path)
+    assert counter.reads("network-counts-merged:") == 1
+    assert counter.reads("network-counts:") == 2  # both shards' entries, one read
+    # The counts of agenda B's shard, then the page of events over every agenda.
+    assert [kwargs["agendas"] for _args, kwargs in counted] == [
+        [agenda_b.pk],
+        sorted([agenda_a.pk, agenda_b.pk]),
+    ]
+    assert _option_counts(soup, "thema")[PAINTING] == len(_coming(theme=PAINTING)) == 2
+    assert _option_counts(soup, "thema")[PHOTO] == len(_coming(theme=PHOTO)) == 3
+    assert int(soup.select_one("[data-total]")["data-total"]) == len(_coming()) == 5
+
+    counter.read.clear()
+    counted.clear()
+    again = _get(path)
+    assert counter.reads("network-counts-merged:") == 1
+    assert counter.reads("network-counts:") == 0
+    assert counted == []
+    assert _option_counts(again, "thema") == _option_counts(soup, "thema")
