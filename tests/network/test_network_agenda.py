@@ -653,9 +653,12 @@ class _ReadCounter:
 
 @pytest.mark.django_db
 def test_a_warm_request_reads_the_merged_counts_not_each_shard(network, monkeypatch):
-    """A warm request reads the generations and the one merged entry of its counts; after an
-    event of one shard changes it reads the shards, counts that shard only, and gives the
-    database's numbers, which the next request reads merged again."""
+    """A warm request reads the generations only (its process kept the counts' summary), or
+    the one merged entry in another process; after an event of one shard changes it reads
+    the shards, counts that shard only and gives the database's numbers, which the next
+    request reads merged again. Nothing is kept beyond the shards' lifetime."""
+    import time
+
     agenda_a, agenda_b = agenda_of(network["site_a"].home), agenda_of(network["site_b"].home)
     _shards_apart(monkeypatch, agenda_a, agenda_b)
     path = _agenda_path(network["tenant"])
@@ -664,10 +667,17 @@ def test_a_warm_request_reads_the_merged_counts_not_each_shard(network, monkeypa
     monkeypatch.setattr(network_selectors, "cache", counter)
     counted = _spy(monkeypatch, network_selectors, "_rows_for")
     soup = _get(path)
-    assert counter.reads("network-counts-merged:") == 1
-    assert counter.reads("network-counts:") == 0  # no shard's entry
+    assert counter.reads("network-counts") == 0  # neither the merged entry nor a shard's
     assert counted == []
     assert _option_counts(soup, "thema")[PAINTING] == len(_coming(theme=PAINTING)) == 3
+    network_selectors._process_counts.clear()  # as in another process
+    again = _get(path)
+    assert counter.reads("network-counts-merged:") == 1
+    assert counter.reads("network-counts:") == 0
+    assert counted == []
+    assert str(again.select_one("form.network-filters")) == str(
+        soup.select_one("form.network-filters")
+    )
 
     # Agenda B's exhibition gets another theme: its shard only is counted again.
     event = EventPage.objects.get(pk=network["events"]["b_exhibition"].pk)
@@ -689,7 +699,13 @@ def test_a_warm_request_reads_the_merged_counts_not_each_shard(network, monkeypa
     counter.read.clear()
     counted.clear()
     again = _get(path)
-    assert counter.reads("network-counts-merged:") == 1
-    assert counter.reads("network-counts:") == 0
+    assert counter.reads("network-counts") == 0
     assert counted == []
     assert _option_counts(again, "thema") == _option_counts(soup, "thema")
+
+    # Past the longest life of a shard (COUNTS_SECONDS and up to as much again), every shard
+    # is counted again: neither the merged entry nor the process's summary outlives them.
+    later = time.time() + 2 * network_selectors.COUNTS_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    _get(path)
+    assert counted[0][1]["agendas"] == sorted([agenda_a.pk, agenda_b.pk])
