@@ -482,6 +482,10 @@ class _CountsKeys:
     generations: list[str]
     merged: str
 
+    @property
+    def complete(self) -> bool:
+        return bool(self.every) and all(self.generations)
+
 
 def _counts_keys(*, filters: dict, site_ids: set[int] | None, network: NetworkMap) -> _CountsKeys:
     """One cache read: the generations of the rows."""
@@ -521,7 +525,7 @@ def _counts_cached(
     finds it reads one entry, not one per shard, and adds nothing up. It is kept no longer
     than the first of its shards expires, so an ended event stays counted no longer than
     through the shards alone."""
-    merged = cache.get(keys.merged)
+    merged = cache.get(keys.merged) if keys.complete else None
     if merged is not None:
         return merged
     by_shard: dict[int, list[int]] = defaultdict(list)
@@ -565,7 +569,7 @@ def _counts_cached(
     token = hashlib.sha256(" ".join(tokens).encode()).hexdigest()[:32] if tokens else keys.digest
     counts = (per_agenda, per_type, per_theme, per_age)
     remaining = expires - time.time()
-    if remaining >= 1:
+    if remaining >= 1 and keys.complete:
         cache.set(keys.merged, (counts, token, expires), timeout=remaining)
     return counts, token, expires
 
@@ -599,9 +603,10 @@ def _counts_summary(
     agendas: Callable[[], list[int]],
 ) -> _CountsSummary:
     keys = _counts_keys(filters=filters, site_ids=site_ids, network=network)
-    # The facets' labels are in the request's language.
-    kept = f"{keys.merged}:{get_language()}"
-    summary = _process_counts.get(kept)
+    # Without every generation (the cache unreachable) the key would not change with the
+    # rows: nothing is kept then. The facets' labels are in the request's language.
+    kept = f"{keys.merged}:{get_language()}" if keys.complete else ""
+    summary = _process_counts.get(kept) if kept else None
     if summary is not None and summary.expires > time.time():
         return summary
     counts, token, expires = _counts_cached(
@@ -617,10 +622,10 @@ def _counts_summary(
         ),
         expires=expires,
     )
-    _process_counts.pop(kept, None)
-    while len(_process_counts) >= PROCESS_COUNTS_KEPT:
-        del _process_counts[next(iter(_process_counts))]  # the oldest
-    _process_counts[kept] = summary
+    if kept:
+        if len(_process_counts) >= PROCESS_COUNTS_KEPT:
+            _process_counts.clear()  # as the map's: simple, and safe between threads
+        _process_counts[kept] = summary
     return summary
 
 

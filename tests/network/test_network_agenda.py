@@ -709,3 +709,37 @@ def test_a_warm_request_reads_the_merged_counts_not_each_shard(network, monkeypa
     monkeypatch.setattr(time, "time", lambda: later)
     _get(path)
     assert counted[0][1]["agendas"] == sorted([agenda_a.pk, agenda_b.pk])
+
+
+class _DownCache:
+    """A cache that cannot be reached, as the tolerant Redis backend answers then: every read
+    misses, every write is lost."""
+
+    def get(self, key, default=None, *args, **kwargs):
+        return default
+
+    def get_many(self, keys, *args, **kwargs):
+        return {}
+
+    def set(self, *args, **kwargs) -> None:
+        return None
+
+    def add(self, *args, **kwargs) -> bool:
+        return False
+
+    def set_many(self, *args, **kwargs) -> list:
+        return []
+
+
+@pytest.mark.django_db
+def test_with_the_cache_down_the_counts_are_not_kept_in_the_process(network, monkeypatch):
+    """The cache unreachable: no generation is read, so the counts' keys would not change with
+    the rows; the process keeps no summary of them then, and every request counts."""
+    path = _agenda_path(network["tenant"])
+    _get(path)  # the network map, kept by the process
+    monkeypatch.setattr(network_selectors, "cache", _DownCache())
+    assert _option_counts(_get(path), "thema")[PHOTO] == len(_coming(theme=PHOTO)) == 2
+    event = EventPage.objects.get(pk=network["events"]["b_exhibition"].pk)
+    event.theme = PHOTO
+    event.save_revision().publish()
+    assert _option_counts(_get(path), "thema")[PHOTO] == len(_coming(theme=PHOTO)) == 3
