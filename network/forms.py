@@ -4,9 +4,11 @@ dropped with a Dutch message and the other filters still apply."""
 
 import re
 from html import escape
+from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +45,21 @@ class ListSelect(forms.Select):
         return mark_safe(f"<select{flatatt(final)}>{options}</select>")  # noqa: S308
 
 
+class _Normal(BaseChoiceIterator):
+    """Choices already in Django's normal form (value and label pairs): a field and its widget
+    take them as they are, where Django normalises a list twice (the field's choices and its
+    widget's), walking each of the 1,100 options of every request's form."""
+
+    def __init__(self, choices: list[tuple[str, Any]]) -> None:
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
+
+
 class NetworkAgendaFilterForm(AgendaFilterForm):
     provincie = forms.ChoiceField(label=_("Provincie"), required=False)
     regio = forms.ChoiceField(label=_("Regio"), required=False)
@@ -54,21 +71,26 @@ class NetworkAgendaFilterForm(AgendaFilterForm):
         del self.fields["locatie"]
         for field in self.fields.values():
             if isinstance(field, forms.ChoiceField):
-                field.widget = ListSelect(attrs=field.widget.attrs, choices=field.choices)
+                field.widget = ListSelect(attrs=field.widget.attrs, choices=_Normal(field.choices))
         everything = [("", _("Alle"))]
         labels = dict(SiteKind.choices)
-        self.fields["soort"].choices = everything + [(k, labels[k]) for k in EVENT_SITE_KINDS]
-        self.fields["gemeente"].choices = everything + network.municipalities()
+        self.fields["soort"].choices = _Normal(
+            everything + [(k, labels[k]) for k in EVENT_SITE_KINDS]
+        )
+        self.fields["gemeente"].choices = _Normal(everything + network.municipalities())
         if scoped:
             # A regional agenda: its own region and province, only the municipality varies.
             del self.fields["provincie"]
             del self.fields["regio"]
         else:
-            self.fields["provincie"].choices = everything + list(Province.choices)
-            self.fields["regio"].choices = everything + [
-                (region.slug, region.name)
-                for region in sorted(network.regions.values(), key=lambda region: region.name)
-            ]
+            self.fields["provincie"].choices = _Normal(everything + list(Province.choices))
+            self.fields["regio"].choices = _Normal(
+                everything
+                + [
+                    (region.slug, region.name)
+                    for region in sorted(network.regions.values(), key=lambda region: region.name)
+                ]
+            )
 
 
 NIS_CODE = re.compile(r"^\d{5}$")

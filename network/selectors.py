@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,7 @@ from django.db.models import (
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from wagtail.models import Page, PageViewRestriction, Site
 
 from events import taxonomy
@@ -66,7 +68,10 @@ GENERATION_KEY = "network-map-generation"
 ROWS_GENERATION_KEY = "network-rows-generation"
 SHARD_GENERATION_KEY = "network-rows-generation:{}"
 # The counts of one shard under one set of filters and scope: shard, generations, digest.
-COUNTS_KEY = "network-counts:v2:{}:{}:{}"
+COUNTS_KEY = "network-counts:v3:{}:{}:{}"  # v3: entries carry their expiry
+# The sum of the shards in scope under one set of filters: a digest of what was asked and of
+# every generation (all rows, each shard, the network map).
+MERGED_COUNTS_KEY = "network-counts-merged:v1:{}"
 # A page of events read under one computation of the counts: token, offset, page size.
 PAGE_KEY = "network-page:{}:{}:{}"
 # The counts are computed and kept per shard of agendas: an event's publish retires the
@@ -466,22 +471,24 @@ def _counts(*, rows: QuerySet[NetworkOccurrence], windowed: bool) -> dict[int, C
     return result
 
 
-def _counts_cached(
-    *,
-    filters: dict,
-    now: dt.datetime,
-    agendas: list[int],
-    windowed: bool,
-    site_ids: set[int] | None,
-    network: NetworkMap,
-) -> tuple[Counts, str]:
-    """The counts of the agendas in scope and a token of their computation.
+@dataclass(frozen=True)
+class _CountsKeys:
+    """Where the counts of one set of filters and scope are kept: `digest` names what was
+    asked (filters, scope, network map), `every` and `generations` the rows' generations,
+    `merged` the sum of the shards under all of them."""
 
-    Kept per shard of agendas (COUNTS_SHARDS), COUNTS_SECONDS and more, until an event of
-    the shard changes (its generation) or the network map does (a region's municipalities,
-    a site's province or kind: the site filters then name other agendas). The shards not in
-    the cache are counted in one query, which reads their agendas' rows only: after an
-    event's publish, one shard of thirty-two."""
+    digest: str
+    every: str
+    generations: list[str]
+    merged: str
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.every) and all(self.generations)
+
+
+def _counts_keys(*, filters: dict, site_ids: set[int] | None, network: NetworkMap) -> _CountsKeys:
+    """One cache read: the generations of the rows."""
     asked = repr(
         (
             sorted(filters.items()),
@@ -491,34 +498,67 @@ def _counts_cached(
     )
     digest = hashlib.sha256(asked.encode()).hexdigest()[:32]
     every, generations = network_rows_generations()
+    merged = MERGED_COUNTS_KEY.format(
+        hashlib.sha256(" ".join((digest, every, *generations)).encode()).hexdigest()[:32]
+    )
+    return _CountsKeys(digest=digest, every=every, generations=generations, merged=merged)
+
+
+def _counts_cached(
+    *,
+    keys: _CountsKeys,
+    filters: dict,
+    now: dt.datetime,
+    agendas: list[int],
+    windowed: bool,
+) -> tuple[Counts, str, float]:
+    """The counts of the agendas in scope, a token of their computation and when they expire
+    (a time.time()).
+
+    Kept per shard of agendas (COUNTS_SHARDS), COUNTS_SECONDS and more, until an event of
+    the shard changes (its generation) or the network map does (a region's municipalities,
+    a site's province or kind: the site filters then name other agendas). The shards not in
+    the cache are counted in one query, which reads their agendas' rows only: after an
+    event's publish, one shard of thirty-two.
+
+    The shards' sum is kept too, under every generation (`keys.merged`): a request that
+    finds it reads one entry, not one per shard, and adds nothing up. It is kept no longer
+    than the first of its shards expires, so an ended event stays counted no longer than
+    through the shards alone."""
+    merged = cache.get(keys.merged) if keys.complete else None
+    if merged is not None:
+        return merged
     by_shard: dict[int, list[int]] = defaultdict(list)
     for agenda_id in agendas:
         by_shard[_shard(agenda_id)].append(agenda_id)
-    keys = {
-        shard: COUNTS_KEY.format(shard, every + generations[shard], digest) for shard in by_shard
+    shard_keys = {
+        shard: COUNTS_KEY.format(shard, keys.every + keys.generations[shard], keys.digest)
+        for shard in by_shard
     }
-    entries = cache.get_many(list(keys.values()))
-    missing = [shard for shard, key in keys.items() if key not in entries]
+    entries = cache.get_many(list(shard_keys.values()))
+    missing = [shard for shard, key in shard_keys.items() if key not in entries]
     if missing:
         missing_agendas = [agenda_id for shard in missing for agenda_id in by_shard[shard]]
         computed = _counts(
             rows=_rows_for(filters=filters, now=now, agendas=missing_agendas), windowed=windowed
         )
+        counted_at = time.time()
         for shard in missing:
+            timeout = COUNTS_SECONDS + shard * COUNTS_SECONDS // COUNTS_SHARDS
             # A token of this computation: what is rendered from these counts (the page of
             # events, the filter fields) is kept under the tokens of every shard.
-            entry = (computed.get(shard) or _counts_empty(), uuid.uuid4().hex)
-            entries[keys[shard]] = entry
-            cache.set(
-                keys[shard],
-                entry,
-                timeout=COUNTS_SECONDS + shard * COUNTS_SECONDS // COUNTS_SHARDS,
-            )
+            entry = (computed.get(shard) or _counts_empty(), uuid.uuid4().hex, counted_at + timeout)
+            entries[shard_keys[shard]] = entry
+            cache.set(shard_keys[shard], entry, timeout=timeout)
     per_agenda, per_type, per_theme, per_age = _counts_empty()
     tokens = []
-    for shard in sorted(keys):
-        (shard_agenda, shard_type, shard_theme, shard_age), token = entries[keys[shard]]
+    expires = time.time() + COUNTS_SECONDS
+    for shard in sorted(shard_keys):
+        (shard_agenda, shard_type, shard_theme, shard_age), token, shard_expires = entries[
+            shard_keys[shard]
+        ]
         tokens.append(token)
+        expires = min(expires, shard_expires)
         per_agenda.update(shard_agenda)
         for value, n in shard_type.items():
             per_type[value] = per_type.get(value, 0) + n
@@ -526,8 +566,67 @@ def _counts_cached(
             per_theme[value] = per_theme.get(value, 0) + n
         for slug, n in shard_age.items():
             per_age[slug] += n
-    token = hashlib.sha256(" ".join(tokens).encode()).hexdigest()[:32] if tokens else digest
-    return (per_agenda, per_type, per_theme, per_age), token
+    token = hashlib.sha256(" ".join(tokens).encode()).hexdigest()[:32] if tokens else keys.digest
+    counts = (per_agenda, per_type, per_theme, per_age)
+    remaining = expires - time.time()
+    if remaining >= 1 and keys.complete:
+        cache.set(keys.merged, (counts, token, expires), timeout=remaining)
+    return counts, token, expires
+
+
+@dataclass(frozen=True)
+class _CountsSummary:
+    """What a request takes from the counts: the total, the facets, the key of the filter
+    fields (`_counts_digest`) and the token of the pages of events read under them."""
+
+    token: str
+    total: int
+    facets: dict[str, list[FacetValue]]
+    counts_key: str
+    expires: float
+
+
+# The summaries of the counts this process computed last, by their merged key (every
+# generation, the filters, scope and map): exact as the cached entry is, kept no longer.
+# A warm request then reads the generations only; the facets are shared, read-only.
+_process_counts: dict[str, _CountsSummary] = {}
+PROCESS_COUNTS_KEPT = 64
+
+
+def _counts_summary(
+    *,
+    filters: dict,
+    now: dt.datetime,
+    windowed: bool,
+    site_ids: set[int] | None,
+    network: NetworkMap,
+    agendas: Callable[[], list[int]],
+) -> _CountsSummary:
+    keys = _counts_keys(filters=filters, site_ids=site_ids, network=network)
+    # Without every generation (the cache unreachable) the key would not change with the
+    # rows: nothing is kept then. The facets' labels are in the request's language.
+    kept = f"{keys.merged}:{get_language()}" if keys.complete else ""
+    summary = _process_counts.get(kept) if kept else None
+    if summary is not None and summary.expires > time.time():
+        return summary
+    counts, token, expires = _counts_cached(
+        keys=keys, filters=filters, now=now, agendas=agendas(), windowed=windowed
+    )
+    total, facets = _facets(network=network, counts=counts, scoped=site_ids is not None)
+    summary = _CountsSummary(
+        token=token,
+        total=total,
+        facets=facets,
+        counts_key=_counts_digest(
+            filters=filters, site_ids=site_ids, network=network, counts=counts
+        ),
+        expires=expires,
+    )
+    if kept:
+        if len(_process_counts) >= PROCESS_COUNTS_KEPT:
+            _process_counts.clear()  # as the map's: simple, and safe between threads
+        _process_counts[kept] = summary
+    return summary
 
 
 def _facets(
@@ -693,24 +792,26 @@ def network_agenda_page(
         site_id = site.pk
     site_ids = scope_site_ids(network=network, site_id=site_id)
     start, end = when_window(filters=filters, now=now)
-    agendas = agenda_ids(network=network, filters=filters, site_ids=site_ids)
-    counts, counts_token = _counts_cached(
+    agendas = functools.cache(
+        lambda: agenda_ids(network=network, filters=filters, site_ids=site_ids)
+    )
+    summary = _counts_summary(
         filters=filters,
         now=now,
-        agendas=agendas,
         windowed=end is not None,
         site_ids=site_ids,
         network=network,
+        agendas=agendas,
     )
-    total, facets = _facets(network=network, counts=counts, scoped=site_ids is not None)
+    total = summary.total
     page_obj = Paginator(_Counted(total), per_page).get_page(page_number)
     page_rows: list[dict] = []
     if total:
         offset = page_obj.start_index() - 1
-        key = PAGE_KEY.format(counts_token, offset, per_page)
+        key = PAGE_KEY.format(summary.token, offset, per_page)
         page_rows = cache.get(key)
         if page_rows is None:
-            rows = _rows_for(filters=filters, now=now, agendas=agendas)
+            rows = _rows_for(filters=filters, now=now, agendas=agendas())
             page_rows = _page_rows_counted(
                 rows=rows, start=start, offset=offset, per_page=per_page, total=total
             )
@@ -724,10 +825,8 @@ def network_agenda_page(
         page_obj=page_obj,
         items=items,
         total=total,
-        facets=facets,
-        counts_key=_counts_digest(
-            filters=filters, site_ids=site_ids, network=network, counts=counts
-        ),
+        facets=summary.facets,
+        counts_key=summary.counts_key,
     )
 
 

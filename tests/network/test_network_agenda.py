@@ -627,3 +627,119 @@ def test_age_groups_of_the_counts_are_the_events_age_filter(network):
             if network_selectors.age_group_fits(group, row.age_min, row.age_max)
         }
         assert fitting == selected, group.slug
+
+
+class _ReadCounter:
+    """The cache, with the keys each read asked for (network.selectors reads through it)."""
+
+    def __init__(self, real) -> None:
+        self._real = real
+        self.read: list[str] = []
+
+    def get(self, key, *args, **kwargs):
+        self.read.append(key)
+        return self._real.get(key, *args, **kwargs)
+
+    def get_many(self, keys, *args, **kwargs):
+        self.read.extend(keys)
+        return self._real.get_many(keys, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def reads(self, prefix: str) -> int:
+        return sum(1 for key in self.read if key.startswith(prefix))
+
+
+@pytest.mark.django_db
+def test_a_warm_request_reads_the_merged_counts_not_each_shard(network, monkeypatch):
+    """A warm request reads the generations only (its process kept the counts' summary), or
+    the one merged entry in another process; after an event of one shard changes it reads
+    the shards, counts that shard only and gives the database's numbers, which the next
+    request reads merged again. Nothing is kept beyond the shards' lifetime."""
+    import time
+
+    agenda_a, agenda_b = agenda_of(network["site_a"].home), agenda_of(network["site_b"].home)
+    _shards_apart(monkeypatch, agenda_a, agenda_b)
+    path = _agenda_path(network["tenant"])
+    _get(path)
+    counter = _ReadCounter(network_selectors.cache)
+    monkeypatch.setattr(network_selectors, "cache", counter)
+    counted = _spy(monkeypatch, network_selectors, "_rows_for")
+    soup = _get(path)
+    assert counter.reads("network-counts") == 0  # neither the merged entry nor a shard's
+    assert counted == []
+    assert _option_counts(soup, "thema")[PAINTING] == len(_coming(theme=PAINTING)) == 3
+    network_selectors._process_counts.clear()  # as in another process
+    again = _get(path)
+    assert counter.reads("network-counts-merged:") == 1
+    assert counter.reads("network-counts:") == 0
+    assert counted == []
+    assert str(again.select_one("form.network-filters")) == str(
+        soup.select_one("form.network-filters")
+    )
+
+    # Agenda B's exhibition gets another theme: its shard only is counted again.
+    event = EventPage.objects.get(pk=network["events"]["b_exhibition"].pk)
+    event.theme = PHOTO
+    event.save_revision().publish()
+    counter.read.clear()
+    soup = _get(path)
+    assert counter.reads("network-counts-merged:") == 1
+    assert counter.reads("network-counts:") == 2  # both shards' entries, one read
+    # The counts of agenda B's shard, then the page of events over every agenda.
+    assert [kwargs["agendas"] for _args, kwargs in counted] == [
+        [agenda_b.pk],
+        sorted([agenda_a.pk, agenda_b.pk]),
+    ]
+    assert _option_counts(soup, "thema")[PAINTING] == len(_coming(theme=PAINTING)) == 2
+    assert _option_counts(soup, "thema")[PHOTO] == len(_coming(theme=PHOTO)) == 3
+    assert int(soup.select_one("[data-total]")["data-total"]) == len(_coming()) == 5
+
+    counter.read.clear()
+    counted.clear()
+    again = _get(path)
+    assert counter.reads("network-counts") == 0
+    assert counted == []
+    assert _option_counts(again, "thema") == _option_counts(soup, "thema")
+
+    # Past the longest life of a shard (COUNTS_SECONDS and up to as much again), every shard
+    # is counted again: neither the merged entry nor the process's summary outlives them.
+    later = time.time() + 2 * network_selectors.COUNTS_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    _get(path)
+    assert counted[0][1]["agendas"] == sorted([agenda_a.pk, agenda_b.pk])
+
+
+class _DownCache:
+    """A cache that cannot be reached, as the tolerant Redis backend answers then: every read
+    misses, every write is lost."""
+
+    def get(self, key, default=None, *args, **kwargs):
+        return default
+
+    def get_many(self, keys, *args, **kwargs):
+        return {}
+
+    def set(self, *args, **kwargs) -> None:
+        return None
+
+    def add(self, *args, **kwargs) -> bool:
+        return False
+
+    def set_many(self, *args, **kwargs) -> list:
+        return []
+
+
+@pytest.mark.django_db
+def test_with_the_cache_down_the_counts_are_not_kept_in_the_process(network, monkeypatch):
+    """The cache unreachable: no generation is read, so the counts' keys would not change with
+    the rows; the process keeps no summary of them then, and every request counts."""
+    path = _agenda_path(network["tenant"])
+    _get(path)  # the network map, kept by the process
+    monkeypatch.setattr(network_selectors, "cache", _DownCache())
+    assert _option_counts(_get(path), "thema")[PHOTO] == len(_coming(theme=PHOTO)) == 2
+    event = EventPage.objects.get(pk=network["events"]["b_exhibition"].pk)
+    event.theme = PHOTO
+    event.save_revision().publish()
+    assert _option_counts(_get(path), "thema")[PHOTO] == len(_coming(theme=PHOTO)) == 3
