@@ -481,18 +481,22 @@ def _add_social_links(tenant: Tenant, demo: DemoSite) -> None:
         contact.save(update_fields=changed)
 
 
+def _add_default_image(tenant: Tenant) -> None:
+    """The picture of cards without one of their own, only where the site has none. The
+    network's and regions' agendas show other sites' events: without it, an imported event
+    without a picture was the one card without an image."""
+    branding = BrandingSettings.for_site(tenant.site)
+    if branding.default_image_id is None:
+        branding.default_image = _picture_maker(tenant)(tenant.site.site_name, "")
+        branding.save(update_fields=["default_image"])
+
+
 def _add_branding_pictures(tenant: Tenant) -> None:
     """Logo, default picture and home page hero, each only where the site has none."""
     site = tenant.site
     picture = _picture_maker(tenant)
     _add_logo(tenant)
-    branding = BrandingSettings.for_site(site)
-    changed = []
-    if branding.default_image_id is None:
-        branding.default_image = picture(site.site_name, "")
-        changed.append("default_image")
-    if changed:
-        branding.save(update_fields=changed)
+    _add_default_image(tenant)
     home = HomePage.objects.get(pk=site.root_page_id)
     if home.hero_image_id is None:
         title, alt = HERO_TEXT.get(tenant.kind, HERO_TEXT[SiteKind.LIBRARY])
@@ -620,9 +624,10 @@ def demo_network_build() -> list[DemoLogin]:
     slugs = [demo.request.slug for demo in DEMO_SITES]
     for tenant in Tenant.objects.filter(slug__in=slugs).select_related("site", "collection"):
         _add_branding_pictures(tenant)
-    # The network and the regions: a logo like the other sites'.
+    # The network and the regions: a logo and a default picture like the other sites'.
     for tenant in Tenant.objects.filter(
         kind__in=(SiteKind.NETWORK, SiteKind.REGIONAL_LIBRARY, SiteKind.REGIONAL_CULTURE)
     ).select_related("site", "collection"):
         _add_logo(tenant)
+        _add_default_image(tenant)
     return logins

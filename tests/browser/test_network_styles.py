@@ -99,7 +99,7 @@ def test_header_logo_keeps_its_shape_and_the_footer_ends_a_short_page(
     logo = page.eval_on_selector(
         "img.site-header__logo",
         """(img) => ({shown: img.clientWidth / img.clientHeight,
-                     natural: img.naturalWidth / img.naturalHeight})""",
+                     natural: img.getAttribute("width") / img.getAttribute("height")})""",
     )
     page.set_viewport_size({"width": 1280, "height": 1600})
     footer_bottom = page.eval_on_selector(
