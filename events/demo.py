@@ -140,6 +140,8 @@ def _events(today: dt.date, kind: str, city: str) -> list[dict]:
                 "die er pas later kwamen.",
                 "Na de lezing is er tijd voor vragen en een drankje. Heb je zelf oude foto's "
                 "van je buurt? Breng ze mee: we scannen ze graag voor de beeldbank.",
+                "De zaal heeft veertig plaatsen: schrijf je hieronder in, voor jezelf of met "
+                "z'n tweeën. Is het volzet, dan kom je op de wachtlijst.",
             ),
             "event_type": "0.3.2.0.0",
             "theme": "1.11.0.0.0",
@@ -148,7 +150,11 @@ def _events(today: dt.date, kind: str, city: str) -> list[dict]:
                 {"name": "Basistarief", "price": 5.0},
                 {"name": "Met UiTPAS", "price": 1.0},
             ],
-            "booking_email": "info@bib.example",
+            # Online registration (the registration engine), so the demo shows an event with
+            # its registration form next to the courses.
+            "registration_required": True,
+            "capacity": 40,
+            "max_places_per_registration": 2,
             "dates": [
                 EventDate(
                     start_date=today + dt.timedelta(days=9),

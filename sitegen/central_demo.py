@@ -111,13 +111,15 @@ def demo_central_content_add() -> None:
         },
     )
     now = timezone.now()
+    # A campaign of every month: the demo's teaser runs for a year, so a campaign tied to one
+    # month ("in maart ...") read wrong for the other eleven.
     Campaign.objects.get_or_create(
-        title="Jeugdboekenmaand",
+        title="Boekstart",
         defaults={
-            "message": "In maart draait alles in de bib rond jeugdboeken: lezingen, "
-            "workshops en voorleesmomenten.",
-            "link_url": "https://www.jeugdboekenmaand.be",
-            "link_label": "Ontdek het programma",
+            "message": "Baby's en peuters ontdekken boeken samen met hun ouders. Haal je "
+            "gratis Boekstartpakket in de bib.",
+            "link_url": "https://www.boekstart.be",
+            "link_label": "Meer over Boekstart",
             "style": CampaignStyle.TEASER,
             "audience": Audience.KIND,
             "target_kind": SiteKind.LIBRARY,

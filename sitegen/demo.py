@@ -50,6 +50,8 @@ class DemoLocation:
     service_hours: tuple[tuple[str, int, str, str], ...] = ()
     phone: str = ""
     email: str = ""
+    # The location page's intro: what the place is, under its name.
+    intro: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,10 @@ DEMO_SITES = (
                     (6, "10:00", "17:00", True),
                 ),
                 (("Makerspace", 2, "14:00", "18:00"), ("Makerspace", 5, "10:00", "16:00")),
+                intro=(
+                    "De hoofdbibliotheek aan de Schelde, met een leescafé, "
+                    "een makerspace en vijf verdiepingen boeken, strips en films."
+                ),
             ),
             DemoLocation(
                 "Filiaal Sint-Amandsberg",
@@ -117,6 +123,7 @@ DEMO_SITES = (
                 "51.063000",
                 "3.749000",
                 STANDARD_WEEK,
+                intro="Een buurtbibliotheek met een ruime jeugdafdeling, kranten en tijdschriften.",
             ),
         ),
         (
@@ -131,13 +138,13 @@ DEMO_SITES = (
                 ),
             ),
             (
-                "Voorleesuurtje in de herfstvakantie",
+                "Voorleesuurtje op woensdag",
                 "Elke woensdag lezen we voor aan kinderen van 4 tot 8.",
                 (
-                    "Tijdens de herfstvakantie staan griezelverhalen en spookachtige "
-                    "prentenboeken op het programma, niet te eng voor de kleinsten.",
-                    "Kom verkleed als heks, spook of vleermuis: wie verkleed komt, krijgt een "
-                    "bladwijzer om zelf in te kleuren.",
+                    "Een voorlezer kiest telkens een paar prentenboeken: grappige, spannende "
+                    "en soms een beetje griezelige, maar nooit te eng voor de kleinsten.",
+                    "Na het voorlezen kleuren de kinderen een bladwijzer bij het verhaal. "
+                    "Ouders en grootouders luisteren gezellig mee.",
                 ),
             ),
             (
@@ -188,6 +195,10 @@ DEMO_SITES = (
                     (0, "08:00", "10:00", True),
                     (1, "08:00", "10:00", True),
                 ),
+                intro=(
+                    "De hoofdbibliotheek van Leuven, met een grote "
+                    "jeugdafdeling en een studiezaal van 120 plaatsen."
+                ),
             ),
         ),
         (
@@ -229,6 +240,7 @@ DEMO_SITES = (
                 "51.210000",
                 "3.224000",
                 STANDARD_WEEK,
+                intro="De stadsbibliotheek in het hart van Brugge, met een neogotische leeszaal.",
             ),
         ),
         (
@@ -271,6 +283,10 @@ DEMO_SITES = (
                 "50.934000",
                 "5.330000",
                 STANDARD_WEEK,
+                intro=(
+                    "De bibliotheek aan het Kapermolenpark, met "
+                    "een leestuin en werkplekken met computers."
+                ),
             ),
         ),
         (
@@ -317,6 +333,10 @@ DEMO_SITES = (
                     (3, "13:00", "17:00", False),
                     (4, "13:00", "17:00", False),
                     (5, "18:30", "01:00", False),
+                ),
+                intro=(
+                    "Een theaterzaal, een foyer en een "
+                    "expozaal voor theater, muziek, film en tentoonstellingen."
                 ),
             ),
         ),
@@ -366,11 +386,15 @@ DEMO_SITES = (
                     (3, "09:00", "21:00", False),
                     (4, "09:00", "17:00", False),
                 ),
+                intro=(
+                    "Het gemeenschapscentrum van Schaarbeek, met zalen "
+                    "te huur, een tuin en een cafetaria."
+                ),
             ),
         ),
         (
             (
-                "Buurtfeest in september",
+                "Buurtfeest in de tuin",
                 "Kom mee feesten in de tuin van De Kriekelaar.",
                 (
                     "Een hele namiddag muziek, een rommelmarkt en eten uit de keukens van "
@@ -457,18 +481,22 @@ def _add_social_links(tenant: Tenant, demo: DemoSite) -> None:
         contact.save(update_fields=changed)
 
 
+def _add_default_image(tenant: Tenant) -> None:
+    """The picture of cards without one of their own, only where the site has none. The
+    network's and regions' agendas show other sites' events: without it, an imported event
+    without a picture was the one card without an image."""
+    branding = BrandingSettings.for_site(tenant.site)
+    if branding.default_image_id is None:
+        branding.default_image = _picture_maker(tenant)(tenant.site.site_name, "")
+        branding.save(update_fields=["default_image"])
+
+
 def _add_branding_pictures(tenant: Tenant) -> None:
     """Logo, default picture and home page hero, each only where the site has none."""
     site = tenant.site
     picture = _picture_maker(tenant)
     _add_logo(tenant)
-    branding = BrandingSettings.for_site(site)
-    changed = []
-    if branding.default_image_id is None:
-        branding.default_image = picture(site.site_name, "")
-        changed.append("default_image")
-    if changed:
-        branding.save(update_fields=changed)
+    _add_default_image(tenant)
     home = HomePage.objects.get(pk=site.root_page_id)
     if home.hero_image_id is None:
         title, alt = HERO_TEXT.get(tenant.kind, HERO_TEXT[SiteKind.LIBRARY])
@@ -492,7 +520,7 @@ def _add_locations(tenant: Tenant, demo: DemoSite) -> None:
             city=spec.city,
             latitude=spec.latitude,
             longitude=spec.longitude,
-            intro=f"Welkom in {spec.title}.",
+            intro=spec.intro or f"Welkom in {spec.title}.",
             accessibility="<p>Rolstoeltoegankelijk, met aangepast toilet en ringleiding "
             "aan de balie.</p>",
             unstaffed_info="Tijdens de onbemande uren kom je binnen met je lidkaart.",
@@ -596,9 +624,10 @@ def demo_network_build() -> list[DemoLogin]:
     slugs = [demo.request.slug for demo in DEMO_SITES]
     for tenant in Tenant.objects.filter(slug__in=slugs).select_related("site", "collection"):
         _add_branding_pictures(tenant)
-    # The network and the regions: a logo like the other sites'.
+    # The network and the regions: a logo and a default picture like the other sites'.
     for tenant in Tenant.objects.filter(
         kind__in=(SiteKind.NETWORK, SiteKind.REGIONAL_LIBRARY, SiteKind.REGIONAL_CULTURE)
     ).select_related("site", "collection"):
         _add_logo(tenant)
+        _add_default_image(tenant)
     return logins

@@ -87,3 +87,37 @@ def test_network_map_markers_show_and_stay_out_of_the_tab_order(
     assert all(marker["loaded"] for marker in markers), "a marker's picture did not load"
     assert all(marker["tabindex"] is None for marker in markers)
     assert shadows == []
+
+
+def test_header_logo_keeps_its_shape_and_the_footer_ends_a_short_page(
+    browser: Browser, demo_network: DemoNetwork
+):
+    """At 375 px the network's long name squeezed its square logo to 29 x 48 px (Lighthouse:
+    image-aspect-ratio), and below the short network home a white band followed the footer."""
+    page = _page(browser, 375)
+    page.goto(demo_network.sites["netwerk"].root_url + "/", wait_until="load")
+    # The live server serves no media: the logo becomes a drawn square of the rendition's
+    # size, loaded as the real one is (an image that is not loaded does not shrink).
+    logo = page.eval_on_selector(
+        "img.site-header__logo",
+        """async (img) => {
+            const canvas = document.createElement("canvas");
+            canvas.width = img.getAttribute("width");
+            canvas.height = img.getAttribute("height");
+            canvas.getContext("2d").fillRect(0, 0, canvas.width, canvas.height);
+            img.parentElement.querySelectorAll("source").forEach((source) => source.remove());
+            img.removeAttribute("srcset");
+            img.src = canvas.toDataURL();
+            await img.decode();
+            return {shown: img.clientWidth / img.clientHeight,
+                    natural: img.naturalWidth / img.naturalHeight};
+        }""",
+    )
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    footer_bottom = page.eval_on_selector(
+        "footer.site-footer", "(footer) => footer.getBoundingClientRect().bottom"
+    )
+    page.context.close()
+    assert logo["natural"] > 0
+    assert abs(logo["shown"] - logo["natural"]) < 0.05, logo
+    assert footer_bottom >= 1600 - 1

@@ -58,10 +58,10 @@ def test_copies_link_to_their_branch_with_its_opening_status(site_a, records, cl
             "Bibliotheek De Krook",
             krook.relative_url(site_a.site),
             "Nu open tot 17:00",
-            ["", "ROWL", "Beschikbaar"],
+            ["Beschikbaar", "ROWL", ""],
         ),
         # No location has this branch: plain text, no link, no status, no error.
-        ("Sint-Amandsberg", None, None, ["", "ROWL", "Uitgeleend"]),
+        ("Sint-Amandsberg", None, None, ["Uitgeleend", "ROWL", ""]),
     ]
 
 

@@ -76,8 +76,8 @@ def test_record_page_fields_json_ld_availability_and_reserve_link(site_a, record
     assert data["datePublished"] == "2019"
     rows = [[td.get_text(strip=True) for td in tr.select("td")] for tr in soup.select("tbody tr")]
     assert rows == [
-        ["De Krook", "", "ROWL", "Beschikbaar"],
-        ["Sint-Amandsberg", "", "ROWL", "Uitgeleend"],
+        ["De Krook", "Beschikbaar", "ROWL", ""],
+        ["Sint-Amandsberg", "Uitgeleend", "ROWL", ""],
     ]
     reserve = soup.find("a", string="Reserveer in Mijn Bibliotheek")
     assert reserve["href"] == "https://gent.bibliotheek.be/reserveren?id=900001&isbn=9789076957906"
