@@ -693,6 +693,13 @@ def main() -> None:
         check=True,
     )
     if args.in_process:
+        # The storage may have read the manifest before it existed (a fresh checkout: the
+        # migrations' checks run first): read it again.
+        from django.contrib.staticfiles.storage import staticfiles_storage
+
+        if hasattr(staticfiles_storage, "load_manifest"):
+            manifest = staticfiles_storage.load_manifest()
+            staticfiles_storage.hashed_files, staticfiles_storage.manifest_hash = manifest
         in_process(
             {name: urls[name] for name in wanted},
             renders=args.renders,
