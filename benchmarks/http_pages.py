@@ -805,7 +805,6 @@ def main() -> None:
         f"{'x bare':>8}{'CPU ms':>8} | {'warm req/s':>10}{'p50 ms':>8}{'p99 ms':>8}"
         f"{'x bare':>8}{'CPU ms':>8} | {'bare CPU us':>11}"
     )
-    say("uncached 'first' and 'warm' below; cached and bare as above")
     say(header)
     say("-" * len(header))
     for name, count, failures, runs, first, bare_rate in rows:
