@@ -18,10 +18,13 @@ overrides; the benchmark uses its own key prefix). Creates a fresh database
      (config.wsgi without the page cache's WSGI layer: hits answered by the middleware);
   3. runs wrk (a Lua script that rotates over the hostnames of every site) per page type:
      bare Django, cached (after one request to every URL), cached without the WSGI layer and
-     uncached, all in this run, and prints req/s, p50 and p99 and the ratio of req/s to bare
-     Django. The project's runs send `Accept-Encoding: gzip` as every browser does (cached
-     pages are stored compressed and answered as stored); one more cached run without it
-     (`plain x`: the page decompressed for each answer) shows the other case;
+     uncached, all in this run, and prints req/s, p50 and p99, the ratio of req/s to bare
+     Django and the workers' CPU time per request. The project's runs send
+     `Accept-Encoding: gzip` as every browser does (cached pages are stored compressed and
+     answered as stored); one more cached run without it (`plain x`: the page decompressed
+     for each answer) shows the other case. Uncached has two figures: `first`, one request
+     per URL before anything else asked for it (timed; as after a purge of the page), and
+     `warm`, wrk after every URL was requested (as a site's pages are between purges);
   4. worker memory (RSS of the two workers) of a fresh project server after 10,000 requests
      spread over every hostname, and after 10,000 over 6 hostnames.
 """
@@ -30,6 +33,7 @@ import argparse
 import concurrent.futures
 import contextlib
 import http.client  # noqa: F401
+import math
 import os
 import shutil
 import signal
@@ -39,6 +43,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -378,6 +383,15 @@ def project_env(*, database_url: str, redis_url: str, cached: bool) -> dict[str,
 
 # What the project's runs send, as browsers do (bare Django's answer is not compressed either way).
 BROWSER_ENCODING = "gzip, deflate, br"
+# The measured runs of each page type: (kind, server, Accept-Encoding). Bare Django follows them.
+RUN_KINDS = (
+    ("cached", "cached", BROWSER_ENCODING),
+    # The same without Accept-Encoding: each answer decompressed from the entry.
+    ("plain", "cached", ""),
+    # Hits answered by PageCacheMiddleware (no pagecache.wsgi layer): the layer's gain.
+    ("middleware", "middleware", BROWSER_ENCODING),
+    ("uncached", "uncached", BROWSER_ENCODING),
+)
 
 
 def wrk(
@@ -436,6 +450,67 @@ def fetch_all(
 
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
         return sum(1 for status in pool.map(fetch, urls) if status != 200)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One measured run against one server: req/s, latency percentiles (ms), answers other
+    than 2xx/3xx, requests, and the workers' CPU time per request (seconds)."""
+
+    rate: float
+    p50: float
+    p99: float
+    errors: int
+    requests: int
+    cpu: float
+
+
+@dataclass(frozen=True)
+class Runner:
+    """The settings every wrk run of this benchmark shares."""
+
+    folder: Path
+    duration: int
+    connections: int
+
+    def measure(
+        self,
+        server: "Server",
+        urls: list[tuple[str, str]],
+        *,
+        accept_encoding: str = "",
+        duration: int | None = None,
+    ) -> Run:
+        """wrk rotating over `urls` for `duration` seconds, with the workers' CPU time."""
+        before = server.worker_cpu_seconds()
+        rate, p50, p99, errors, requests = wrk(
+            port=server.port,
+            urls=urls,
+            duration=duration or self.duration,
+            connections=self.connections,
+            folder=self.folder,
+            accept_encoding=accept_encoding,
+        )
+        cpu = (server.worker_cpu_seconds() - before) / max(requests, 1)
+        return Run(rate, p50, p99, errors, requests, cpu)
+
+    def warm(self, server: "Server", urls: list[tuple[str, str]], accept_encoding: str) -> None:
+        """Unrecorded: every worker past its first requests of these URLs."""
+        self.measure(server, urls, accept_encoding=accept_encoding, duration=2)
+
+    def first_requests(
+        self, server: "Server", urls: list[tuple[str, str]], *, accept_encoding: str
+    ) -> Run:
+        """One request per URL, `connections` at a time, timed: the first render of each URL
+        on this server (no latency percentiles)."""
+        before = server.worker_cpu_seconds()
+        started = time.monotonic()
+        errors = fetch_all(
+            server.port, urls, workers=self.connections, accept_encoding=accept_encoding
+        )
+        elapsed = time.monotonic() - started
+        cpu = (server.worker_cpu_seconds() - before) / len(urls)
+        return Run(len(urls) / elapsed, math.nan, math.nan, errors, len(urls), cpu)
 
 
 # --- in-process timing -------------------------------------------------------------------------
@@ -618,6 +693,13 @@ def main() -> None:
         check=True,
     )
     if args.in_process:
+        # The storage may have read the manifest before it existed (a fresh checkout: the
+        # migrations' checks run first): read it again.
+        from django.contrib.staticfiles.storage import staticfiles_storage
+
+        if hasattr(staticfiles_storage, "load_manifest"):
+            manifest = staticfiles_storage.load_manifest()
+            staticfiles_storage.hashed_files, staticfiles_storage.manifest_hash = manifest
         in_process(
             {name: urls[name] for name in wanted},
             renders=args.renders,
@@ -652,98 +734,51 @@ def main() -> None:
         project_env(database_url=url, redis_url=redis_url, cached=True),
         ROOT,
     )
+    runner = Runner(folder=folder, duration=args.duration, connections=args.connections)
+    servers = {"bare": bare, "cached": cached, "middleware": middleware, "uncached": uncached}
     rows = []
     try:
         bare_urls = [(host, "/") for host in hosts]
-        wrk(port=bare.port, urls=bare_urls, duration=2, connections=args.connections, folder=folder)
-        b_rate, b_p50, b_p99, _e, _n = wrk(
-            port=bare.port,
-            urls=bare_urls,
-            duration=args.duration,
-            connections=args.connections,
-            folder=folder,
+        runner.warm(bare, bare_urls, "")
+        first_bare = runner.measure(bare, bare_urls)
+        say(
+            f"  bare Django: {first_bare.rate:,.0f} req/s, p50 {first_bare.p50:.1f} ms, "
+            f"p99 {first_bare.p99:.1f} ms"
         )
-        say(f"  bare Django: {b_rate:,.0f} req/s, p50 {b_p50:.1f} ms, p99 {b_p99:.1f} ms")
-        previous_bare = b_rate
+        previous_bare = first_bare.rate
         say("3. Page types (wrk over every hostname that has one)")
         for name in wanted:
             page_urls = urls[name]
             if not page_urls:
                 say(f"  {name}: no such page in the network")
                 continue
-            failures = fetch_all(cached.port, page_urls)
-            # Unrecorded: every worker past its first requests of this page type.
+            # The uncached server's first request of each URL, before anything else asks for
+            # them: its route and main-content fragment are not cached yet (as after a purge
+            # of the page), the site's shell is when an earlier page type rendered it.
+            first = runner.first_requests(uncached, page_urls, accept_encoding=BROWSER_ENCODING)
+            failures = fetch_all(cached.port, page_urls) + first.errors
             for server in (cached, middleware, uncached):
-                wrk(
-                    port=server.port,
-                    urls=page_urls,
-                    duration=2,
-                    connections=args.connections,
-                    folder=folder,
-                    accept_encoding=BROWSER_ENCODING,
-                )
-            cpu = {}
-            cpu_before = cached.worker_cpu_seconds()
-            c = wrk(
-                port=cached.port,
-                urls=page_urls,
-                duration=args.duration,
-                connections=args.connections,
-                folder=folder,
-                accept_encoding=BROWSER_ENCODING,
-            )
-            cpu["cached"] = (cached.worker_cpu_seconds() - cpu_before) / c[4]
-            # The same without Accept-Encoding: each answer decompressed from the entry.
-            cpu_before = cached.worker_cpu_seconds()
-            plain = wrk(
-                port=cached.port,
-                urls=page_urls,
-                duration=args.duration,
-                connections=args.connections,
-                folder=folder,
-            )
-            cpu["plain"] = (cached.worker_cpu_seconds() - cpu_before) / plain[4]
-            cpu_before = middleware.worker_cpu_seconds()
-            m = wrk(
-                port=middleware.port,
-                urls=page_urls,
-                duration=args.duration,
-                connections=args.connections,
-                folder=folder,
-                accept_encoding=BROWSER_ENCODING,
-            )
-            cpu["middleware"] = (middleware.worker_cpu_seconds() - cpu_before) / m[4]
-            u = wrk(
-                port=uncached.port,
-                urls=page_urls,
-                duration=args.duration,
-                connections=args.connections,
-                folder=folder,
-                accept_encoding=BROWSER_ENCODING,
-            )
+                runner.warm(server, page_urls, BROWSER_ENCODING)
+            runs = {
+                kind: runner.measure(servers[server], page_urls, accept_encoding=encoding)
+                for kind, server, encoding in RUN_KINDS
+            }
             # Bare Django again, right after: on a shared machine the load changes during a
             # run, so each page type is compared with the bare runs just before and after it.
-            cpu_before = bare.worker_cpu_seconds()
-            b_run = wrk(
-                port=bare.port,
-                urls=bare_urls,
-                duration=args.duration,
-                connections=args.connections,
-                folder=folder,
-            )
-            b_after = b_run[0]
-            cpu["bare"] = (bare.worker_cpu_seconds() - cpu_before) / b_run[4]
-            bare_rate = (previous_bare + b_after) / 2
-            previous_bare = b_after
-            rows.append((name, len(page_urls), failures, c, u, bare_rate, m, plain))
+            runs["bare"] = runner.measure(bare, bare_urls)
+            bare_rate = (previous_bare + runs["bare"].rate) / 2
+            previous_bare = runs["bare"].rate
+            rows.append((name, len(page_urls), failures, runs, first, bare_rate))
+            c, u = runs["cached"], runs["uncached"]
             say(
-                f"  {name}: bare {bare_rate:,.0f} req/s, cached gzip {c[0]:,.0f} req/s "
-                f"({c[0] / bare_rate:.2f}; without Accept-Encoding {plain[0] / bare_rate:.2f}; "
-                f"without the WSGI layer {m[0] / bare_rate:.2f}), "
-                f"uncached {u[0]:,.1f} req/s ({u[0] / bare_rate:.3f}); worker CPU per request: "
-                f"bare {cpu['bare'] * 1e6:.0f} us, cached gzip {cpu['cached'] * 1e6:.0f} us, "
-                f"cached plain {cpu['plain'] * 1e6:.0f} us, "
-                f"without the WSGI layer {cpu['middleware'] * 1e6:.0f} us"
+                f"  {name}: bare {bare_rate:,.0f} req/s, cached gzip {c.rate:,.0f} req/s "
+                f"({c.rate / bare_rate:.2f}; without Accept-Encoding "
+                f"{runs['plain'].rate / bare_rate:.2f}; without the WSGI layer "
+                f"{runs['middleware'].rate / bare_rate:.2f}), uncached first request per URL "
+                f"{first.rate:,.1f} req/s ({first.rate / bare_rate:.3f}), uncached warm "
+                f"{u.rate:,.1f} req/s ({u.rate / bare_rate:.3f}); worker CPU per request: "
+                + ", ".join(f"{kind} {run.cpu * 1e6:,.0f} us" for kind, run in runs.items())
+                + f", uncached first {first.cpu * 1e6:,.0f} us"
             )
     finally:
         for server in (cached, middleware, uncached):
@@ -751,32 +786,38 @@ def main() -> None:
 
     say("")
     say(
-        f"bare Django (same gunicorn, same run), first run: {b_rate:,.0f} req/s, p50 "
-        f"{b_p50:.2f} ms, p99 {b_p99:.2f} ms; {args.connections} connections, {args.duration} s "
-        "per run; 'x bare' is the ratio to the mean of the bare runs just before and after "
-        "the page type's runs (column 'bare'); the project's runs send 'Accept-Encoding: "
-        f"{BROWSER_ENCODING}' (cached answers compressed) except 'plain x', cached without "
-        "Accept-Encoding (answers decompressed); 'mw x' is cached without the WSGI layer "
-        "(hits answered by the middleware)"
+        f"bare Django (same gunicorn, same run), first run: {first_bare.rate:,.0f} req/s, p50 "
+        f"{first_bare.p50:.2f} ms, p99 {first_bare.p99:.2f} ms; {args.connections} connections, "
+        f"{args.duration} s per run; 'x bare' is the ratio to the mean of the bare runs just "
+        "before and after the page type's runs (column 'bare'); the project's runs send "
+        f"'Accept-Encoding: {BROWSER_ENCODING}' (cached answers compressed) except 'plain x', "
+        "cached without Accept-Encoding (answers decompressed); 'mw x' is cached without the "
+        "WSGI layer (hits answered by the middleware). Uncached (the page cache off, the "
+        "shell and fragment caches on): 'first' is one request per URL, "
+        f"{args.connections} at a time, before any other request for it (its route and main "
+        "content not cached yet, as after a purge of the page); 'warm' is wrk after that "
+        "request and 2 s of wrk over every URL. 'CPU' columns: the workers' CPU time per "
+        "request (user + system)."
     )
     header = (
         f"{'page type':<17}{'URLs':>5}{'bare':>7} | {'cached req/s':>12}{'p50 ms':>8}{'p99 ms':>8}"
-        f"{'x bare':>8}{'plain x':>8}{'mw x':>6} | {'uncached req/s':>14}{'p50 ms':>8}"
-        f"{'p99 ms':>8}{'x bare':>8}"
+        f"{'x bare':>8}{'plain x':>8}{'mw x':>6}{'CPU us':>8} | {'first req/s':>11}"
+        f"{'x bare':>8}{'CPU ms':>8} | {'warm req/s':>10}{'p50 ms':>8}{'p99 ms':>8}"
+        f"{'x bare':>8}{'CPU ms':>8} | {'bare CPU us':>11}"
     )
     say(header)
     say("-" * len(header))
-    for name, count, failures, c, u, bare_rate, m, plain in rows:
+    for name, count, failures, runs, first, bare_rate in rows:
+        c, u, plain, m = runs["cached"], runs["uncached"], runs["plain"], runs["middleware"]
+        errors = {kind: run.errors for kind, run in runs.items() if run.errors}
         say(
-            f"{name:<17}{count:>5}{bare_rate:>7,.0f} | {c[0]:>12,.0f}{c[1]:>8.2f}{c[2]:>8.2f}"
-            f"{c[0] / bare_rate:>8.2f}{plain[0] / bare_rate:>8.2f}{m[0] / bare_rate:>6.2f}"
-            f" | {u[0]:>14,.1f}{u[1]:>8.1f}{u[2]:>8.1f}{u[0] / bare_rate:>8.3f}"
+            f"{name:<17}{count:>5}{bare_rate:>7,.0f} | {c.rate:>12,.0f}{c.p50:>8.2f}{c.p99:>8.2f}"
+            f"{c.rate / bare_rate:>8.2f}{plain.rate / bare_rate:>8.2f}{m.rate / bare_rate:>6.2f}"
+            f"{c.cpu * 1e6:>8,.0f} | {first.rate:>11,.1f}{first.rate / bare_rate:>8.3f}"
+            f"{first.cpu * 1e3:>8.1f} | {u.rate:>10,.1f}{u.p50:>8.1f}{u.p99:>8.1f}"
+            f"{u.rate / bare_rate:>8.3f}{u.cpu * 1e3:>8.1f} | {runs['bare'].cpu * 1e6:>11,.0f}"
             + (f"   ({failures} non-200 answers)" if failures else "")
-            + (
-                f"   (non-2xx: cached {c[3]}, plain {plain[3]}, uncached {u[3]})"
-                if c[3] or plain[3] or u[3]
-                else ""
-            )
+            + (f"   (non-2xx: {errors})" if errors else "")
         )
     bare.stop()
     if args.no_memory:

@@ -40,15 +40,20 @@ from home.lifetime import REQUEST_ATTRIBUTE, Lifetime, expires_at, lifetime_capt
 
 logger = logging.getLogger(__name__)
 
-# source(*, site, path, create) -> (the version of `path` on `site` or None, the cache keys of
-# the records it made: with `create`, missing ones are made, else None is the answer).
-VersionSource = Callable[..., tuple[str | None, list[str]]]
+# source(*, site, path, create, also) -> (the version of `path` on `site` or None, the cache
+# keys of the records it made: with `create`, missing ones are made, else None is the answer;
+# every key it read, with the keys `also` names, and their values, None for a missing one).
+VersionSource = Callable[..., tuple[str | None, list[str], dict[str, Any]]]
 _source: VersionSource | None = None
 
 # Where serve_page keeps the lifetime of the whole render (see `render_lifetime`).
 RENDER_LIFETIME_ATTRIBUTE = "_fragments_render_lifetime"
 _VERSIONS_ATTRIBUTE = "_fragments_versions"
 _CREATED_ATTRIBUTE = "_fragments_created"
+# Cache values read in this request (key -> value, None: missing), so that what one round trip
+# fetched along (the site's shell with the path's version, the footer with the main content) is
+# not read again.
+_READ_ATTRIBUTE = "_fragments_read"
 
 
 def version_source_register(source: VersionSource) -> None:
@@ -60,24 +65,48 @@ def enabled() -> bool:
     return _source is not None and getattr(settings, "PAGE_FRAGMENT_CACHE", True)
 
 
+def cache_get_many(request: HttpRequest | None, keys: list[str]) -> dict[str, Any]:
+    """The values of `keys` (None for a missing one), those not read in this request yet with
+    one round trip. A cache outage reads as missing."""
+    read = request.__dict__.setdefault(_READ_ATTRIBUTE, {}) if request is not None else {}
+    wanted = [key for key in keys if key not in read]
+    if wanted:
+        try:
+            found = cache.get_many(wanted)
+        except Exception:
+            found = {}
+        read.update({key: found.get(key) for key in wanted})
+    return {key: read[key] for key in keys}
+
+
 def path_version(
-    *, request: HttpRequest, site: Site, path: str, create: bool = False
+    *,
+    request: HttpRequest,
+    site: Site,
+    path: str,
+    create: bool = False,
+    also: tuple[str, ...] = (),
 ) -> str | None:
     """The current version of `path` on `site` for this request, None when nothing may be
     cached for it. Read once per request and path, before the data stored under it. With
     `create` (routing, before it reads the page), missing records are made; the caller keeps
     them for a path a page answers (`route_store`) and drops the others (`path_release`), so
-    made-up paths leave nothing behind."""
+    made-up paths leave nothing behind. The keys `also` names are read in the same round trip
+    (`cache_get_many` answers them from then on)."""
     if not enabled() or not _eligible(request) or not path.endswith("/"):
         return None
     memo = request.__dict__.setdefault(_VERSIONS_ATTRIBUTE, {})
     key = (site.pk, path)
     if key not in memo:
+        read = request.__dict__.setdefault(_READ_ATTRIBUTE, {})
         try:
-            version, created = _source(site=site, path=path, create=create)  # type: ignore[misc]
+            version, created, found = _source(  # type: ignore[misc]
+                site=site, path=path, create=create, also=[k for k in also if k not in read]
+            )
         except Exception:  # a cache outage must never cost the page
             logger.warning("Fragment version not read", exc_info=True)
-            version, created = None, []
+            version, created, found = None, [], {}
+        read.update(found)
         memo[key] = version
         if created:
             request.__dict__.setdefault(_CREATED_ATTRIBUTE, {})[key] = created
@@ -125,21 +154,18 @@ def _key(kind: str, parts: tuple) -> str:
     return f"fragment:{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def _read(key: str) -> dict | None:
-    try:
-        entry = cache.get(key)
-    except Exception:
-        return None
-    if entry is None or entry["until"] <= timezone.now():
+def _valid(entry: dict | None, check: Any) -> dict | None:
+    """The entry, while it was stored under `check` (the path's version, ...) and lives."""
+    if entry is None or entry.get("check") != check or entry["until"] <= timezone.now():
         return None
     return entry
 
 
-def _write(key: str, value: Any, *, until: dt.datetime, now: dt.datetime) -> None:
+def _write(key: str, value: Any, *, check: Any, until: dt.datetime, now: dt.datetime) -> None:
     seconds = math.floor((until - now).total_seconds())
     if seconds >= 1:
         with contextlib.suppress(Exception):  # an entry not stored is made again next time
-            cache.set(key, {"value": value, "until": until}, seconds)
+            cache.set(key, {"value": value, "check": check, "until": until}, seconds)
 
 
 # --- the render's lifetime -----------------------------------------------------------------
@@ -177,16 +203,24 @@ def subroute_seen(*, site: Site, path: str) -> None:
     _subroutes.add((site.pk, path))
 
 
-def route_cached(*, request: HttpRequest, site: Site, path: str) -> Page | None:
+def route_cached(
+    *, request: HttpRequest, site: Site, path: str, also: tuple[str, ...] = ()
+) -> Page | None:
     """The page routing found for `path` before, while the path's version holds, for a visitor
-    without a session (an editor's request reads the page row: its draft state)."""
+    without a session (an editor's request reads the page row: its draft state). The route and
+    the keys `also` names are read with the version, in one round trip."""
     if (site.pk, path) in _subroutes:
         return None
+    # One entry per path, kept with the version it was stored under: a purge changes the
+    # version, so the entry stops matching (and the next render overwrites it).
+    route_key = _key("route", (site.pk, path))
     # Read (or made) before the page is, for every request: its fragments are kept under it.
-    version = path_version(request=request, site=site, path=path, create=True)
+    version = path_version(
+        request=request, site=site, path=path, create=True, also=(route_key, *also)
+    )
     if version is None or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return None
-    entry = _read(_key("route", (site.pk, path, version)))
+    entry = _valid(cache_get_many(request, [route_key])[route_key], version)
     if entry is None:
         return None
     expires_at(request, entry["until"])
@@ -202,7 +236,7 @@ def route_store(*, request: HttpRequest, site: Site, path: str, page: Page) -> N
     if version is None or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return
     now = timezone.now()
-    _write(_key("route", (site.pk, path, version)), page, until=_until([], now), now=now)
+    _write(_key("route", (site.pk, path)), page, check=version, until=_until([], now), now=now)
 
 
 # --- HTML ----------------------------------------------------------------------------------
@@ -230,20 +264,13 @@ def html_cached(
     version = path_version(request=request, site=site, path=request.path_info)
     if version is None:
         return render()
-    key = _key(
-        "html",
-        (
-            name,
-            site.pk,
-            request.path_info,
-            page.pk,
-            page.live_revision_id,
-            version,
-            parts,
-            get_language(),
-        ),
-    )
-    entry = _read(key)
+    # One entry per fragment, path and language, kept with what it was made from.
+    key = _key("html", (name, site.pk, request.path_info, get_language()))
+    check = (page.pk, page.live_revision_id, version, parts)
+    # The footer comes after the main content: read in the same round trip.
+    shell = getattr(request, "_site_shell", None)
+    footer = (shell.footer_key(),) if shell is not None and shell.version else ()
+    entry = _valid(cache_get_many(request, [key, *footer])[key], check)
     if entry is not None:
         expires_at(request, entry["until"])
         return mark_safe(entry["value"])  # made by our own templates, escaped there
@@ -253,5 +280,5 @@ def html_cached(
         return html  # the visitor's CSRF token was asked for: it may be in the HTML
     now = timezone.now()
     until = _until([lifetime, *_render_lifetimes(request)], now)
-    _write(key, str(html), until=until, now=now)
+    _write(key, str(html), check=check, until=until, now=now)
     return html

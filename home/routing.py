@@ -40,6 +40,10 @@ ANCESTORS_ATTRIBUTE = "route_ancestors"
 
 _lock = threading.Lock()
 _sites: dict[str, Site] = {}
+# Wagtail's list of the sites' root paths (`Site.get_site_root_paths`), kept with the map: every
+# page URL a render builds (`pageurl`, canonical and og:url) starts from it, and Wagtail reads it
+# from the cache once per request: one site root path per site, unpickled each time.
+_root_paths: list | None = None
 _sites_loaded_at = 0.0
 
 
@@ -50,19 +54,24 @@ def _sites_load() -> dict[str, Site]:
     return {site.hostname.lower(): site for site in sites if counts[site.hostname.lower()] == 1}
 
 
-def site_for_hostname(hostname: str) -> Site | None:
-    """The site answering on `hostname` (a copy: callers may set attributes on it), or None
-    when the hostname is unknown or shared; from the per-process map."""
-    global _sites, _sites_loaded_at
+def _sites_refresh() -> None:
+    global _sites, _root_paths, _sites_loaded_at
     now = time.monotonic()
     if now - _sites_loaded_at > SITES_SECONDS:
         with _lock:
             if now - _sites_loaded_at > SITES_SECONDS:
                 try:
                     _sites = _sites_load()
+                    _root_paths = Site.get_site_root_paths()
                 except DatabaseError:
-                    _sites = {}
+                    _sites, _root_paths = {}, None
                 _sites_loaded_at = now
+
+
+def site_for_hostname(hostname: str) -> Site | None:
+    """The site answering on `hostname` (a copy: callers may set attributes on it), or None
+    when the hostname is unknown or shared; from the per-process map."""
+    _sites_refresh()
     site = _sites.get(hostname.lower())
     if site is None:
         return None
@@ -84,8 +93,9 @@ def forget_sites(**_kwargs) -> None:
 
 class SiteMiddleware:
     """Gives the request its site from the per-process map, where `Site.find_for_request`
-    looks for it; unknown hostnames are left to Wagtail's lookup. Placed after the page
-    cache, so a cached answer does not pay for it."""
+    looks for it, and the sites' root paths, where `Page.get_url_parts` looks for them;
+    unknown hostnames are left to Wagtail's lookup. Placed after the page cache, so a cached
+    answer does not pay for it."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -96,6 +106,10 @@ class SiteMiddleware:
             site = site_for_hostname(hostname) if hostname else None
             if site is not None:
                 request._wagtail_site = site
+                if _root_paths is not None:
+                    # Where Wagtail's Page._get_site_root_paths looks first (it never changes
+                    # the list).
+                    request._wagtail_cached_site_root_paths = _root_paths
         return self.get_response(request)
 
 
@@ -148,7 +162,15 @@ def _route(request: HttpRequest, path: str) -> RouteResult | None:
     root = site.root_page
     components = [component for component in path.split("/") if component]
     full_path = "/" + "".join(f"{component}/" for component in components)
-    cached = fragments.route_cached(request=request, site=site, path=full_path)
+    # The site's shell is read in the same round trip as the route (base.html shows it).
+    from home.shell import shell_cache_key
+
+    cached = fragments.route_cached(
+        request=request,
+        site=site,
+        path=full_path,
+        also=(shell_cache_key(site.pk),),
+    )
     if cached is not None:
         return cached.route(request, [])
     candidates = []

@@ -9,8 +9,10 @@ menus, and what components contribute: locations with today's hours, running cam
 
 A provider takes the site and the moment, and returns a `Contribution`: attributes of the
 shell (`shell.locations_today`) and until when they hold (`valid_until`, None: until the
-site's generation changes). The shell's data is cached per site in Django's cache, keyed on
-`home.generations.site_generation(site.id)`, until the earliest `valid_until`. Receivers bump
+site's generation changes). The shell's data is cached per site in Django's cache, with the
+site's generation (`home.generations`) it was built under, and used while that generation is
+current, until the earliest `valid_until`. Routing reads it in the round trip that reads the
+path's version (home.fragments). Receivers bump
 the generation when navigation, branding or contact settings, menu pages, locations or
 campaigns change (home.signals and the components' own). The active menu item is computed per
 request and never cached.
@@ -19,16 +21,19 @@ HomePage.get_context takes contributions the same way (`home.contributions.home_
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
 from wagtail.models import Site
 
+from home import fragments
 from home.contributions import shell_contributions
-from home.generations import site_generation
+from home.generations import site_generation, site_generation_key
 from home.lifetime import expires_at
 from home.models import BrandingSettings, ContactSettings, NavigationSettings
 
@@ -67,6 +72,12 @@ class SiteShell:
             return contributions[name]
         raise AttributeError(name)
 
+    def footer_key(self) -> str:
+        """The cache key of the footer's HTML (home.templatetags.site_tags.site_footer): the
+        shell's version and the language."""
+        digest = hashlib.sha256(f"{self.version}|{get_language()}".encode()).hexdigest()[:32]
+        return f"site-footer:{digest}"
+
 
 @dataclass(frozen=True)
 class _CachedShell:
@@ -81,8 +92,10 @@ class _CachedShell:
     # changes). Checked on read as well as given as the cache timeout, so a cache that keeps
     # entries longer (or a clock set by a test) never serves a stale "Nu open".
     valid_until: dt.datetime | None
-    # The entry's key (the site's generation in it) and when it was built: new with every build.
+    # The site's generation (home.generations) it was built under, the site and when it was
+    # built: new with every build.
     version: str = ""
+    generation: int = 0
 
 
 def _menu_links(stream, request: HttpRequest) -> list[MenuLink]:
@@ -117,12 +130,13 @@ def _active(links: list[MenuLink], current_path: str) -> list[MenuLink]:
     ]
 
 
-def _cache_key(site: Site) -> str:
-    return f"site-shell:{site.pk}:{site_generation(site.pk)}"
+def shell_cache_key(site_id: int) -> str:
+    """One entry per site; it names the generation it was built under."""
+    return f"site-shell:{site_id}"
 
 
 def _shell_build(
-    *, site: Site, request: HttpRequest, now: dt.datetime, key: str = ""
+    *, site: Site, request: HttpRequest, now: dt.datetime, generation: int
 ) -> tuple[_CachedShell, int]:
     navigation = NavigationSettings.for_site(site)
     main_menu = _menu_links(navigation.main_menu, request)
@@ -147,17 +161,27 @@ def _shell_build(
         footer_menu=footer_menu,
         contributions=contributions,
         valid_until=valid_until,
-        version=f"{key}:{now.timestamp()}" if key else "",
+        version=f"site-shell:{site.pk}:{generation}:{now.timestamp()}",
+        generation=generation,
     )
     return cached, timeout
 
 
 def site_shell_data(*, site: Site, request: HttpRequest) -> _CachedShell:
-    key = _cache_key(site)
+    key = shell_cache_key(site.pk)
+    generation_key = site_generation_key(site.pk)
     now = timezone.now()
-    cached = cache.get(key)
-    if cached is None or (cached.valid_until is not None and now >= cached.valid_until):
-        cached, timeout = _shell_build(site=site, request=request, now=now, key=key)
+    # Usually read already, with the path's version (routing): no round trip.
+    found = fragments.cache_get_many(request, [generation_key, key])
+    generation = found[generation_key]
+    generation = site_generation(site.pk) if generation is None else int(generation)
+    cached = found[key]
+    if (
+        not isinstance(cached, _CachedShell)
+        or cached.generation != generation
+        or (cached.valid_until is not None and now >= cached.valid_until)
+    ):
+        cached, timeout = _shell_build(site=site, request=request, now=now, generation=generation)
         cache.set(key, cached, timeout=timeout)
     # A page that shows this shell (today's hours, campaigns) is cached no longer than the
     # shell's data holds, also when the data came from the cache and no provider ran.

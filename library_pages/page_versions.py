@@ -10,6 +10,7 @@ page cache."""
 from __future__ import annotations
 
 import secrets
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.cache import cache
@@ -19,9 +20,12 @@ from home.generations import site_generation_key
 from pagecache import keys
 
 
-def path_version(*, site: Site, path: str, create: bool = False) -> tuple[str | None, list[str]]:
+def path_version(
+    *, site: Site, path: str, create: bool = False, also: list[str] | tuple[str, ...] = ()
+) -> tuple[str | None, list[str], dict[str, Any]]:
     """(the version of `path`, the site's URL path such as "/nieuws/", on `site`; the keys of
-    the records made). Without `create` the version is None while a record is missing; with
+    the records made; every key read, the keys `also` names among them, with its value, None
+    for a missing one). Without `create` the version is None while a record is missing; with
     it, missing records are made (`cache.add`) before the caller reads the data it stores
     under the version, so data read before a purge never lands under a token made after it.
     One cache round trip when the records exist."""
@@ -35,20 +39,23 @@ def path_version(*, site: Site, path: str, create: bool = False) -> tuple[str | 
         prefixes = prefixes[1:]
     record_keys = [keys.path_key(netloc, prefix) for prefix in prefixes]
     generation_key = site_generation_key(site.pk)
-    found = cache.get_many([generation_key, *record_keys])
+    wanted = [generation_key, *record_keys, *also]
+    found = cache.get_many(wanted)
+    read = {key: found.get(key) for key in wanted}
     created = []
     tokens = []
     for record_key in record_keys:
         record = found.get(record_key)
         if record is None:
             if not create:
-                return None, created
+                return None, created, read
             record = {"token": secrets.token_hex(6), "params": ()}
             if cache.add(record_key, record, keys.default_seconds() + 3600):
                 created.append(record_key)
             else:
                 record = cache.get(record_key)
                 if record is None:
-                    return None, created
+                    return None, created, read
+            read[record_key] = record
         tokens.append(record["token"])
-    return f"{found.get(generation_key) or 1}:{'.'.join(tokens)}", created
+    return f"{found.get(generation_key) or 1}:{'.'.join(tokens)}", created, read

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from home.branding import branding_version
+from home.fragments import cache_get_many
 
 register = template.Library()
 
@@ -56,9 +57,9 @@ def site_footer(context) -> str:
     version = getattr(shell, "version", "") if shell else ""
     if not version:
         return footer.render(context)
-    digest = hashlib.sha256(f"{version}|{get_language()}".encode()).hexdigest()[:32]
-    key = f"site-footer:{digest}"
-    html = cache.get(key)
+    key = shell.footer_key()
+    # Usually read already, with the page's main content (home.fragments.html_cached).
+    html = cache_get_many(context.get("request"), [key])[key]
     if html is None:
         html = footer.render(context.new({"shell": shell}))
         cache.set(key, html, timeout=FOOTER_SECONDS)

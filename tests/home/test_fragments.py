@@ -5,6 +5,7 @@ a publish, an unpublish, an edit, a view restriction or time passing shows on th
 import datetime as dt
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -257,3 +258,47 @@ def test_html_with_the_visitors_csrf_token_is_never_stored(site_a, rf):
     assert render_fragment("{{ n }}", 2) == "1"  # stored: the same HTML
     assert render_fragment("{% csrf_token %}{{ n }}", 3).endswith("3")
     assert render_fragment("{% csrf_token %}{{ n }}", 4).endswith("4")  # never stored
+
+
+def test_a_warm_render_reads_the_cache_in_two_round_trips(site_a, commit, monkeypatch):
+    """The path's version, the route and the site's shell in one read; the main content and
+    the footer in another; Wagtail's site root paths not at all (routing's copy)."""
+    from django.core.cache import caches
+
+    client = site_a.client_for()
+    warm(client)
+    backend = type(caches["default"])
+    reads: list[list[str]] = []
+    inside = []  # the local memory cache's get_many calls its get: count the outer call only
+    for name in ("get", "get_many"):
+        original = getattr(backend, name)
+
+        def counted(self, keys, *args, _original=original, **kwargs):
+            if not inside:
+                reads.append([keys] if isinstance(keys, str) else list(keys))
+            inside.append(True)
+            try:
+                return _original(self, keys, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(backend, name, counted)
+    html, queries = render(client)
+    assert queries == 0
+    assert len(reads) == 2, reads
+    first, second = (" ".join(keys) for keys in reads)
+    assert "fragment:route:" in first and "site-shell:" in first
+    assert "fragment:html:" in second and "site-footer:" in second
+    assert BeautifulSoup(html, "html.parser").select_one("footer.site-footer") is not None
+
+
+def test_a_new_hostname_shows_in_the_canonical_address_at_once_in_this_process(site_a, commit):
+    client = site_a.client_for()
+    warm(client)
+    site = site_a.site
+    site.hostname = "nieuw.example.test"
+    commit(site.save)
+    response = client.get("/", HTTP_HOST="nieuw.example.test")
+    assert response.status_code == 200
+    canonical = soup_of(response).select_one("link[rel=canonical]")["href"]
+    assert canonical.startswith("http://nieuw.example.test")
