@@ -19,12 +19,15 @@ the answer are kept on it (`route_ancestors`) for the breadcrumbs.
 from __future__ import annotations
 
 import copy
+import logging
 import threading
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.db.models import Exists, Q
 from django.http import Http404, HttpRequest
@@ -35,6 +38,8 @@ from wagtail.url_routing import RouteResult
 
 from home import fragments
 
+logger = logging.getLogger(__name__)
+
 SITES_SECONDS = 60
 ANCESTORS_ATTRIBUTE = "route_ancestors"
 
@@ -42,8 +47,13 @@ _lock = threading.Lock()
 _sites: dict[str, Site] = {}
 # Wagtail's list of the sites' root paths (`Site.get_site_root_paths`), kept with the map: every
 # page URL a render builds (`pageurl`, canonical and og:url) starts from it, and Wagtail reads it
-# from the cache once per request: one site root path per site, unpickled each time.
+# from the cache once per request: one site root path per site, unpickled each time. Kept with
+# the token of the root paths it was loaded under (`ROOT_PATHS_TOKEN_KEY`): a routed request
+# reads the token with its route (no extra round trip) and uses the copy only while it matches,
+# so a site's new hostname or home page slug is in every process's URLs at once.
 _root_paths: list | None = None
+_root_paths_token: str | None = None
+ROOT_PATHS_TOKEN_KEY = "site-root-paths-token"
 _sites_loaded_at = 0.0
 
 
@@ -55,17 +65,37 @@ def _sites_load() -> dict[str, Site]:
 
 
 def _sites_refresh() -> None:
-    global _sites, _root_paths, _sites_loaded_at
+    global _sites, _root_paths, _root_paths_token, _sites_loaded_at
     now = time.monotonic()
     if now - _sites_loaded_at > SITES_SECONDS:
         with _lock:
             if now - _sites_loaded_at > SITES_SECONDS:
+                # The token first: a change after it makes the copy older than its token says,
+                # never newer, so the next request loads again.
+                _root_paths_token = root_paths_token()
                 try:
                     _sites = _sites_load()
                     _root_paths = Site.get_site_root_paths()
                 except DatabaseError:
                     _sites, _root_paths = {}, None
                 _sites_loaded_at = now
+
+
+def root_paths_token() -> str | None:
+    try:
+        return cache.get(ROOT_PATHS_TOKEN_KEY)
+    except Exception:  # a cache outage: the copy is used with no token until the next load
+        return None
+
+
+def root_paths_changed() -> None:
+    """A site's hostname, port or home page, or a home page's URL path, changed (once the
+    change commits): every process stops using its copy of the root paths."""
+    forget_sites()
+    try:
+        cache.set(ROOT_PATHS_TOKEN_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:
+        logger.warning("Root paths token not renewed", exc_info=True)
 
 
 def site_for_hostname(hostname: str) -> Site | None:
@@ -93,9 +123,8 @@ def forget_sites(**_kwargs) -> None:
 
 class SiteMiddleware:
     """Gives the request its site from the per-process map, where `Site.find_for_request`
-    looks for it, and the sites' root paths, where `Page.get_url_parts` looks for them;
-    unknown hostnames are left to Wagtail's lookup. Placed after the page cache, so a cached
-    answer does not pay for it."""
+    looks for it; unknown hostnames are left to Wagtail's lookup. Placed after the page cache,
+    so a cached answer does not pay for it."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -106,11 +135,20 @@ class SiteMiddleware:
             site = site_for_hostname(hostname) if hostname else None
             if site is not None:
                 request._wagtail_site = site
-                if _root_paths is not None:
-                    # Where Wagtail's Page._get_site_root_paths looks first (it never changes
-                    # the list).
-                    request._wagtail_cached_site_root_paths = _root_paths
         return self.get_response(request)
+
+
+def _root_paths_give(request: HttpRequest) -> None:
+    """Put this process's copy of the root paths where Wagtail's `Page._get_site_root_paths`
+    looks first (it never changes the list), if its token is still the current one (read with
+    the route); otherwise Wagtail reads the list itself and the next request loads the map."""
+    if _root_paths is None:
+        return
+    token = fragments.cache_get_many(request, [ROOT_PATHS_TOKEN_KEY])[ROOT_PATHS_TOKEN_KEY]
+    if token == _root_paths_token:
+        request._wagtail_cached_site_root_paths = _root_paths
+    else:
+        forget_sites()
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -169,8 +207,9 @@ def _route(request: HttpRequest, path: str) -> RouteResult | None:
         request=request,
         site=site,
         path=full_path,
-        also=(shell_cache_key(site.pk),),
+        also=(shell_cache_key(site.pk), ROOT_PATHS_TOKEN_KEY),
     )
+    _root_paths_give(request)
     if cached is not None:
         return cached.route(request, [])
     candidates = []

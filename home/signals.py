@@ -9,7 +9,7 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 from home.generations import bump_site_generations
 from home.hosts import forget_site_hostnames
 from home.models import BrandingSettings, ContactSettings, IdentitySettings, NavigationSettings
-from home.routing import forget_sites
+from home.routing import forget_sites, root_paths_changed
 from home.shell import site_menu_page_ids
 
 # Sent after a bulk change that bypasses Wagtail's page signals (an import, a sync, a
@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 def _site_changed(sender, instance, **kwargs) -> None:
     forget_site_hostnames()
     forget_sites()  # this process's map; other processes reload theirs within a minute
+    # ... and stop using their copy of the sites' root paths once the change commits.
+    transaction.on_commit(root_paths_changed)
     bump_site_generations([instance.pk])
 
 
@@ -71,7 +73,10 @@ def _view_restriction_changed(sender, instance, **kwargs) -> None:
 def _slug_changed(sender, instance, **kwargs) -> None:
     """A published page got a new slug: its URL and every URL under it changed, as in a move.
     Wagtail sends this once the change committed; the purges of the publish named the new
-    URLs only, so the whole site is retired (the old URLs answer 404 from now on)."""
+    URLs only, so the whole site is retired (the old URLs answer 404 from now on). A site's
+    home page changes the sites' root paths that every process keeps."""
+    if instance.is_site_root():
+        root_paths_changed()
     url_parts = instance.get_url_parts()
     if url_parts is not None:
         pages_changed.send(sender=Page, site_ids=[url_parts[0]], page_ids=[])
@@ -87,6 +92,7 @@ def connect() -> None:
     page_published.connect(_page_changed, dispatch_uid="home_shell_page_published")
     page_unpublished.connect(_page_changed, dispatch_uid="home_shell_page_unpublished")
     post_page_move.connect(_page_changed, dispatch_uid="home_shell_page_moved")
+    post_page_move.connect(_page_moved, dispatch_uid="home_root_page_moved")
     post_delete.connect(_page_deleted, dispatch_uid="home_shell_page_deleted")
     pages_changed.connect(_pages_changed, dispatch_uid="home_shell_pages_changed")
     page_slug_changed.connect(_slug_changed, dispatch_uid="home_page_slug_changed")
@@ -96,6 +102,12 @@ def connect() -> None:
             sender=PageViewRestriction,
             dispatch_uid=f"home_view_restriction_{uid}",
         )
+
+
+def _page_moved(sender, instance, **kwargs) -> None:
+    """A moved site home page changes the sites' root paths (rare: central editors only)."""
+    if instance.is_site_root():
+        transaction.on_commit(root_paths_changed)
 
 
 def _page_deleted(sender, instance, **kwargs) -> None:

@@ -302,3 +302,43 @@ def test_a_new_hostname_shows_in_the_canonical_address_at_once_in_this_process(s
     assert response.status_code == 200
     canonical = soup_of(response).select_one("link[rel=canonical]")["href"]
     assert canonical.startswith("http://nieuw.example.test")
+
+
+def test_a_process_drops_its_copy_of_the_root_paths_when_another_changed_them(site_a, commit):
+    """Routing's copy of the sites' root paths is used while the token it was loaded under is
+    the current one; a change committed elsewhere (another process saved a site or renamed a
+    home page: a new token) is in the next render's URLs, not a minute later."""
+    from django.core.cache import cache
+
+    from home import routing
+
+    client = site_a.client_for()
+    warm(client)
+    stale = [
+        path._replace(root_url="http://verouderd.example.test")
+        if path.site_id == site_a.site.pk
+        else path
+        for path in routing._root_paths
+    ]
+    routing._root_paths = stale  # this process's copy, as another process left it behind
+
+    def canonical() -> str:
+        return soup_of(client.get("/")).select_one("link[rel=canonical]")["href"]
+
+    assert canonical().startswith("http://verouderd.example.test")  # the copy is what renders
+    cache.set(routing.ROOT_PATHS_TOKEN_KEY, "elders-gewijzigd", timeout=None)
+    assert canonical().startswith(f"http://{site_a.site.hostname}")
+    assert canonical().startswith(f"http://{site_a.site.hostname}")
+    assert routing._root_paths is not stale  # the request after the change loaded them again
+
+
+def test_a_renamed_home_page_renews_the_root_paths_token(site_a, commit):
+    from django.core.cache import cache
+
+    from home import routing
+
+    before = cache.get(routing.ROOT_PATHS_TOKEN_KEY)
+    home = site_a.home
+    home.slug = "thuis-nieuw"
+    commit(home.save_revision().publish)
+    assert cache.get(routing.ROOT_PATHS_TOKEN_KEY) not in (None, before)
