@@ -23,4 +23,4 @@ def test_demo_central_content_is_idempotent_and_shows(two_sites):
     titles = [h.get_text() for h in soup.select("section.shared-section h2")]
     assert titles == ["Lidmaatschap en tarieven", "Wat is Mijn Bibliotheek?"]
     home = soup_of(site_a.client_for().get("/"))
-    assert home.select_one(".campaign-teaser h2").get_text() == "Jeugdboekenmaand"
+    assert home.select_one(".campaign-teaser h2").get_text() == "Boekstart"
