@@ -44,9 +44,12 @@ def test_card_facts_break_at_dutch_hyphenation_points(site_a, frozen_now):
 
 
 def test_agenda_filter_labels_have_no_colon(site_a, frozen_now):
-    labels = [label.get_text(strip=True) for label in _soup(
-        site_a.client_for().get(agenda_of(site_a.home).url)
-    ).select(".agenda-filter label, form label")]
+    labels = [
+        label.get_text(strip=True)
+        for label in _soup(site_a.client_for().get(agenda_of(site_a.home).url)).select(
+            ".agenda-filter label, form label"
+        )
+    ]
     assert "Zoeken" in labels and "Wanneer" in labels
     assert not [label for label in labels if label.endswith(":")]
     form = AgendaFilterForm()
