@@ -423,6 +423,8 @@ class AgendaFilterForm(forms.Form):
     gratis = forms.BooleanField(label=_("Alleen gratis"), required=False)
 
     def __init__(self, *args, locations: list[tuple[str, str]] = (), **kwargs):
+        # Dutch labels take no colon (the catalogue and the other visitor forms have none).
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         everything = [("", _("Alle"))]
         self.fields["type"].choices = everything + taxonomy.choices(taxonomy.EVENT_TYPES)

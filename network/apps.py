@@ -14,13 +14,14 @@ class NetworkConfig(AppConfig):
         from wagtail.models import Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from home.contributions import shell_contributions
+        from home.contributions import home_page_context, shell_contributions
         from home.models import IdentitySettings, RegionMunicipality, Tenant
         from home.signals import pages_changed
         from network import shell, signals
         from pagecache import registry
 
         shell_contributions.register("regions", shell.regions_contribution)
+        home_page_context.register("network_home", shell.network_home_context)
         for model in (Site, Tenant, IdentitySettings, RegionMunicipality):
             post_save.connect(signals.network_changed, sender=model, dispatch_uid=f"net-{model}")
             post_delete.connect(

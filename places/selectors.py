@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, replace
 
 from django.core.cache import cache
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -215,19 +215,22 @@ def events_nearby(
     limit: int = 8,
     request=None,
 ) -> list[NearbyEvent]:
-    """Coming occurrences of live events within `radius_km` of `origin` (at the event's own
-    coordinates or its location page's), soonest first. One query."""
+    """Live events within `radius_km` of `origin` (at the event's own coordinates or its
+    location page's) with a session in the next `days`, each once at its next session,
+    soonest first. One query."""
     moment = now or timezone.now()
     lat, lon = origin
     d_lat = radius_km / KM_PER_DEGREE_LATITUDE
     d_lon = d_lat / max(math.cos(math.radians(lat)), 0.1)
+    coming = Occurrence.objects.filter(
+        live=True,
+        end__gte=moment,
+        start__lt=moment + dt.timedelta(days=days),
+    ).exclude(status=EventStatus.CANCELLED)
+    # An event with daily sessions would otherwise fill the list alone, all at one distance.
+    next_session = coming.filter(page=OuterRef("page")).order_by("start", "pk").values("pk")[:1]
     rows = (
-        Occurrence.objects.filter(
-            live=True,
-            end__gte=moment,
-            start__lt=moment + dt.timedelta(days=days),
-        )
-        .exclude(status=EventStatus.CANCELLED)
+        coming.filter(pk=Subquery(next_session))
         .annotate(
             lat=Coalesce(F("page__latitude"), F("page__location_page__latitude")),
             lon=Coalesce(F("page__longitude"), F("page__location_page__longitude")),

@@ -63,6 +63,8 @@ class RegistrationForm(forms.Form):
     website = forms.CharField(label=_("Laat dit veld leeg"), required=False, max_length=200)
 
     def __init__(self, *args, page=None, **kwargs):
+        # Dutch labels take no colon (the catalogue and the other visitor forms have none).
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         max_places = min(getattr(page, "max_places_per_registration", 1) or 1, MAX_PLACES_LIMIT)
         self.fields["places"] = forms.IntegerField(

@@ -146,7 +146,7 @@ LONG_WORD = 12
 def _dutch_hyphenator():
     import pyphen
 
-    return pyphen.Pyphen(lang="nl_NL")
+    return pyphen.Pyphen(lang="nl_NL", left=3, right=3)
 
 
 @lru_cache(maxsize=8192)

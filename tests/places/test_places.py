@@ -240,3 +240,25 @@ def test_map_list_is_kept_until_the_next_change_and_follows_publishing(site_a, n
 
 def test_nearby_page_declares_its_query_parameters_to_the_page_cache():
     assert set(NearbyPage.cache_query_params) == {"postcode", "lat", "lon", "nu-open"}
+
+
+def test_events_around_list_each_event_once_at_its_next_session(site_a, network, nearby, clock):
+    first = timezone.localdate() + dt.timedelta(days=3)
+    EventPageFactory(
+        parent=agenda_of(site_a.home),
+        title="Expo in Gent",
+        location_page=network["gent"],
+        dates=[event_date(first + dt.timedelta(days=offset)) for offset in (2, 0, 1)],
+    )
+    EventPageFactory(
+        parent=agenda_of(site_a.home),
+        title="Voorlezen in Gent",
+        location_page=network["gent"],
+        dates=[event_date(first + dt.timedelta(days=1))],
+    )
+    _names, _message, soup = _nearest(site_a, nearby, lat="51.05", lon="3.72")
+    items = soup.select(".nearby-events li")
+    assert [li.a.get_text(strip=True) for li in items] == ["Expo in Gent", "Voorlezen in Gent"]
+    expo_when = items[0].select_one(".nearby-events__when").get_text(strip=True)
+    # "l j F, H:i": the weekday, then the day of the month of its first session.
+    assert expo_when.split(",")[0].split()[1] == str(first.day)
