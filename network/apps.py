@@ -35,6 +35,8 @@ class NetworkConfig(AppConfig):
         page_unpublished.connect(signals.event_changed, dispatch_uid="network-event-unpub")
         post_page_move.connect(signals.event_changed, dispatch_uid="network-event-move")
         pages_changed.connect(signals.pages_bulk_changed, dispatch_uid="network-pages-changed")
+        # The network's and the regions' pages that show a site's pages are purged with it.
+        registry.register_lister(signals.network_listed_on)
         # A region's municipalities decide what its agenda and the network agenda's region
         # filter show: their cached pages go with every change.
         registry.register_model(

@@ -12,6 +12,7 @@ from wagtail.models import Page, Site
 from home.contributions import Contribution
 from home.lifetime import expires_at
 from home.models import SiteKind
+from home.shell import site_shell_for_request
 from network.fragments import cards_render
 from network.selectors import network_agenda_page, network_map
 
@@ -25,7 +26,9 @@ def regions_contribution(*, site: Site, now: dt.datetime) -> Contribution:
         region_site = network.sites.get(region.site_id)
         if region_site is not None:
             regions.append({"name": region.name, "url": f"{region_site.root_url}/"})
-    return Contribution(values={"regions": regions})
+    # The site's kind rides along: the home pages ask it (network_home_context) from the shell
+    # the request reads anyway, not from the network map (a cache round trip on every site).
+    return Contribution(values={"regions": regions, "site_kind": entry.kind if entry else ""})
 
 
 # The network site's home page: a few coming events and the way to the network's own pages.
@@ -42,6 +45,9 @@ def network_home_context(*, page: Page, request: HttpRequest) -> dict[str, Any]:
     """On the network site's home page only: its next events (the network agenda's first
     events and cards, from the same caches) and links to the agenda, the map, "in de buurt"
     and the search. Two queries when the agenda's counts and cards are cached."""
+    shell = site_shell_for_request(request=request)
+    if shell.contributions.get("site_kind", SiteKind.NETWORK) != SiteKind.NETWORK:
+        return {}  # another site's home page: nothing more read
     network = network_map()
     entry = network.site_for_path(page.path)
     if entry is None or entry.kind != SiteKind.NETWORK:
