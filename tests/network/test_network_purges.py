@@ -67,15 +67,25 @@ def _warm(client, *paths) -> None:
         assert client.get(path)[HEADER] == "hit", path
 
 
-def test_an_event_published_on_a_member_site_purges_the_network_and_its_region(network, commit):
-    site_a = network["site_a"]
-    network_client = Client(HTTP_HOST=NETWORK_HOST)
+@pytest.fixture
+def agendas(network):
+    """The network's and the region's clients and agenda paths, both agendas cached."""
     region_site = network["region"].site
+    network_client = Client(HTTP_HOST=NETWORK_HOST)
     region_client = Client(HTTP_HOST=region_site.hostname, SERVER_PORT=region_site.port)
     network_agenda = _path(network["network"], NetworkAgendaPage)
     region_agenda = _path(network["region"], NetworkAgendaPage)
-    _warm(network_client, "/", network_agenda)
+    _warm(network_client, network_agenda)
     _warm(region_client, region_agenda)
+    return network_client, network_agenda, region_client, region_agenda
+
+
+def test_an_event_published_on_a_member_site_purges_the_network_and_its_region(
+    network, agendas, commit
+):
+    site_a = network["site_a"]
+    network_client, network_agenda, region_client, region_agenda = agendas
+    _warm(network_client, "/")
 
     soon = timezone.localdate() + dt.timedelta(days=2)
     commit(
