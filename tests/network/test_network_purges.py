@@ -104,14 +104,10 @@ def test_an_event_published_on_a_member_site_purges_the_network_and_its_region(
     assert "Voorleesuur in de regio" in soup_of(response).get_text()
 
 
-def test_an_event_of_a_site_outside_the_region_leaves_the_regions_agenda_cached(network, commit):
-    region_site = network["region"].site
-    region_client = Client(HTTP_HOST=region_site.hostname, SERVER_PORT=region_site.port)
-    region_agenda = _path(network["region"], NetworkAgendaPage)
-    network_agenda = _path(network["network"], NetworkAgendaPage)
-    network_client = Client(HTTP_HOST=NETWORK_HOST)
-    _warm(region_client, region_agenda)
-    _warm(network_client, network_agenda)
+def test_an_event_of_a_site_outside_the_region_leaves_the_regions_agenda_cached(
+    network, agendas, commit
+):
+    network_client, network_agenda, region_client, region_agenda = agendas
 
     soon = timezone.localdate() + dt.timedelta(days=2)
     commit(
@@ -125,15 +121,11 @@ def test_an_event_of_a_site_outside_the_region_leaves_the_regions_agenda_cached(
     assert network_client.get(network_agenda)[HEADER] == "miss"
 
 
-def test_a_bulk_change_of_a_members_events_purges_the_network_and_region_agendas(network, commit):
+def test_a_bulk_change_of_a_members_events_purges_the_network_and_region_agendas(
+    network, agendas, commit
+):
     site_a = network["site_a"]
-    region_site = network["region"].site
-    region_client = Client(HTTP_HOST=region_site.hostname, SERVER_PORT=region_site.port)
-    region_agenda = _path(network["region"], NetworkAgendaPage)
-    network_agenda = _path(network["network"], NetworkAgendaPage)
-    network_client = Client(HTTP_HOST=NETWORK_HOST)
-    _warm(region_client, region_agenda)
-    _warm(network_client, network_agenda)
+    network_client, network_agenda, region_client, region_agenda = agendas
 
     soon = timezone.localdate() + dt.timedelta(days=2)
     # Created without running its publish's purges (those run on commit): as an import
