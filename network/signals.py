@@ -84,11 +84,10 @@ def _bulk_listings_purge(*, site_ids: Iterable[int], page_ids: Iterable[int]) ->
 
 def listing_pages(*, site_ids: Iterable[int], events: bool) -> list[Page]:
     """The live pages on other sites that show pages of these sites: the network site's search
-    and, for `events`, the network site's home page ("Binnenkort in het netwerk"), agenda and
-    "in de buurt", and each regional site's home page and agenda when one of these sites is a
-    member of its region."""
+    and, for `events`, the network site's home page ("Binnenkort in het netwerk") and agenda,
+    and each regional site's home page and agenda when one of these sites is a member of its
+    region. ("In de buurt" names itself: places.purges.)"""
     from network.models import NetworkAgendaPage, NetworkSearchPage
-    from places.models import NearbyPage
 
     site_ids = set(site_ids)
     if not site_ids:
@@ -103,7 +102,7 @@ def listing_pages(*, site_ids: Iterable[int], events: bool) -> list[Page]:
     if not roots:
         return []
     under = reduce(or_, (Q(path__startswith=root) for root in roots))
-    types = (NetworkAgendaPage, NetworkSearchPage, NearbyPage) if events else (NetworkSearchPage,)
+    types = (NetworkAgendaPage, NetworkSearchPage) if events else (NetworkSearchPage,)
     pages = list(Page.objects.live().type(*types).filter(under).specific())
     if events:
         pages += list(Page.objects.live().filter(path__in=roots).specific())
@@ -113,8 +112,8 @@ def listing_pages(*, site_ids: Iterable[int], events: bool) -> list[Page]:
 def network_listed_on(page) -> list:
     """For the page cache (a lister): a page published, unpublished, moved or deleted on a site
     shows on the network site's search; an event (or a whole agenda) also on the network's
-    agenda, home page and "in de buurt", and on the agenda and home page of each region its
-    site belongs to."""
+    agenda and home page, and on the agenda and home page of each region its site belongs
+    to."""
     site = network_map().site_for_path(page.path)
     if site is None or site.kind == SiteKind.NETWORK:
         return []

@@ -11,7 +11,10 @@ class PlacesConfig(AppConfig):
         from wagtail.models import Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
+        from home.signals import pages_changed
         from library_pages.models import LocationPage
+        from pagecache import registry
+        from places import purges
         from places.selectors import places_changed
 
         for signal in (page_published, page_unpublished, post_page_move):
@@ -19,3 +22,6 @@ class PlacesConfig(AppConfig):
         post_delete.connect(places_changed, sender=LocationPage, dispatch_uid="places-delete")
         # A site's name or hostname is part of every place's entry.
         post_save.connect(places_changed, sender=Site, dispatch_uid="places-site")
+        # "In de buurt" lists every site's coming events: purged with them.
+        registry.register_lister(purges.nearby_listed_on)
+        pages_changed.connect(purges.events_bulk_changed, dispatch_uid="places-pages-changed")

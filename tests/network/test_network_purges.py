@@ -14,6 +14,7 @@ from home.models import IdentitySettings
 from home.signals import pages_changed
 from network.models import NetworkAgendaPage, NetworkSearchPage
 from pagecache.middleware import HEADER
+from places.models import NearbyPage
 from sitegen.csv_import import region_specs
 from sitegen.services import network_site_provision, region_provision
 from tests.factories.events import EventPageFactory, agenda_of, event_date
@@ -85,7 +86,7 @@ def test_an_event_published_on_a_member_site_purges_the_network_and_its_region(
 ):
     site_a = network["site_a"]
     network_client, network_agenda, region_client, region_agenda = agendas
-    _warm(network_client, "/")
+    _warm(network_client, "/", _path(network["network"], NearbyPage) + "?postcode=9000")
 
     soon = timezone.localdate() + dt.timedelta(days=2)
     commit(
@@ -95,10 +96,12 @@ def test_an_event_published_on_a_member_site_purges_the_network_and_its_region(
         dates=[event_date(soon)],
     )
 
+    nearby = _path(network["network"], NearbyPage) + "?postcode=9000"
     for client, path in ((network_client, network_agenda), (network_client, "/")):
         response = client.get(path)
         assert response[HEADER] == "miss", path
         assert "Voorleesuur in de regio" in soup_of(response).get_text(), path
+    assert network_client.get(nearby)[HEADER] == "miss"
     response = region_client.get(region_agenda)
     assert response[HEADER] == "miss"
     assert "Voorleesuur in de regio" in soup_of(response).get_text()
