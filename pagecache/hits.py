@@ -53,10 +53,16 @@ def entry_lookup(
     record_key = keys.path_key(host, path)
     wanted = [generation_key, record_key]
     # Without a query string the entry's key is known before the path's record is read
-    # (whatever parameters the page reads, the normalised query is empty): one round trip.
-    plain_key = None if query else keys.entry_key(host=host, path=path, query="")
-    if plain_key is not None:
-        wanted.append(plain_key)
+    # (whatever parameters the page reads, the normalised query is empty); with one, the
+    # parameters the path's record named last time in this process give the key: one round
+    # trip either way, checked against the record read with it.
+    guessed_params = _params_seen.get((host, path)) if query else ()
+    entry_key = None
+    if guessed_params is not None:
+        normalised = keys.query_normalise(query, guessed_params)[0] if query else ""
+        if normalised is not None:
+            entry_key = keys.entry_key(host=host, path=path, query=normalised)
+            wanted.append(entry_key)
     # The Redis backend's lean read (pagecache.backends.RedisCache.read_many), else get_many.
     read_many = getattr(cache, "read_many", None) or cache.get_many
     found = read_many(wanted)
@@ -64,10 +70,12 @@ def entry_lookup(
     record = found.get(record_key)
     if record is None:
         return None, None, generation
-    if plain_key is not None:
-        entry = found.get(plain_key)
+    if not query or (guessed_params is not None and tuple(record["params"]) == guessed_params):
+        entry = found.get(entry_key) if entry_key is not None else None
     else:
-        normalised, _clean = keys.query_normalise(query, record["params"])
+        params = tuple(record["params"])
+        _params_remember(host, path, params)
+        normalised, _clean = keys.query_normalise(query, params)
         if normalised is None:
             return None, record, generation
         key = keys.entry_key(host=host, path=path, query=normalised)
@@ -80,6 +88,19 @@ def entry_lookup(
     ):
         return None, record, generation
     return entry, record, generation
+
+
+# The query parameters each path's record named, as this process last read them (a path's
+# parameters are its page type's: they change only with the code or the page at the path).
+# Bounded: emptied when full.
+_PARAMS_SEEN_MAX = 4096
+_params_seen: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _params_remember(host: str, path: str, params: tuple[str, ...]) -> None:
+    if len(_params_seen) >= _PARAMS_SEEN_MAX:
+        _params_seen.clear()
+    _params_seen[(host, path)] = params
 
 
 def _now() -> float:

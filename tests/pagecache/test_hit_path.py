@@ -54,3 +54,29 @@ def test_an_entry_of_an_older_generation_or_token_is_not_served(site_a):
     pagecache_hits.cache.set(entry_key, {**entry, "token": "another"})
     assert client.get("/")[HEADER] == "miss"
     assert client.get("/")[HEADER] == "hit"
+
+
+def test_a_hit_with_a_query_string_is_one_cache_read_once_its_path_was_seen(site_a, monkeypatch):
+    """The parameters the path's record named are kept per process: the entry's key is read
+    with the record; a record that names other parameters since is still obeyed."""
+    from tests.factories.events import agenda_of
+
+    monkeypatch.setattr(pagecache_hits, "_params_seen", {})
+    client = site_a.client_for()
+    path = agenda_of(site_a.home).relative_url(site_a.site) + "?q=lezing"
+    assert client.get(path)[HEADER] == "miss"
+    counting = CountingCache(pagecache_hits.cache)
+    monkeypatch.setattr(pagecache_hits, "cache", counting)
+    assert client.get(path)[HEADER] == "hit"
+    assert counting.reads == 2  # the record first, then the entry: the path is new here
+    counting.reads = 0
+    assert client.get(path)[HEADER] == "hit"
+    assert counting.reads == 1
+    # Another page type at the path since (other parameters): its record decides.
+    ((seen_key, params),) = pagecache_hits._params_seen.items()
+    pagecache_hits._params_seen[seen_key] = ("pagina",)
+    counting.reads = 0
+    response = client.get(path)
+    assert response[HEADER] == "hit"
+    assert counting.reads == 2
+    assert pagecache_hits._params_seen[seen_key] == params
