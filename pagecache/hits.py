@@ -43,12 +43,32 @@ def site_for(*, method: str, path: str, raw_host: str, refresh: bool = True) -> 
 
 
 def entry_lookup(
-    *, site_id: int, host: str, path: str, query: QueryDict | None
+    *,
+    site_id: int,
+    host: str,
+    path: str,
+    query: QueryDict | None = None,
+    raw_query: bytes = b"",
 ) -> tuple[dict | None, dict | None, int]:
     """(the entry to serve or None, the path's record or None, the site's generation).
 
-    `host` is the Host header lowered (with its port, as stored); `query` the request's
-    parameters, None or empty without a query string."""
+    `host` is the Host header lowered (with its port, as stored). The query string is given
+    either parsed, as `query` (the middleware: the request's GET), or as `raw_query`, its bytes
+    as the WSGI server passed them (the WSGI layer, which only answers requests that Django
+    reads in the default charset): those are normalised through a per-process memo
+    (keys.raw_query_normalise) and parsed once per distinct string."""
+    if query is not None:
+
+        def normalise(params: tuple[str, ...]) -> str | None:
+            return keys.query_normalise(query, params)[0]
+
+        has_query = bool(query)
+    else:
+
+        def normalise(params: tuple[str, ...]) -> str | None:
+            return keys.raw_query_normalise(raw_query, params)
+
+        has_query = bool(raw_query)
     generation_key = keys.generation_key(site_id)
     record_key = keys.path_key(host, path)
     wanted = [generation_key, record_key]
@@ -56,10 +76,10 @@ def entry_lookup(
     # (whatever parameters the page reads, the normalised query is empty); with one, the
     # parameters the path's record named last time in this process give the key: one round
     # trip either way, checked against the record read with it.
-    guessed_params = _params_seen.get((host, path)) if query else ()
+    guessed_params = _params_seen.get((host, path)) if has_query else ()
     entry_key = None
     if guessed_params is not None:
-        normalised = keys.query_normalise(query, guessed_params)[0] if query else ""
+        normalised = normalise(guessed_params) if has_query else ""
         if normalised is not None:
             entry_key = keys.entry_key(host=host, path=path, query=normalised)
             wanted.append(entry_key)
@@ -70,12 +90,12 @@ def entry_lookup(
     record = found.get(record_key)
     if record is None:
         return None, None, generation
-    if not query or (guessed_params is not None and tuple(record["params"]) == guessed_params):
+    if not has_query or (guessed_params is not None and tuple(record["params"]) == guessed_params):
         entry = found.get(entry_key) if entry_key is not None else None
     else:
         params = tuple(record["params"])
         _params_remember(host, path, params)
-        normalised, _clean = keys.query_normalise(query, params)
+        normalised = normalise(params)
         if normalised is None:
             return None, record, generation
         key = keys.entry_key(host=host, path=path, query=normalised)

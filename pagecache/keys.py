@@ -9,6 +9,7 @@ import time
 from collections.abc import Collection
 
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.db import DatabaseError
 from django.http import QueryDict
 
@@ -57,6 +58,35 @@ def query_normalise(query: QueryDict, known: Collection[str]) -> tuple[str | Non
         pairs.extend((name, value) for value in values if value != "")
     pairs.sort()
     return "&".join(f"{name}={value}" for name, value in pairs), clean
+
+
+# The normalised query of each raw query string, per page parameters, as this process worked it
+# out: a hit with a query string reads it without parsing it again. Only short strings are kept
+# (a crafted long one is parsed every time, as without this memo), and the memo is emptied when
+# full: bounded whatever the requests.
+_RAW_MEMO_MAX = 4096
+_RAW_MEMO_LENGTH = 512
+_raw_memo: dict[tuple[bytes, tuple[str, ...]], str | None] = {}
+
+
+def raw_query_normalise(raw: bytes, known: tuple[str, ...]) -> str | None:
+    """query_normalise()'s normalised string of a raw query string (its bytes as the WSGI
+    server passed them, read as Django reads them with the default charset: QueryDict), None
+    when such a request is never cached (too long a value, too many values or fields)."""
+    memo_key = (raw, known)
+    try:
+        return _raw_memo[memo_key]
+    except KeyError:
+        pass
+    try:
+        normalised = query_normalise(QueryDict(raw), known)[0]
+    except TooManyFieldsSent:
+        return None  # Django answers it (400); nothing to read from the cache
+    if len(raw) <= _RAW_MEMO_LENGTH:
+        if len(_raw_memo) >= _RAW_MEMO_MAX:
+            _raw_memo.clear()
+        _raw_memo[memo_key] = normalised
+    return normalised
 
 
 # --- which site a hostname belongs to -------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_max_age, patch_cache_control, patch_vary_headers
@@ -108,6 +109,12 @@ class PageCacheMiddleware:
         path = request.path
         try:
             cached, record, generation = self._lookup(request, site_id=site_id, host=host)
+        except TooManyFieldsSent:
+            # A crafted query string: Django answers 400 (the view reads the parameters), no
+            # cache is involved and nothing is stored.
+            response = self.get_response(request)
+            response[HEADER] = "bypass"
+            return response
         except Exception as exc:  # a cache outage must never cost a page
             Outage.failed(exc)
             response = self.get_response(request)

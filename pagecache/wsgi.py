@@ -39,7 +39,7 @@ from django.core.handlers.wsgi import (
     get_script_name,
     get_str_from_wsgi,
 )
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.http.cookie import parse_cookie
 from django.utils.log import log_response
 from django.utils.module_loading import import_string
@@ -157,11 +157,12 @@ class PageCacheApplication:
         outer = self.outer_headers(_scheme_of(_Scheme(environ)) == "https")
         if outer is None:
             return None
-        raw_query = get_bytes_from_wsgi(environ, "QUERY_STRING", "")
-        query = QueryDict(raw_query) if raw_query else None
         try:
             entry, _record, _generation = hits.entry_lookup(
-                site_id=site_id, host=raw_host.lower(), path=path, query=query
+                site_id=site_id,
+                host=raw_host.lower(),
+                path=path,
+                raw_query=get_bytes_from_wsgi(environ, "QUERY_STRING", ""),
             )
         except Exception:
             # A backend that raises (the tolerant Redis backend misses instead): Django

@@ -226,6 +226,75 @@ def test_query_strings_follow_the_normalisation_of_the_keys(site_a, layer, djang
     assert django_app.calls == calls + 1
 
 
+def test_a_query_string_is_parsed_once_per_process(site_a, layer, django_app, monkeypatch):
+    """The layer keeps each query string's normalised form (keys.raw_query_normalise): later
+    hits of that URL parse nothing; the answer is the same entry."""
+    monkeypatch.setattr(keys, "_raw_memo", {})
+    parsed = []
+    real = keys.QueryDict
+
+    def counting(raw, *args, **kwargs):
+        parsed.append(raw)
+        return real(raw, *args, **kwargs)
+
+    monkeypatch.setattr(keys, "QueryDict", counting)
+    agenda = agenda_of(site_a.home).relative_url(site_a.site)
+    miss = call(layer, site_a.hostname, agenda, query="thema=muziek")
+    assert miss[HEADER] == "miss"
+    query = "thema=muziek&utm_source=nieuwsbrief"
+    first = call(layer, site_a.hostname, agenda, query=query)
+    assert first[HEADER] == "hit"
+    parsed.clear()
+    for _ in range(3):
+        hit = call(layer, site_a.hostname, agenda, query=query)
+        assert (hit[HEADER], hit.body) == ("hit", miss.body)
+    assert parsed == []
+
+
+def test_query_strings_are_read_as_django_reads_them(site_a, layer, django_app):
+    """Percent-escapes, '+', repeated parameters and bytes that are no UTF-8 (Django falls back
+    to Latin-1) give the entry Django's own parse gives."""
+    agenda = agenda_of(site_a.home).relative_url(site_a.site)
+    for stored, asked in (
+        ("q=caf%C3%A9+concert", "q=caf%C3%A9%20concert"),
+        ("thema=muziek&thema=theater", "utm_medium=x&thema=muziek&thema=theater"),
+        ("q=%E9t%E9", "q=%E9t%E9&fbclid=1"),
+    ):
+        assert call(layer, site_a.hostname, agenda, query=stored)[HEADER] in ("miss", "hit")
+        calls = django_app.calls
+        assert call(layer, site_a.hostname, agenda, query=asked)[HEADER] == "hit", asked
+        assert django_app.calls == calls, asked
+
+
+def test_the_query_memo_is_bounded_and_keeps_no_long_strings(monkeypatch):
+    monkeypatch.setattr(keys, "_raw_memo", {})
+    monkeypatch.setattr(keys, "_RAW_MEMO_MAX", 8)
+    params = ("q",)
+    long_query = b"q=" + b"a" * keys._RAW_MEMO_LENGTH
+    assert keys.raw_query_normalise(long_query, params) is None  # a value too long to store
+    assert keys._raw_memo == {}
+    for number in range(20):
+        assert keys.raw_query_normalise(b"q=%d&x=1" % number, params) == f"q={number}"
+        assert len(keys._raw_memo) <= 8
+
+
+def test_too_many_fields_go_to_django_without_an_error_of_the_layer(
+    site_a, layer, django_app, settings, caplog
+):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    agenda = agenda_of(site_a.home).relative_url(site_a.site)
+    assert call(layer, site_a.hostname, agenda)[HEADER] == "miss"
+    calls = django_app.calls
+    with caplog.at_level(logging.ERROR, logger="pagecache"):
+        answer = call(layer, site_a.hostname, agenda, query="&".join(f"a{n}=1" for n in range(9)))
+    assert answer.status.startswith("400")
+    assert django_app.calls == calls + 1
+    assert not layer._failed
+    # Neither the layer nor the middleware take it for a cache outage.
+    assert not Outage.down
+    assert [record for record in caplog.records if record.name == "pagecache"] == []
+
+
 def test_what_the_layer_does_not_answer_goes_to_django(site_a, layer, django_app):
     host = site_a.hostname
     assert call(layer, host)[HEADER] == "miss"
