@@ -49,6 +49,7 @@ def entry_lookup(
     path: str,
     query: QueryDict | None = None,
     raw_query: bytes = b"",
+    now: float | None = None,
 ) -> tuple[dict | None, dict | None, int]:
     """(the entry to serve or None, the path's record or None, the site's generation).
 
@@ -56,7 +57,8 @@ def entry_lookup(
     either parsed, as `query` (the middleware: the request's GET), or as `raw_query`, its bytes
     as the WSGI server passed them (the WSGI layer, which only answers requests that Django
     reads in the default charset): those are normalised through a per-process memo
-    (keys.raw_query_normalise) and parsed once per distinct string."""
+    (keys.raw_query_normalise) and parsed once per distinct string. `now` is the moment the
+    entry must still be valid at, as a timestamp (default: Django's clock, now)."""
     if query is not None:
 
         def normalise(params: tuple[str, ...]) -> str | None:
@@ -104,7 +106,7 @@ def entry_lookup(
         entry is None
         or entry.get("generation") != generation
         or entry.get("token") != record["token"]
-        or entry["until"] <= _now()
+        or entry["until"] <= (clock() if now is None else now)
     ):
         return None, record, generation
     return entry, record, generation
@@ -123,7 +125,7 @@ def _params_remember(host: str, path: str, params: tuple[str, ...]) -> None:
     _params_seen[(host, path)] = params
 
 
-def _now() -> float:
+def clock() -> float:
     # Django's clock, as when the entry's end was computed (tests move it).
     return timezone.now().timestamp()
 
@@ -209,7 +211,7 @@ def hit_answer(
         headers.append(("Content-Length", length))
     if send_gzip:
         headers.append(("Content-Encoding", "gzip"))
-    remaining = max(0, math.floor(entry["until"] - (_now() if now is None else now)))
+    remaining = max(0, math.floor(entry["until"] - (clock() if now is None else now)))
     cache_control = answer_cache_control(entry.get("cache_control", ""), remaining)
     headers.append(("Cache-Control", cache_control))
     headers.append((HEADER, "hit"))

@@ -4,6 +4,7 @@ the path's own token (deleted by a purge) that it was stored with."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from collections.abc import Collection
@@ -21,6 +22,9 @@ MAX_VALUE_LENGTH = 200
 MAX_VALUES = 20
 
 
+# Remembered per process (a hit reads the same keys again and again): bounded, least recently
+# used first out.
+@functools.lru_cache(maxsize=8192)
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 

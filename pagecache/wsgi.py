@@ -157,12 +157,14 @@ class PageCacheApplication:
         outer = self.outer_headers(_scheme_of(_Scheme(environ)) == "https")
         if outer is None:
             return None
+        now = hits.clock()  # one reading of the clock for the lookup and the answer
         try:
             entry, _record, _generation = hits.entry_lookup(
                 site_id=site_id,
                 host=raw_host.lower(),
                 path=path,
                 raw_query=get_bytes_from_wsgi(environ, "QUERY_STRING", ""),
+                now=now,
             )
         except Exception:
             # A backend that raises (the tolerant Redis backend misses instead): Django
@@ -174,6 +176,7 @@ class PageCacheApplication:
             entry,
             accept_encoding=environ.get("HTTP_ACCEPT_ENCODING", ""),
             head=method == "HEAD",
+            now=now,
         )
         present = {name.lower() for name, _value in headers}
         headers.extend((name, value) for name, value in outer if name.lower() not in present)

@@ -137,7 +137,7 @@ def test_a_hit_kept_locally_makes_no_redis_call(site_a, warm_layer, monkeypatch)
 def test_the_entrys_end_is_checked_on_a_local_hit(site_a, warm_layer, monkeypatch):
     layer, near, _miss = warm_layer
     entry = near.get_many(_full_keys(site_a.hostname, "/"))[2]
-    monkeypatch.setattr(hits, "_now", lambda: entry["until"] + 1)
+    monkeypatch.setattr(hits, "clock", lambda: entry["until"] + 1)
     with pytest.raises(AssertionError, match="Django was entered"):
         call(layer, site_a.hostname)
 
