@@ -15,7 +15,7 @@ from home.generations import bump_site_generations
 from home.models import IdentitySettings, RegionMunicipality, SiteKind, Tenant
 from network.selectors import network_map, network_map_retire
 from network.services import network_occurrences_sync
-from pagecache.registry import PurgeTargets
+from pagecache.registry import PurgeTargets, batch_memo
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +118,11 @@ def network_listed_on(page) -> list:
     if site is None or site.kind == SiteKind.NETWORK:
         return []
     events = isinstance(page, (EventPage, EventIndexPage))
-    return listing_pages(site_ids=[site.site_id], events=events)
+    # The same for every page of the site: once per purge (an import names many pages).
+    return batch_memo(
+        ("network.listed_on", site.site_id, events),
+        lambda: listing_pages(site_ids=[site.site_id], events=events),
+    )
 
 
 def region_purge_targets(instance: RegionMunicipality) -> PurgeTargets:

@@ -8,11 +8,17 @@
   Pages that embed the instance (Wagtail's reference index) are always purged too.
 - `register_view_params(url_name, params)`: the query parameters a non-page view reads.
   Page types declare theirs as the class attribute `cache_query_params`.
+
+A lister is called once per purged page. When a purge names many pages (an import's commit,
+a bulk change), a lister whose answer depends on less than the page (its site, its region)
+keeps it with `batch_memo(key, compute)`: computed once per purge, not once per page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +41,36 @@ class PurgeTargets:
 
 Lister = Callable[[Any], Iterable[Any]]
 TargetsFor = Callable[[Any], PurgeTargets]
+
+# What listers computed during the purge under way (pagecache.services works out one purge's
+# URLs inside `purge_batch()`); None outside one.
+_batch: ContextVar[dict | None] = ContextVar("pagecache_purge_batch", default=None)
+
+
+@contextmanager
+def purge_batch() -> Iterator[None]:
+    """The scope of one purge's targets: `batch_memo` keeps its answers until it ends (nested
+    scopes share the outer one)."""
+    if _batch.get() is not None:
+        yield
+        return
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def batch_memo(key: tuple, compute: Callable[[], Any]) -> Any:
+    """`compute()`, once per `key` within the purge under way (every time outside one). The
+    answer is shared: callers must not change it."""
+    memo = _batch.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
 
 _listers: list[Lister] = []
 _models: dict[type[models.Model], ModelRule] = {}

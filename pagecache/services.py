@@ -59,8 +59,9 @@ def page_purge_urls(*, page: Page) -> list[str]:
 
 def targets_urls(targets: PurgeTargets) -> list[str]:
     urls = list(targets.urls)
-    for page in targets.pages:
-        urls += page_purge_urls(page=page)
+    with registry.purge_batch():  # listers answer once per site, not once per page
+        for page in targets.pages:
+            urls += page_purge_urls(page=page)
     return list(dict.fromkeys(urls))
 
 
@@ -153,8 +154,9 @@ class _BulkBatch:
     def __call__(self) -> None:
         urls = list(self.urls)
         try:
-            for page in self.pages.values():
-                urls += page_purge_urls(page=page)
+            with registry.purge_batch():
+                for page in self.pages.values():
+                    urls += page_purge_urls(page=page)
         except Exception:
             logger.exception("Page cache purge of bulk-created pages not computed")
         _enqueue(urls=list(dict.fromkeys(urls)), site_ids=[])

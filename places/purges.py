@@ -7,7 +7,7 @@ import logging
 from wagtail.models import Page
 
 from events.models import EventIndexPage, EventPage
-from pagecache.registry import PurgeTargets
+from pagecache.registry import PurgeTargets, batch_memo
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ def nearby_listed_on(page) -> list:
     """A lister: an event or an agenda is listed on every live "in de buurt" page."""
     if not isinstance(page, (EventPage, EventIndexPage)):
         return []
-    return nearby_pages()
+    return batch_memo(("places.nearby",), nearby_pages)  # once per purge, not per page
 
 
 def events_bulk_changed(sender, site_ids=(), page_ids=(), **kwargs) -> None:

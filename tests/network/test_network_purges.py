@@ -154,3 +154,50 @@ def test_any_page_published_on_a_site_purges_the_network_search(network, commit)
     response = network_client.get(f"{search}?q=openingsuren")
     assert response[HEADER] == "miss"
     assert network_client.get(network_agenda)[HEADER] == "hit"  # not an event
+
+
+def test_a_purge_of_many_events_works_out_the_network_listings_once_per_site(network, monkeypatch):
+    """An import's commit purges many pages of one site: what lists them on the network and
+    the region (and "in de buurt") is looked up once per purge, not once per page, and every
+    listing is still named."""
+    from network import signals as network_signals
+    from pagecache import services
+    from pagecache.registry import PurgeTargets
+    from places import purges as places_purges
+
+    site_a = network["site_a"]
+    soon = timezone.localdate() + dt.timedelta(days=2)
+    agenda = agenda_of(site_a.home)
+    events = [
+        EventPageFactory(parent=agenda, title=f"Import {number}", dates=[event_date(soon)])
+        for number in range(6)
+    ]
+    calls = {"network": 0, "nearby": 0}
+    real_listing, real_nearby = network_signals.listing_pages, places_purges.nearby_pages
+
+    def listing(**kwargs):
+        calls["network"] += 1
+        return real_listing(**kwargs)
+
+    def nearby():
+        calls["nearby"] += 1
+        return real_nearby()
+
+    monkeypatch.setattr(network_signals, "listing_pages", listing)
+    monkeypatch.setattr(places_purges, "nearby_pages", nearby)
+    urls = services.targets_urls(PurgeTargets(pages=events))
+
+    assert calls == {"network": 1, "nearby": 1}
+    region_site = network["region"].site
+    for tenant, model in (
+        (network["network"], NetworkAgendaPage),
+        (network["region"], NetworkAgendaPage),
+    ):
+        listed = model.objects.descendant_of(tenant.site.root_page).get()
+        assert listed.get_full_url() in urls
+    assert any(url.startswith(region_site.root_url) for url in urls)
+    # Outside a purge, a lister computes its answer every time.
+    calls["network"] = 0
+    network_signals.network_listed_on(events[0])
+    network_signals.network_listed_on(events[1])
+    assert calls["network"] == 2
