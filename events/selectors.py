@@ -29,6 +29,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
+from wagtail.models import Page
 
 from events import taxonomy
 from events.models import (
@@ -148,13 +149,19 @@ def occurrence_filter(*, filters: dict, now: dt.datetime, event_field: str = "pa
         query &= Q(location_page_id=filters["locatie"])
     if filters.get("q"):
         text = filters["q"]
-        events = EventPage.objects.filter(
-            Q(title__icontains=text)
-            | Q(intro__icontains=text)
+        # Two subqueries, one per table, so that each is answered from its trigram indexes
+        # (events/migrations/0008): an OR across the page's and the event's columns would
+        # join every event of the network to its page row. A page whose title matches but is
+        # no event has no rows here.
+        described = EventPage.objects.filter(
+            Q(intro__icontains=text)
             | Q(place_name__icontains=text)
             | Q(organizer_name__icontains=text)
         )
-        query &= Q(**{f"{event_field}__in": events.values("pk")})
+        titled = Page.objects.filter(title__icontains=text)
+        query &= Q(**{f"{event_field}__in": described.values("pk")}) | Q(
+            **{f"{event_field}__in": titled.values("pk")}
+        )
     return query & age_q(filters)
 
 
