@@ -4,8 +4,9 @@ Debian's `chromium` (installed by `.ci/run`) is driven by Playwright's Python pa
 downloads a browser. axe-core comes from the pinned `axe-playwright-python` dev dependency, which
 ships `axe.min.js`; we only inject that file and call `axe.run` ourselves.
 
-Without Chromium, Playwright or axe-core every test here is skipped with the reason, so
-`make test` passes on a laptop that has none of them.
+Without Chromium, Playwright or axe-core, or on SQLite (the live server's threads and its
+shared in-memory test database's table locks), every test here is skipped with the reason, so
+`make test` passes on a laptop with the embedded default.
 """
 
 from __future__ import annotations
@@ -57,6 +58,12 @@ def missing_requirement() -> str | None:
         return "Chromium is not installed (apt-get install chromium), or set CHROMIUM=/path"
     if axe_script_path() is None:
         return "axe-core is not installed (axe-playwright-python, pip install -e '.[dev]')"
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        # The live server answers from its own threads, on SQLite's shared in-memory test
+        # database, whose table locks fail concurrent requests ("database table is locked").
+        return "they need PostgreSQL (set DATABASE_URL; .ci/run does), not SQLite"
     return None
 
 
