@@ -184,7 +184,15 @@ class RedisCache(TolerantCacheMixin, DjangoRedisCache):
         With the near cache on (`PAGECACHE_LOCAL_BYTES`, pagecache.nearcache), keys this
         process read before and that Redis has not invalidated since are answered without
         Redis, and the others are read through its tracked connection."""
-        full_keys = [self.make_key(key) for key in keys]
+        made = self.__dict__.get("_made")
+        if made is None or len(made) >= _MADE_MAX:
+            made = self.__dict__["_made"] = {}
+        full_keys = []
+        for key in keys:
+            full = made.get(key)
+            if full is None:
+                full = made[key] = self.make_key(key)
+            full_keys.append(full)
         values = None
         near = self._near_cache()
         if near is not None:
@@ -213,6 +221,11 @@ class RedisCache(TolerantCacheMixin, DjangoRedisCache):
             near = near_cache_for(pool=self._cache._get_connection_pool(True), max_bytes=max_bytes)
         self.__dict__["_near"] = (marker, near)
         return near
+
+
+# read_many's keys as stored (make_key: the prefix and the version, fixed per backend), kept
+# per backend for the keys hits read again and again; emptied when full.
+_MADE_MAX = 8192
 
 
 def _version(args: tuple, kwargs: dict, position: int) -> int | None:

@@ -9,9 +9,13 @@ from __future__ import annotations
 import functools
 import gzip
 import math
+import threading
+from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponseBase, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_max_age, patch_cache_control
@@ -85,8 +89,7 @@ def entry_lookup(
         if normalised is not None:
             entry_key = keys.entry_key(host=host, path=path, query=normalised)
             wanted.append(entry_key)
-    # The Redis backend's lean read (pagecache.backends.RedisCache.read_many), else get_many.
-    read_many = getattr(cache, "read_many", None) or cache.get_many
+    read_many = _reader()
     found = read_many(wanted)
     generation = int(found.get(generation_key) or 1)
     record = found.get(record_key)
@@ -110,6 +113,32 @@ def entry_lookup(
     ):
         return None, record, generation
     return entry, record, generation
+
+
+# The default cache's read of this thread: the Redis backend's lean read
+# (pagecache.backends.RedisCache.read_many), else get_many. Django hands out a backend per
+# thread through `caches` (asgiref's Local, a few microseconds per look-up: a third of a hit's
+# time in front of Django); this thread's is kept here until the CACHES setting changes
+# (tests), when Django builds new backends too.
+_readers = threading.local()
+_readers_version = 0
+
+
+def _reader() -> Callable[[list[str]], dict]:
+    kept = getattr(_readers, "kept", None)
+    if kept is not None and kept[0] == _readers_version:
+        return kept[1]
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    read = getattr(backend, "read_many", None) or backend.get_many
+    _readers.kept = (_readers_version, read)
+    return read
+
+
+@receiver(setting_changed)
+def _readers_forget(*, setting: str, **_kwargs) -> None:
+    global _readers_version
+    if setting == "CACHES":
+        _readers_version += 1
 
 
 # The query parameters each path's record named, as this process last read them (a path's
@@ -179,40 +208,88 @@ def _weak(etag: str) -> str:
     return etag if etag.startswith("W/") else f"W/{etag}"
 
 
+# A hit's headers but its Cache-Control, worked out once per entry object and kind of answer
+# (compressed or not, the headers added around the cache; a HEAD's are its GET's), kept on the entry
+# itself: an entry the near cache keeps (pagecache.nearcache) is the same object hit after hit,
+# and what is worked out from it lives exactly as long as the near cache keeps it (headers
+# only, a few hundred bytes: the body is never kept decompressed). An entry read from Redis or
+# the local memory cache is a new object each time (nothing to reuse). Entries read are never
+# stored again, so this key never reaches the cache.
+PREPARED = "_answers"
+
+
+class AddedHeaders:
+    """Headers added to every hit where the page does not carry them itself (the WSGI layer's
+    `outer` headers), held so that the prepared answers can be keyed on the holder's identity
+    (an object in the key stays alive, so its identity cannot be reused)."""
+
+    __slots__ = ("headers",)
+
+    def __init__(self, headers: list[tuple[str, str]]) -> None:
+        self.headers = tuple(headers)
+
+
 def hit_answer(
-    entry: dict, *, accept_encoding: str, head: bool, now: float | None = None
+    entry: dict,
+    *,
+    accept_encoding: str,
+    head: bool,
+    now: float | None = None,
+    added: AddedHeaders | None = None,
 ) -> tuple[list[tuple[str, str]], bytes]:
     """(headers, body) of a hit: the headers as the page's own view and the middleware after
     the cache gave them (stored on the miss), with the body's length, the Cache-Control of the
-    seconds left and `X-Page-Cache: hit`; the middleware before the cache (security, CSP) add
-    theirs.
+    seconds left and `X-Page-Cache: hit`, then the `added` headers the page does not carry
+    itself (the WSGI layer: those of the middleware before the cache, security and CSP; the
+    middleware adds nothing here, the middleware before it add theirs on the way out).
 
     An entry stored gzip-compressed (`encoding`) is answered as stored, with
     `Content-Encoding: gzip` and a weak ETag (the bytes differ from the plain answer's), to a
     request that accepts gzip, and decompressed otherwise; its stored Vary names
     Accept-Encoding either way. A HEAD gets the headers of the GET and no body."""
-    compressed = entry.get("encoding") == "gzip"
-    send_gzip = compressed and accepts_gzip(accept_encoding)
-    if compressed and not send_gzip:
-        body = b"" if head else gzip.decompress(entry["content"])
+    send_gzip = entry.get("encoding") == "gzip" and accepts_gzip(accept_encoding)
+    prepared = entry.get(PREPARED)
+    if prepared is None:
+        prepared = entry[PREPARED] = {}
+    variant = (send_gzip, added)
+    answer = prepared.get(variant)
+    if answer is None:
+        answer = prepared[variant] = _answer_prepare(entry, send_gzip, added)
+    before, after = answer
+    if head:
+        body = b""
+    elif entry.get("encoding") == "gzip" and not send_gzip:
+        body = gzip.decompress(entry["content"])
+    else:
+        body = entry["content"]
+    remaining = max(0, math.floor(entry["until"] - (clock() if now is None else now)))
+    cache_control = answer_cache_control(entry.get("cache_control", ""), remaining)
+    return [*before, ("Cache-Control", cache_control), *after], body
+
+
+def _answer_prepare(
+    entry: dict, send_gzip: bool, added: AddedHeaders | None
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """(the headers before Cache-Control, those after it) of one kind of answer; a HEAD's are
+    its GET's."""
+    if entry.get("encoding") == "gzip" and not send_gzip:
         length = str(entry["length"])
     else:
-        body = b"" if head else entry["content"]
         length = str(len(entry["content"]))
-    headers = []
+    before = []
     for name, value in entry["headers"]:
         lowered = name.lower()
         if lowered == "content-length":
             value = length
         elif lowered == "etag" and send_gzip:
             value = _weak(value)
-        headers.append((name, value))
-    if not any(name.lower() == "content-length" for name, _value in headers):
-        headers.append(("Content-Length", length))
+        before.append((name, value))
+    if not any(name.lower() == "content-length" for name, _value in before):
+        before.append(("Content-Length", length))
     if send_gzip:
-        headers.append(("Content-Encoding", "gzip"))
-    remaining = max(0, math.floor(entry["until"] - (clock() if now is None else now)))
-    cache_control = answer_cache_control(entry.get("cache_control", ""), remaining)
-    headers.append(("Cache-Control", cache_control))
-    headers.append((HEADER, "hit"))
-    return headers, body
+        before.append(("Content-Encoding", "gzip"))
+    after = [(HEADER, "hit")]
+    if added is not None:
+        present = {name.lower() for name, _value in before} | {"cache-control", HEADER.lower()}
+        after.extend((name, value) for name, value in added.headers if name.lower() not in present)
+    return tuple(before), tuple(after)

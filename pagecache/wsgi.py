@@ -112,7 +112,7 @@ class PageCacheApplication:
 
     def __init__(self, application: WSGIApplication) -> None:
         self.application = application
-        self._outer: dict[bool, list[tuple[str, str]] | None] = {}
+        self._outer: dict[bool, hits.AddedHeaders | None] = {}
         self._failed = False
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -129,10 +129,13 @@ class PageCacheApplication:
         start_response(status, headers)
         return [body]
 
-    def outer_headers(self, secure: bool) -> list[tuple[str, str]] | None:
-        if secure not in self._outer:
-            self._outer[secure] = _outer_headers(secure)
-        return self._outer[secure]
+    def outer_headers(self, secure: bool) -> hits.AddedHeaders | None:
+        try:
+            return self._outer[secure]
+        except KeyError:
+            headers = _outer_headers(secure)
+            added = self._outer[secure] = None if headers is None else hits.AddedHeaders(headers)
+            return added
 
     def hit(self, environ: dict) -> tuple[str, list[tuple[str, str]], bytes] | None:
         """(status line, headers, body) of the cached answer, or None for Django."""
@@ -177,9 +180,8 @@ class PageCacheApplication:
             accept_encoding=environ.get("HTTP_ACCEPT_ENCODING", ""),
             head=method == "HEAD",
             now=now,
+            added=outer,
         )
-        present = {name.lower() for name, _value in headers}
-        headers.extend((name, value) for name, value in outer if name.lower() not in present)
         status = entry["status"]
         reason = responses.get(status, "Unknown Status Code")
         if status >= 400:
