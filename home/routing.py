@@ -45,6 +45,9 @@ ANCESTORS_ATTRIBUTE = "route_ancestors"
 
 _lock = threading.Lock()
 _sites: dict[str, Site] = {}
+# Every site's hostname (lowercased, shared ones too), loaded with the map: the hosts Django
+# accepts besides the fixed ones (home.hosts), checked without a query or a cache round trip.
+_hostnames: frozenset[str] = frozenset()
 # Wagtail's list of the sites' root paths (`Site.get_site_root_paths`), kept with the map: every
 # page URL a render builds (`pageurl`, canonical and og:url) starts from it, and Wagtail reads it
 # from the cache once per request: one site root path per site, unpickled each time. Kept with
@@ -57,15 +60,18 @@ ROOT_PATHS_TOKEN_KEY = "site-root-paths-token"
 _sites_loaded_at = 0.0
 
 
-def _sites_load() -> dict[str, Site]:
+def _sites_load() -> tuple[dict[str, Site], frozenset[str]]:
     sites = list(Site.objects.select_related("root_page"))
     counts = Counter(site.hostname.lower() for site in sites)
     # A hostname shared by several sites (different ports) is left to Wagtail's lookup.
-    return {site.hostname.lower(): site for site in sites if counts[site.hostname.lower()] == 1}
+    by_hostname = {
+        site.hostname.lower(): site for site in sites if counts[site.hostname.lower()] == 1
+    }
+    return by_hostname, frozenset(counts)
 
 
 def _sites_refresh() -> None:
-    global _sites, _root_paths, _root_paths_token, _sites_loaded_at
+    global _sites, _hostnames, _root_paths, _root_paths_token, _sites_loaded_at
     now = time.monotonic()
     if now - _sites_loaded_at > SITES_SECONDS:
         with _lock:
@@ -74,10 +80,10 @@ def _sites_refresh() -> None:
                 # never newer, so the next request loads again.
                 _root_paths_token = root_paths_token()
                 try:
-                    _sites = _sites_load()
+                    _sites, _hostnames = _sites_load()
                     _root_paths = Site.get_site_root_paths()
                 except DatabaseError:
-                    _sites, _root_paths = {}, None
+                    _sites, _hostnames, _root_paths = {}, frozenset(), None
                 _sites_loaded_at = now
 
 
@@ -108,6 +114,14 @@ def site_for_hostname(hostname: str) -> Site | None:
     copied = copy.copy(site)
     copied.root_page = copy.copy(site.root_page)
     return copied
+
+
+def site_hostnames_local() -> frozenset[str]:
+    """Every site's hostname, lowercased, as this process's map has them: a minute old at
+    most, and reloaded once a routed request finds the root paths token changed (a site was
+    saved or deleted in any process). Empty while the database cannot be read."""
+    _sites_refresh()
+    return _hostnames
 
 
 def site_ids_by_hostname() -> dict[str, int]:

@@ -12,7 +12,8 @@ that middleware adds them: only where the page does not carry the header itself.
 
 This holds because the middleware before the page cache, on a public page of a site's
 hostname, only adds headers (the health check answers /healthz, which is excluded; the
-client address rewrites REMOTE_ADDR, which a cached page does not read; the admin host rule
+site host middleware only notes the hostname for Django's host check; the client address
+rewrites REMOTE_ADDR, which a cached page does not read; the admin host rule
 concerns /admin/, which is excluded). tests/pagecache/test_wsgi.py names that middleware:
 adding one there fails the test until it is checked against this rule. When the probe does
 not reach the empty response (an HTTPS redirect of a plain-HTTP request), requests of that

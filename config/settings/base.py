@@ -83,6 +83,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz answers before host validation, the HTTPS redirect and sessions.
     "jobs.middleware.HealthCheckMiddleware",
+    # Before anything calls request.get_host(): a site's hostname is then the first entry
+    # Django's host check tries in production (home.hosts.SiteAllowedHosts).
+    "home.hosts.SiteHostMiddleware",
     # Before every other reader of REMOTE_ADDR, so they see the visitor behind trusted proxies.
     "home.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -20,15 +20,19 @@ def frozen_now(monkeypatch):
 
 
 @pytest.fixture
-def card_agenda(site_a, frozen_now):
-    """Events that began before now, a series, a run of days, events at the same moment,
-    with and without a location page and an image, free ones and age ranges."""
+def mixed_agenda(site_a, frozen_now):
+    """The agenda of tests/events (order, cards, statements): events that began before now
+    (all day today, this morning, a three-month exhibition), events that start at the same
+    moment, a series of six weeks, later single events, one that ended yesterday; a location
+    page ("Filiaal Noord") on some of them, an image on others, free ones and age ranges.
+    Twelve events are on the agenda (twenty per page: one page), "Voorbij" is not."""
     agenda = agenda_of(site_a.home)
     location = LocationPageFactory(
         parent=LocationIndexPage.objects.child_of(site_a.home).get(), title="Filiaal Noord"
     )
     image = ImageFactory()
     EventPageFactory(parent=agenda, title="Hele dag", dates=[event_date(TODAY, None, None)])
+    EventPageFactory(parent=agenda, title="Ochtend", dates=[event_date(TODAY, "09:30", "11:00")])
     EventPageFactory(
         parent=agenda,
         title="Tentoonstelling",
@@ -51,7 +55,7 @@ def card_agenda(site_a, frozen_now):
         age_max=12,
         location_page=location,
     )
-    for number in range(5):
+    for number in range(6):
         EventPageFactory(
             parent=agenda,
             title=f"Later {number}",
@@ -60,4 +64,7 @@ def card_agenda(site_a, frozen_now):
             age_min=18 if number % 3 == 0 else None,
             image=image if number % 2 else None,
         )
+    EventPageFactory(
+        parent=agenda, title="Voorbij", dates=[event_date(dt.date(2030, 1, 8), "10:00")]
+    )
     return agenda

@@ -31,7 +31,7 @@ def _full(item) -> tuple:
 
 
 @pytest.mark.parametrize("filters", FILTERS)
-def test_card_values_are_the_card_parts_of_the_full_cards(site_a, card_agenda, filters):
+def test_card_values_are_the_card_parts_of_the_full_cards(site_a, mixed_agenda, filters):
     asked: list[list[tuple]] = []
 
     def nothing_cached(parts_list):
@@ -41,10 +41,10 @@ def test_card_values_are_the_card_parts_of_the_full_cards(site_a, card_agenda, f
     for per_page, page_number in ((20, 1), (3, 2)):
         asked.clear()
         full = selectors.agenda_page(
-            index=card_agenda, filters=filters, per_page=per_page, page_number=page_number, now=NOW
+            index=mixed_agenda, filters=filters, per_page=per_page, page_number=page_number, now=NOW
         )
         two_phase = selectors.agenda_page(
-            index=card_agenda,
+            index=mixed_agenda,
             filters=filters,
             per_page=per_page,
             page_number=page_number,
@@ -62,7 +62,7 @@ def test_card_values_are_the_card_parts_of_the_full_cards(site_a, card_agenda, f
 
 
 @pytest.mark.parametrize("filters", FILTERS)
-def test_the_card_values_statement_reads_what_the_orm_reads(site_a, card_agenda, filters):
+def test_the_card_values_statement_reads_what_the_orm_reads(site_a, mixed_agenda, filters):
     from django.db import connections
 
     from events.models import Occurrence
@@ -70,7 +70,7 @@ def test_the_card_values_statement_reads_what_the_orm_reads(site_a, card_agenda,
     connection = connections[Occurrence.objects.db]
     if connection.vendor != "postgresql":
         pytest.skip("the statement is PostgreSQL's; elsewhere the ORM reads the values")
-    full = selectors.agenda_page(index=card_agenda, filters=filters, now=NOW)
+    full = selectors.agenda_page(index=mixed_agenda, filters=filters, now=NOW)
     start, end = selectors.when_window(filters=filters, now=NOW)
     page_ids = sorted({item.event.pk for item in full.items})
     starts = sorted({item.occurrence.start for item in full.items})
@@ -85,14 +85,14 @@ def test_the_card_values_statement_reads_what_the_orm_reads(site_a, card_agenda,
 
 
 @pytest.mark.parametrize("filters", FILTERS)
-def test_cached_cards_come_back_in_agenda_order_without_pages(site_a, card_agenda, filters):
-    full = selectors.agenda_page(index=card_agenda, filters=filters, now=NOW)
+def test_cached_cards_come_back_in_agenda_order_without_pages(site_a, mixed_agenda, filters):
+    full = selectors.agenda_page(index=mixed_agenda, filters=filters, now=NOW)
     by_parts = {card_parts(item): f"<card {item.event.pk}>" for item in full.items}
     # every other card cached: those come back as HTML, the others as full cards
     cached = dict(list(by_parts.items())[::2])
 
     result = selectors.agenda_page(
-        index=card_agenda,
+        index=mixed_agenda,
         filters=filters,
         now=NOW,
         cached_cards=lambda parts_list: [cached.get(parts) for parts in parts_list],
@@ -124,18 +124,18 @@ def _card_key(client, agenda, item) -> str:
     return CardCache(client.get(agenda.url).wsgi_request).key(card_parts(item))
 
 
-def test_a_card_missing_from_the_cache_is_rendered_in_full(site_a, card_agenda):
+def test_a_card_missing_from_the_cache_is_rendered_in_full(site_a, mixed_agenda):
     client = site_a.client_for()
-    cold = client.get(card_agenda.url)
-    assert client.get(card_agenda.url).content == cold.content
-    assert len(_cards(cold)) == 10
+    cold = client.get(mixed_agenda.url)
+    assert client.get(mixed_agenda.url).content == cold.content
+    assert len(_cards(cold)) == 12
     # one card's entry gone (evicted, expired): that card alone is built and rendered again
-    result = selectors.agenda_page(index=card_agenda, filters={}, now=NOW)
+    result = selectors.agenda_page(index=mixed_agenda, filters={}, now=NOW)
     gone = next(item for item in result.items if item.event.title == "Reeks")
-    key = _card_key(client, card_agenda, gone)
+    key = _card_key(client, mixed_agenda, gone)
     assert cache.get(key) is not None
     cache.delete(key)
-    again = client.get(card_agenda.url)
+    again = client.get(mixed_agenda.url)
     assert again.content == cold.content
     reeks = next(card for card in _cards(again) if "Reeks" in card.get_text())
     text = reeks.get_text(" ", strip=True)
@@ -145,7 +145,7 @@ def test_a_card_missing_from_the_cache_is_rendered_in_full(site_a, card_agenda):
     assert cache.get(key) is not None  # stored again
 
 
-def test_a_warm_agenda_reads_no_pages_and_runs_fewer_queries(site_a, card_agenda, monkeypatch):
+def test_a_warm_agenda_reads_no_pages_and_runs_fewer_queries(site_a, mixed_agenda, monkeypatch):
     from events import cards, views
 
     client = site_a.client_for()
@@ -156,16 +156,16 @@ def test_a_warm_agenda_reads_no_pages_and_runs_fewer_queries(site_a, card_agenda
         return one_phase(**kwargs)
 
     for params in ({}, {"gratis": "1"}, {"wanneer": "week"}, {"leeftijd": "8"}):
-        client.get(card_agenda.url, params)  # every card cached, the site's caches warm
-        warm, warm_html = _queries(client, card_agenda.url, params)
+        client.get(mixed_agenda.url, params)  # every card cached, the site's caches warm
+        warm, warm_html = _queries(client, mixed_agenda.url, params)
         with monkeypatch.context() as patched:
             # the cards' cache asked first finds nothing: the pages are read, as when cold
             patched.setattr(cards.CardCache, "found", lambda self, parts: [None] * len(parts))
-            missing, missing_html = _queries(client, card_agenda.url, params)
+            missing, missing_html = _queries(client, mixed_agenda.url, params)
         with monkeypatch.context() as patched:
             # the one-phase path (every card built as a page, then looked up in the cache)
             patched.setattr(views, "agenda_page", without_card_cache)
-            before, before_html = _queries(client, card_agenda.url, params)
+            before, before_html = _queries(client, mixed_agenda.url, params)
         assert warm_html == missing_html == before_html
         # warm: neither the events' pages nor their images are read
         assert warm <= before - 1, params
@@ -173,53 +173,53 @@ def test_a_warm_agenda_reads_no_pages_and_runs_fewer_queries(site_a, card_agenda
         assert missing <= before + 1, params
 
 
-def test_publish_and_unpublish_change_the_warm_agenda(site_a, card_agenda):
+def test_publish_and_unpublish_change_the_warm_agenda(site_a, mixed_agenda):
     client = site_a.client_for()
     before = [
         card.select_one(".card__title a").get_text(strip=True)
-        for card in _cards(client.get(card_agenda.url))
+        for card in _cards(client.get(mixed_agenda.url))
     ]
     assert "Nieuw vandaag" not in before
     new = EventPageFactory(
-        parent=card_agenda, title="Nieuw vandaag", dates=[event_date(TODAY, "12:00", "13:00")]
+        parent=mixed_agenda, title="Nieuw vandaag", dates=[event_date(TODAY, "12:00", "13:00")]
     )
     titles = [
         card.select_one(".card__title a").get_text(strip=True)
-        for card in _cards(client.get(card_agenda.url))
+        for card in _cards(client.get(mixed_agenda.url))
     ]
     assert "Nieuw vandaag" in titles
     new.unpublish()
     titles = [
         card.select_one(".card__title a").get_text(strip=True)
-        for card in _cards(client.get(card_agenda.url))
+        for card in _cards(client.get(mixed_agenda.url))
     ]
     assert "Nieuw vandaag" not in titles
     assert titles == before
     # unpublishing an event whose card is cached takes it off the agenda too
-    reeks = card_agenda.get_children().get(title="Reeks").specific
+    reeks = mixed_agenda.get_children().get(title="Reeks").specific
     reeks.unpublish()
     titles = [
         card.select_one(".card__title a").get_text(strip=True)
-        for card in _cards(client.get(card_agenda.url))
+        for card in _cards(client.get(mixed_agenda.url))
     ]
     assert "Reeks" not in titles and len(titles) == len(before) - 1
     reeks.save_revision().publish()
     titles = [
         card.select_one(".card__title a").get_text(strip=True)
-        for card in _cards(client.get(card_agenda.url))
+        for card in _cards(client.get(mixed_agenda.url))
     ]
     assert titles == before
 
 
 def test_related_events_come_from_the_card_cache_without_their_pages(
-    site_a, card_agenda, monkeypatch
+    site_a, mixed_agenda, monkeypatch
 ):
     from events import cards
 
-    event = card_agenda.get_children().get(title="Later 0").specific
+    event = mixed_agenda.get_children().get(title="Later 0").specific
     for number in range(3):
         EventPageFactory(
-            parent=card_agenda,
+            parent=mixed_agenda,
             title=f"Verwant {number}",
             theme=event.theme or "1.10.0.0.0",
             dates=[event_date(dt.date(2030, 1, 20 + number))],

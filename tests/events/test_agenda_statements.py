@@ -26,12 +26,12 @@ FILTERS = [
 
 
 @pytest.fixture
-def statement_agenda(card_agenda):
-    """The cards' agenda (tests/events/conftest.py): running events, a series, a run of days,
+def statement_agenda(mixed_agenda):
+    """The agenda of tests/events/conftest.py: running events, a series, a run of days,
     events at the same moment, free ones and age ranges."""
     if connections[Occurrence.objects.db].vendor != "postgresql":
         pytest.skip("the statements are PostgreSQL's; elsewhere the ORM runs the queries")
-    return card_agenda
+    return mixed_agenda
 
 
 def _matching(agenda, filters):

@@ -1,14 +1,12 @@
 """Per-site settings: branding contrast (WCAG AA), the branding admin form for local moderators,
-integration ids, and the hosts that Django accepts (home.hosts)."""
+and integration ids. The hosts Django accepts (home.hosts) are tested in test_hosts.py."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http.request import validate_host
 from django.urls import reverse
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from home.branding import WCAG_AA_NORMAL_TEXT, contrast_ratio
-from home.hosts import SiteAllowedHosts
 from home.models import BrandingSettings, IntegrationSettings
 from tests.factories.admin import refused
 from tests.factories.html import soup_of
@@ -232,47 +230,3 @@ def test_analytics_id_is_validated(site_a):
         integration.full_clean()
 
     assert list(raised.value.message_dict) == ["analytics_site_id"]
-
-
-# --- allowed hosts ------------------------------------------------------------------------------
-
-
-def test_allowed_hosts_are_the_fixed_hosts_plus_every_site_hostname(two_sites):
-    site_a, site_b = two_sites
-
-    hosts = list(SiteAllowedHosts(["admin.bibnet.example"]))
-
-    assert hosts[0] == "admin.bibnet.example"
-    assert sorted(hosts[1:]) == sorted([site_a.hostname, site_b.hostname])
-
-
-def test_allowed_hosts_are_cached_and_see_a_new_site_at_once(site_a, django_assert_num_queries):
-    hosts = SiteAllowedHosts(["admin.bibnet.example"])
-    list(hosts)
-    with django_assert_num_queries(0):
-        assert site_a.hostname in hosts
-
-    Site.objects.create(hostname="nieuw.bibnet.example", root_page=Page.get_first_root_node())
-
-    assert "nieuw.bibnet.example" in hosts
-
-
-def test_allowed_hosts_forget_a_deleted_site(site_a):
-    hosts = SiteAllowedHosts([])
-    assert site_a.hostname in hosts
-
-    site_a.site.delete()
-
-    assert site_a.hostname not in hosts
-
-
-def test_validate_host_accepts_site_hostnames_and_rejects_others(two_sites):
-    site_a, site_b = two_sites
-    hosts = SiteAllowedHosts(["admin.bibnet.example"])
-
-    assert validate_host("admin.bibnet.example", hosts)
-    assert validate_host(site_a.hostname, hosts)
-    assert validate_host(site_b.hostname, hosts)
-    assert not validate_host("evil.example", hosts)
-    assert not validate_host(f"x.{site_a.hostname}", hosts)
-    assert not validate_host("", hosts)

@@ -386,6 +386,7 @@ def test_the_middleware_before_the_page_cache_only_adds_headers():
     before = names[: names.index("pagecache.middleware.PageCacheMiddleware")]
     assert before == [
         "jobs.middleware.HealthCheckMiddleware",
+        "home.hosts.SiteHostMiddleware",
         "home.client_address.ClientAddressMiddleware",
         "django.middleware.security.SecurityMiddleware",
         "home.middleware.AdminHostMiddleware",
