@@ -160,3 +160,40 @@ def test_a_stored_etag_is_weak_on_the_compressed_answer():
 )
 def test_accept_encoding_q_values(header, accepted):
     assert hits.accepts_gzip(header) is accepted
+
+
+def test_an_entry_kept_in_memory_answers_every_kind_of_request_as_a_fresh_copy_would():
+    """The near cache hands out the same entry object hit after hit, and the headers worked
+    out for one kind of answer are kept on it: each kind (compressed or not, GET or HEAD, with
+    the layer's added headers or without) must still get its own, and the seconds left follow
+    the clock."""
+    plain = b"<p>" + b"tekst " * 500 + b"</p>"
+    stored = {
+        "status": 200,
+        "headers": [("Content-Type", "text/html"), ("ETag", '"v1"'), ("Vary", "Accept-Encoding")],
+        "content": gzip.compress(plain, mtime=0),
+        "encoding": "gzip",
+        "length": len(plain),
+        "until": 4102444800.0,
+    }
+    added = hits.AddedHeaders([("X-Content-Type-Options", "nosniff"), ("ETag", '"outer"')])
+    kept = dict(stored)
+    kinds = [
+        {"accept_encoding": "gzip", "head": False},
+        {"accept_encoding": "identity", "head": False},
+        {"accept_encoding": "gzip", "head": True, "added": added},
+        {"accept_encoding": "identity", "head": True},
+        {"accept_encoding": "gzip", "head": False, "added": added},
+    ]
+    for now in (4102444800.0 - 100, 4102444800.0 - 40):
+        for kind in kinds:
+            expected = hits.hit_answer(dict(stored), now=now, **kind)
+            assert hits.hit_answer(kept, now=now, **kind) == expected
+    headers, body = hits.hit_answer(kept, accept_encoding="gzip", head=False, added=added)
+    names = [name for name, _value in headers]
+    # The page's own ETag (weak, compressed) wins over an added one; added headers come last.
+    assert dict(headers)["ETag"] == 'W/"v1"'
+    assert names.count("ETag") == 1
+    assert names[-1] == "X-Content-Type-Options"
+    assert dict(headers)["Cache-Control"].startswith("public, max-age=0, s-maxage=")
+    assert gzip.decompress(body) == plain
