@@ -782,10 +782,21 @@ def agenda_feed_occurrences(
 
 
 def upcoming_events(
-    *, index: EventIndexPage, filters: dict | None = None, limit: int = 3
+    *,
+    index: EventIndexPage,
+    filters: dict | None = None,
+    limit: int = 3,
+    cached_cards: CachedCards | None = None,
 ) -> list[AgendaItem]:
-    """For the "Binnenkort" block: the next events of an agenda."""
-    return agenda_page(index=index, filters=filters or {}, per_page=limit, counted=False).items
+    """For the "Binnenkort" block: the next events of an agenda (`cached_cards`: as in
+    `agenda_page`)."""
+    return agenda_page(
+        index=index,
+        filters=filters or {},
+        per_page=limit,
+        counted=False,
+        cached_cards=cached_cards,
+    ).items
 
 
 def agenda_locations(*, index: EventIndexPage) -> list[tuple[str, str]]:
