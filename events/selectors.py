@@ -534,7 +534,12 @@ def _agenda_cards(
         for page_id, html in zip(shown, found, strict=True)
         if html is None
     ]
-    built = {item.event.pk: item for item in _agenda_cards_full(window, wanted=missing, now=now)}
+    built = {
+        item.event.pk: item
+        for item in _agenda_cards_built(
+            [values[page_id] for page_id, _start in missing], wanted=missing, now=now
+        )
+    }
     items = []
     for page_id, html in zip(shown, found, strict=True):
         if html is not None:
@@ -576,6 +581,77 @@ def _agenda_cards_full(
     ]
     _expires_with(items=[item.occurrence for item in items], now=now)
     return items
+
+
+def _agenda_cards_built(
+    values: list[CardValues], *, wanted: list[tuple[int, dt.datetime]], now: dt.datetime
+) -> list[AgendaItem]:
+    """The events of `wanted` built as pages, from their `card_values` (which name the
+    occurrence and count its sessions): the occurrences by primary key with their events,
+    locations and card images, one query (and one for the images), the same items as
+    `_agenda_cards_full` without its per-event sum of sessions to build."""
+    if not values:
+        return []
+    occurrences = (
+        Occurrence.objects.select_related("page", "page__location_page")
+        .defer(*_card_deferred_fields())
+        .prefetch_related(Prefetch("page__image", queryset=_card_images()))
+        .in_bulk([value.parts[8] for value in values])
+    )
+    by_page = {value.parts[0]: value for value in values}
+    items = [
+        AgendaItem(
+            event=occurrences[by_page[page_id].parts[8]].page,
+            occurrence=occurrences[by_page[page_id].parts[8]],
+            count=by_page[page_id].count,
+        )
+        for page_id, _start in wanted
+        if page_id in by_page and by_page[page_id].parts[8] in occurrences
+    ]
+    _expires_with(items=[item.occurrence for item in items], now=now)
+    return items
+
+
+# What an event card (events/components/event_card.html, components/card_image.html and
+# `card_parts`) reads of its event and of the event's location page, with what Wagtail needs
+# of a page to make its URL. The other columns (an event has 86, its location page 43) are
+# not read for a card: Django spends more time compiling a column than reading it.
+_CARD_EVENT_FIELDS = frozenset(
+    {
+        "id", "page_ptr", "path", "depth", "url_path", "slug", "title", "live", "locale",
+        "content_type", "latest_revision", "last_published_at", "image", "image_url",
+        "location_page", "place_name", "street", "postal_code", "city", "latitude", "longitude",
+        "is_free", "price_info", "age_min", "age_max", "event_type", "event_type_name",
+        "booking_url",
+    }
+)  # fmt: skip
+_CARD_LOCATION_FIELDS = frozenset(
+    {
+        "id", "page_ptr", "path", "depth", "url_path", "slug", "title", "live", "locale",
+        "content_type", "last_published_at", "street", "postal_code", "city", "latitude",
+        "longitude",
+    }
+)  # fmt: skip
+
+
+@functools.cache
+def _card_deferred_fields() -> tuple[str, ...]:
+    """The columns of a card's event and location page that a card does not read, for
+    `defer()` (tests/events/test_agenda_cards.py renders cards built this way and counts
+    their queries)."""
+    from library_pages.models import LocationPage
+
+    deferred = [
+        f"page__{field.name}"
+        for field in EventPage._meta.concrete_fields
+        if field.name not in _CARD_EVENT_FIELDS
+    ]
+    deferred += [
+        f"page__location_page__{field.name}"
+        for field in LocationPage._meta.concrete_fields
+        if field.name not in _CARD_LOCATION_FIELDS
+    ]
+    return tuple(deferred)
 
 
 @dataclass(frozen=True)

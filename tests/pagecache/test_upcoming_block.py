@@ -148,13 +148,13 @@ def test_after_a_purge_unchanged_cards_come_from_the_card_cache(
         EventPageFactory, parent=agenda, title="Taalcafé", dates=[event_date(day, "16:00")]
     )
     built: list[int] = []
-    real_full = selectors._agenda_cards_full
+    real_built = selectors._agenda_cards_built
 
-    def spy(window, *, wanted, now):
+    def spy(values, *, wanted, now):
         built.extend(page_id for page_id, _start in wanted)
-        return real_full(window, wanted=wanted, now=now)
+        return real_built(values, wanted=wanted, now=now)
 
-    monkeypatch.setattr(selectors, "_agenda_cards_full", spy)
+    monkeypatch.setattr(selectors, "_agenda_cards_built", spy)
     client = site_a.client_for()
     assert titles(client) == ["Voorleesuur", "Taalcafé"]
     assert len(built) == 2  # a cold site: both built
