@@ -296,3 +296,45 @@ def test_a_card_built_from_its_values_reads_nothing_more_and_shows_the_same(
     shown = "".join(got)
     for text in ("Filiaal Noord", "Concert met tickets", "12", "tickets.example", "concert.jpg"):
         assert text in shown
+
+
+def test_the_card_rows_statement_makes_the_models_the_orm_makes(site_a, card_agenda):
+    """On PostgreSQL the cards the cache lacks are made from a fixed statement
+    (`selectors._card_rows_sql`): the same occurrences, events and location pages, with the
+    same values in every column a card reads, as the ORM's query with the same columns."""
+    from django.db import connections
+    from django.db.models import Prefetch
+
+    from events.models import Occurrence
+
+    if connections[Occurrence.objects.db].vendor != "postgresql":
+        pytest.skip("the statement is PostgreSQL's; elsewhere the ORM reads the rows")
+    ids = list(Occurrence.objects.filter(agenda=card_agenda).values_list("pk", flat=True))
+    made = selectors._card_occurrences(ids)
+    orm = (
+        Occurrence.objects.select_related("page", "page__location_page")
+        .defer(*selectors._card_deferred_fields())
+        .prefetch_related(Prefetch("page__image", queryset=selectors._card_images()))
+        .in_bulk(ids)
+    )
+
+    def loaded(instance) -> dict:
+        if instance is None:
+            return {}
+        deferred = instance.get_deferred_fields()
+        return {
+            field.attname: getattr(instance, field.attname)
+            for field in instance._meta.concrete_fields
+            if field.attname not in deferred
+        }
+
+    assert made.keys() == orm.keys() and len(made) == len(ids)
+    with_location = 0
+    for pk, occurrence in made.items():
+        expected = orm[pk]
+        assert loaded(occurrence) == loaded(expected)
+        assert loaded(occurrence.page) == loaded(expected.page)
+        assert loaded(occurrence.page.location_page) == loaded(expected.page.location_page)
+        assert occurrence.page.image == expected.page.image
+        with_location += occurrence.page.location_page is not None
+    assert with_location  # the fixture's events with a location page are among them
