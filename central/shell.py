@@ -5,11 +5,17 @@ before and reaches after the change."""
 
 import datetime as dt
 
+from django.db import transaction
 from wagtail.models import Site
 
 from central.cache_purges import campaign_sites
 from central.models import Campaign
-from central.selectors import campaigns_for_site, campaigns_next_change, campaigns_split
+from central.selectors import (
+    campaigns_for_site,
+    campaigns_next_change,
+    campaigns_retire,
+    campaigns_split,
+)
 from home.contributions import Contribution
 from home.generations import bump_site_generations
 
@@ -35,8 +41,11 @@ def campaign_saving(sender, instance: Campaign, **kwargs) -> None:
 
 
 def campaign_changed(sender, instance=None, action=None, pk_set=None, **kwargs) -> None:
-    """A campaign was saved, deleted or sent to other sites: retire the shells of the sites it
-    reached and reaches."""
+    """A campaign was saved, deleted or sent to other sites: retire the network's list of
+    campaigns (now and once the change commits) and the shells of the sites it reached and
+    reaches."""
+    campaigns_retire()
+    transaction.on_commit(campaigns_retire)
     if action is not None:  # m2m_changed of the target sites
         if action in ("post_add", "post_remove"):
             # From the campaign's side pk_set holds sites; from the site's side, campaigns.

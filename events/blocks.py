@@ -69,13 +69,19 @@ class UpcomingEventsBlock(blocks.StructBlock):
         return context
 
 
-def _upcoming_select(*, site, filters: dict, limit: int, request=None) -> tuple:
-    """(the URL of the site's agenda, its next events): three queries."""
+def _upcoming_select(*, site, filters: dict, limit: int, request=None, cached_cards=None) -> tuple:
+    """(the URL of the site's agenda, its next events): three queries. `cached_cards` (see
+    `events.selectors.agenda_page`): events whose card it has come back as that HTML alone,
+    without their pages being built."""
     from events.selectors import upcoming_events
     from events.services import agenda_for_site
 
     agenda = agenda_for_site(site=site)
-    items = upcoming_events(index=agenda, filters=filters, limit=limit) if agenda else []
+    items = (
+        upcoming_events(index=agenda, filters=filters, limit=limit, cached_cards=cached_cards)
+        if agenda
+        else []
+    )
     return (agenda.get_url(request=request) or "") if agenda else "", items
 
 
@@ -128,6 +134,7 @@ def upcoming_selection(*, site, filters: dict, limit: int, request=None) -> tupl
     `card_parts` (the card cache's key) and number of dates; a hit renders the cards from the
     card cache, and a card missing there sends the block back to the database."""
     from events import selectors
+    from events.cards import CardCache
     from home.lifetime import expires_at, lifetime_capture
     from pagecache import keys
 
@@ -159,9 +166,20 @@ def upcoming_selection(*, site, filters: dict, limit: int, request=None) -> tupl
         if items is not None:
             expires_at(request, entry["until"])
             return entry["agenda_url"], items
+    # The events' cards are looked up in the card cache before their pages are built: after a
+    # purge of the home page (any publish on the site) most cards are unchanged, and reading
+    # their values is one fixed SQL statement where building the pages is an ORM query over
+    # five tables. The parts each card was looked up with are kept for the entry.
+    card_cache = CardCache(request, site=site)
+    looked_up: dict[int, tuple] = {}
+
+    def cached_cards(parts_list: list[tuple]) -> list:
+        looked_up.update((parts[0], parts) for parts in parts_list)
+        return card_cache.found(parts_list)
+
     with lifetime_capture(request) as lifetime:
         agenda_url, items = _upcoming_select(
-            site=site, filters=filters, limit=limit, request=request
+            site=site, filters=filters, limit=limit, request=request, cached_cards=cached_cards
         )
     seconds = keys.default_seconds()
     if lifetime.until is not None:
@@ -173,7 +191,14 @@ def upcoming_selection(*, site, filters: dict, limit: int, request=None) -> tupl
                 {
                     "agenda_url": agenda_url,
                     "cards": [
-                        (selectors.card_parts(item), item.count, item.event_id) for item in items
+                        (
+                            selectors.card_parts(item)
+                            if item.event is not None
+                            else looked_up[item.event_id],
+                            item.count,
+                            item.event_id,
+                        )
+                        for item in items
                     ],
                     "until": lifetime.until,
                 },

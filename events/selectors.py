@@ -23,6 +23,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.expressions import Col, RawSQL
 from django.db.models.functions import Greatest
@@ -534,7 +535,12 @@ def _agenda_cards(
         for page_id, html in zip(shown, found, strict=True)
         if html is None
     ]
-    built = {item.event.pk: item for item in _agenda_cards_full(window, wanted=missing, now=now)}
+    built = {
+        item.event.pk: item
+        for item in _agenda_cards_built(
+            [values[page_id] for page_id, _start in missing], wanted=missing, now=now
+        )
+    }
     items = []
     for page_id, html in zip(shown, found, strict=True):
         if html is not None:
@@ -576,6 +582,196 @@ def _agenda_cards_full(
     ]
     _expires_with(items=[item.occurrence for item in items], now=now)
     return items
+
+
+def _agenda_cards_built(
+    values: list[CardValues], *, wanted: list[tuple[int, dt.datetime]], now: dt.datetime
+) -> list[AgendaItem]:
+    """The events of `wanted` built as pages, from their `card_values` (which name the
+    occurrence and count its sessions): the occurrences by primary key with their events,
+    locations and card images (`_card_occurrences`), the same items as `_agenda_cards_full`
+    without its per-event sum of sessions to build."""
+    if not values:
+        return []
+    occurrences = _card_occurrences([value.parts[8] for value in values])
+    by_page = {value.parts[0]: value for value in values}
+    items = [
+        AgendaItem(
+            event=occurrences[by_page[page_id].parts[8]].page,
+            occurrence=occurrences[by_page[page_id].parts[8]],
+            count=by_page[page_id].count,
+        )
+        for page_id, _start in wanted
+        if page_id in by_page and by_page[page_id].parts[8] in occurrences
+    ]
+    _expires_with(items=[item.occurrence for item in items], now=now)
+    return items
+
+
+# What an event card (events/components/event_card.html, components/card_image.html and
+# `card_parts`) reads of its event and of the event's location page, with what Wagtail needs
+# of a page to make its URL. The other columns (an event has 86, its location page 43) are
+# not read for a card: Django spends more time compiling a column than reading it.
+_CARD_EVENT_FIELDS = frozenset(
+    {
+        "id", "page_ptr", "path", "depth", "url_path", "slug", "title", "live", "locale",
+        "content_type", "latest_revision", "last_published_at", "image", "image_url",
+        "location_page", "place_name", "street", "postal_code", "city", "latitude", "longitude",
+        "is_free", "price_info", "age_min", "age_max", "event_type", "event_type_name",
+        "booking_url",
+    }
+)  # fmt: skip
+_CARD_LOCATION_FIELDS = frozenset(
+    {
+        "id", "page_ptr", "path", "depth", "url_path", "slug", "title", "live", "locale",
+        "content_type", "last_published_at", "street", "postal_code", "city", "latitude",
+        "longitude",
+    }
+)  # fmt: skip
+
+
+@functools.cache
+def _card_deferred_fields() -> tuple[str, ...]:
+    """The columns of a card's event and location page that a card does not read, for
+    `defer()` (tests/events/test_agenda_cards.py renders cards built this way and counts
+    their queries)."""
+    from library_pages.models import LocationPage
+
+    deferred = [
+        f"page__{field.name}"
+        for field in EventPage._meta.concrete_fields
+        if field.name not in _CARD_EVENT_FIELDS
+    ]
+    deferred += [
+        f"page__location_page__{field.name}"
+        for field in LocationPage._meta.concrete_fields
+        if field.name not in _CARD_LOCATION_FIELDS
+    ]
+    return tuple(deferred)
+
+
+def _card_occurrences(occurrence_ids: list[int]) -> dict[int, Occurrence]:
+    """The occurrences with these ids, each with its event and the event's location page
+    (only the columns a card reads: `_card_deferred_fields`) and card image: one query (and
+    one for the images). On PostgreSQL a fixed SQL statement whose rows are made into models
+    as the ORM makes them (`_card_rows_sql`; compiling the ORM's four-table query cost more
+    than running it), elsewhere the ORM."""
+    connection = connections[Occurrence.objects.db]
+    if connection.vendor != "postgresql":
+        return (
+            Occurrence.objects.select_related("page", "page__location_page")
+            .defer(*_card_deferred_fields())
+            .prefetch_related(Prefetch("page__image", queryset=_card_images()))
+            .in_bulk(occurrence_ids)
+        )
+    sql, models = _card_rows_sql()
+    primary_keys = {
+        model: [field for field, _column, _c in fields].index(model._meta.pk)
+        for model, fields in models
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [sorted(occurrence_ids)])
+        rows = cursor.fetchall()
+    page_field = Occurrence._meta.get_field("page")
+    location_field = EventPage._meta.get_field("location_page")
+    occurrences: dict[int, Occurrence] = {}
+    for row in rows:
+        made = []
+        offset = 0
+        for model, fields in models:
+            values = row[offset : offset + len(fields)]
+            offset += len(fields)
+            if values[primary_keys[model]] is None:  # no location page (a left join)
+                made.append(None)
+                continue
+            converted = []
+            for (_field, column, converters), value in zip(fields, values, strict=True):
+                for converter in converters:
+                    value = converter(value, column, connection)
+                converted.append(value)
+            attnames = [field.attname for field, _column, _c in fields]
+            made.append(model.from_db(connection.alias, attnames, converted))
+        occurrence, event, location = made
+        page_field.set_cached_value(occurrence, event)
+        location_field.set_cached_value(event, location)
+        occurrences[occurrence.pk] = occurrence
+    prefetch_related_objects(
+        [occurrence.page for occurrence in occurrences.values()],
+        Prefetch("image", queryset=_card_images()),
+    )
+    return occurrences
+
+
+@functools.cache
+def _card_rows_sql() -> tuple[str, list[tuple[type, list[tuple[Any, Col, list]]]]]:
+    """The statement of `_card_occurrences` (parameter: the occurrence ids) and, per model
+    (occurrence, event, location page), its fields in the statement's order (the model's)
+    with their column and database converters (as the ORM applies them)."""
+    from library_pages.models import LocationPage
+
+    connection = connections[Occurrence.objects.db]
+
+    def fields_of(model, wanted) -> list:
+        # In the model's order: Model.from_db takes the values of a subset of the fields in
+        # that order.
+        fields = [
+            field
+            for field in model._meta.concrete_fields
+            if field.name in wanted or field is model._meta.pk
+        ]
+        converted = []
+        for model_field in fields:
+            column = model_field.get_col(model._meta.db_table)
+            converters = connection.ops.get_db_converters(column) + model_field.get_db_converters(
+                connection
+            )
+            converted.append((model_field, column, converters))
+        return converted
+
+    occurrence_fields = fields_of(
+        Occurrence, {field.name for field in Occurrence._meta.concrete_fields}
+    )
+    event_fields = fields_of(EventPage, _CARD_EVENT_FIELDS)
+    location_fields = fields_of(LocationPage, _CARD_LOCATION_FIELDS)
+    # One alias per table: the event's page row and own row, the location's page row and own
+    # row (a multi-table page is a row in each).
+    aliases = {
+        (EventPage, EventPage._meta.db_table): "e",
+        (EventPage, Page._meta.db_table): "p",
+        (LocationPage, LocationPage._meta.db_table): "l",
+        (LocationPage, Page._meta.db_table): "lp",
+    }
+
+    def columns(model, fields) -> list[str]:
+        if model is Occurrence:
+            return [f'o."{field.column}"' for field, _column, _c in fields]
+        return [
+            f'{aliases[(model, field.model._meta.db_table)]}."{field.column}"'
+            for field, _column, _c in fields
+        ]
+
+    selected = (
+        columns(Occurrence, occurrence_fields)
+        + columns(EventPage, event_fields)
+        + columns(LocationPage, location_fields)
+    )
+    page = Page._meta.db_table
+    location_column = EventPage._meta.get_field("location_page").column
+    sql = (
+        f"SELECT {', '.join(selected)} "
+        f'FROM "{Occurrence._meta.db_table}" o '
+        f'JOIN "{EventPage._meta.db_table}" e ON e."page_ptr_id" = o."page_id" '
+        f'JOIN "{page}" p ON p."id" = o."page_id" '
+        f'LEFT JOIN "{LocationPage._meta.db_table}" l ON l."page_ptr_id" = e."{location_column}" '
+        f'LEFT JOIN "{page}" lp ON lp."id" = e."{location_column}" '
+        'WHERE o."id" = ANY(%s)'
+    )
+    models = [
+        (Occurrence, occurrence_fields),
+        (EventPage, event_fields),
+        (LocationPage, location_fields),
+    ]
+    return sql, models
 
 
 @dataclass(frozen=True)
@@ -782,10 +978,21 @@ def agenda_feed_occurrences(
 
 
 def upcoming_events(
-    *, index: EventIndexPage, filters: dict | None = None, limit: int = 3
+    *,
+    index: EventIndexPage,
+    filters: dict | None = None,
+    limit: int = 3,
+    cached_cards: CachedCards | None = None,
 ) -> list[AgendaItem]:
-    """For the "Binnenkort" block: the next events of an agenda."""
-    return agenda_page(index=index, filters=filters or {}, per_page=limit, counted=False).items
+    """For the "Binnenkort" block: the next events of an agenda (`cached_cards`: as in
+    `agenda_page`)."""
+    return agenda_page(
+        index=index,
+        filters=filters or {},
+        per_page=limit,
+        counted=False,
+        cached_cards=cached_cards,
+    ).items
 
 
 def agenda_locations(*, index: EventIndexPage) -> list[tuple[str, str]]:

@@ -29,7 +29,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from home import fragments
 from home.contributions import shell_contributions
@@ -98,11 +98,43 @@ class _CachedShell:
     generation: int = 0
 
 
-def _menu_links(stream, request: HttpRequest) -> list[MenuLink]:
+def _menu_page_id(value: dict) -> int | None:
+    page_id = value.get("page")
+    if isinstance(page_id, str) and page_id.isdigit():
+        page_id = int(page_id)
+    return page_id if isinstance(page_id, int) else None
+
+
+def _menu_pages(streams) -> dict[int, Page]:
+    """The pages the menus link to, with what a link shows of them (title, live, URL path):
+    one query for every menu of the site, of four columns (the menus' StreamFields read every
+    column of each page, one query per menu)."""
+    ids = {
+        page_id
+        for stream in streams
+        for item in stream.raw_data
+        if (page_id := _menu_page_id(item.get("value") or {})) is not None
+    }
+    if not ids:
+        return {}
+    return {
+        pk: Page(id=pk, title=title, live=live, url_path=url_path)
+        for pk, title, live, url_path in Page.objects.filter(pk__in=ids).values_list(
+            "pk", "title", "live", "url_path"
+        )
+    }
+
+
+def _menu_links(stream, request: HttpRequest, pages: dict[int, Page]) -> list[MenuLink]:
+    """The links of a menu (NavigationStreamBlock: a page or an external link, each with an
+    optional label), read from its stored data with `pages` (`_menu_pages`): a page that is
+    gone, not live or has no URL on any site is left out, as is a link without an address or
+    a label."""
     links = []
-    for item in stream:
-        value = item.value
-        page = value.get("page")
+    for item in stream.raw_data:
+        value = item.get("value") or {}
+        page_id = _menu_page_id(value)
+        page = pages.get(page_id) if page_id is not None else None
         if page is not None:
             if not page.live:
                 continue
@@ -139,8 +171,9 @@ def _shell_build(
     *, site: Site, request: HttpRequest, now: dt.datetime, generation: int
 ) -> tuple[_CachedShell, int]:
     navigation = NavigationSettings.for_site(site)
-    main_menu = _menu_links(navigation.main_menu, request)
-    footer_menu = _menu_links(navigation.footer_menu, request)
+    pages = _menu_pages((navigation.main_menu, navigation.footer_menu))
+    main_menu = _menu_links(navigation.main_menu, request, pages)
+    footer_menu = _menu_links(navigation.footer_menu, request, pages)
     branding = BrandingSettings.for_site(site)
     if branding.logo_id:
         branding.logo  # noqa: B018 - cache the image with the settings

@@ -188,3 +188,41 @@ def test_alerts_come_before_information(site_a):
     CampaignFactory(title="Storing", tone=CampaignTone.ALERT)
 
     assert [c.title for c in campaigns_for_site(site=site_a.site)] == ["Storing", "Nieuwe app"]
+
+
+def test_the_network_list_is_read_once_and_follows_every_change(two_sites, settings):
+    """The campaigns are read once for the whole network (each site then reads only its own
+    kind and province); a new campaign, a changed one, a change to a list campaign's sites
+    and a deleted one show at the next read, and time passing a start or an end needs no
+    change at all."""
+    site_a, site_b = two_sites
+    now = timezone.now()
+    hour = dt.timedelta(hours=1)
+    running = CampaignFactory(title="loopt", starts_at=now - hour, ends_at=now + hour)
+    CampaignFactory(title="gepland", starts_at=now + hour, ends_at=now + 3 * hour)
+    assert {c.title for c in campaigns_for_site(site=site_a.site, now=now)} == {"loopt"}
+    with CaptureQueriesContext(connection) as captured:
+        assert {c.title for c in campaigns_for_site(site=site_b.site, now=now)} == {"loopt"}
+    assert len(captured) == 1  # the site's identity; the campaigns came from the cache
+
+    listed = CampaignFactory(title="lijst", audience=Audience.SITES, target_sites=[site_a.site])
+    assert _titles(site_a.site) == {"loopt", "lijst"}
+    assert _titles(site_b.site) == {"loopt"}
+    listed.target_sites.add(site_b.site)
+    assert _titles(site_b.site) == {"loopt", "lijst"}
+    listed.target_sites.remove(site_a.site)
+    assert _titles(site_a.site) == {"loopt"}
+
+    running.title = "loopt nog"
+    running.save()
+    assert _titles(site_a.site) == {"loopt nog"}
+    running.delete()
+    assert _titles(site_a.site) == set()
+
+    later = now + 2 * hour  # "gepland" has started: no save, no retire
+    assert {c.title for c in campaigns_for_site(site=site_a.site, now=later)} == {"gepland"}
+    from central.selectors import campaigns_next_change
+
+    assert campaigns_next_change(now=now) == now + hour
+    assert campaigns_next_change(now=later) == now + 3 * hour
+    assert campaigns_next_change(now=now + 6 * hour) is None  # "lijst" ended after 5 hours

@@ -54,6 +54,10 @@ def test_card_values_are_the_card_parts_of_the_full_cards(site_a, mixed_agenda, 
         assert full.items, filters
         # a cache that has nothing: every card built in full, the same as the one-phase path
         assert [_full(item) for item in two_phase.items] == [_full(item) for item in full.items]
+        # built from their values: the same events, locations and images as well
+        assert [card_parts(item) for item in two_phase.items] == [
+            card_parts(item) for item in full.items
+        ]
         assert two_phase.page_obj.paginator.count == full.page_obj.paginator.count
         # the values read without pages are exactly the cache keys' values of the full cards
         # (their repr too: the key is a hash of it)
@@ -237,3 +241,100 @@ def test_related_events_come_from_the_card_cache_without_their_pages(
     related = BeautifulSoup(warm_html, "html.parser").select(".card-grid .card__title a")
     assert [a.get_text(strip=True) for a in related] == ["Verwant 0", "Verwant 1", "Verwant 2"]
     assert warm == missing - 1  # the related events' pages are not read
+
+
+def test_a_card_built_from_its_values_reads_nothing_more_and_shows_the_same(
+    site_a, card_agenda, rf
+):
+    """The cards the card cache lacks are built from their values with only the columns a
+    card reads (`selectors._card_deferred_fields`): rendering them runs no more queries than
+    rendering cards built in full, and each
+    card is the same HTML as one built in full, whatever it shows (a location page, an image,
+    an external image, a price, an age range, a kind of activity, a booking link)."""
+    from django.template import Context
+    from django.template.loader import get_template
+
+    from home.shell import site_shell_for_request
+    from library_pages.models import LocationPage
+
+    EventPageFactory(
+        parent=card_agenda,
+        title="Concert met tickets",
+        dates=[event_date(dt.date(2030, 1, 9), "20:00")],
+        price_info=[{"name": "Basistarief", "price": 12}],
+        booking_url="https://tickets.example/concert",
+        event_type="0.0.0.0.0",
+        image_url="https://images.example/concert.jpg",
+        location_page=LocationPage.objects.get(title="Filiaal Noord"),
+    )
+    request = site_a.client_for().get("/").wsgi_request
+    shell = site_shell_for_request(request=request)
+    template = get_template("events/components/event_card.html").template
+
+    def render(item) -> str:
+        return template.render(Context({"item": item, "request": request, "shell": shell}))
+
+    full = selectors.agenda_page(index=card_agenda, filters={}, now=NOW)
+    expected = [render(item) for item in full.items]  # makes the images' renditions too
+    built = selectors.agenda_page(
+        index=card_agenda,
+        filters={},
+        now=NOW,
+        cached_cards=lambda parts_list: [None] * len(parts_list),
+    )
+    with CaptureQueriesContext(connection) as captured:
+        got = [render(item) for item in built.items]
+    # the same queries as cards built in full (the picture's renditions that the card images'
+    # prefetch leaves out): nothing read for a column left out
+    full_again = selectors.agenda_page(index=card_agenda, filters={}, now=NOW)
+    with CaptureQueriesContext(connection) as captured_full:
+        [render(item) for item in full_again.items]
+    assert len(captured) == len(captured_full)
+    # a column left out would be read by itself from the event's or the location's table
+    assert not [query for query in captured if "rendition" not in query["sql"]]
+    assert got == expected
+    shown = "".join(got)
+    for text in ("Filiaal Noord", "Concert met tickets", "12", "tickets.example", "concert.jpg"):
+        assert text in shown
+
+
+def test_the_card_rows_statement_makes_the_models_the_orm_makes(site_a, card_agenda):
+    """On PostgreSQL the cards the cache lacks are made from a fixed statement
+    (`selectors._card_rows_sql`): the same occurrences, events and location pages, with the
+    same values in every column a card reads, as the ORM's query with the same columns."""
+    from django.db import connections
+    from django.db.models import Prefetch
+
+    from events.models import Occurrence
+
+    if connections[Occurrence.objects.db].vendor != "postgresql":
+        pytest.skip("the statement is PostgreSQL's; elsewhere the ORM reads the rows")
+    ids = list(Occurrence.objects.filter(agenda=card_agenda).values_list("pk", flat=True))
+    made = selectors._card_occurrences(ids)
+    orm = (
+        Occurrence.objects.select_related("page", "page__location_page")
+        .defer(*selectors._card_deferred_fields())
+        .prefetch_related(Prefetch("page__image", queryset=selectors._card_images()))
+        .in_bulk(ids)
+    )
+
+    def loaded(instance) -> dict:
+        if instance is None:
+            return {}
+        deferred = instance.get_deferred_fields()
+        return {
+            field.attname: getattr(instance, field.attname)
+            for field in instance._meta.concrete_fields
+            if field.attname not in deferred
+        }
+
+    assert made.keys() == orm.keys() and len(made) == len(ids)
+    with_location = 0
+    for pk, occurrence in made.items():
+        expected = orm[pk]
+        assert loaded(occurrence) == loaded(expected)
+        assert loaded(occurrence.page) == loaded(expected.page)
+        assert loaded(occurrence.page.location_page) == loaded(expected.page.location_page)
+        assert occurrence.page.image == expected.page.image
+        with_location += occurrence.page.location_page is not None
+    assert with_location  # the fixture's events with a location page are among them

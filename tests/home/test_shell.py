@@ -183,3 +183,52 @@ def test_cached_footer_is_the_sites_own(site_a, site_b):
     for name, footer in footers.items():
         assert name in footer
         assert not [other for other in footers if other != name and other in footer]
+
+
+def test_menu_links_read_their_pages_once_and_show_what_the_page_chooser_showed(site_a, site_b):
+    """Both menus' pages come from one query of the columns a link shows; a page of the site
+    links relatively, a page of another site absolutely, an unpublished or deleted page and
+    a link without an address are left out, a label overrides the page's title."""
+    from wagtail.models import Page
+
+    own = Page.objects.child_of(site_a.home).live().first()
+    other = Page.objects.child_of(site_b.home).live().first()
+    hidden = Page.objects.child_of(site_a.home).live().last()
+    assert len({own.pk, other.pk, hidden.pk}) == 3
+    hidden.unpublish()
+    gone = Page.objects.child_of(site_a.home).live().exclude(pk=own.pk).first()
+    gone_id = gone.pk
+    gone.delete()
+    navigation = NavigationSettings.for_site(site_a.site)
+    navigation.main_menu = [
+        {"type": "link", "value": {"label": "", "page": own.pk, "url": ""}},
+        {"type": "link", "value": {"label": "Elders", "page": other.pk, "url": ""}},
+        {"type": "link", "value": {"label": "Verborgen", "page": hidden.pk, "url": ""}},
+        {"type": "link", "value": {"label": "Weg", "page": gone_id, "url": ""}},
+        {"type": "link", "value": {"label": "Zonder adres", "page": None, "url": ""}},
+    ]
+    navigation.footer_menu = [
+        {"type": "link", "value": {"label": "Extern", "page": None, "url": "https://x.example/"}},
+        {"type": "link", "value": {"label": "Thuis", "page": own.pk, "url": ""}},
+    ]
+    navigation.save()
+    cache.clear()
+    client = site_a.client_for()
+    response, sqls = _queries(client)
+    soup = BeautifulSoup(response.content, "html.parser")
+    main = [(a.get_text(strip=True), a["href"]) for a in soup.select("nav.main-nav a")]
+    assert main == [
+        (own.title, own.relative_url(site_a.site)),
+        ("Elders", other.specific.full_url),
+    ]
+    footer_links = {(a.get_text(strip=True), a["href"]) for a in soup.select("footer a")}
+    assert ("Extern", "https://x.example/") in footer_links
+    assert ("Thuis", own.relative_url(site_a.site)) in footer_links
+    # the menus' pages by id, four columns (a page row read whole names its "depth")
+    page_reads = [
+        sql
+        for sql in sqls
+        if 'FROM "wagtailcore_page" WHERE "wagtailcore_page"."id" IN' in sql
+        and '"wagtailcore_page"."depth"' not in sql
+    ]
+    assert len(page_reads) == 1, page_reads  # both menus, one query

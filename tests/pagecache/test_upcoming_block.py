@@ -131,3 +131,43 @@ def test_an_occurrence_leaves_the_block_when_it_ends(site_a, home, clock, commit
     assert titles(client) == ["Voorleesuur met Lotte", "Taalcafé"]
     clock["now"] = clock["now"].replace(hour=11, minute=0, second=1)  # ended: no purge
     assert titles(client) == ["Taalcafé", "Breicafé"]
+
+
+def test_after_a_purge_unchanged_cards_come_from_the_card_cache(
+    site_a, home, clock, commit, settings, monkeypatch
+):
+    """A publish purges the home page and the block reads its events again: the events whose
+    card did not change are not built as pages (their cards are in the card cache), the one
+    that changed is, and shows its new title."""
+    from events import selectors
+
+    day = clock["now"].date()
+    agenda = agenda_of(home)
+    commit(EventPageFactory, parent=agenda, title="Voorleesuur", dates=[event_date(day, "14:00")])
+    changed = commit(
+        EventPageFactory, parent=agenda, title="Taalcafé", dates=[event_date(day, "16:00")]
+    )
+    built: list[int] = []
+    real_built = selectors._agenda_cards_built
+
+    def spy(values, *, wanted, now):
+        built.extend(page_id for page_id, _start in wanted)
+        return real_built(values, wanted=wanted, now=now)
+
+    monkeypatch.setattr(selectors, "_agenda_cards_built", spy)
+    client = site_a.client_for()
+    assert titles(client) == ["Voorleesuur", "Taalcafé"]
+    assert len(built) == 2  # a cold site: both built
+
+    built.clear()
+    changed.title = "Taalcafé voor beginners"
+    commit(changed.save_revision().publish)
+    assert titles(client) == ["Voorleesuur", "Taalcafé voor beginners"]
+    assert built == [changed.pk]  # the unchanged card came from the card cache
+
+    built.clear()
+    cached, _queries = render(client)
+    assert built == []  # the block's entry: nothing read
+    settings.UPCOMING_BLOCK_CACHE = False
+    fresh, _queries = render(client)
+    assert cached == fresh
