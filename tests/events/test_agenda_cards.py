@@ -244,7 +244,7 @@ def test_related_events_come_from_the_card_cache_without_their_pages(
 
 
 def test_a_card_built_from_its_values_reads_nothing_more_and_shows_the_same(
-    site_a, card_agenda, rf
+    site_a, mixed_agenda, rf
 ):
     """The cards the card cache lacks are built from their values with only the columns a
     card reads (`selectors._card_deferred_fields`): rendering them runs no more queries than
@@ -258,7 +258,7 @@ def test_a_card_built_from_its_values_reads_nothing_more_and_shows_the_same(
     from library_pages.models import LocationPage
 
     EventPageFactory(
-        parent=card_agenda,
+        parent=mixed_agenda,
         title="Concert met tickets",
         dates=[event_date(dt.date(2030, 1, 9), "20:00")],
         price_info=[{"name": "Basistarief", "price": 12}],
@@ -274,10 +274,10 @@ def test_a_card_built_from_its_values_reads_nothing_more_and_shows_the_same(
     def render(item) -> str:
         return template.render(Context({"item": item, "request": request, "shell": shell}))
 
-    full = selectors.agenda_page(index=card_agenda, filters={}, now=NOW)
+    full = selectors.agenda_page(index=mixed_agenda, filters={}, now=NOW)
     expected = [render(item) for item in full.items]  # makes the images' renditions too
     built = selectors.agenda_page(
-        index=card_agenda,
+        index=mixed_agenda,
         filters={},
         now=NOW,
         cached_cards=lambda parts_list: [None] * len(parts_list),
@@ -286,7 +286,7 @@ def test_a_card_built_from_its_values_reads_nothing_more_and_shows_the_same(
         got = [render(item) for item in built.items]
     # the same queries as cards built in full (the picture's renditions that the card images'
     # prefetch leaves out): nothing read for a column left out
-    full_again = selectors.agenda_page(index=card_agenda, filters={}, now=NOW)
+    full_again = selectors.agenda_page(index=mixed_agenda, filters={}, now=NOW)
     with CaptureQueriesContext(connection) as captured_full:
         [render(item) for item in full_again.items]
     assert len(captured) == len(captured_full)
@@ -298,7 +298,7 @@ def test_a_card_built_from_its_values_reads_nothing_more_and_shows_the_same(
         assert text in shown
 
 
-def test_the_card_rows_statement_makes_the_models_the_orm_makes(site_a, card_agenda):
+def test_the_card_rows_statement_makes_the_models_the_orm_makes(site_a, mixed_agenda):
     """On PostgreSQL the cards the cache lacks are made from a fixed statement
     (`selectors._card_rows_sql`): the same occurrences, events and location pages, with the
     same values in every column a card reads, as the ORM's query with the same columns."""
@@ -309,7 +309,7 @@ def test_the_card_rows_statement_makes_the_models_the_orm_makes(site_a, card_age
 
     if connections[Occurrence.objects.db].vendor != "postgresql":
         pytest.skip("the statement is PostgreSQL's; elsewhere the ORM reads the rows")
-    ids = list(Occurrence.objects.filter(agenda=card_agenda).values_list("pk", flat=True))
+    ids = list(Occurrence.objects.filter(agenda=mixed_agenda).values_list("pk", flat=True))
     made = selectors._card_occurrences(ids)
     orm = (
         Occurrence.objects.select_related("page", "page__location_page")
