@@ -48,6 +48,7 @@ from events.selectors import (
     occurrence_filter,
     when_window,
 )
+from home.generations import generation_token, generation_token_renew
 from home.models import (
     REGION_MEMBER_KINDS,
     IdentitySettings,
@@ -157,16 +158,12 @@ class NetworkMap:
 def network_generation() -> str:
     """A token that changes whenever the map must be built again (random, so that a map
     kept in a process is never taken for one of an emptied cache's new generation)."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY, "")
-    return str(generation)
+    return generation_token(GENERATION_KEY)
 
 
 def network_map_retire() -> None:
     """Sites, identities, regions or agendas changed: the next read builds the map again."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    generation_token_renew(GENERATION_KEY)
 
 
 def _shard(agenda_id: int) -> int:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import uuid
 from dataclasses import dataclass, replace
 
 from django.core.cache import cache
@@ -16,6 +15,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from events.models import EventPage, EventStatus, Occurrence
+from home.generations import generation_token, generation_token_renew
 from library_pages.models import LocationPage
 from library_pages.models.locations import hours_prefetches
 from library_pages.opening_hours import BRUSSELS, DayHours, OpeningStatus, location_today
@@ -141,11 +141,7 @@ _process_places: dict[str, tuple[dt.datetime, list[Place]]] = {}
 def places_generation() -> str:
     """A token that changes whenever the list must be built again (random, so that a list
     kept in a process is never taken for one of an emptied cache's new generation)."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY, "")
-    return str(generation)
+    return generation_token(GENERATION_KEY)
 
 
 def network_places(*, now: dt.datetime | None = None) -> list[Place]:
@@ -179,7 +175,7 @@ def network_places(*, now: dt.datetime | None = None) -> list[Place]:
 def places_changed(sender=None, instance=None, **kwargs) -> None:
     """A location was published, withdrawn, moved or deleted: rebuild the network's list."""
     if instance is None or isinstance(instance, (LocationPage, Site)):
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation_token_renew(GENERATION_KEY)
 
 
 def postcode_centre(*, postcode: str, places: list[Place]) -> tuple[float, float] | None:
