@@ -69,7 +69,7 @@ bench-network: $(STAMP) ## Provision 1 site, then all 471 with sitegen bulk; sit
 bench-events: $(STAMP) ## 100,000 events over 300 sites: agenda queries and time; UiTdatabank import rate
 	$(PY) benchmarks/events.py
 
-bench-network-agenda: $(STAMP) ## 471 sites, 100,000 events: network agenda per filter and network search, queries and p50/p95
+bench-network-agenda: $(STAMP) ## 471 sites, 100,000 events: network agenda per filter, network search and "in de buurt", queries and p50/p95
 	$(PY) benchmarks/network_agenda.py
 
 bench-registrations: $(STAMP) ## 50 concurrent registrations for 10 places, 5 rounds: correctness and p95 latency

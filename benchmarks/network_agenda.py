@@ -18,12 +18,21 @@ prefix of the run, dropped at its end), else the test settings' memory cache. Th
      filter after another: queries, median and p95 server time per filter, warm (repeated
      requests) and cold (the counts retired before each request: as an event's publish
      retires them, the shard of one agenda, and every count, as for the first request of a
-     set of filters); then the search over every site's pages. `--only LABEL` measures the
-     cases whose label holds LABEL ("region agenda", "search activiteit" included).
+     set of filters); then the search over every site's pages;
+  4. "in de buurt": gives every site's agenda a location page (generated positions over
+     Flanders, clustered around Antwerpen and Gent, with weekly hours), puts half the events
+     at their site's location and the other half at a position of their own near it, as
+     UiTdatabank's imports give (once per database: --reuse keeps them); then requests the
+     network's "in de buurt" page at a few positions (a dense city, a rural area, the French
+     and Dutch borders, a postcode, "open now"), warm and cold (the list of places rebuilt
+     before each request, as after a location's change or with an empty cache).
+`--only LABEL` measures the cases whose label holds LABEL ("region agenda", "search
+activiteit", "nearby ..." included).
 """
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import time
@@ -39,6 +48,22 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bibnet_bench_network"
 NETWORK_HOST = "netwerk.localhost"
 REGION_SIZE = 5
 REGIONS = 20
+# "In de buurt": where the generated places cluster (a city's branches and its suburbs), the
+# box the other places are spread over (Flanders, roughly), and the positions measured.
+CITIES = {"2000": ("Antwerpen", 51.2194, 4.4025), "9000": ("Gent", 51.0543, 3.7250)}
+CITY_SHARE = 8  # one site in CITY_SHARE around each city
+CITY_RADIUS_DEGREES = 0.08
+FLANDERS_LATITUDE = (50.76, 51.36)
+FLANDERS_LONGITUDE = (2.62, 5.82)
+OWN_POSITION_SHARE = 2  # one event in this many at a position of its own
+NEARBY_CASES = [
+    ("nearby dense city (Antwerpen)", {"lat": "51.22", "lon": "4.40"}),
+    ("nearby dense city, open now", {"lat": "51.22", "lon": "4.40", "nu-open": "1"}),
+    ("nearby postcode 2000", {"postcode": "2000"}),
+    ("nearby rural (Hageland)", {"lat": "50.87", "lon": "5.05"}),
+    ("nearby border France (Westhoek)", {"lat": "50.85", "lon": "2.73"}),
+    ("nearby border Netherlands (Maaseik)", {"lat": "51.09", "lon": "5.80"}),
+]
 
 
 def kinds_mix() -> None:
@@ -101,16 +126,108 @@ def events_search_index() -> int:
     return created
 
 
+def places_locate(out) -> None:
+    """A location page with weekly hours under every agenda's site (generated positions: one
+    site in CITY_SHARE around each of CITIES, the rest spread over Flanders), and the events'
+    places: one in OWN_POSITION_SHARE at a position of its own within about 5 km of its
+    site's location, the others at that location; their occurrence rows carry the location
+    and the position as publishing writes them."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.db import connection, transaction
+
+    from events.models import EventIndexPage, Occurrence
+    from library_pages.models import LocationIndexPage, LocationPage, OpeningHoursSpan
+    from places.selectors import places_changed
+
+    rng = random.Random(17)
+    cities = list(CITIES.items())
+    located: dict[int, tuple[int, float, float]] = {}  # agenda id -> location id, position
+    started = time.perf_counter()
+    with transaction.atomic():
+        for number, agenda in enumerate(EventIndexPage.objects.order_by("path")):
+            home = agenda.get_parent()
+            parent = LocationIndexPage.objects.child_of(home).first() or home
+            cluster = number % CITY_SHARE
+            if cluster < len(cities):
+                postcode, (city, lat, lon) = cities[cluster]
+                lat += rng.uniform(-CITY_RADIUS_DEGREES, CITY_RADIUS_DEGREES)
+                lon += rng.uniform(-CITY_RADIUS_DEGREES, CITY_RADIUS_DEGREES) * 1.6
+            else:
+                postcode, city = f"{3500 + number % 400}", home.title
+                lat, lon = rng.uniform(*FLANDERS_LATITUDE), rng.uniform(*FLANDERS_LONGITUDE)
+            location = LocationPage(
+                title=f"Vestiging {number}",
+                slug=f"vestiging-{number}",
+                street="Kerkstraat 1",
+                postal_code=postcode,
+                city=city,
+                latitude=Decimal(f"{lat:.6f}"),
+                longitude=Decimal(f"{lon:.6f}"),
+                live=True,
+                weekly_hours=[
+                    OpeningHoursSpan(weekday=day, opens=dt.time(9 + number % 3), closes=dt.time(18))
+                    for day in range(6 - number % 2)
+                ],
+            )
+            parent.add_child(instance=location)
+            located[agenda.pk] = (location.pk, lat, lon)
+        events = dict(Occurrence.objects.order_by().values_list("page_id", "agenda_id").distinct())
+        at_location, own = ([], []), ([], [], [])
+        for page_id, agenda_id in sorted(events.items()):
+            location_id, lat, lon = located[agenda_id]
+            if page_id % OWN_POSITION_SHARE:
+                at_location[0].append(page_id)
+                at_location[1].append(location_id)
+            else:
+                own[0].append(page_id)
+                own[1].append(round(lat + rng.uniform(-0.045, 0.045), 6))
+                own[2].append(round(lon + rng.uniform(-0.07, 0.07), 6))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE events_eventpage e SET location_page_id = v.location_id "
+                "FROM unnest(%s::int[], %s::int[]) AS v(id, location_id) "
+                "WHERE e.page_ptr_id = v.id",
+                list(at_location),
+            )
+            cursor.execute(
+                "UPDATE events_eventpage e SET latitude = v.lat, longitude = v.lon "
+                "FROM unnest(%s::int[], %s::numeric[], %s::numeric[]) AS v(id, lat, lon) "
+                "WHERE e.page_ptr_id = v.id",
+                list(own),
+            )
+            cursor.execute(
+                "UPDATE events_occurrence o SET location_page_id = e.location_page_id, "
+                "latitude = e.latitude, longitude = e.longitude "
+                "FROM events_eventpage e WHERE e.page_ptr_id = o.page_id"
+            )
+    with connection.cursor() as cursor:
+        for table in ("events_eventpage", "events_occurrence", "library_pages_locationpage"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    places_changed()
+    out.write(
+        f"in de buurt: {len(located)} located places, {len(at_location[0])} events at one, "
+        f"{len(own[0])} at a position of their own, in {time.perf_counter() - started:.0f} s\n"
+    )
+
+
 def _retire(cold: str, agendas: list[int], number: int) -> None:
     """Before a cold request: "publish" retires the counts as an event's publish does (the
     shard of its agenda: each time another agenda of the network), "all" every count (the
     first request of a set of filters, or one after the shards expired together). Both as
     if the numbers changed (a new event, not an edited text): the filter fields, kept under
-    a digest of the counts, are rendered again."""
+    a digest of the counts, are rendered again. "places": the network's list of places is
+    built again (a location changed, or the cache is empty)."""
     from network import selectors
     from network.selectors import network_rows_retire
 
     if not cold:
+        return
+    if cold == "places":
+        from places.selectors import places_changed
+
+        places_changed()
         return
     if cold == "publish":
         network_rows_retire(agenda_ids=[agendas[number * 7 % len(agendas)]])
@@ -161,6 +278,7 @@ def figures(
 COLD = {
     "publish": "after a publish: one shard of the counts retired",
     "all": "every count retired",
+    "places": "the list of places rebuilt",
 }
 
 
@@ -191,6 +309,27 @@ def counts_uncached(params: dict, repeat: int = 5) -> float:
         _counts(
             rows=network_rows(network=network, filters=filters, now=now), windowed=end is not None
         )
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def events_nearby_alone(params: dict, repeat: int = 5) -> float:
+    """The median time of places.selectors.events_nearby alone (its queries and the events'
+    URLs, for a request of the network site as the page's)."""
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from places.selectors import events_nearby, network_places, postcode_centre
+
+    if "lat" in params:
+        origin = (float(params["lat"]), float(params["lon"]))
+    else:
+        origin = postcode_centre(postcode=params["postcode"], places=network_places())
+    timings = []
+    for _ in range(repeat):
+        request = RequestFactory().get("/", HTTP_HOST=NETWORK_HOST)
+        started = time.perf_counter()
+        events_nearby(origin=origin, now=timezone.now(), request=request)
         timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings)
 
@@ -284,9 +423,11 @@ def main() -> None:
 
     from events.models import EventPage, Occurrence
     from home.models import Tenant
+    from library_pages.models import LocationPage
     from network.models import NetworkAgendaPage, NetworkSearchPage
     from network.rows import NetworkOccurrence
     from network.services import network_occurrences_rebuild
+    from places.models import NearbyPage
     from sitegen.services import network_site_provision
 
     out = sys.stdout
@@ -312,14 +453,18 @@ def main() -> None:
         started = time.perf_counter()
         rows = network_occurrences_rebuild()
         with connection.cursor() as cursor:
-            # Fresh statistics, as autovacuum would give a table rewritten whole.
-            cursor.execute(f"ANALYZE {NetworkOccurrence._meta.db_table}")
+            # Fresh statistics and the visibility map, as autovacuum would give a table
+            # rewritten whole (the counts read an index only; without the map every row is
+            # fetched from the table too, and a server may run without autovacuum).
+            cursor.execute(f"VACUUM ANALYZE {NetworkOccurrence._meta.db_table}")
         out.write(f"network agenda rows: {rows} in {time.perf_counter() - started:.1f} s\n")
         started = time.perf_counter()
         entries = events_search_index()
         out.write(
             f"search index entries of events: {entries} in {time.perf_counter() - started:.1f} s\n"
         )
+    if not LocationPage.objects.filter(latitude__isnull=False).exists():
+        places_locate(out)
     out.write(f"{EventPage.objects.count()} events, {Tenant.objects.count()} sites\n")
 
     network = Tenant.objects.get(slug="netwerk").site
@@ -407,6 +552,18 @@ def main() -> None:
             f"p95 {p95:.1f} ms, Python CPU {cpu_of(path, {'q': term})}; selector alone: "
             f"Wagtail's search {wagtail:.1f} ms, its index read directly {index:.1f} ms\n"
         )
+    nearby = NearbyPage.objects.descendant_of(network.root_page).get()
+    path = nearby.relative_url(network)
+    for label, params in NEARBY_CASES:
+        if args.only and args.only not in label:
+            continue
+        for cold in ("", "places"):
+            queries, median, p95, _size = figures(client, path, params, args.requests, cold=cold)
+            out.write(
+                f"{label}: {COLD.get(cold, 'warm')} {queries} queries, median {median:.1f} ms, "
+                f"p95 {p95:.1f} ms, Python CPU {cpu_of(path, params, cold=cold)}; "
+                f"events around alone {events_nearby_alone(params):.1f} ms\n"
+            )
     if all_timings:
         out.write(
             f"agenda: worst p95 over the filters {max(all_timings):.1f} ms warm, "

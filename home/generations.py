@@ -1,7 +1,10 @@
-"""Per-site cache generations: one number per site that every cached fragment of that site
+"""Cache generations. Per site: one number per site that every cached fragment of that site
 (the page shell, whole pages) puts in its key. Bumping it retires all of them at once without
-knowing their keys; the old entries expire on their own."""
+knowing their keys; the old entries expire on their own. Tokens: a random generation under a
+key of its own, for what processes also keep themselves under it (the network map, the list
+of places)."""
 
+import uuid
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -32,3 +35,19 @@ def bump_site_generations(site_ids: Iterable[int]) -> None:
 def site_generation_key(site_id: int) -> str:
     """The cache key of a site's generation (for readers that fetch it with other keys)."""
     return _KEY.format(site_id)
+
+
+def generation_token(key: str) -> str:
+    """The random token under `key`, one set first when there is none. Random, not a count
+    from 1: what a process keeps under a token is never taken for what an emptied cache's
+    new token names."""
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        token = cache.get(key, "")
+    return str(token)
+
+
+def generation_token_renew(key: str) -> None:
+    """A new token under `key`: everything kept under the old one is retired."""
+    cache.set(key, uuid.uuid4().hex, timeout=None)

@@ -48,6 +48,7 @@ from events.selectors import (
     occurrence_filter,
     when_window,
 )
+from home.generations import generation_token, generation_token_renew
 from home.models import (
     REGION_MEMBER_KINDS,
     IdentitySettings,
@@ -68,7 +69,7 @@ GENERATION_KEY = "network-map-generation"
 ROWS_GENERATION_KEY = "network-rows-generation"
 SHARD_GENERATION_KEY = "network-rows-generation:{}"
 # The counts of one shard under one set of filters and scope: shard, generations, digest.
-COUNTS_KEY = "network-counts:v3:{}:{}:{}"  # v3: entries carry their expiry
+COUNTS_KEY = "network-counts:v4:{}:{}:{}"  # v4: an entry past its own expiry is missing
 # The sum of the shards in scope under one set of filters: a digest of what was asked and of
 # every generation (all rows, each shard, the network map).
 MERGED_COUNTS_KEY = "network-counts-merged:v1:{}"
@@ -82,6 +83,10 @@ COUNTS_SHARDS = 32
 # end in the meantime stay counted until then. Shard k is kept COUNTS_SECONDS plus k/32 of
 # it (2 to 4 minutes), so shards computed together are not all counted again together.
 COUNTS_SECONDS = 120
+# How long the cache keeps a shard's entry: the longest life of a shard. The shards counted
+# together are written in one round trip, with one lifetime; each entry carries its own
+# expiry, past which it counts as missing.
+SHARD_ENTRY_SECONDS = 2 * COUNTS_SECONDS
 # The kinds of site whose events the network agenda lists and filters by ("soort").
 EVENT_SITE_KINDS = (SiteKind.LIBRARY, SiteKind.CULTURAL_CENTRE, SiteKind.COMMUNITY_CENTRE)
 
@@ -153,16 +158,12 @@ class NetworkMap:
 def network_generation() -> str:
     """A token that changes whenever the map must be built again (random, so that a map
     kept in a process is never taken for one of an emptied cache's new generation)."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY, "")
-    return str(generation)
+    return generation_token(GENERATION_KEY)
 
 
 def network_map_retire() -> None:
     """Sites, identities, regions or agendas changed: the next read builds the map again."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    generation_token_renew(GENERATION_KEY)
 
 
 def _shard(agenda_id: int) -> int:
@@ -515,11 +516,12 @@ def _counts_cached(
     """The counts of the agendas in scope, a token of their computation and when they expire
     (a time.time()).
 
-    Kept per shard of agendas (COUNTS_SHARDS), COUNTS_SECONDS and more, until an event of
-    the shard changes (its generation) or the network map does (a region's municipalities,
-    a site's province or kind: the site filters then name other agendas). The shards not in
-    the cache are counted in one query, which reads their agendas' rows only: after an
-    event's publish, one shard of thirty-two.
+    Kept per shard of agendas (COUNTS_SHARDS), COUNTS_SECONDS and more (each entry carries
+    its expiry), until an event of the shard changes (its generation) or the network map
+    does (a region's municipalities, a site's province or kind: the site filters then name
+    other agendas). The shards not in the cache are counted in one query, which reads their
+    agendas' rows only: after an event's publish, one shard of thirty-two; they are written
+    in one round trip.
 
     The shards' sum is kept too, under every generation (`keys.merged`): a request that
     finds it reads one entry, not one per shard, and adds nothing up. It is kept no longer
@@ -535,7 +537,12 @@ def _counts_cached(
         shard: COUNTS_KEY.format(shard, keys.every + keys.generations[shard], keys.digest)
         for shard in by_shard
     }
-    entries = cache.get_many(list(shard_keys.values()))
+    read_at = time.time()
+    entries = {
+        key: entry
+        for key, entry in cache.get_many(list(shard_keys.values())).items()
+        if entry[2] > read_at
+    }
     missing = [shard for shard, key in shard_keys.items() if key not in entries]
     if missing:
         missing_agendas = [agenda_id for shard in missing for agenda_id in by_shard[shard]]
@@ -543,13 +550,20 @@ def _counts_cached(
             rows=_rows_for(filters=filters, now=now, agendas=missing_agendas), windowed=windowed
         )
         counted_at = time.time()
+        fresh = {}
         for shard in missing:
-            timeout = COUNTS_SECONDS + shard * COUNTS_SECONDS // COUNTS_SHARDS
+            lifetime = COUNTS_SECONDS + shard * COUNTS_SECONDS // COUNTS_SHARDS
             # A token of this computation: what is rendered from these counts (the page of
             # events, the filter fields) is kept under the tokens of every shard.
-            entry = (computed.get(shard) or _counts_empty(), uuid.uuid4().hex, counted_at + timeout)
-            entries[shard_keys[shard]] = entry
-            cache.set(shard_keys[shard], entry, timeout=timeout)
+            fresh[shard_keys[shard]] = (
+                computed.get(shard) or _counts_empty(),
+                uuid.uuid4().hex,
+                counted_at + lifetime,
+            )
+        entries.update(fresh)
+        # One write for every shard counted (all 32 when every count was retired: 32 round
+        # trips to Redis otherwise), kept as long as the longest-lived of them.
+        cache.set_many(fresh, timeout=SHARD_ENTRY_SECONDS)
     per_agenda, per_type, per_theme, per_age = _counts_empty()
     tokens = []
     expires = time.time() + COUNTS_SECONDS

@@ -10,12 +10,12 @@ import math
 from dataclasses import dataclass, replace
 
 from django.core.cache import cache
-from django.db.models import F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from events.models import EventStatus, Occurrence
+from events.models import EventPage, EventStatus, Occurrence
+from home.generations import generation_token, generation_token_renew
 from library_pages.models import LocationPage
 from library_pages.models.locations import hours_prefetches
 from library_pages.opening_hours import BRUSSELS, DayHours, OpeningStatus, location_today
@@ -133,6 +133,17 @@ def _places_build(*, now: dt.datetime) -> list[Place]:
     return places
 
 
+# The list this process read last, by its cache key: reading the generation is one small
+# cache read, unpickling the list of 500 places with their hours is not.
+_process_places: dict[str, tuple[dt.datetime, list[Place]]] = {}
+
+
+def places_generation() -> str:
+    """A token that changes whenever the list must be built again (random, so that a list
+    kept in a process is never taken for one of an emptied cache's new generation)."""
+    return generation_token(GENERATION_KEY)
+
+
 def network_places(*, now: dt.datetime | None = None) -> list[Place]:
     """Every live, public location of every site, with today's hours and status, ordered by
     municipality and name.
@@ -140,28 +151,31 @@ def network_places(*, now: dt.datetime | None = None) -> list[Place]:
     Computing the statuses of a thousand locations takes a second, so the list is kept in
     Django's cache until the first opening, closing or staffing change of any place (or
     midnight), under the places generation that any location change bumps
-    (`places_changed`). Either way the page being rendered lives no longer than the list."""
+    (`places_changed`); each process keeps the one it read last, as long. Either way the
+    page being rendered lives no longer than the list. The places are shared: read them,
+    never change them (`places_nearest` gives copies)."""
     moment = now or timezone.now()
-    key = f"network-places:{cache.get_or_set(GENERATION_KEY, 1, timeout=None)}"
-    entry = cache.get(key)
+    key = f"network-places:{places_generation()}"
+    entry = _process_places.get(key)
     if entry is None or entry[0] <= moment:
-        places = _places_build(now=moment)
-        valid_until = _next_change(places, moment)
-        seconds = max(1, min(3600, int((valid_until - moment).total_seconds())))
-        cache.set(key, (valid_until, places), timeout=seconds)
-    else:
-        valid_until, places = entry
+        entry = cache.get(key)
+        if entry is None or entry[0] <= moment:
+            places = _places_build(now=moment)
+            valid_until = _next_change(places, moment)
+            seconds = max(1, min(3600, int((valid_until - moment).total_seconds())))
+            entry = (valid_until, places)
+            cache.set(key, entry, timeout=seconds)
+        _process_places.clear()  # as the network map's: simple, and safe between threads
+        _process_places[key] = entry
+    valid_until, places = entry
     expires_at(None, valid_until)
-    return [replace(place) for place in places]
+    return list(places)
 
 
 def places_changed(sender=None, instance=None, **kwargs) -> None:
     """A location was published, withdrawn, moved or deleted: rebuild the network's list."""
     if instance is None or isinstance(instance, (LocationPage, Site)):
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, 2, timeout=None)
+        generation_token_renew(GENERATION_KEY)
 
 
 def postcode_centre(*, postcode: str, places: list[Place]) -> tuple[float, float] | None:
@@ -185,15 +199,14 @@ def places_nearest(
     *, places: list[Place], origin: tuple[float, float], open_now: bool = False, limit: int = 10
 ) -> list[Place]:
     """The located places nearest to `origin`, nearest first (ties by name), optionally only
-    those open right now."""
-    nearest = []
-    for place in places:
-        if not place.located or (open_now and not place.status.is_open):
-            continue
-        place.distance_km = distance_km(origin, (place.latitude, place.longitude))
-        nearest.append(place)
-    nearest.sort(key=lambda p: (p.distance_km, p.title, p.pk))
-    return nearest[:limit]
+    those open right now: copies with their distance (the list's places are shared)."""
+    nearest = [
+        (distance_km(origin, (place.latitude, place.longitude)), place.title, place.pk, place)
+        for place in places
+        if place.located and not (open_now and not place.status.is_open)
+    ]
+    nearest.sort(key=lambda item: item[:3])
+    return [replace(place, distance_km=distance) for distance, _t, _pk, place in nearest[:limit]]
 
 
 @dataclass
@@ -215,47 +228,89 @@ def events_nearby(
     limit: int = 8,
     request=None,
 ) -> list[NearbyEvent]:
-    """Live events within `radius_km` of `origin` (at the event's own coordinates or its
-    location page's) with a session in the next `days`, each once at its next session,
-    soonest first. One query."""
+    """Live events within `radius_km` of `origin` with a session in the next `days`, each once
+    at its next session, soonest first.
+
+    An event lies where the place it shows lies (EventPage.place): at its location page when
+    it has one, else at its own position. Three queries: the location pages in a box around
+    the origin; the coming rows at those or at a position of their own in the box, soonest
+    first, through the two indexes kept for this (Occurrence: by location page, by the
+    position copied from the event), with what places them; the events of the nearest. The
+    exact distance is checked here; when the box's corners (outside the circle) or the
+    further sessions of the same events held too many of the rows read, the next ones are
+    read."""
     moment = now or timezone.now()
     lat, lon = origin
     d_lat = radius_km / KM_PER_DEGREE_LATITUDE
     d_lon = d_lat / max(math.cos(math.radians(lat)), 0.1)
-    coming = Occurrence.objects.filter(
-        live=True,
-        end__gte=moment,
-        start__lt=moment + dt.timedelta(days=days),
-    ).exclude(status=EventStatus.CANCELLED)
-    # An event with daily sessions would otherwise fill the list alone, all at one distance.
-    next_session = coming.filter(page=OuterRef("page")).order_by("start", "pk").values("pk")[:1]
+    lat_range, lon_range = (lat - d_lat, lat + d_lat), (lon - d_lon, lon + d_lon)
+    located = {
+        pk: (float(latitude), float(longitude))
+        for pk, latitude, longitude in LocationPage.objects.filter(
+            latitude__range=lat_range, longitude__range=lon_range
+        ).values_list("pk", "latitude", "longitude")
+    }
+    # The period in each branch: PostgreSQL then bounds both index scans with it.
+    window = Q(live=True, end__gte=moment, start__lt=moment + dt.timedelta(days=days))
+    in_box = window & Q(
+        location_page__isnull=True,
+        latitude__isnull=False,
+        latitude__range=lat_range,
+        longitude__range=lon_range,
+    )
+    if located:
+        in_box |= window & Q(location_page__isnull=False, location_page__in=sorted(located))
+    # Every row of an event lies where the event does: its rows in the box, soonest first,
+    # give its next session first. The rows alone (with what places them), then the events
+    # of the nearest: joined to the pages before the sort, every row in the box (a thousand
+    # in a city) would be.
     rows = (
-        coming.filter(pk=Subquery(next_session))
-        .annotate(
-            lat=Coalesce(F("page__latitude"), F("page__location_page__latitude")),
-            lon=Coalesce(F("page__longitude"), F("page__location_page__longitude")),
-        )
-        .filter(lat__range=(lat - d_lat, lat + d_lat), lon__range=(lon - d_lon, lon + d_lon))
-        .select_related("page", "page__location_page")
-        .order_by("start", "pk")[: limit * 4]
+        Occurrence.objects.filter(in_box)
+        .exclude(status=EventStatus.CANCELLED)
+        .order_by("start", "pk")
+        .values_list("page_id", "start", "all_day", "location_page_id", "latitude", "longitude")
+    )
+    found: list[tuple[int, dt.datetime, bool, float]] = []
+    seen: set[int] = set()
+    offset, batch = 0, limit * 4
+    while len(found) < limit:
+        fetched = list(rows[offset : offset + batch])
+        for page_id, start, all_day, location_id, latitude, longitude in fetched:
+            # An event with daily sessions would otherwise fill the list alone, all at one
+            # distance: each event once, at its first row.
+            if page_id in seen:
+                continue
+            seen.add(page_id)
+            if location_id is not None:
+                position = located[location_id]
+            else:
+                position = (float(latitude), float(longitude))
+            distance = distance_km(origin, position)
+            if distance <= radius_km:
+                found.append((page_id, start, all_day, distance))
+                if len(found) == limit:
+                    break
+        if len(fetched) < batch:
+            break
+        offset += batch
+        batch *= 4
+    pages = EventPage.objects.select_related("location_page").in_bulk(
+        [page_id for page_id, _start, _all_day, _distance in found]
     )
     events = []
-    for row in rows:
-        distance = distance_km(origin, (float(row.lat), float(row.lon)))
-        if distance > radius_km:
+    for page_id, start, all_day, distance in found:
+        page = pages.get(page_id)
+        if page is None:  # deleted meanwhile
             continue
-        page = row.page
         place = page.place
         events.append(
             NearbyEvent(
                 title=page.title,
                 url=page.get_url(request=request) or "",
-                start=row.start,
-                all_day=row.all_day,
+                start=start,
+                all_day=all_day,
                 place_name=", ".join(part for part in (place["name"], place["city"]) if part),
                 distance_km=distance,
             )
         )
-        if len(events) == limit:
-            break
     return events

@@ -116,6 +116,8 @@ OCCURRENCE_EVENT_FIELDS = (
     "is_free",
     "location_page_id",
     "region",
+    "latitude",
+    "longitude",
 )
 # The filter columns carried by the agenda's indexes (the text filter reads the events).
 AGENDA_INDEX_INCLUDE = ("event_type", "theme", "age_min", "age_max", "is_free")
@@ -131,6 +133,8 @@ def occurrence_event_values(page: EventPage) -> tuple:
         bool(page.is_free),
         page.location_page_id,
         page.region if page.regional else "",
+        page.latitude,
+        page.longitude,
     )
 
 
@@ -180,6 +184,10 @@ class Occurrence(models.Model):
     # The event's province when it is regional (shown on other agendas of that province),
     # else empty.
     region = models.CharField(max_length=32, blank=True)
+    # The event's own position (an address of its own, not its location page's), so that "in
+    # de buurt" (places.selectors.events_nearby) finds the rows in a box through an index.
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     # The event's row that ends last (then starts last): an event has a row still to end
     # when this one has, and every other filter column is the event's own, so without an end
     # to the period the agenda counts events as these rows, one per event, without DISTINCT.
@@ -211,6 +219,19 @@ class Occurrence(models.Model):
                 fields=["agenda", "end"],
                 condition=models.Q(live=True),
                 name="events_occ_agenda_end_live",
+            ),
+            # "In de buurt": the coming rows of events at the location pages in a box, and
+            # those of events at a position of their own in it (longitude first: Flanders is
+            # wider than it is high, so a box's band of longitudes holds fewer rows).
+            models.Index(
+                fields=["location_page", "end", "start"],
+                condition=models.Q(live=True, location_page__isnull=False),
+                name="events_occ_location_end_live",
+            ),
+            models.Index(
+                fields=["longitude", "latitude", "end", "start"],
+                condition=models.Q(live=True, location_page__isnull=True, latitude__isnull=False),
+                name="events_occ_position_live",
             ),
             # Regional events on the agendas of the other sites of their province.
             models.Index(

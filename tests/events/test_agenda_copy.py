@@ -6,6 +6,7 @@ that filled them. The agenda then filters and counts occurrence rows alone."""
 import datetime as dt
 import importlib
 import json
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -63,15 +64,20 @@ def test_publish_copies_the_columns_and_a_new_revision_moves_them(site_a, locati
         region="oost-vlaanderen",
     )
     assert Occurrence.objects.filter(page=event).count() == 3
-    assert copied(event) == {(WORKSHOP, PAINTING, 6, 10, True, location.pk, "oost-vlaanderen")}
+    assert copied(event) == {
+        (WORKSHOP, PAINTING, 6, 10, True, location.pk, "oost-vlaanderen", None, None)
+    }
     assert_one_last_row(event)
     ids = set(Occurrence.objects.filter(page=event).values_list("pk", flat=True))
 
     event.event_type, event.theme = LECTURE, LITERATURE
     event.age_min, event.age_max, event.is_free = 18, None, False
     event.location_page, event.regional = None, False
+    event.latitude, event.longitude = Decimal("51.054300"), Decimal("3.725000")
     event.save_revision().publish()
-    assert copied(event) == {(LECTURE, LITERATURE, 18, None, False, None, "")}
+    assert copied(event) == {
+        (LECTURE, LITERATURE, 18, None, False, None, "", Decimal("51.0543"), Decimal("3.725"))
+    }
     # the same rows, updated in place
     assert set(Occurrence.objects.filter(page=event).values_list("pk", flat=True)) == ids
     assert_one_last_row(event)
@@ -89,10 +95,10 @@ def test_a_draft_leaves_the_rows_and_unpublish_keeps_the_columns(site_a):
     )
     event.theme = LITERATURE
     event.save_revision()
-    assert copied(event) == {("", PAINTING, None, None, False, None, "")}
+    assert copied(event) == {("", PAINTING, None, None, False, None, "", None, None)}
     event.unpublish()
     assert not Occurrence.objects.filter(page=event, live=True).exists()
-    assert copied(event) == {("", PAINTING, None, None, False, None, "")}
+    assert copied(event) == {("", PAINTING, None, None, False, None, "", None, None)}
 
 
 def test_the_rolling_horizon_writes_and_repairs_the_columns(site_a):
@@ -106,7 +112,9 @@ def test_the_rolling_horizon_writes_and_repairs_the_columns(site_a):
     Occurrence.objects.filter(page=event).update(theme="stale", age_min=None)
     assert occurrences_refresh(today=dt.date.today() + dt.timedelta(days=30)) >= 1
     assert Occurrence.objects.filter(page=event).count() >= before
-    assert copied(event) == expected(event) == {("", PAINTING, 3, None, False, None, "")}
+    assert (
+        copied(event) == expected(event) == {("", PAINTING, 3, None, False, None, "", None, None)}
+    )
     assert_one_last_row(event)
 
 
@@ -152,12 +160,16 @@ def test_the_import_writes_the_columns_in_bulk_and_follows_a_changed_document(
     run = _import(site_a.site, tmp_path, _document(theme=PAINTING, age="6-12", price=0), "a.json")
     assert run.created == 1 and bulk == [1]  # the bulk path (COPY on PostgreSQL)
     event = EventPage.objects.get(uitdatabank_id__endswith="copy-000001")
-    assert copied(event) == {(WORKSHOP, PAINTING, 6, 12, True, None, "")} == expected(event)
+    assert (
+        copied(event)
+        == {(WORKSHOP, PAINTING, 6, 12, True, None, "", None, None)}
+        == expected(event)
+    )
     assert_one_last_row(event)
 
     run = _import(site_a.site, tmp_path, _document(theme=LITERATURE, age="18-", price=8), "b.json")
     assert run.updated == 1  # the per-page path (occurrences_sync)
-    assert copied(event) == {(WORKSHOP, LITERATURE, 18, None, False, None, "")}
+    assert copied(event) == {(WORKSHOP, LITERATURE, 18, None, False, None, "", None, None)}
     assert_one_last_row(event)
 
 
@@ -167,9 +179,9 @@ def test_deleting_the_location_clears_it_on_the_rows(site_a, location):
         dates=[event_date(dt.date(2030, 2, 1))],
         location_page=location,
     )
-    assert copied(event) == {("", "", None, None, False, location.pk, "")}
+    assert copied(event) == {("", "", None, None, False, location.pk, "", None, None)}
     location.delete()
-    assert copied(event) == {("", "", None, None, False, None, "")}
+    assert copied(event) == {("", "", None, None, False, None, "", None, None)}
 
 
 def test_the_migration_fills_the_columns_of_existing_rows(site_a):
@@ -196,8 +208,28 @@ def test_the_migration_fills_the_columns_of_existing_rows(site_a):
     # The function reads only the editor's connection (SQLite allows no schema editor inside
     # the test's transaction).
     migration.copy_event_columns(apps, SimpleNamespace(connection=connection))
-    assert copied(event) == {(LECTURE, LITERATURE, None, 12, True, None, "antwerpen")}
+    assert copied(event) == {(LECTURE, LITERATURE, None, 12, True, None, "antwerpen", None, None)}
     assert_one_last_row(event)
+
+
+def test_the_migration_fills_the_position_of_existing_rows(site_a, location):
+    own = EventPageFactory(
+        parent=agenda_of(site_a.home),
+        dates=[event_date(dt.date(2030, 2, day)) for day in (1, 2)],
+        latitude=Decimal("51.2194"),
+        longitude=Decimal("4.4025"),
+    )
+    at_location = EventPageFactory(
+        parent=agenda_of(site_a.home),
+        dates=[event_date(dt.date(2030, 2, 1))],
+        location_page=location,
+    )
+    Occurrence.objects.update(latitude=None, longitude=None)
+    migration = importlib.import_module("events.migrations.0009_occurrence_position")
+    migration.copy_position(apps, SimpleNamespace(connection=connection))
+    assert copied(own) == expected(own)
+    assert {row[-2:] for row in copied(own)} == {(Decimal("51.2194"), Decimal("4.4025"))}
+    assert copied(at_location) == {("", "", None, None, False, location.pk, "", None, None)}
 
 
 AGENDA_FILTERS = [

@@ -1,6 +1,7 @@
 """Occurrence rows written by COPY's text format keep every value exactly."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -31,7 +32,8 @@ def test_copy_rows_round_trip_special_characters_nulls_and_instants(site_a):
             note,
             1,
             True,
-            # the event's columns: type, theme, ages, free, location, region; is_last
+            # the event's columns: type, theme, ages, free, location, region, position;
+            # is_last
             "0.3.2.0.0",
             "tab\there",
             3,
@@ -39,6 +41,8 @@ def test_copy_rows_round_trip_special_characters_nulls_and_instants(site_a):
             True,
             None,
             "",
+            Decimal("51.054300"),
+            Decimal("-3.725000"),
             False,
         ),
         (
@@ -60,6 +64,8 @@ def test_copy_rows_round_trip_special_characters_nulls_and_instants(site_a):
             False,
             None,
             "antwerpen",
+            None,
+            None,
             True,
         ),
     ]

@@ -711,6 +711,62 @@ def test_a_warm_request_reads_the_merged_counts_not_each_shard(network, monkeypa
     assert counted[0][1]["agendas"] == sorted([agenda_a.pk, agenda_b.pk])
 
 
+class _WriteCounter:
+    """The cache, with the keys of each write (network.selectors writes through it)."""
+
+    def __init__(self, real) -> None:
+        self._real = real
+        self.writes: list[list[str]] = []
+
+    def set(self, key, *args, **kwargs):
+        self.writes.append([key])
+        return self._real.set(key, *args, **kwargs)
+
+    def set_many(self, data, *args, **kwargs):
+        self.writes.append(sorted(data))
+        return self._real.set_many(data, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def of(self, prefix: str) -> list[list[str]]:
+        return [keys for keys in self.writes if any(key.startswith(prefix) for key in keys)]
+
+
+@pytest.mark.django_db
+def test_shards_counted_together_are_written_at_once_and_expire_one_by_one(network, monkeypatch):
+    """Every shard counted by one query is written in one cache write (one round trip to
+    Redis, not one per shard), kept as long as the longest-lived; each entry still expires
+    at its own time: past it, that shard alone is counted again, though the cache holds it."""
+    import time
+
+    agenda_a, agenda_b = agenda_of(network["site_a"].home), agenda_of(network["site_b"].home)
+    _shards_apart(monkeypatch, agenda_a, agenda_b)
+    shards = network_selectors.COUNTS_SHARDS
+    first = min((agenda_a, agenda_b), key=lambda agenda: agenda.pk % shards)
+    path = _agenda_path(network["tenant"])
+    counter = _WriteCounter(network_selectors.cache)
+    monkeypatch.setattr(network_selectors, "cache", counter)
+    counted = _spy(monkeypatch, network_selectors, "_rows_for")
+    _get(path)
+    (written,) = counter.of("network-counts:")
+    assert len(written) == 2  # both shards, one write
+    assert [kwargs["agendas"] for _args, kwargs in counted][0] == sorted([agenda_a.pk, agenda_b.pk])
+
+    # Past the first shard's own expiry (COUNTS_SECONDS for the lowest), before the other's
+    # and before the cache lets either entry go.
+    later = time.time() + network_selectors.COUNTS_SECONDS + 1
+    assert network_selectors.SHARD_ENTRY_SECONDS > network_selectors.COUNTS_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    counted.clear()
+    counter.writes.clear()
+    soup = _get(path)
+    assert [kwargs["agendas"] for _args, kwargs in counted][0] == [first.pk]
+    (written,) = counter.of("network-counts:")
+    assert len(written) == 1
+    assert int(soup.select_one("[data-total]")["data-total"]) == len(_coming()) == 5
+
+
 class _DownCache:
     """A cache that cannot be reached, as the tolerant Redis backend answers then: every read
     misses, every write is lost."""

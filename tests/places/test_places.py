@@ -6,13 +6,22 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from library_pages.models import LocationPage
 from places.models import NearbyPage, NetworkMapPage
 from places.postcodes import municipalities_for
-from places.selectors import distance_km, network_places, places_changed, places_nearest
+from places.selectors import (
+    distance_km,
+    events_nearby,
+    network_places,
+    places_changed,
+    places_nearest,
+)
+from tests.conftest import postgres_only
 from tests.factories.events import EventPageFactory, agenda_of, event_date
 from tests.factories.html import soup_of
 from tests.factories.pages import LocationPageFactory
@@ -262,3 +271,93 @@ def test_events_around_list_each_event_once_at_its_next_session(site_a, network,
     expo_when = items[0].select_one(".nearby-events__when").get_text(strip=True)
     # "l j F, H:i": the weekday, then the day of the month of its first session.
     assert expo_when.split(",")[0].split()[1] == str(first.day)
+
+
+def _event(site, title, day, **place):
+    return EventPageFactory(
+        parent=agenda_of(site.home), title=title, dates=[event_date(day)], **place
+    )
+
+
+def test_an_event_lies_where_the_place_it_shows_lies(site_a, network, clock):
+    """At its location page when it has one (its own coordinates are then not shown), else
+    at its own position."""
+    day = timezone.localdate() + dt.timedelta(days=3)
+    _event(
+        site_a,
+        "Voorlezen in de Krook",
+        day,
+        location_page=network["gent"],
+        latitude=Decimal("50.8798"),
+        longitude=Decimal("4.7005"),
+    )
+    _event(site_a, "Concert in Leuven", day, latitude=Decimal("50.88"), longitude=Decimal("4.70"))
+    near_gent = events_nearby(origin=(51.05, 3.72))
+    assert [e.title for e in near_gent] == ["Voorlezen in de Krook"]
+    assert near_gent[0].place_name == "Bib Gent, Gent" and near_gent[0].distance_km < 1
+    assert [e.title for e in events_nearby(origin=(50.88, 4.70))] == ["Concert in Leuven"]
+
+
+def test_events_around_read_on_past_the_rows_outside_the_circle(site_a, network, clock):
+    """The box around the origin holds rows beyond the radius (its corners): when the first
+    rows read are all there, the next ones are read."""
+    first = timezone.localdate() + dt.timedelta(days=1)
+    # North-east of Gent, inside the box (0.135 by 0.214 degrees) but 18 km away.
+    corner = {"latitude": Decimal("51.1743"), "longitude": Decimal("3.9100")}
+    for number in range(5):
+        _event(site_a, f"Ver weg {number}", first + dt.timedelta(days=number), **corner)
+    _event(site_a, "Dichtbij", first + dt.timedelta(days=9), location_page=network["gent"])
+    origin = (51.05, 3.72)
+    assert distance_km(origin, (51.1743, 3.91)) > 15
+    with CaptureQueriesContext(connection) as captured:
+        found = events_nearby(origin=origin, limit=1)
+    assert [e.title for e in found] == ["Dichtbij"]
+    # the places in the box, two reads of rows (4, then 16), the event found
+    assert len(captured) == 4
+
+
+def test_events_around_take_three_queries_whatever_the_number_of_events(site_a, network, clock):
+    day = timezone.localdate() + dt.timedelta(days=2)
+    _event(site_a, "Eerste", day, location_page=network["gent"])
+    with CaptureQueriesContext(connection) as few:
+        assert len(events_nearby(origin=(51.05, 3.72))) == 1
+    for number in range(6):
+        _event(site_a, f"Nog {number}", day, latitude=Decimal("51.06"), longitude=Decimal("3.73"))
+    with CaptureQueriesContext(connection) as many:
+        assert len(events_nearby(origin=(51.05, 3.72))) == 7
+    assert len(few) == len(many) == 3
+
+
+@postgres_only
+def test_events_around_are_read_through_their_two_indexes(site_a, network, clock):
+    """The rows query can use both partial indexes (its conditions imply their predicates):
+    with sequential scans priced out, PostgreSQL reads it through them."""
+    day = timezone.localdate() + dt.timedelta(days=2)
+    _event(site_a, "Eerste", day, location_page=network["gent"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    with CaptureQueriesContext(connection) as captured:
+        events_nearby(origin=(51.05, 3.72))
+    (rows_sql,) = [q["sql"] for q in captured if "events_occurrence" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + rows_sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "events_occ_location_end_live" in plan
+    assert "events_occ_position_live" in plan
+
+
+def test_the_list_kept_in_a_process_follows_an_emptied_cache(site_a, network, clock):
+    """A process keeps the list it read last under its generation: a random token, so the
+    new generation of an emptied cache is never taken for the old one."""
+    assert "Bib Gent" in [p.title for p in network_places()]
+    LocationPage.objects.filter(pk=network["gent"].pk).update(title="Bib Gent-Centrum")
+    assert "Bib Gent" in [p.title for p in network_places()]  # no signal: kept
+    cache.clear()
+    assert "Bib Gent-Centrum" in [p.title for p in network_places()]
+
+
+def test_nearest_places_are_copies_the_shared_list_keeps_no_distance(site_a, network, clock):
+    nearest = places_nearest(places=network_places(), origin=(51.05, 3.73), limit=2)
+    assert [p.title for p in nearest] == ["Bib Gent", "Bib Brugge"]
+    assert all(p.distance_km is not None for p in nearest)
+    assert all(p.distance_km is None for p in network_places())
