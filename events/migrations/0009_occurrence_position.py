@@ -1,6 +1,10 @@
-"""The event's own position copied onto its occurrence rows, and the two indexes through which
-"in de buurt" (places.selectors.events_nearby) finds the coming rows in a box: by location
-page, and by the event's own position."""
+"""The event's own position copied onto its occurrence rows, for "in de buurt"
+(places.selectors.events_nearby). The two indexes that find the coming rows in a box are
+built by 0010, concurrently.
+
+Both columns are nullable without a default: adding them changes the catalogue only. The copy
+is one UPDATE of the rows of events with a position of their own (it locks those rows, not
+the table, until the migration commits)."""
 
 from django.db import migrations, models
 from django.db.models import OuterRef, Q, Subquery
@@ -45,22 +49,4 @@ class Migration(migrations.Migration):
             field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True),
         ),
         migrations.RunPython(copy_position, migrations.RunPython.noop),
-        migrations.AddIndex(
-            model_name="occurrence",
-            index=models.Index(
-                condition=models.Q(("live", True), ("location_page__isnull", False)),
-                fields=["location_page", "end", "start"],
-                name="events_occ_location_end_live",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="occurrence",
-            index=models.Index(
-                condition=models.Q(
-                    ("latitude__isnull", False), ("live", True), ("location_page__isnull", True)
-                ),
-                fields=["longitude", "latitude", "end", "start"],
-                name="events_occ_position_live",
-            ),
-        ),
     ]
