@@ -122,16 +122,24 @@ def test_a_small_or_binary_body_is_stored_as_it_is(site_a):
     assert "Content-Encoding" not in dict(headers)
 
 
-def test_a_stored_etag_is_weak_on_the_compressed_answer():
-    plain = b"<p>" + b"tekst " * 500 + b"</p>"
-    entry = {
+PLAIN = b"<p>" + b"tekst " * 500 + b"</p>"
+
+
+def compressed_entry() -> dict:
+    """An entry as the middleware stores a compressed page, with an ETag."""
+    return {
         "status": 200,
         "headers": [("Content-Type", "text/html"), ("ETag", '"v1"'), ("Vary", "Accept-Encoding")],
-        "content": gzip.compress(plain, mtime=0),
+        "content": gzip.compress(PLAIN, mtime=0),
         "encoding": "gzip",
-        "length": len(plain),
+        "length": len(PLAIN),
         "until": 4102444800.0,
     }
+
+
+def test_a_stored_etag_is_weak_on_the_compressed_answer():
+    plain = PLAIN
+    entry = compressed_entry()
     headers, body = hits.hit_answer(entry, accept_encoding="gzip", head=False)
     assert dict(headers)["ETag"] == 'W/"v1"'
     assert gzip.decompress(body) == plain
@@ -167,15 +175,8 @@ def test_an_entry_kept_in_memory_answers_every_kind_of_request_as_a_fresh_copy_w
     out for one kind of answer are kept on it: each kind (compressed or not, GET or HEAD, with
     the layer's added headers or without) must still get its own, and the seconds left follow
     the clock."""
-    plain = b"<p>" + b"tekst " * 500 + b"</p>"
-    stored = {
-        "status": 200,
-        "headers": [("Content-Type", "text/html"), ("ETag", '"v1"'), ("Vary", "Accept-Encoding")],
-        "content": gzip.compress(plain, mtime=0),
-        "encoding": "gzip",
-        "length": len(plain),
-        "until": 4102444800.0,
-    }
+    plain = PLAIN
+    stored = compressed_entry()
     added = hits.AddedHeaders([("X-Content-Type-Options", "nosniff"), ("ETag", '"outer"')])
     kept = dict(stored)
     kinds = [
