@@ -23,7 +23,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    prefetch_related_objects,
 )
 from django.db.models.expressions import Col, RawSQL
 from django.db.models.functions import Greatest
@@ -653,125 +652,13 @@ def _card_deferred_fields() -> tuple[str, ...]:
 def _card_occurrences(occurrence_ids: list[int]) -> dict[int, Occurrence]:
     """The occurrences with these ids, each with its event and the event's location page
     (only the columns a card reads: `_card_deferred_fields`) and card image: one query (and
-    one for the images). On PostgreSQL a fixed SQL statement whose rows are made into models
-    as the ORM makes them (`_card_rows_sql`; compiling the ORM's four-table query cost more
-    than running it), elsewhere the ORM."""
-    connection = connections[Occurrence.objects.db]
-    if connection.vendor != "postgresql":
-        return (
-            Occurrence.objects.select_related("page", "page__location_page")
-            .defer(*_card_deferred_fields())
-            .prefetch_related(Prefetch("page__image", queryset=_card_images()))
-            .in_bulk(occurrence_ids)
-        )
-    sql, models = _card_rows_sql()
-    primary_keys = {
-        model: [field for field, _column, _c in fields].index(model._meta.pk)
-        for model, fields in models
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [sorted(occurrence_ids)])
-        rows = cursor.fetchall()
-    page_field = Occurrence._meta.get_field("page")
-    location_field = EventPage._meta.get_field("location_page")
-    occurrences: dict[int, Occurrence] = {}
-    for row in rows:
-        made = []
-        offset = 0
-        for model, fields in models:
-            values = row[offset : offset + len(fields)]
-            offset += len(fields)
-            if values[primary_keys[model]] is None:  # no location page (a left join)
-                made.append(None)
-                continue
-            converted = []
-            for (_field, column, converters), value in zip(fields, values, strict=True):
-                for converter in converters:
-                    value = converter(value, column, connection)
-                converted.append(value)
-            attnames = [field.attname for field, _column, _c in fields]
-            made.append(model.from_db(connection.alias, attnames, converted))
-        occurrence, event, location = made
-        page_field.set_cached_value(occurrence, event)
-        location_field.set_cached_value(event, location)
-        occurrences[occurrence.pk] = occurrence
-    prefetch_related_objects(
-        [occurrence.page for occurrence in occurrences.values()],
-        Prefetch("image", queryset=_card_images()),
+    one for the images)."""
+    return (
+        Occurrence.objects.select_related("page", "page__location_page")
+        .defer(*_card_deferred_fields())
+        .prefetch_related(Prefetch("page__image", queryset=_card_images()))
+        .in_bulk(occurrence_ids)
     )
-    return occurrences
-
-
-@functools.cache
-def _card_rows_sql() -> tuple[str, list[tuple[type, list[tuple[Any, Col, list]]]]]:
-    """The statement of `_card_occurrences` (parameter: the occurrence ids) and, per model
-    (occurrence, event, location page), its fields in the statement's order (the model's)
-    with their column and database converters (as the ORM applies them)."""
-    from library_pages.models import LocationPage
-
-    connection = connections[Occurrence.objects.db]
-
-    def fields_of(model, wanted) -> list:
-        # In the model's order: Model.from_db takes the values of a subset of the fields in
-        # that order.
-        fields = [
-            field
-            for field in model._meta.concrete_fields
-            if field.name in wanted or field is model._meta.pk
-        ]
-        converted = []
-        for model_field in fields:
-            column = model_field.get_col(model._meta.db_table)
-            converters = connection.ops.get_db_converters(column) + model_field.get_db_converters(
-                connection
-            )
-            converted.append((model_field, column, converters))
-        return converted
-
-    occurrence_fields = fields_of(
-        Occurrence, {field.name for field in Occurrence._meta.concrete_fields}
-    )
-    event_fields = fields_of(EventPage, _CARD_EVENT_FIELDS)
-    location_fields = fields_of(LocationPage, _CARD_LOCATION_FIELDS)
-    # One alias per table: the event's page row and own row, the location's page row and own
-    # row (a multi-table page is a row in each).
-    aliases = {
-        (EventPage, EventPage._meta.db_table): "e",
-        (EventPage, Page._meta.db_table): "p",
-        (LocationPage, LocationPage._meta.db_table): "l",
-        (LocationPage, Page._meta.db_table): "lp",
-    }
-
-    def columns(model, fields) -> list[str]:
-        if model is Occurrence:
-            return [f'o."{field.column}"' for field, _column, _c in fields]
-        return [
-            f'{aliases[(model, field.model._meta.db_table)]}."{field.column}"'
-            for field, _column, _c in fields
-        ]
-
-    selected = (
-        columns(Occurrence, occurrence_fields)
-        + columns(EventPage, event_fields)
-        + columns(LocationPage, location_fields)
-    )
-    page = Page._meta.db_table
-    location_column = EventPage._meta.get_field("location_page").column
-    sql = (
-        f"SELECT {', '.join(selected)} "
-        f'FROM "{Occurrence._meta.db_table}" o '
-        f'JOIN "{EventPage._meta.db_table}" e ON e."page_ptr_id" = o."page_id" '
-        f'JOIN "{page}" p ON p."id" = o."page_id" '
-        f'LEFT JOIN "{LocationPage._meta.db_table}" l ON l."page_ptr_id" = e."{location_column}" '
-        f'LEFT JOIN "{page}" lp ON lp."id" = e."{location_column}" '
-        'WHERE o."id" = ANY(%s)'
-    )
-    models = [
-        (Occurrence, occurrence_fields),
-        (EventPage, event_fields),
-        (LocationPage, location_fields),
-    ]
-    return sql, models
 
 
 @dataclass(frozen=True)
